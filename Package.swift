@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Herald: a Swift mail engine with a rich composer. See README.md and the architecture section.
+import PackageDescription
+
+let package = Package(
+    name: "Herald",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Herald", targets: ["Herald"]),
+        .executable(name: "herald", targets: ["HeraldCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System-library shims: a module map and a shim header each, nothing else.
+        .systemLibrary(
+            name: "CCmarkGFM", path: "Sources/CCmarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CMagic", path: "Sources/CMagic", pkgConfig: "libmagic",
+            providers: [.apt(["libmagic-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // cmark-gfm inline syntax extensions (==highlight==, ++underline++). C, because cmark
+        // calls them back through plain C function pointers.
+        .target(name: "CHeraldMarkdown", dependencies: ["CCmarkGFM"], path: "Sources/CHeraldMarkdown"),
+
+        .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
+        .target(name: "HeraldChannels", dependencies: ["HeraldDocument"]),
+        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldChannels"]),
+        .executableTarget(
+            name: "HeraldCLI",
+            dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // Benchmarks: executables, never run by the test suite.
+        .executableTarget(
+            name: "RenderBenchmark",
+            dependencies: ["Herald", "CCmarkGFM"],
+            path: "Benchmarks/RenderBenchmark"),
+
+        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
+        .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
+        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Herald", "CLibXML2"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["Herald"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

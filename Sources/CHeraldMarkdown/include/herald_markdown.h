@@ -1,0 +1,24 @@
+#ifndef HERALD_MARKDOWN_H
+#define HERALD_MARKDOWN_H
+#include <cmark-gfm.h>
+#include <cmark-gfm-extension_api.h>
+
+/// Inline syntax extensions for cmark-gfm that behave like its built-in emphasis: a run of
+/// exactly two delimiter characters opens or closes, following CommonMark's flanking rules, so
+/// nesting, backslash escapes and code spans work as they do for `**`.
+///
+/// `==text==` becomes an EMPH node for which `herald_node_is_highlight` is true, `++text++` one
+/// for which `herald_node_is_underline` is (see the .c file for why EMPH). The extensions are
+/// created once per process (thread-safe) and may be attached to any number of parsers; never
+/// free them.
+cmark_syntax_extension *herald_highlight_extension(void);
+cmark_syntax_extension *herald_underline_extension(void);
+int herald_node_is_highlight(cmark_node *node);
+int herald_node_is_underline(cmark_node *node);
+
+/// The GFM extension node types, read after the core extensions registered. (Swift 6 refuses
+/// to read the exported globals directly: they are mutable C state.)
+cmark_node_type herald_table_node_type(void);
+cmark_node_type herald_strikethrough_node_type(void);
+
+#endif

@@ -1,0 +1,63 @@
+import Foundation
+
+/// Renders samples and compares them with their golden files, or records them.
+public struct GoldenRunner: Sendable {
+    public struct Mismatch: Equatable, Sendable, CustomStringConvertible {
+        public var sample: String
+        public var fileName: String
+        /// A short, readable account of the first difference.
+        public var detail: String
+
+        public var description: String { "\(sample)/\(fileName): \(detail)" }
+    }
+
+    public var record: Bool
+    /// Where to also write each rendered output (`<dir>/<sample>/<file>`), if anywhere.
+    public var outputDirectory: URL?
+
+    public init(record: Bool = false, outputDirectory: URL? = nil) {
+        self.record = record
+        self.outputDirectory = outputDirectory
+    }
+
+    /// Checks (or records) one sample; returns what did not match.
+    public func run(_ sample: Sample) throws -> [Mismatch] {
+        var mismatches: [Mismatch] = []
+        for output in try sample.render() {
+            let url = sample.directory.appendingPathComponent(output.fileName)
+            if let outputDirectory {
+                let folder = outputDirectory.appendingPathComponent(sample.name)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try Data(output.content.utf8).write(to: folder.appendingPathComponent(output.fileName), options: .atomic)
+            }
+            if record {
+                try Data(output.content.utf8).write(to: url, options: .atomic)
+                continue
+            }
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                mismatches.append(Mismatch(sample: sample.name, fileName: output.fileName,
+                    detail: "no golden file; record it with `herald golden \(sample.directory.deletingLastPathComponent().path) --record` and read it before committing"))
+                continue
+            }
+            let expected = String(decoding: data, as: UTF8.self)
+            if expected != output.content {
+                mismatches.append(Mismatch(sample: sample.name, fileName: output.fileName,
+                                           detail: Self.firstDifference(expected: expected, actual: output.content)))
+            }
+        }
+        return mismatches
+    }
+
+    static func firstDifference(expected: String, actual: String) -> String {
+        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
+        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
+        for index in 0..<max(expectedLines.count, actualLines.count) {
+            let want = index < expectedLines.count ? String(expectedLines[index]) : nil
+            let got = index < actualLines.count ? String(actualLines[index]) : nil
+            if want != got {
+                return "first difference at line \(index + 1)\n  expected: \(want ?? "<end of file>")\n  actual:   \(got ?? "<end of file>")"
+            }
+        }
+        return "the files differ in their final bytes"
+    }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Herald
+
+@main
+struct HeraldCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "herald",
+        abstract: "Herald: compose once, render for email (and soon SMS and WhatsApp).",
+        subcommands: [RenderCommand.self, GoldenCommand.self])
+}
+
+/// Exit statuses of the architecture page (BSD sysexits).
+enum ExitStatus {
+    static let failure: Int32 = 1
+    static let usage: Int32 = 64
+    static let badInput: Int32 = 65
+    static let ioError: Int32 = 74
+}
+
+/// Prints `error: ...` on stderr and exits with `status`.
+func fail(_ message: String, status: Int32) -> ExitCode {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+    return ExitCode(status)
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+}

@@ -1,0 +1,69 @@
+import HeraldDocument
+
+/// A table as plain text: aligned columns under a dashed rule when it fits the width, or one
+/// block of `Header: value` lines per row when it does not (a wide table never wraps mid-row).
+struct TextTableLayout {
+    let table: Table
+    let inlineText: ([Inline]) -> String
+    static let gap = "  "
+
+    func lines(width: Int) -> [String] {
+        let header = table.header.map(cellText)
+        let rows = table.rows.map { $0.map(cellText) }
+        let columnCount = table.columns.count
+        var widths = Array(repeating: 0, count: columnCount)
+        for row in [header] + rows {
+            for (column, text) in row.enumerated() where column < columnCount {
+                widths[column] = max(widths[column], DisplayWidth.of(text))
+            }
+        }
+        let total = widths.reduce(0, +) + Self.gap.count * max(columnCount - 1, 0)
+        if total <= width {
+            return columns(header: header, rows: rows, widths: widths)
+        }
+        return rowBlocks(header: header, rows: rows, width: width)
+    }
+
+    private func cellText(_ cell: TableCell) -> String {
+        inlineText(cell.content).split(separator: "\n").joined(separator: " ")
+    }
+
+    private func columns(header: [String], rows: [[String]], widths: [Int]) -> [String] {
+        var lines: [String] = []
+        if !header.isEmpty {
+            lines.append(line(header, widths: widths))
+            lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: Self.gap))
+        }
+        for row in rows { lines.append(line(row, widths: widths)) }
+        return lines
+    }
+
+    private func line(_ cells: [String], widths: [Int]) -> String {
+        var parts: [String] = []
+        for (column, width) in widths.enumerated() {
+            let text = cells[safe: column] ?? ""
+            let free = max(width - DisplayWidth.of(text), 0)
+            switch table.columns[column] {
+            case .right?: parts.append(String(repeating: " ", count: free) + text)
+            case .center?: parts.append(String(repeating: " ", count: free / 2) + text + String(repeating: " ", count: free - free / 2))
+            default: parts.append(text + String(repeating: " ", count: free))
+            }
+        }
+        return parts.joined(separator: Self.gap)
+    }
+
+    private func rowBlocks(header: [String], rows: [[String]], width: Int) -> [String] {
+        var lines: [String] = []
+        let wrapper = LineWrapper(width: max(width - 2, 10))
+        for row in rows {
+            if !lines.isEmpty { lines.append("") }
+            for (column, value) in row.enumerated() {
+                let label = header[safe: column].flatMap { $0.isEmpty ? nil : $0 } ?? "Column \(column + 1)"
+                let wrapped = wrapper.wrap("\(label): \(value)")
+                lines.append(wrapped[0])
+                lines.append(contentsOf: wrapped.dropFirst().map { "  " + $0 })
+            }
+        }
+        return lines
+    }
+}

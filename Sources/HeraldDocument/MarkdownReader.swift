@@ -1,0 +1,354 @@
+import CCmarkGFM
+import CHeraldMarkdown
+
+/// Reads Herald's Markdown into a `Document`: CommonMark plus GFM tables, `~~strikethrough~~`
+/// and autolinks, `==highlight==`, `++underline++`, and `::: center` … `:::` alignment blocks.
+///
+/// Safety is applied here, on the way into the model, because cmark-gfm's own protection lives
+/// only in its HTML renderer, which Herald does not use: links and images keep only the schemes
+/// of `SafeURL` (an unsafe link keeps its text, an unsafe image its alt text), and raw HTML is
+/// kept as visible text, never as markup. Invalid UTF-8 becomes U+FFFD. Parsing is linear in the
+/// input (cmark-gfm is; the walk below visits each node once).
+public struct MarkdownReader: Sendable {
+    /// Nesting deeper than this (block quotes in block quotes, marks in marks...) is flattened:
+    /// the content is kept, the extra levels are not. It bounds the recursion of every renderer.
+    public var maximumNesting: Int
+
+    public init(maximumNesting: Int = 48) {
+        self.maximumNesting = maximumNesting
+    }
+
+    public func read(_ markdown: String) -> Document {
+        read(bytes: Array(markdown.utf8))
+    }
+
+    public func read(bytes input: [UInt8]) -> Document {
+        let fences = AlignmentFences(for: input)
+        let source = fences.rewrite(input)
+        let root = Self.parse(source)
+        defer { cmark_node_free(root) }
+        var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting)
+        return Document(blocks: walker.topLevelBlocks(of: root))
+    }
+
+    /// cmark-gfm options: UTF-8 repair, and strikethrough only with `~~` (a lone `~` in "~5 min"
+    /// is common in support replies and must not strike text out).
+    static let options: Int32 = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
+
+    private static func parse(_ source: [UInt8]) -> OpaquePointer {
+        cmark_gfm_core_extensions_ensure_registered()
+        let parser = cmark_parser_new(options)
+        defer { cmark_parser_free(parser) }
+        for name in ["table", "strikethrough", "autolink"] {
+            if let extensionPointer = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, extensionPointer)
+            }
+        }
+        cmark_parser_attach_syntax_extension(parser, herald_highlight_extension())
+        cmark_parser_attach_syntax_extension(parser, herald_underline_extension())
+        source.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+            }
+        }
+        // cmark_parser_finish always returns a document node (possibly empty).
+        return cmark_parser_finish(parser)
+    }
+}
+
+/// Turns a cmark-gfm AST into model values.
+private struct ASTWalker {
+    typealias Node = OpaquePointer
+
+    let fences: AlignmentFences
+    let maximumNesting: Int
+    let tableType = herald_table_node_type()
+    let strikethroughType = herald_strikethrough_node_type()
+
+    init(fences: AlignmentFences, maximumNesting: Int) {
+        self.fences = fences
+        self.maximumNesting = maximumNesting
+    }
+
+    mutating func topLevelBlocks(of document: Node) -> [Block] {
+        var blocks: [Block] = []
+        var alignments: [Alignment] = []
+        var child = cmark_node_first_child(document)
+        while let node = child {
+            child = cmark_node_next(node)
+            if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK,
+               let marker = fences.marker(inHTMLBlock: literal(of: node)) {
+                switch marker {
+                case .open(let alignment): alignments.append(alignment)
+                case .close: _ = alignments.popLast()
+                }
+                continue
+            }
+            let start = blocks.count
+            appendBlock(node, depth: 1, to: &blocks)
+            if let alignment = alignments.last {
+                for index in start..<blocks.count { blocks[index].align(alignment) }
+            }
+        }
+        return blocks
+    }
+
+    private func children(of node: Node, depth: Int) -> [Block] {
+        var blocks: [Block] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            appendBlock(current, depth: depth, to: &blocks)
+            child = cmark_node_next(current)
+        }
+        return blocks
+    }
+
+    private func appendBlock(_ node: Node, depth: Int, to blocks: inout [Block]) {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_PARAGRAPH:
+            let content = inlines(of: node, depth: depth)
+            if !content.isEmpty { blocks.append(.paragraph(Paragraph(content))) }
+        case CMARK_NODE_HEADING:
+            blocks.append(.heading(Heading(level: Int(cmark_node_get_heading_level(node)), inlines(of: node, depth: depth))))
+        case CMARK_NODE_THEMATIC_BREAK:
+            blocks.append(.horizontalRule)
+        case CMARK_NODE_CODE_BLOCK:
+            var code = literal(of: node)
+            if code.hasSuffix("\n") { code.removeLast() }
+            let info = cString(cmark_node_get_fence_info(node))
+            let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
+            blocks.append(.codeBlock(CodeBlock(language: language, code: code)))
+        case CMARK_NODE_HTML_BLOCK:
+            // Raw HTML is shown as the text the author typed; the HTML reader will take over.
+            var text = fences.restoreFenceLines(in: literal(of: node))
+            while text.hasSuffix("\n") { text.removeLast() }
+            if !text.isEmpty { blocks.append(.paragraph(Paragraph(Self.textWithBreaks(text)))) }
+        case CMARK_NODE_BLOCK_QUOTE:
+            if depth >= maximumNesting {
+                blocks.append(contentsOf: children(of: node, depth: depth))
+            } else {
+                blocks.append(.blockQuote(children(of: node, depth: depth + 1)))
+            }
+        case CMARK_NODE_LIST:
+            let items = listItems(of: node, depth: depth)
+            if depth >= maximumNesting {
+                for item in items { blocks.append(contentsOf: item.blocks) }
+            } else {
+                let kind: List.Kind = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+                    ? .ordered(start: Int(cmark_node_get_list_start(node))) : .bullet
+                blocks.append(.list(List(kind: kind, items: items, isTight: cmark_node_get_list_tight(node) != 0)))
+            }
+        case tableType:
+            blocks.append(.table(table(node, depth: depth)))
+        default:
+            // Custom blocks and footnote definitions are not enabled; keep any text they hold.
+            blocks.append(contentsOf: children(of: node, depth: depth))
+        }
+    }
+
+    private func listItems(of list: Node, depth: Int) -> [ListItem] {
+        var items: [ListItem] = []
+        var child = cmark_node_first_child(list)
+        while let item = child {
+            items.append(ListItem(children(of: item, depth: depth + 1)))
+            child = cmark_node_next(item)
+        }
+        return items
+    }
+
+    private func table(_ node: Node, depth: Int) -> Table {
+        let columnCount = Int(cmark_gfm_extensions_get_table_columns(node))
+        var columns: [ColumnAlignment?] = []
+        let alignments = cmark_gfm_extensions_get_table_alignments(node)
+        for index in 0..<columnCount {
+            switch alignments?[index] {
+            case UInt8(ascii: "l"): columns.append(.left)
+            case UInt8(ascii: "c"): columns.append(.center)
+            case UInt8(ascii: "r"): columns.append(.right)
+            default: columns.append(nil)
+            }
+        }
+        var header: [TableCell] = []
+        var rows: [[TableCell]] = []
+        var rowNode = cmark_node_first_child(node)
+        while let row = rowNode {
+            var cells: [TableCell] = []
+            var cellNode = cmark_node_first_child(row)
+            while let cell = cellNode {
+                cells.append(TableCell(inlines(of: cell, depth: depth)))
+                cellNode = cmark_node_next(cell)
+            }
+            // Every row has exactly one cell per column.
+            if cells.count > columnCount { cells.removeLast(cells.count - columnCount) }
+            while cells.count < columnCount { cells.append(TableCell([])) }
+            if cmark_gfm_extensions_get_table_row_is_header(row) != 0 {
+                header = cells
+            } else {
+                rows.append(cells)
+            }
+            rowNode = cmark_node_next(row)
+        }
+        return Table(columns: columns, header: header, rows: rows)
+    }
+
+    // MARK: Inlines
+
+    private func inlines(of node: Node, depth: Int) -> [Inline] {
+        var builder = InlineBuilder()
+        appendInlines(of: node, depth: depth, to: &builder)
+        return builder.finish()
+    }
+
+    private func appendInlines(of node: Node, depth: Int, to builder: inout InlineBuilder) {
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            appendInline(current, depth: depth, to: &builder)
+            child = cmark_node_next(current)
+        }
+    }
+
+    private func appendInline(_ node: Node, depth: Int, to builder: inout InlineBuilder) {
+        let type = cmark_node_get_type(node)
+        switch type {
+        case CMARK_NODE_TEXT:
+            builder.append(text: literal(of: node))
+        case CMARK_NODE_SOFTBREAK:
+            builder.append(text: " ")
+        case CMARK_NODE_LINEBREAK:
+            builder.append(.lineBreak)
+        case CMARK_NODE_CODE:
+            builder.append(.code(literal(of: node)))
+        case CMARK_NODE_HTML_INLINE:
+            builder.append(contentsOf: Self.textWithBreaks(literal(of: node)))
+        case CMARK_NODE_STRONG:
+            appendMarked(.bold, node, depth: depth, to: &builder)
+        case CMARK_NODE_EMPH:
+            let mark: Mark = herald_node_is_highlight(node) != 0 ? .highlight
+                : herald_node_is_underline(node) != 0 ? .underline : .italic
+            appendMarked(mark, node, depth: depth, to: &builder)
+        case strikethroughType:
+            appendMarked(.strikethrough, node, depth: depth, to: &builder)
+        case CMARK_NODE_LINK:
+            let content = nested(node, depth: depth)
+            if let url = SafeURL.clean(cString(cmark_node_get_url(node)), for: .link) {
+                builder.append(.link(Link(url: url, title: title(of: node), content: content)))
+            } else {
+                builder.append(contentsOf: content)
+            }
+        case CMARK_NODE_IMAGE:
+            let alt = nested(node, depth: depth).plainText
+            if let source = SafeURL.clean(cString(cmark_node_get_url(node)), for: .image) {
+                builder.append(.image(Image(source: source, alt: alt, title: title(of: node))))
+            } else if !alt.isEmpty {
+                builder.append(text: alt)
+            }
+        default:
+            appendInlines(of: node, depth: depth, to: &builder)
+        }
+    }
+
+    private func appendMarked(_ mark: Mark, _ node: Node, depth: Int, to builder: inout InlineBuilder) {
+        if depth >= maximumNesting {
+            appendInlines(of: node, depth: depth, to: &builder)
+        } else {
+            let content = nested(node, depth: depth)
+            if !content.isEmpty { builder.append(.marked(mark, content)) }
+        }
+    }
+
+    private func nested(_ node: Node, depth: Int) -> [Inline] {
+        var builder = InlineBuilder()
+        appendInlines(of: node, depth: depth + 1, to: &builder)
+        return builder.finish()
+    }
+
+    // MARK: Helpers
+
+    private func literal(of node: Node) -> String {
+        cString(cmark_node_get_literal(node))
+    }
+
+    private func title(of node: Node) -> String? {
+        let title = cString(cmark_node_get_title(node))
+        return title.isEmpty ? nil : title
+    }
+
+    private func cString(_ pointer: UnsafePointer<CChar>?) -> String {
+        guard let pointer else { return "" }
+        return String(cString: pointer)
+    }
+
+    /// Text whose newlines are kept as line breaks (raw HTML shown as typed).
+    static func textWithBreaks(_ text: String) -> [Inline] {
+        var result: [Inline] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { result.append(.lineBreak) }
+            if !line.isEmpty { result.append(.text(String(line))) }
+        }
+        return result
+    }
+}
+
+/// Collects inlines, merging adjacent text so the model has one `.text` per run.
+struct InlineBuilder {
+    private var inlines: [Inline] = []
+    private var pendingText = ""
+
+    mutating func append(text: String) {
+        pendingText += text
+    }
+
+    mutating func append(_ inline: Inline) {
+        if case .text(let text) = inline {
+            pendingText += text
+            return
+        }
+        flush()
+        inlines.append(inline)
+    }
+
+    mutating func append(contentsOf inlines: [Inline]) {
+        for inline in inlines { append(inline) }
+    }
+
+    mutating func finish() -> [Inline] {
+        flush()
+        return inlines
+    }
+
+    private mutating func flush() {
+        if !pendingText.isEmpty {
+            inlines.append(.text(pendingText))
+            pendingText = ""
+        }
+    }
+}
+
+extension Block {
+    /// Applies an alignment block's alignment: text blocks take it as their text alignment,
+    /// tables as their placement, containers pass it on. Code blocks and rules keep their own.
+    mutating func align(_ alignment: Alignment) {
+        switch self {
+        case .paragraph(var paragraph):
+            paragraph.alignment = alignment
+            self = .paragraph(paragraph)
+        case .heading(var heading):
+            heading.alignment = alignment
+            self = .heading(heading)
+        case .table(var table):
+            table.alignment = alignment
+            self = .table(table)
+        case .list(var list):
+            for index in list.items.indices {
+                for blockIndex in list.items[index].blocks.indices { list.items[index].blocks[blockIndex].align(alignment) }
+            }
+            self = .list(list)
+        case .blockQuote(var blocks):
+            for index in blocks.indices { blocks[index].align(alignment) }
+            self = .blockQuote(blocks)
+        case .codeBlock, .horizontalRule:
+            break
+        }
+    }
+}
