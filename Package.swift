@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "CLibXML2"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["Herald"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI"]),
     ],
     swiftLanguageModes: [.v6]
 )

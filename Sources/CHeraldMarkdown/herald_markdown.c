@@ -111,8 +111,35 @@ static cmark_syntax_extension *make_extension(paired_syntax *syntax) {
 }
 
 static void create_extensions(void) {
+    // cmark's own "ensure registered" is not guarded against two threads; pthread_once is.
+    cmark_gfm_core_extensions_ensure_registered();
     highlight_ext = make_extension(&highlight_syntax);
     underline_ext = make_extension(&underline_syntax);
+}
+
+// cmark-gfm keeps the table of characters that start inline syntax in process-global arrays,
+// and cmark_parser_finish switches the extensions' characters on before inline parsing and off
+// after it. Two threads finishing documents at once therefore switch each other's '~', '=' and
+// '+' off mid-parse (seen here: "~~s~~ ==h==" came out as plain text under parallel tests). So
+// the whole parse holds this lock.
+static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options) {
+    pthread_once(&create_once, create_extensions);
+    pthread_mutex_lock(&parse_lock);
+    cmark_parser *parser = cmark_parser_new(options);
+    const char *core[] = {"table", "strikethrough", "autolink"};
+    for (size_t index = 0; index < sizeof(core) / sizeof(core[0]); index++) {
+        cmark_syntax_extension *ext = cmark_find_syntax_extension(core[index]);
+        if (ext != NULL) cmark_parser_attach_syntax_extension(parser, ext);
+    }
+    cmark_parser_attach_syntax_extension(parser, highlight_ext);
+    cmark_parser_attach_syntax_extension(parser, underline_ext);
+    if (buffer != NULL && length > 0) cmark_parser_feed(parser, buffer, length);
+    cmark_node *document = cmark_parser_finish(parser);
+    cmark_parser_free(parser);
+    pthread_mutex_unlock(&parse_lock);
+    return document;
 }
 
 cmark_syntax_extension *herald_highlight_extension(void) {
@@ -134,11 +161,11 @@ int herald_node_is_underline(cmark_node *node) {
 }
 
 cmark_node_type herald_table_node_type(void) {
-    cmark_gfm_core_extensions_ensure_registered();
+    pthread_once(&create_once, create_extensions);
     return CMARK_NODE_TABLE;
 }
 
 cmark_node_type herald_strikethrough_node_type(void) {
-    cmark_gfm_core_extensions_ensure_registered();
+    pthread_once(&create_once, create_extensions);
     return CMARK_NODE_STRIKETHROUGH;
 }

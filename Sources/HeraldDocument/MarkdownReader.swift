@@ -25,7 +25,7 @@ public struct MarkdownReader: Sendable {
     public func read(bytes input: [UInt8]) -> Document {
         let fences = AlignmentFences(for: input)
         let source = fences.rewrite(input)
-        let root = Self.parse(source)
+        guard let root = Self.parse(source) else { return Document() }
         defer { cmark_node_free(root) }
         var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting)
         return Document(blocks: walker.topLevelBlocks(of: root))
@@ -35,24 +35,13 @@ public struct MarkdownReader: Sendable {
     /// is common in support replies and must not strike text out).
     static let options: Int32 = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
 
-    private static func parse(_ source: [UInt8]) -> OpaquePointer {
-        cmark_gfm_core_extensions_ensure_registered()
-        let parser = cmark_parser_new(options)
-        defer { cmark_parser_free(parser) }
-        for name in ["table", "strikethrough", "autolink"] {
-            if let extensionPointer = cmark_find_syntax_extension(name) {
-                cmark_parser_attach_syntax_extension(parser, extensionPointer)
-            }
-        }
-        cmark_parser_attach_syntax_extension(parser, herald_highlight_extension())
-        cmark_parser_attach_syntax_extension(parser, herald_underline_extension())
+    private static func parse(_ source: [UInt8]) -> OpaquePointer? {
         source.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                if let base = chars.baseAddress { cmark_parser_feed(parser, base, chars.count) }
+                // cmark_parser_finish always returns a document node (possibly empty).
+                herald_markdown_parse(chars.baseAddress, chars.count, options)
             }
         }
-        // cmark_parser_finish always returns a document node (possibly empty).
-        return cmark_parser_finish(parser)
     }
 }
 
@@ -124,26 +113,39 @@ private struct ASTWalker {
             var text = fences.restoreFenceLines(in: literal(of: node))
             while text.hasSuffix("\n") { text.removeLast() }
             if !text.isEmpty { blocks.append(.paragraph(Paragraph(Self.textWithBreaks(text)))) }
+        case CMARK_NODE_BLOCK_QUOTE where depth >= maximumNesting, CMARK_NODE_LIST where depth >= maximumNesting:
+            appendFlattened(node, to: &blocks)
         case CMARK_NODE_BLOCK_QUOTE:
-            if depth >= maximumNesting {
-                blocks.append(contentsOf: children(of: node, depth: depth))
-            } else {
-                blocks.append(.blockQuote(children(of: node, depth: depth + 1)))
-            }
+            blocks.append(.blockQuote(children(of: node, depth: depth + 1)))
         case CMARK_NODE_LIST:
-            let items = listItems(of: node, depth: depth)
-            if depth >= maximumNesting {
-                for item in items { blocks.append(contentsOf: item.blocks) }
-            } else {
-                let kind: List.Kind = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
-                    ? .ordered(start: Int(cmark_node_get_list_start(node))) : .bullet
-                blocks.append(.list(List(kind: kind, items: items, isTight: cmark_node_get_list_tight(node) != 0)))
-            }
+            let kind: List.Kind = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+                ? .ordered(start: Int(cmark_node_get_list_start(node))) : .bullet
+            blocks.append(.list(List(kind: kind, items: listItems(of: node, depth: depth), isTight: cmark_node_get_list_tight(node) != 0)))
         case tableType:
             blocks.append(.table(table(node, depth: depth)))
         default:
             // Custom blocks and footnote definitions are not enabled; keep any text they hold.
             blocks.append(contentsOf: children(of: node, depth: depth))
+        }
+    }
+
+    /// The leaf blocks under a container nested too deep, in order, without recursion (the
+    /// input may nest thousands of levels).
+    private func appendFlattened(_ container: Node, to blocks: inout [Block]) {
+        var pending: [Node] = [container]
+        while let node = pending.popLast() {
+            let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_BLOCK_QUOTE || type == CMARK_NODE_LIST || type == CMARK_NODE_ITEM {
+                var children: [Node] = []
+                var child = cmark_node_first_child(node)
+                while let current = child {
+                    children.append(current)
+                    child = cmark_node_next(current)
+                }
+                pending.append(contentsOf: children.reversed())
+            } else {
+                appendBlock(node, depth: maximumNesting, to: &blocks)
+            }
         }
     }
 
@@ -250,10 +252,31 @@ private struct ASTWalker {
 
     private func appendMarked(_ mark: Mark, _ node: Node, depth: Int, to builder: inout InlineBuilder) {
         if depth >= maximumNesting {
-            appendInlines(of: node, depth: depth, to: &builder)
+            appendFlattenedInlines(of: node, to: &builder)
         } else {
             let content = nested(node, depth: depth)
             if !content.isEmpty { builder.append(.marked(mark, content)) }
+        }
+    }
+
+    /// The leaves under marks nested too deep, marks dropped and text kept, without recursion.
+    private func appendFlattenedInlines(of container: Node, to builder: inout InlineBuilder) {
+        var pending: [Node] = []
+        var child = cmark_node_last_child(container)
+        while let current = child {
+            pending.append(current)
+            child = cmark_node_previous(current)
+        }
+        while let node = pending.popLast() {
+            if cmark_node_first_child(node) != nil {
+                var inner = cmark_node_last_child(node)
+                while let current = inner {
+                    pending.append(current)
+                    inner = cmark_node_previous(current)
+                }
+            } else {
+                appendInline(node, depth: maximumNesting, to: &builder)
+            }
         }
     }
 

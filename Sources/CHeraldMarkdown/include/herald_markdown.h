@@ -2,6 +2,12 @@
 #define HERALD_MARKDOWN_H
 #include <cmark-gfm.h>
 #include <cmark-gfm-extension_api.h>
+#include <stddef.h>
+
+/// Parses Markdown with the GFM table, strikethrough and autolink extensions and Herald's own
+/// (below) attached. Safe to call from any thread: it serializes cmark-gfm's inline pass, whose
+/// special-character tables are process-global. Free the result with cmark_node_free.
+cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options);
 
 /// Inline syntax extensions for cmark-gfm that behave like its built-in emphasis: a run of
 /// exactly two delimiter characters opens or closes, following CommonMark's flanking rules, so

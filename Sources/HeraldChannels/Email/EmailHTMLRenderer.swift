@@ -88,7 +88,7 @@ public struct EmailHTMLRenderer: Sendable {
         html += "<!--[if mso]><table role=\"presentation\" align=\"center\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" width=\"\(width)\" style=\"width:\(width)px;\"><tr><td><![endif]-->\n"
         html += "<div style=\"max-width:\(width)px;margin:0 auto;\">\n"
         html += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;\">\n"
-        html += "<tr>\n<td class=\"herald-card\" style=\"padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);\">\n"
+        html += "<tr>\n<td class=\"herald-card\" style=\"padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;word-break:break-word;\">\n"
     }
 
     private func writeTail(into html: inout String) {
@@ -105,6 +105,8 @@ struct HTMLBodyWriter {
     /// The document's direction; blocks that differ get their own `dir`.
     let direction: TextDirection
     var output = ""
+    /// How many lists enclose what is being written: a nested list sits tight under its item.
+    var listDepth = 0
 
     private var startSide: String { direction == .rtl ? "right" : "left" }
 
@@ -160,7 +162,10 @@ struct HTMLBodyWriter {
             tag = "ol"
             if start != 1 { startAttribute = " start=\"\(start)\"" }
         }
-        output += "<\(tag)\(startAttribute)\(directionAttribute(block)) style=\"margin:0 0 16px 0;margin-\(startSide):24px;padding:0;\">\n"
+        let margin = listDepth == 0 ? "0 0 16px 0" : "4px 0 0 0"
+        output += "<\(tag)\(startAttribute)\(directionAttribute(block)) style=\"margin:\(margin);margin-\(startSide):24px;padding:0;\">\n"
+        listDepth += 1
+        defer { listDepth -= 1 }
         for item in list.items {
             output += "<li style=\"margin:0 0 4px 0;\">"
             for (index, inner) in item.blocks.enumerated() {

@@ -3,7 +3,7 @@ import HeraldDocument
 /// Renders a `Document` as the text/plain alternative of an email, from the model (not from the
 /// HTML): headings underlined (`=` for level 1, `-` below), `-` and `1.` lists indented by
 /// nesting, tables as aligned columns (or `Header: value` blocks when too wide), links as
-/// `text (url)`, rules as a line, quotes with `> `, code indented by four spaces. Lines wrap at
+/// `text (url)`, images as `[alt]`, rules as a line, quotes with `> `, code indented by four spaces. Lines wrap at
 /// `width` columns, never inside a word or URL.
 public struct EmailTextRenderer: Sendable {
     /// 76 leaves room for quoting ("> ") within RFC 5322's recommended 78.
@@ -114,7 +114,7 @@ struct TextBlockLayout {
     }
 
     /// Inline content as text: marks dropped except strikethrough (`~~x~~`, since struck-out text
-    /// shown plainly would read as valid), links as `text (url)`, images as their alt text.
+    /// shown plainly would read as valid), links as `text (url)`, images as `[alt]`.
     func inlineText(_ inlines: [Inline]) -> String {
         var text = ""
         for inline in inlines { appendText(of: inline, to: &text) }
@@ -138,11 +138,15 @@ struct TextBlockLayout {
                 text += shown
             } else if label == shown || label == link.url {
                 text += label
+            } else if link.url == "http://" + label || link.url == "https://" + label {
+                // An autolinked "www.example.org": the URL says it all.
+                text += link.url
             } else {
                 text += label + " (" + shown + ")"
             }
         case .image(let image):
-            text += image.alt
+            // Brackets tell the reader this stood for a picture (as text browsers show it).
+            if !image.alt.isEmpty { text += "[" + image.alt + "]" }
         }
     }
 

@@ -1,0 +1,54 @@
+import CCmarkGFM
+import CCurl
+import CLibXML2
+import CMagic
+import Foundation
+import Testing
+
+/// The four system libraries link and do their job on this machine (their Debian packages are
+/// installed by .ci/run and scripts/quickstart).
+@Suite struct CLibrariesTests {
+    @Test func cmarkGFMRendersMarkdown() throws {
+        let input = "*x*"
+        let html = try #require(cmark_markdown_to_html(input, input.utf8.count, 0))
+        defer { free(html) }
+        #expect(String(cString: html) == "<p><em>x</em></p>\n")
+        #expect(String(cString: cmark_version_string()).hasPrefix("0.29"))
+    }
+
+    @Test func libxml2ParsesHTML() throws {
+        let input = Array("<p>a&nbsp;b".utf8)
+        let document = try #require(input.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) {
+                htmlReadMemory($0.baseAddress, Int32($0.count), nil, "UTF-8", Int32(HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue))
+            }
+        })
+        defer { xmlFreeDoc(document) }
+        let root = try #require(xmlDocGetRootElement(document))
+        #expect(String(cString: root.pointee.name) == "html")
+    }
+
+    @Test func libmagicDetectsTypesFromBytes() throws {
+        let cookie = try #require(magic_open(MAGIC_MIME_TYPE))
+        defer { magic_close(cookie) }
+        #expect(magic_load(cookie, nil) == 0)
+        let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0]
+        let pdf = Array("%PDF-1.4\n%\u{E2}\u{E3}\n1 0 obj\n<<>>\nendobj\n".utf8)
+        for (bytes, expected) in [(png, "image/png"), (pdf, "application/pdf")] {
+            let type = bytes.withUnsafeBytes { magic_buffer(cookie, $0.baseAddress, $0.count) }
+            #expect(type.map { String(cString: $0) } == expected)
+        }
+    }
+
+    @Test func libcurlSpeaksSMTPOverTLS() throws {
+        let info = try #require(herald_curl_version_info())
+        var protocols: [String] = []
+        var entry = info.pointee.protocols
+        while let name = entry?.pointee {
+            protocols.append(String(cString: name))
+            entry = entry?.advanced(by: 1)
+        }
+        #expect(protocols.contains("smtp") && protocols.contains("smtps") && protocols.contains("https"))
+        #expect(info.pointee.features & CURL_VERSION_SSL != 0)
+    }
+}
