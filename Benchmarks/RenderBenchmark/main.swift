@@ -1,1 +1,133 @@
-print("todo")
+// Render benchmark: Herald's full email render (Markdown → Document → HTML + text) against raw
+// cmark-gfm (parse + cmark_render_html with the same GFM extensions) on the same inputs, in the
+// same run; then the linear-time check on 1–10 MB documents, ordinary and pathological.
+//
+//     swift run -c release RenderBenchmark [SAMPLES_DIR]
+import CCmarkGFM
+import Foundation
+import Herald
+
+let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Samples")
+let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory)).map {
+    [UInt8]((try? Data(contentsOf: $0.directory.appendingPathComponent("input.md"))) ?? Data())
+}
+guard !inputs.isEmpty else {
+    FileHandle.standardError.write(Data("error: no samples in \(samplesDirectory.path)\n".utf8))
+    exit(74)
+}
+let totalBytes = inputs.reduce(0) { $0 + $1.count }
+
+/// The best of `rounds` timings of `body`, in seconds.
+func best(rounds: Int = 5, _ body: () -> Void) -> Double {
+    var fastest = Double.infinity
+    for _ in 0..<rounds {
+        let start = ContinuousClock.now
+        body()
+        let elapsed = ContinuousClock.now - start
+        fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    return fastest
+}
+
+/// Keeps results alive so the optimizer cannot drop the work.
+nonisolated(unsafe) var sink = 0
+
+func heraldRender(_ input: [UInt8]) {
+    let email = Herald.renderEmail(markdown: input)
+    sink &+= email.html.utf8.count &+ email.text.utf8.count
+}
+
+func cmarkRender(_ input: [UInt8]) {
+    cmark_gfm_core_extensions_ensure_registered()
+    let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8)
+    for name in ["table", "strikethrough", "autolink"] {
+        if let found = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, found) }
+    }
+    input.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+    }
+    let document = cmark_parser_finish(parser)
+    if let html = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) {
+        sink &+= strlen(html)
+        free(html)
+    }
+    cmark_node_free(document)
+    cmark_parser_free(parser)
+}
+
+let iterations = 200
+
+// HERALD_BENCH_STAGE=read|html|text times one stage alone (for profiling), then exits.
+if let stage = ProcessInfo.processInfo.environment["HERALD_BENCH_STAGE"] {
+    let parsed = inputs.map { MarkdownReader().read(bytes: $0) }
+    let time = best {
+        for _ in 0..<iterations {
+            switch stage {
+            case "read": for input in inputs { sink &+= MarkdownReader().read(bytes: input).blocks.count }
+            case "cmark-parse":
+                for input in inputs {
+                    let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8)
+                    for name in ["table", "strikethrough", "autolink"] {
+                        if let found = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, found) }
+                    }
+                    input.withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+                    }
+                    cmark_node_free(cmark_parser_finish(parser))
+                    cmark_parser_free(parser)
+                }
+            case "html": for document in parsed { sink &+= EmailHTMLRenderer().render(document).html.utf8.count }
+            default: for document in parsed { sink &+= EmailTextRenderer().render(document).utf8.count }
+            }
+        }
+    }
+    print("  stage \(stage): \(String(format: "%.3f", time)) s for \(iterations) passes")
+    exit(0)
+}
+
+// MARK: Samples: Herald against raw cmark-gfm
+
+let heraldTime = best { for _ in 0..<iterations { for input in inputs { heraldRender(input) } } }
+let cmarkTime = best { for _ in 0..<iterations { for input in inputs { cmarkRender(input) } } }
+let documents = Double(iterations * inputs.count)
+let megabytes = Double(iterations * totalBytes) / 1_000_000
+
+print("Samples: \(inputs.count) documents, \(totalBytes) bytes of Markdown, \(iterations) passes, best of 5")
+print("  raw cmark-gfm (parse + cmark_render_html): \(String(format: "%8.0f", documents / cmarkTime)) docs/s  \(String(format: "%6.1f", megabytes / cmarkTime)) MB/s")
+print("  Herald (Markdown → model → HTML + text):   \(String(format: "%8.0f", documents / heraldTime)) docs/s  \(String(format: "%6.1f", megabytes / heraldTime)) MB/s")
+print("  Herald / cmark-gfm throughput: \(String(format: "%.2f", cmarkTime / heraldTime))  (goal ≥ 0.50)")
+
+// MARK: Linear time on large documents
+
+func repeated(_ chunk: String, toBytes size: Int) -> [UInt8] {
+    let bytes = Array(chunk.utf8)
+    var result: [UInt8] = []
+    result.reserveCapacity(size + bytes.count)
+    while result.count < size { result.append(contentsOf: bytes) }
+    return result
+}
+
+let ordinary = inputs.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "\n\n")
+let cases: [(String, String)] = [
+    ("samples concatenated", ordinary + "\n\n"),
+    ("unclosed ==highlight openers", "==a ++b "),
+    ("unclosed emphasis openers", "**a *b _c "),
+    ("open brackets", "[a ![b "),
+    ("nested quotes and lists", "> - > 1. text\n"),
+    ("alignment fences", "::: center\ntext\n"),
+    ("one long line of words", "word "),
+]
+print("")
+print("Linear time: seconds for Herald's full render at each size (time per MB should stay flat)")
+print("  case                           1 MB     2 MB     5 MB    10 MB   10MB/1MB per-MB ratio")
+for (name, chunk) in cases {
+    var times: [Double] = []
+    for size in [1, 2, 5, 10] {
+        let input = repeated(chunk, toBytes: size * 1_000_000)
+        times.append(best(rounds: 2) { heraldRender(input) })
+    }
+    let ratio = (times[3] / 10) / times[0]
+    let cells = times.map { String(format: "%7.3f", $0) }.joined(separator: "  ")
+    print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0))  \(cells)   \(String(format: "%.2f", ratio))")
+}
+print("(sink \(sink % 10))")

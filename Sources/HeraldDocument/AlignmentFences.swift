@@ -27,6 +27,7 @@ struct AlignmentFences {
 
     /// The input with every fence line replaced by a marker comment.
     func rewrite(_ input: [UInt8]) -> [UInt8] {
+        guard input.contains(subsequence: Array(":::".utf8)) else { return input }
         var output: [UInt8] = []
         output.reserveCapacity(input.count + 64)
         var openFences = 0
@@ -69,6 +70,7 @@ struct AlignmentFences {
 
     /// The marker an HTML block literal stands for, if it is one of ours.
     func marker(inHTMLBlock literal: String) -> Marker? {
+        guard literal.utf8.starts(with: "<!-- herald-align-".utf8) else { return nil }
         let trimmed = literal.trimmingASCIIWhitespace()
         let head = "<!-- \(prefix) "
         guard trimmed.hasPrefix(head), trimmed.hasSuffix(" -->") else { return nil }
@@ -79,6 +81,8 @@ struct AlignmentFences {
 
     /// `::: center` (any case, up to three spaces of indentation) or a bare `:::`.
     static func marker(in line: ArraySlice<UInt8>) -> Marker? {
+        // Most lines are not fences: decide that without making a String.
+        guard let first = line.firstIndex(where: { $0 != UInt8(ascii: " ") }), line[first] == UInt8(ascii: ":") else { return nil }
         var text = Substring(decoding: line, as: UTF8.self)
         if text.hasSuffix("\r") { text = text.dropLast() }
         let indentation = text.prefix { $0 == " " }.count
@@ -114,11 +118,10 @@ extension StringProtocol {
     }
 
     func trimming(_ set: String) -> String {
-        let characters = Set(set.unicodeScalars)
         var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, characters.contains(first) { scalars.removeFirst() }
-        while let last = scalars.last, characters.contains(last) { scalars.removeLast() }
-        return String(String.UnicodeScalarView(scalars))
+        while let first = scalars.first, set.unicodeScalars.contains(first) { scalars.removeFirst() }
+        while let last = scalars.last, set.unicodeScalars.contains(last) { scalars.removeLast() }
+        return String(Substring(scalars))
     }
 }
 

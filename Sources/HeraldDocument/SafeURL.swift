@@ -22,6 +22,12 @@ public enum SafeURL {
 
     /// The cleaned URL if it is allowed in `context`, or `nil` if it must be dropped.
     public static func clean(_ raw: String, for context: Context) -> String? {
+        // Fast path: printable ASCII with no spaces needs no cleaning (almost every real URL).
+        if raw.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) {
+            guard let scheme = scheme(of: raw), allowedSchemes(for: context).contains(scheme),
+                  raw.utf8.count > scheme.utf8.count + 1 else { return nil }
+            return raw
+        }
         var scalars = Substring(raw).unicodeScalars[...]
         while let first = scalars.first, isIgnorableEdge(first) { scalars.removeFirst() }
         while let last = scalars.last, isIgnorableEdge(last) { scalars.removeLast() }

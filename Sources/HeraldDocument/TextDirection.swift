@@ -6,8 +6,29 @@ public enum TextDirection: String, Equatable, Sendable, Codable {
     /// The direction of the first strong character of `text`, or nil if it has none.
     public static func detect(in text: String) -> TextDirection? {
         for scalar in text.unicodeScalars {
-            if isStrongRTL(scalar) { return .rtl }
-            if scalar.properties.isAlphabetic { return .ltr }
+            switch scalar.value {
+            case 0x41...0x5A, 0x61...0x7A: return .ltr   // ASCII letters, without a property lookup
+            case 0...0x7F: continue
+            default:
+                if isStrongRTL(scalar) { return .rtl }
+                if scalar.properties.isAlphabetic { return .ltr }
+            }
+        }
+        return nil
+    }
+
+    /// The direction of the first strong character in `inlines`, without building their text.
+    public static func detect(in inlines: [Inline]) -> TextDirection? {
+        for inline in inlines {
+            let found: TextDirection?
+            switch inline {
+            case .text(let text), .code(let text): found = detect(in: text)
+            case .lineBreak: found = nil
+            case .marked(_, let content): found = detect(in: content)
+            case .link(let link): found = detect(in: link.content)
+            case .image(let image): found = detect(in: image.alt)
+            }
+            if let found { return found }
         }
         return nil
     }
@@ -40,8 +61,8 @@ extension Block {
     /// The direction of this block's first strongly directional text, if any.
     public var textDirection: TextDirection? {
         switch self {
-        case .paragraph(let paragraph): return TextDirection.detect(in: paragraph.content.plainText)
-        case .heading(let heading): return TextDirection.detect(in: heading.content.plainText)
+        case .paragraph(let paragraph): return TextDirection.detect(in: paragraph.content)
+        case .heading(let heading): return TextDirection.detect(in: heading.content)
         case .list(let list):
             for item in list.items {
                 for block in item.blocks { if let direction = block.textDirection { return direction } }
@@ -49,7 +70,7 @@ extension Block {
             return nil
         case .table(let table):
             for cell in table.header + table.rows.joined() {
-                if let direction = TextDirection.detect(in: cell.content.plainText) { return direction }
+                if let direction = TextDirection.detect(in: cell.content) { return direction }
             }
             return nil
         case .blockQuote(let blocks):

@@ -19,61 +19,101 @@ public struct EmailTextRenderer: Sendable {
         if let preheader = options.preheader, !preheader.isEmpty {
             blocks.insert(.paragraph(Paragraph([.text(preheader)])), at: 0)
         }
-        let direction = options.direction ?? document.textDirection
-        let lines = TextBlockLayout(direction: direction).lines(for: blocks, width: width)
-        var text = ""
-        for line in lines {
-            text += line.trimmingTrailingSpaces()
-            text += "\n"
-        }
-        return text
+        var writer = TextBlockLayout(direction: options.direction ?? document.textDirection)
+        writer.output.reserveCapacity(1024)
+        var prefix = TextBlockLayout.Prefix(first: "", rest: "")
+        writer.write(blocks, width: width, prefix: &prefix)
+        return writer.output
     }
 }
 
-/// Lays blocks out as lines of plain text.
+/// Lays blocks out as lines of plain text, written straight into `output`. Nesting (list items,
+/// quotes) is a line prefix: `first` goes before the next line written, `rest` before the ones
+/// after it ("- " then "  " for a list item, "> " throughout for a quote).
 struct TextBlockLayout {
-    let direction: TextDirection
-
-    func lines(for blocks: [Block], width: Int, tight: Bool = false) -> [String] {
-        var lines: [String] = []
-        for block in blocks {
-            let blockLines = self.lines(for: block, width: width)
-            if blockLines.isEmpty { continue }
-            if !lines.isEmpty && !tight { lines.append("") }
-            lines.append(contentsOf: blockLines)
-        }
-        return lines
+    struct Prefix {
+        var first: String
+        var rest: String
     }
 
-    func lines(for block: Block, width: Int) -> [String] {
+    let direction: TextDirection
+    var output = ""
+    /// The prefix of a blank line owed before the next line, if any: separators are written
+    /// only once something follows them, so a block that shows nothing leaves no gap.
+    var pendingBlankLine: String? = nil
+
+    /// Writes one line (trailing spaces removed) and moves the prefix on to `rest`.
+    mutating func emit(_ line: some StringProtocol, prefix: inout Prefix) {
+        if let blank = pendingBlankLine {
+            pendingBlankLine = nil
+            var blankPrefix = Prefix(first: blank, rest: blank)
+            emit("", prefix: &blankPrefix)
+        }
+        output += prefix.first
+        output += line
+        while let last = output.utf8.last, last == 0x20 || last == 0x09 { output.removeLast() }
+        output += "\n"
+        prefix.first = prefix.rest
+    }
+
+    /// Writes blocks separated by blank lines (none in a tight list item); returns whether any
+    /// line was written.
+    @discardableResult
+    mutating func write(_ blocks: [Block], width: Int, prefix: inout Prefix, tight: Bool = false) -> Bool {
+        var wroteAny = false
+        for block in blocks {
+            let owed = pendingBlankLine
+            if wroteAny && !tight { pendingBlankLine = prefix.rest }
+            if write(block, width: width, prefix: &prefix) {
+                wroteAny = true
+            } else {
+                pendingBlankLine = owed
+            }
+        }
+        return wroteAny
+    }
+
+    /// Writes one block; returns whether it wrote any line.
+    mutating func write(_ block: Block, width: Int, prefix: inout Prefix) -> Bool {
         switch block {
         case .paragraph(let paragraph):
-            return aligned(wrapped(paragraph.content, width: width), alignment: paragraph.alignment, width: width)
+            return emitAll(aligned(wrapped(paragraph.content, width: width), alignment: paragraph.alignment, width: width), prefix: &prefix)
         case .heading(let heading):
             let text = aligned(wrapped(heading.content, width: width), alignment: heading.alignment, width: width)
             let underlineWidth = min(text.map { DisplayWidth.of($0.trimmingLeadingSpaces()) }.max() ?? 0, width)
-            guard underlineWidth > 0 else { return [] }
-            let underline = String(repeating: heading.level == 1 ? "=" : "-", count: underlineWidth)
+            guard underlineWidth > 0 else { return false }
             let indent = text.last.map { String(repeating: " ", count: $0.count - $0.trimmingLeadingSpaces().count) } ?? ""
-            return text + [indent + underline]
+            emitAll(text, prefix: &prefix)
+            emit(indent + String(repeating: heading.level == 1 ? "=" : "-", count: underlineWidth), prefix: &prefix)
+            return true
         case .list(let list):
-            return listLines(list, width: width)
+            return writeList(list, width: width, prefix: &prefix)
         case .table(let table):
-            return TextTableLayout(table: table, inlineText: inlineText).lines(width: width)
+            return emitAll(TextTableLayout(table: table, inlineText: inlineText).lines(width: width), prefix: &prefix)
         case .blockQuote(let blocks):
-            return lines(for: blocks, width: max(width - 2, 10)).map { $0.isEmpty ? ">" : "> " + $0 }
+            var quoted = Prefix(first: prefix.first + "> ", rest: prefix.rest + "> ")
+            guard write(blocks, width: max(width - 2, 10), prefix: &quoted) else { return false }
+            prefix.first = prefix.rest
+            return true
         case .codeBlock(let code):
-            return code.code.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+            for line in Self.splitLines(code.code) { emit("    " + line, prefix: &prefix) }
+            return true
         case .horizontalRule:
-            return [String(repeating: "-", count: min(40, width))]
+            emit(String(repeating: "-", count: min(40, width)), prefix: &prefix)
+            return true
         }
     }
 
-    private func listLines(_ list: List, width: Int) -> [String] {
-        var lines: [String] = []
+    @discardableResult
+    private mutating func emitAll(_ lines: [String], prefix: inout Prefix) -> Bool {
+        for line in lines { emit(line, prefix: &prefix) }
+        return !lines.isEmpty
+    }
+
+    private mutating func writeList(_ list: List, width: Int, prefix: inout Prefix) -> Bool {
         var number: Int
         if case .ordered(let start) = list.kind { number = start } else { number = 0 }
-        for item in list.items {
+        for (index, item) in list.items.enumerated() {
             let marker: String
             if case .ordered = list.kind {
                 marker = "\(number). "
@@ -81,22 +121,21 @@ struct TextBlockLayout {
             } else {
                 marker = "- "
             }
-            let indent = String(repeating: " ", count: marker.count)
-            var itemLines = self.lines(for: item.blocks, width: max(width - marker.count, 10), tight: list.isTight)
-            if itemLines.isEmpty { itemLines = [""] }
-            if !lines.isEmpty && !list.isTight { lines.append("") }
-            for (index, line) in itemLines.enumerated() {
-                lines.append((index == 0 ? marker : (line.isEmpty ? "" : indent)) + line)
+            if index > 0 && !list.isTight { pendingBlankLine = prefix.rest }
+            var itemPrefix = Prefix(first: prefix.first + marker, rest: prefix.rest + String(repeating: " ", count: marker.count))
+            if !write(item.blocks, width: max(width - marker.count, 10), prefix: &itemPrefix, tight: list.isTight) {
+                emit("", prefix: &itemPrefix)
             }
+            prefix.first = prefix.rest
         }
-        return lines
+        return !list.items.isEmpty
     }
 
     private func wrapped(_ content: [Inline], width: Int) -> [String] {
         let wrapper = LineWrapper(width: width)
         var lines: [String] = []
-        for line in inlineText(content).split(separator: "\n", omittingEmptySubsequences: false) {
-            lines.append(contentsOf: wrapper.wrap(String(line)))
+        for line in Self.splitLines(inlineText(content)) {
+            lines.append(contentsOf: wrapper.wrap(line))
         }
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines
@@ -150,6 +189,12 @@ struct TextBlockLayout {
         }
     }
 
+    /// Splits on LF by bytes (Character-wise splitting costs a grapheme walk).
+    static func splitLines(_ text: String) -> [String] {
+        guard text.utf8.contains(0x0A) else { return [text] }
+        return text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
+    }
+
     /// `mailto:` and `tel:` read better without their scheme.
     static func displayURL(_ url: String) -> String {
         for scheme in ["mailto:", "tel:"] where url.lowercased().hasPrefix(scheme) {
@@ -161,6 +206,7 @@ struct TextBlockLayout {
 
 extension String {
     func trimmingTrailingSpaces() -> String {
+        guard let last = utf8.last, last == 0x20 || last == 0x09 else { return self }
         var result = Substring(self)
         while result.last == " " || result.last == "\t" { result = result.dropLast() }
         return String(result)

@@ -10,7 +10,15 @@ extension String {
     }
 
     private mutating func appendEscaped(_ text: String, quotes: Bool) {
-        // Copy runs of safe bytes at once; most text has nothing to escape.
+        // Most text has nothing to escape: append it whole (the fastest append there is).
+        let needsEscaping = text.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }
+        } ?? true
+        if !needsEscaping {
+            self += text
+            return
+        }
+        // Otherwise copy the runs of safe bytes between escapes.
         var utf8 = text.utf8[...]
         while let index = utf8.firstIndex(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }) {
             self += Substring(utf8[..<index])

@@ -4,6 +4,8 @@
 enum DisplayWidth {
     static func of(_ character: Character) -> Int {
         guard let first = character.unicodeScalars.first else { return 0 }
+        // Nothing below U+1100 is wide (the first emoji-presentation character is U+231A).
+        if first.value < 0x1100 { return 1 }
         if isWide(first) { return 2 }
         // Emoji presentation: a pictograph with U+FE0F, or a flag/keycap/ZWJ sequence.
         if character.unicodeScalars.count > 1, character.unicodeScalars.contains(where: { $0.value == 0xFE0F || $0.value == 0x200D || (0x1F1E6...0x1F1FF).contains($0.value) }) {
@@ -33,7 +35,7 @@ enum DisplayWidth {
     /// Characters between which a line may break without a space: CJK ideographs, kana and
     /// fullwidth forms (Korean uses spaces, so Hangul is not listed).
     static func breaksAround(_ character: Character) -> Bool {
-        guard let scalar = character.unicodeScalars.first else { return false }
+        guard let scalar = character.unicodeScalars.first, scalar.value >= 0x2E80 else { return false }
         switch scalar.value {
         case 0x2E80...0x2FDF, 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFD:
             return true
@@ -44,6 +46,14 @@ enum DisplayWidth {
 
     /// Punctuation that must not start a line (it stays with the character before it).
     static func isClosingPunctuation(_ character: Character) -> Bool {
-        "，。、！？：；）」』】〉》〕…・ー,.!?:;)]}%".contains(character)
+        guard let scalar = character.unicodeScalars.first else { return false }
+        switch scalar.value {
+        case 0x21, 0x25, 0x29, 0x2C, 0x2E, 0x3A, 0x3B, 0x3F, 0x5D, 0x7D,    // ! % ) , . : ; ? ] }
+             0x2026, 0x3001, 0x3002, 0x3009, 0x300B, 0x300D, 0x300F, 0x3011, 0x3015, // … 、 。 〉 》 」 』 】 〕
+             0x30FB, 0x30FC, 0xFF01, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F:        // ・ ー ！ ） ， ： ； ？
+            return true
+        default:
+            return false
+        }
     }
 }

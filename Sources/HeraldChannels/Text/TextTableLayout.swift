@@ -25,7 +25,7 @@ struct TextTableLayout {
     }
 
     private func cellText(_ cell: TableCell) -> String {
-        inlineText(cell.content).split(separator: "\n").joined(separator: " ")
+        TextBlockLayout.splitLines(inlineText(cell.content)).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private func columns(header: [String], rows: [[String]], widths: [Int]) -> [String] {
