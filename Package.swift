@@ -41,7 +41,7 @@ let package = Package(
         // Benchmarks: executables, never run by the test suite.
         .executableTarget(
             name: "RenderBenchmark",
-            dependencies: ["Herald", "CCmarkGFM"],
+            dependencies: ["Herald", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
 
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),

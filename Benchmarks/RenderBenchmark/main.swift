@@ -4,6 +4,7 @@
 //
 //     swift run -c release RenderBenchmark [SAMPLES_DIR]
 import CCmarkGFM
+import CHeraldMarkdown
 import Foundation
 import Herald
 
@@ -64,6 +65,14 @@ if let stage = ProcessInfo.processInfo.environment["HERALD_BENCH_STAGE"] {
         for _ in 0..<iterations {
             switch stage {
             case "read": for input in inputs { sink &+= MarkdownReader().read(bytes: input).blocks.count }
+            case "herald-parse":
+                for input in inputs {
+                    input.withUnsafeBufferPointer { buffer in
+                        buffer.withMemoryRebound(to: CChar.self) {
+                            cmark_node_free(herald_markdown_parse($0.baseAddress, $0.count, CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE))
+                        }
+                    }
+                }
             case "cmark-parse":
                 for input in inputs {
                     let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8)

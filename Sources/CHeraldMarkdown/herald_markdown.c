@@ -1,3 +1,4 @@
+#define _GNU_SOURCE  // memmem
 // Herald's inline extensions for cmark-gfm: ==highlight== and ++underline++.
 //
 // Both are "paired delimiter" syntaxes. The inline parser hands us each run of the special
@@ -168,4 +169,9 @@ cmark_node_type herald_table_node_type(void) {
 cmark_node_type herald_strikethrough_node_type(void) {
     pthread_once(&create_once, create_extensions);
     return CMARK_NODE_STRIKETHROUGH;
+}
+
+int herald_bytes_contain(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
+    if (haystack == NULL || needle == NULL) return needle_length == 0;
+    return memmem(haystack, haystack_length, needle, needle_length) != NULL;
 }

@@ -1,3 +1,5 @@
+import CHeraldMarkdown
+
 /// The `::: center` … `:::` alignment blocks of Herald's Markdown.
 ///
 /// cmark-gfm has no container syntax for them, so before parsing each fence line is replaced by
@@ -126,16 +128,14 @@ extension StringProtocol {
 }
 
 extension Array where Element == UInt8 {
-    /// Linear-time substring search (the needle is short and its first byte is rare).
+    /// Whether `needle` occurs in the bytes (libc's memmem: linear, and vectorized).
     func contains(subsequence needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= count else { return needle.isEmpty }
-        var index = startIndex
-        let lastStart = count - needle.count
-        while index <= lastStart {
-            if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
+        guard !needle.isEmpty else { return true }
+        return withUnsafeBytes { haystack in
+            needle.withUnsafeBytes { needleBytes in
+                herald_bytes_contain(haystack.baseAddress, haystack.count, needleBytes.baseAddress, needleBytes.count) != 0
+            }
         }
-        return false
     }
 }
 
@@ -143,7 +143,7 @@ extension AlignmentFences {
     /// Puts back the fence lines that cmark swallowed into a raw HTML block (a fence typed right
     /// after `<div>`, say), so the text the author wrote is what shows.
     func restoreFenceLines(in literal: String) -> String {
-        guard literal.contains(prefix) else { return literal }
+        guard Array(literal.utf8).contains(subsequence: Array(prefix.utf8)) else { return literal }
         var result = literal
         for alignment in Alignment.allCases {
             result = result.replacingAll("<!-- \(prefix) \(alignment.rawValue) -->", with: "::: \(alignment.rawValue)")

@@ -214,7 +214,7 @@ private struct ASTWalker {
         let type = cmark_node_get_type(node)
         switch type {
         case CMARK_NODE_TEXT:
-            builder.append(text: literal(of: node))
+            if let literal = cmark_node_get_literal(node) { builder.append(cString: literal) }
         case CMARK_NODE_SOFTBREAK:
             builder.append(text: " ")
         case CMARK_NODE_LINEBREAK:
@@ -313,18 +313,29 @@ private struct ASTWalker {
     }
 }
 
-/// Collects inlines, merging adjacent text so the model has one `.text` per run.
+/// Collects inlines, merging adjacent text so the model has one `.text` per run. Text is
+/// gathered as bytes and becomes one String per run (cmark splits text at every special
+/// character, so a sentence arrives in several pieces).
 struct InlineBuilder {
     private var inlines: [Inline] = []
-    private var pendingText = ""
+    private var pendingText: [UInt8] = []
 
     mutating func append(text: String) {
-        pendingText += text
+        pendingText.append(contentsOf: text.utf8)
+    }
+
+    /// Appends a NUL-terminated UTF-8 string (a cmark literal) without making a String of it.
+    mutating func append(cString: UnsafePointer<CChar>) {
+        cString.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+            var index = 0
+            while bytes[index] != 0 { index += 1 }
+            pendingText.append(contentsOf: UnsafeBufferPointer(start: bytes, count: index))
+        }
     }
 
     mutating func append(_ inline: Inline) {
         if case .text(let text) = inline {
-            pendingText += text
+            append(text: text)
             return
         }
         flush()
@@ -342,8 +353,8 @@ struct InlineBuilder {
 
     private mutating func flush() {
         if !pendingText.isEmpty {
-            inlines.append(.text(pendingText))
-            pendingText = ""
+            inlines.append(.text(String(decoding: pendingText, as: UTF8.self)))
+            pendingText.removeAll(keepingCapacity: true)
         }
     }
 }

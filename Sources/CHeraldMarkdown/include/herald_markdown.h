@@ -27,4 +27,7 @@ int herald_node_is_underline(cmark_node *node);
 cmark_node_type herald_table_node_type(void);
 cmark_node_type herald_strikethrough_node_type(void);
 
+/// Whether `needle` occurs in `haystack` (libc's memmem, which Swift's Glibc module hides).
+int herald_bytes_contain(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
+
 #endif

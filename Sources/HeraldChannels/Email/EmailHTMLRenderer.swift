@@ -13,22 +13,24 @@ public struct EmailHTMLRenderer: Sendable {
     /// Gmail clips messages whose HTML is larger than about 102 KB.
     public static let gmailClippingLimit = 102 * 1024
 
-    public var theme: EmailTheme
+    public let theme: EmailTheme
+    private let frame: EmailFrame
+    private let styles: HTMLStyles
 
     public init(theme: EmailTheme = EmailTheme()) {
         self.theme = theme
+        frame = EmailFrame(theme: theme)
+        styles = HTMLStyles(theme: theme)
     }
 
     public func render(_ document: Document, options: EmailRenderOptions = EmailRenderOptions()) -> Output {
         let direction = options.direction ?? document.textDirection
-        var writer = HTMLBodyWriter(theme: theme, direction: direction)
-        var html = ""
-        html.reserveCapacity(4096 + document.blocks.count * 256)
-        writeHead(into: &html, options: options, direction: direction)
-        writer.output = html
+        var writer = HTMLBodyWriter(theme: theme, styles: styles, direction: direction)
+        writer.output = ByteWriter(capacity: 6144 + document.blocks.count * 384)
+        writeHead(into: &writer.output, options: options, direction: direction)
         for block in document.blocks { writer.write(block) }
-        html = writer.output
-        writeTail(into: &html)
+        writeTail(into: &writer.output)
+        let html = writer.output.text
 
         var warnings: [RenderWarning] = []
         let size = html.utf8.count
@@ -39,43 +41,24 @@ public struct EmailHTMLRenderer: Sendable {
         return Output(html: html, warnings: warnings)
     }
 
-    private func writeHead(into html: inout String, options: EmailRenderOptions, direction: TextDirection) {
+    private func writeHead(into html: inout ByteWriter, options: EmailRenderOptions, direction: TextDirection) {
         var langAttribute = ""
         if let language = options.language, !language.isEmpty {
-            langAttribute = " lang=\""
-            langAttribute.appendEscapedAttribute(language)
-            langAttribute += "\""
+            var escaped = ByteWriter()
+            escaped.appendEscapedAttribute(language)
+            langAttribute = " lang=\"\(escaped.text)\""
         }
-        html += "<!DOCTYPE html>\n"
-        html += "<html\(langAttribute) dir=\"\(direction.rawValue)\" xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:v=\"urn:schemas-microsoft-com:vml\" xmlns:o=\"urn:schemas-microsoft-com:office:office\">\n"
-        html += "<head>\n"
-        html += "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\">\n"
-        html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        html += "<meta name=\"x-apple-disable-message-reformatting\">\n"
-        html += "<meta name=\"format-detection\" content=\"telephone=no, date=no, address=no, email=no\">\n"
-        html += "<meta name=\"color-scheme\" content=\"light dark\">\n"
-        html += "<meta name=\"supported-color-schemes\" content=\"light dark\">\n"
-        html += "<title>"
+        let dirAttribute = direction == .rtl ? " dir=\"rtl\"" : " dir=\"ltr\""
+        html += "<!DOCTYPE html>\n<html"
+        html += langAttribute
+        html += dirAttribute
+        html += frame.headToTitle
         html.appendEscapedText(options.title ?? "")
-        html += "</title>\n"
-        // Outlook on Windows: render PNGs and keep sizes at 96 dpi on high-DPI screens.
-        html += "<!--[if mso]><noscript><xml><o:OfficeDocumentSettings><o:AllowPNG/><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript><![endif]-->\n"
-        // Only resets and dark mode live here; everything that matters is inline.
-        html += "<style>\n"
-        html += ":root{color-scheme:light dark;supported-color-schemes:light dark;}\n"
-        html += "body{margin:0;padding:0;-webkit-text-size-adjust:100%;-ms-text-size-adjust:100%;}\n"
-        html += "table,td{border-collapse:collapse;mso-table-lspace:0pt;mso-table-rspace:0pt;}\n"
-        html += "img{border:0;height:auto;line-height:100%;outline:none;text-decoration:none;-ms-interpolation-mode:bicubic;}\n"
-        html += "@media (prefers-color-scheme:dark){.herald-page{background-color:#111827 !important;}.herald-card{background-color:#1f2937 !important;color:#e5e7eb !important;}.herald-card h1,.herald-card h2,.herald-card h3,.herald-card h4,.herald-card h5,.herald-card h6{color:#f9fafb !important;}.herald-card a{color:#93c5fd !important;}}\n"
-        html += "</style>\n"
-        html += "</head>\n"
-        html += "<body class=\"herald-page\" style=\"margin:0;padding:0;background-color:\(theme.pageBackground);\">\n"
+        html += frame.titleToBody
         if let preheader = options.preheader, !preheader.isEmpty {
-            html += "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;\" aria-hidden=\"true\">"
+            html += frame.preheaderOpen
             html.appendEscapedText(preheader)
-            // Filler keeps clients from pulling body text into the preview after the preheader.
-            html += String(repeating: "&#8199;&#65279;&#847; ", count: 40)
-            html += "</div>\n"
+            html += frame.preheaderClose
         }
         html += "<div role=\"article\" aria-roledescription=\"email\""
         if let title = options.title, !title.isEmpty {
@@ -83,18 +66,66 @@ public struct EmailHTMLRenderer: Sendable {
             html.appendEscapedAttribute(title)
             html += "\""
         }
-        html += "\(langAttribute) dir=\"\(direction.rawValue)\" style=\"background-color:\(theme.pageBackground);\">\n"
-        let width = theme.contentWidth
-        html += "<!--[if mso]><table role=\"presentation\" align=\"center\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" width=\"\(width)\" style=\"width:\(width)px;\"><tr><td><![endif]-->\n"
-        html += "<div style=\"max-width:\(width)px;margin:0 auto;\">\n"
-        html += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;\">\n"
-        html += "<tr>\n<td class=\"herald-card\" style=\"padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;word-break:break-word;\">\n"
+        html += langAttribute
+        html += dirAttribute
+        html += frame.articleToContent
     }
 
-    private func writeTail(into html: inout String) {
-        html += "</td>\n</tr>\n</table>\n</div>\n"
-        html += "<!--[if mso]></td></tr></table><![endif]-->\n"
-        html += "</div>\n</body>\n</html>\n"
+    private func writeTail(into html: inout ByteWriter) {
+        html += EmailFrame.tail
+    }
+}
+
+/// The fixed parts of the email HTML around the content, made once per renderer (they depend
+/// on the theme only) so a render copies them instead of assembling them.
+struct EmailFrame: Sendable {
+    let headToTitle: String
+    let titleToBody: String
+    let preheaderOpen = "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;\" aria-hidden=\"true\">"
+    /// Filler keeps clients from pulling body text into the preview after the preheader.
+    let preheaderClose = String(repeating: "&#8199;&#65279;&#847; ", count: 40) + "</div>\n"
+    let articleToContent: String
+
+    static let tail = "</td>\n</tr>\n</table>\n</div>\n<!--[if mso]></td></tr></table><![endif]-->\n</div>\n</body>\n</html>\n"
+
+    init(theme: EmailTheme) {
+        headToTitle = """
+             xmlns="http://www.w3.org/1999/xhtml" xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">
+            <head>
+            <meta http-equiv="Content-Type" content="text/html; charset=UTF-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <meta name="x-apple-disable-message-reformatting">
+            <meta name="format-detection" content="telephone=no, date=no, address=no, email=no">
+            <meta name="color-scheme" content="light dark">
+            <meta name="supported-color-schemes" content="light dark">
+            <title>
+            """
+        // The Office settings make Outlook on Windows render PNGs and keep sizes at 96 dpi on
+        // high-DPI screens. Only resets and dark mode live in <style>; all that matters is inline.
+        titleToBody = """
+            </title>
+            <!--[if mso]><noscript><xml><o:OfficeDocumentSettings><o:AllowPNG/><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript><![endif]-->
+            <style>
+            :root{color-scheme:light dark;supported-color-schemes:light dark;}
+            body{margin:0;padding:0;-webkit-text-size-adjust:100%;-ms-text-size-adjust:100%;}
+            table,td{border-collapse:collapse;mso-table-lspace:0pt;mso-table-rspace:0pt;}
+            img{border:0;height:auto;line-height:100%;outline:none;text-decoration:none;-ms-interpolation-mode:bicubic;}
+            @media (prefers-color-scheme:dark){.herald-page{background-color:#111827 !important;}.herald-card{background-color:#1f2937 !important;color:#e5e7eb !important;}.herald-card h1,.herald-card h2,.herald-card h3,.herald-card h4,.herald-card h5,.herald-card h6{color:#f9fafb !important;}.herald-card a{color:#93c5fd !important;}}
+            </style>
+            </head>
+            <body class="herald-page" style="margin:0;padding:0;background-color:\(theme.pageBackground);">
+
+            """
+        let width = theme.contentWidth
+        articleToContent = """
+             style="background-color:\(theme.pageBackground);">
+            <!--[if mso]><table role="presentation" align="center" border="0" cellpadding="0" cellspacing="0" width="\(width)" style="width:\(width)px;"><tr><td><![endif]-->
+            <div style="max-width:\(width)px;margin:0 auto;">
+            <table role="presentation" width="100%" border="0" cellpadding="0" cellspacing="0" style="width:100%;">
+            <tr>
+            <td class="herald-card" style="padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;word-break:break-word;">
+
+            """
     }
 }
 
@@ -102,9 +133,10 @@ public struct EmailHTMLRenderer: Sendable {
 /// (list items, quotes) reuse it.
 struct HTMLBodyWriter {
     let theme: EmailTheme
+    let styles: HTMLStyles
     /// The document's direction; blocks that differ get their own `dir`.
     let direction: TextDirection
-    var output = ""
+    var output = ByteWriter()
     /// How many lists enclose what is being written: a nested list sits tight under its item.
     var listDepth = 0
 
@@ -118,15 +150,22 @@ struct HTMLBodyWriter {
             } else if let image = Self.standaloneImage(paragraph.content) {
                 writeImageBlock(image, alignment: paragraph.alignment)
             } else {
-                output += "<p\(directionAttribute(block)) style=\"margin:0 0 16px 0;\(textAlign(paragraph.alignment))\">"
+                output += "<p"
+                output += directionAttribute(block)
+                output += " style=\"margin:0 0 16px 0;"
+                output += textAlign(paragraph.alignment)
+                output += "\">"
                 writeInlines(paragraph.content)
                 output += "</p>\n"
             }
         case .heading(let heading):
-            let (size, lineHeight) = theme.headingSize(heading.level)
-            output += "<h\(heading.level)\(directionAttribute(block)) style=\"margin:0 0 16px 0;font-size:\(size)px;line-height:\(lineHeight)px;mso-line-height-rule:exactly;font-weight:bold;color:\(theme.headingColor);\(textAlign(heading.alignment))\">"
+            output += styles.headingTag[heading.level - 1]
+            output += directionAttribute(block)
+            output += styles.headingStyle[heading.level - 1]
+            output += textAlign(heading.alignment)
+            output += "\">"
             writeInlines(heading.content)
-            output += "</h\(heading.level)>\n"
+            output += styles.headingClose[heading.level - 1]
         case .list(let list):
             writeList(list, block: block)
         case .table(let table):
@@ -205,11 +244,13 @@ struct HTMLBodyWriter {
 
     private mutating func writeCell(_ cell: TableCell, tag: String, alignment: ColumnAlignment?) {
         let side = alignment?.rawValue ?? startSide
-        var style = "padding:6px 8px;border:1px solid \(theme.ruleColor);text-align:\(side);vertical-align:top;font-family:\(theme.fontFamily);font-size:14px;line-height:20px;"
-        if tag == "th" { style += "font-weight:bold;background-color:\(theme.codeBackground);" }
-        output += "<\(tag) align=\"\(side)\" style=\"\(style)\">"
+        output += tag == "th" ? "<th align=\"" : "<td align=\""
+        output += side
+        output += styles.cellBorder
+        output += side
+        output += tag == "th" ? styles.headerCellRest : styles.cellRest
         writeInlines(cell.content)
-        output += "</\(tag)>\n"
+        output += tag == "th" ? "</th>\n" : "</td>\n"
     }
 
     // MARK: Images
@@ -265,7 +306,7 @@ struct HTMLBodyWriter {
         case .text(let text):
             output.appendEscapedText(text)
         case .code(let code):
-            output += "<code style=\"font-family:\(theme.monospaceFontFamily);font-size:14px;background-color:\(theme.codeBackground);\">"
+            output += styles.inlineCodeOpen
             output.appendEscapedText(code)
             output += "</code>"
         case .lineBreak:
@@ -276,7 +317,7 @@ struct HTMLBodyWriter {
             case .italic: output += "<em style=\"font-style:italic;\">"
             case .underline: output += "<u>"
             case .strikethrough: output += "<del>"
-            case .highlight: output += "<span style=\"background-color:\(theme.highlightBackground);color:\(theme.highlightText);\">"
+            case .highlight: output += styles.highlightOpen
             }
             writeInlines(content)
             switch mark {
@@ -304,20 +345,25 @@ struct HTMLBodyWriter {
             output.appendEscapedAttribute(title)
             output += "\""
         }
-        output += " style=\"color:\(theme.linkColor);text-decoration:underline;\">"
+        output += styles.linkStyle
     }
 
     // MARK: Attributes
 
     private func textAlign(_ alignment: Alignment?) -> String {
-        guard let alignment else { return "" }
-        return "text-align:\(alignment.rawValue);"
+        switch alignment {
+        case nil: return ""
+        case .left?: return "text-align:left;"
+        case .center?: return "text-align:center;"
+        case .right?: return "text-align:right;"
+        case .justify?: return "text-align:justify;"
+        }
     }
 
     /// `dir` for a block whose own text runs against the document's direction.
     private func directionAttribute(_ block: Block) -> String {
         guard let own = block.textDirection, own != direction else { return "" }
-        return " dir=\"\(own.rawValue)\""
+        return own == .rtl ? " dir=\"rtl\"" : " dir=\"ltr\""
     }
 }
 

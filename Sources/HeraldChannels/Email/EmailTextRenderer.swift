@@ -20,10 +20,10 @@ public struct EmailTextRenderer: Sendable {
             blocks.insert(.paragraph(Paragraph([.text(preheader)])), at: 0)
         }
         var writer = TextBlockLayout(direction: options.direction ?? document.textDirection)
-        writer.output.reserveCapacity(1024)
+        writer.output = ByteWriter(capacity: 2048)
         var prefix = TextBlockLayout.Prefix(first: "", rest: "")
         writer.write(blocks, width: width, prefix: &prefix)
-        return writer.output
+        return writer.output.text
     }
 }
 
@@ -37,13 +37,13 @@ struct TextBlockLayout {
     }
 
     let direction: TextDirection
-    var output = ""
+    var output = ByteWriter()
     /// The prefix of a blank line owed before the next line, if any: separators are written
     /// only once something follows them, so a block that shows nothing leaves no gap.
     var pendingBlankLine: String? = nil
 
     /// Writes one line (trailing spaces removed) and moves the prefix on to `rest`.
-    mutating func emit(_ line: some StringProtocol, prefix: inout Prefix) {
+    mutating func emit(_ line: String, prefix: inout Prefix) {
         if let blank = pendingBlankLine {
             pendingBlankLine = nil
             var blankPrefix = Prefix(first: blank, rest: blank)
@@ -51,8 +51,8 @@ struct TextBlockLayout {
         }
         output += prefix.first
         output += line
-        while let last = output.utf8.last, last == 0x20 || last == 0x09 { output.removeLast() }
-        output += "\n"
+        while let last = output.bytes.last, last == 0x20 || last == 0x09 { output.bytes.removeLast() }
+        output.bytes.append(0x0A)
         prefix.first = prefix.rest
     }
 
@@ -191,7 +191,8 @@ struct TextBlockLayout {
 
     /// Splits on LF by bytes (Character-wise splitting costs a grapheme walk).
     static func splitLines(_ text: String) -> [String] {
-        guard text.utf8.contains(0x0A) else { return [text] }
+        let hasNewline = text.utf8.withContiguousStorageIfAvailable { $0.contains(0x0A) } ?? text.utf8.contains(0x0A)
+        guard hasNewline else { return [text] }
         return text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 

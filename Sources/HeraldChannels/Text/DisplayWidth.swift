@@ -20,6 +20,17 @@ enum DisplayWidth {
         return width
     }
 
+    /// Combining marks below U+1100 (accents, Hebrew points, Arabic harakat): zero columns.
+    static func isCombining(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x0300...0x036F, 0x0483...0x0489, 0x0591...0x05BD, 0x05BF, 0x05C1...0x05C2, 0x05C4...0x05C5, 0x05C7,
+             0x0610...0x061A, 0x064B...0x065F, 0x0670, 0x06D6...0x06DC, 0x06DF...0x06E4, 0x06E7...0x06E8, 0x06EA...0x06ED:
+            return true
+        default:
+            return false
+        }
+    }
+
     static func isWide(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,

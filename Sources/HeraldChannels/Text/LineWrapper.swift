@@ -46,18 +46,43 @@ struct LineWrapper {
                 place(word, width: word.count, spaceBefore: true)
                 continue
             }
-            let text = String(decoding: word, as: UTF8.self)
-            if text.unicodeScalars.allSatisfy({ $0.value < 0x1100 }) {
-                // No wide or CJK characters: one unit, one column per character.
-                place(word, width: text.count, spaceBefore: true)
+            if let narrow = Self.narrowWidth(of: word) {
+                // No wide or CJK characters: one unit.
+                place(word, width: narrow, spaceBefore: true)
             } else {
-                for (offset, unit) in Self.cjkUnits(of: text).enumerated() {
+                for (offset, unit) in Self.cjkUnits(of: String(decoding: word, as: UTF8.self)).enumerated() {
                     place(unit.text.utf8, width: unit.width, spaceBefore: offset == 0)
                 }
             }
         }
         if !line.isEmpty || lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
         return lines
+    }
+
+    /// The width of a word of well-formed UTF-8 if no character in it is wide (all below
+    /// U+1100): one column per character, none for combining marks. Nil otherwise.
+    static func narrowWidth(of word: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        var width = 0
+        var index = word.startIndex
+        while index < word.endIndex {
+            let lead = word[index]
+            var value: UInt32
+            var length: Int
+            switch lead {
+            case 0..<0x80: value = UInt32(lead); length = 1
+            case 0xC0..<0xE0: value = UInt32(lead & 0x1F); length = 2
+            case 0xE0..<0xF0: value = UInt32(lead & 0x0F); length = 3
+            default: return nil   // four-byte sequences are all above U+FFFF
+            }
+            guard index + length <= word.endIndex else { return nil }
+            if length > 1 {
+                for offset in 1..<length { value = (value << 6) | UInt32(word[index + offset] & 0x3F) }
+            }
+            if value >= 0x1100 { return nil }
+            if !DisplayWidth.isCombining(value) { width += 1 }
+            index += length
+        }
+        return width
     }
 
     /// The pieces of a word containing CJK or wide characters: a break is allowed before and

@@ -1,0 +1,56 @@
+/// An output buffer of UTF-8 bytes: appending to `[UInt8]` is several times cheaper than
+/// appending to a `String`, and renderers append thousands of small pieces. `text` makes the
+/// String once at the end.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    static func += (writer: inout ByteWriter, piece: String) {
+        writer.append(piece.utf8)
+    }
+
+    static func += (writer: inout ByteWriter, piece: Substring) {
+        writer.append(piece.utf8)
+    }
+
+    /// A block copy when the bytes are contiguous (native strings are).
+    private mutating func append<Bytes: Collection<UInt8>>(_ piece: Bytes) {
+        if piece.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: piece)
+        }
+    }
+
+    /// Appends `text` escaped for an HTML text node (`&`, `<`, `>`).
+    mutating func appendEscapedText(_ text: String) {
+        appendEscaped(text, quotes: false)
+    }
+
+    /// Appends `value` escaped for a double-quoted HTML attribute.
+    mutating func appendEscapedAttribute(_ value: String) {
+        appendEscaped(value, quotes: true)
+    }
+
+    private mutating func appendEscaped(_ text: String, quotes: Bool) {
+        let clean = text.utf8.withContiguousStorageIfAvailable { piece in
+            !piece.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }
+        } ?? false
+        if clean {
+            append(text.utf8)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: bytes.append(contentsOf: "&amp;".utf8)
+            case 0x3C: bytes.append(contentsOf: "&lt;".utf8)
+            case 0x3E: bytes.append(contentsOf: "&gt;".utf8)
+            case 0x22 where quotes: bytes.append(contentsOf: "&quot;".utf8)
+            default: bytes.append(byte)
+            }
+        }
+    }
+}
