@@ -127,16 +127,20 @@ let cases: [(String, String)] = [
     ("one long line of words", "word "),
 ]
 print("")
-print("Linear time: seconds for Herald's full render at each size (time per MB should stay flat)")
-print("  case                           1 MB     2 MB     5 MB    10 MB   10MB/1MB per-MB ratio")
+print("Linear time: seconds for Herald's full render at each size; the per-MB ratio (10 MB against 1 MB)")
+print("should stay near 1 (quadratic time would make it 10). Raw cmark-gfm's ratio on the same input is the baseline.")
+print("  case                           1 MB     2 MB     5 MB    10 MB   Herald ratio   cmark-gfm ratio")
 for (name, chunk) in cases {
     var times: [Double] = []
+    var cmarkTimes: [Double] = []
     for size in [1, 2, 5, 10] {
         let input = repeated(chunk, toBytes: size * 1_000_000)
         times.append(best(rounds: 2) { heraldRender(input) })
+        if size == 1 || size == 10 { cmarkTimes.append(best(rounds: 2) { cmarkRender(input) }) }
     }
     let ratio = (times[3] / 10) / times[0]
+    let cmarkRatio = (cmarkTimes[1] / 10) / cmarkTimes[0]
     let cells = times.map { String(format: "%7.3f", $0) }.joined(separator: "  ")
-    print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0))  \(cells)   \(String(format: "%.2f", ratio))")
+    print("  \(name.padding(toLength: 28, withPad: " ", startingAt: 0))  \(cells)   \(String(format: "%12.2f", ratio))   \(String(format: "%15.2f", cmarkRatio))")
 }
 print("(sink \(sink % 10))")
