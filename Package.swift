@@ -32,8 +32,9 @@ let package = Package(
         .target(name: "CHeraldMarkdown", dependencies: ["CCmarkGFM"], path: "Sources/CHeraldMarkdown"),
 
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
-        .target(name: "HeraldChannels", dependencies: ["HeraldDocument"]),
-        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldChannels"]),
+        .target(name: "HeraldMIME", dependencies: ["CMagic"]),
+        .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
+        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels"]),
         .executableTarget(
             name: "HeraldCLI",
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -46,6 +47,7 @@ let package = Package(
 
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
+        .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "CLibXML2"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI"]),

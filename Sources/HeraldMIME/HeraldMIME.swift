@@ -1,0 +1,1 @@
+// The MIME module: RFC 5322/2045-2049/2047/2231 building blocks.
