@@ -44,13 +44,18 @@ let package = Package(
             name: "RenderBenchmark",
             dependencies: ["Herald", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
+        .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
+                          exclude: ["python_baseline.py"]),
+
+        // Helpers shared by the test targets (runs Python's email package and check-message).
+        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
 
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
-        .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME"]),
+        .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
-        .testTarget(name: "GoldenTests", dependencies: ["Herald", "CLibXML2"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,15 +4,13 @@ import Foundation
 /// to, byte for byte.
 ///
 ///     Samples/agent-reply/input.md      the input (Markdown)
-///     Samples/agent-reply/sample.json   optional: {"subject", "preheader", "language"}
+///     Samples/agent-reply/sample.json   optional: an `EmailRequest` ({"subject", "preheader",
+///                                       "language", "from", "to", "cc", "bcc", "attachments"...})
 ///     Samples/agent-reply/golden.html   email HTML
 ///     Samples/agent-reply/golden.txt    email text alternative
+///     Samples/agent-reply/golden.eml    the whole message, deterministic (when "from" is set)
 public struct Sample: Sendable {
-    public struct Settings: Codable, Equatable, Sendable {
-        public var subject: String?
-        public var preheader: String?
-        public var language: String?
-    }
+    public typealias Settings = EmailRequest
 
     /// One rendered output and the golden file it is compared with.
     public struct Output: Equatable, Sendable {
@@ -42,17 +40,23 @@ public struct Sample: Sendable {
         do {
             return try JSONDecoder().decode(Settings.self, from: Data(contentsOf: url))
         } catch {
-            throw HeraldError.badInput("\(url.path): \(error.localizedDescription); expected {\"subject\", \"preheader\", \"language\"} strings")
+            throw HeraldError.badInput("\(url.path): \(error.localizedDescription); expected an object with \"subject\", \"preheader\", \"language\", \"from\" (strings) and \"to\", \"cc\", \"bcc\", \"attachments\", \"headers\" (lists of strings)")
         }
     }
 
     /// Renders the sample's input into every output it has a golden file for.
     public func render() throws -> [Output] {
         let settings = try settings()
-        let input = try Data(contentsOf: directory.appendingPathComponent("input.md"))
-        let options = EmailRenderOptions(title: settings.subject, preheader: settings.preheader, language: settings.language)
-        let email = Herald.renderEmail(markdown: [UInt8](input), options: options)
-        return [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text)]
+        let input = [UInt8](try Data(contentsOf: directory.appendingPathComponent("input.md")))
+        let email = Herald.renderEmail(markdown: input, options: settings.renderOptions)
+        var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text)]
+        if settings.from != nil {
+            let composed = try Herald.composeEmail(markdown: input, request: settings, baseDirectory: directory)
+            let identity = try MessageIdentity.deterministic(for: composed.message)
+            let bytes = try MIMEWriter().bytes(of: composed.message, identity: identity)
+            outputs.append(Output(fileName: "golden.eml", content: String(decoding: bytes, as: UTF8.self)))
+        }
+        return outputs
     }
 }
 

@@ -5,19 +5,46 @@ import Herald
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render a Markdown document as email HTML or its plain-text alternative.")
+        abstract: "Render a Markdown document for email: HTML, its plain-text alternative, a whole .eml message, or its structure as JSON.",
+        discussion: """
+            html and text need only the input. eml and json compose a message and need --from and at least one \
+            of --to, --cc, --bcc. Address options repeat and each takes a list ("Ana <ana@example.com>, bo@example.com"). \
+            An image written as ![alt](cid:NAME) in the Markdown is the attachment named NAME or NAME.ext.
+            """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case html, text
+        case html, text, eml, json
+    }
+
+    enum Channel: String, ExpressibleByArgument, CaseIterable {
+        case email
     }
 
     @Argument(help: "The input document (Markdown: .md, .markdown or .txt; '-' reads standard input).")
     var input: String
 
-    @Option(help: "What to write: html or text.")
+    @Option(help: "The channel to render for.")
+    var channel: Channel = .email
+
+    @Option(help: "What to write: html, text, eml (a complete message) or json (envelope and MIME structure).")
     var format: Format = .html
 
-    @Option(help: "The subject: the HTML <title> and the article's accessible name.")
+    @Option(help: "The sender, e.g. \"Support <help@example.com>\".")
+    var from: String?
+
+    @Option(help: "Recipients (repeatable; each may be a comma-separated list).")
+    var to: [String] = []
+
+    @Option(help: "Copy recipients (repeatable).")
+    var cc: [String] = []
+
+    @Option(help: "Blind copy recipients (repeatable): in the envelope only, never in the message.")
+    var bcc: [String] = []
+
+    @Option(name: .customLong("reply-to"), help: "Where replies go (repeatable).")
+    var replyTo: [String] = []
+
+    @Option(help: "The subject; also the HTML <title>.")
     var subject: String?
 
     @Option(help: "Preview text shown after the subject in inbox lists.")
@@ -25,6 +52,27 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .customLong("lang"), help: "The content's language tag, e.g. es or zh-Hans (sets lang).")
     var language: String?
+
+    @Option(help: "A file to attach (repeatable); its type is checked from its bytes.")
+    var attach: [String] = []
+
+    @Option(help: "An extra header \"Name: value\" (repeatable).")
+    var header: [String] = []
+
+    @Option(name: .customLong("in-reply-to"), help: "The Message-ID this message answers.")
+    var inReplyTo: [String] = []
+
+    @Option(help: "Message-IDs of the thread (repeatable).")
+    var references: [String] = []
+
+    @Option(name: .customLong("list-unsubscribe"), help: "An unsubscribe URL, https: or mailto: (repeatable).")
+    var listUnsubscribe: [String] = []
+
+    @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.")
+    var maximumAttachmentMegabytes: Int = 25
+
+    @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.")
+    var deterministic = false
 
     @Option(help: "Write here instead of standard output (atomically: never a half-written file).")
     var output: String?
@@ -39,6 +87,19 @@ struct RenderCommand: ParsableCommand {
         if let language, !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             throw ValidationError("--lang '\(language)' is not a language tag; expected letters, digits and '-', like en, es-MX or zh-Hans")
         }
+        if format == .eml || format == .json {
+            guard from != nil else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
+            guard !(to.isEmpty && cc.isEmpty && bcc.isEmpty) else {
+                throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
+            }
+        }
+        guard maximumAttachmentMegabytes > 0 else { throw ValidationError("--max-attachment-mb must be at least 1") }
+    }
+
+    var request: EmailRequest {
+        EmailRequest(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader,
+                     language: language, attachments: attach, headers: header, inReplyTo: inReplyTo, references: references,
+                     listUnsubscribe: listUnsubscribe)
     }
 
     func run() throws {
@@ -48,25 +109,116 @@ struct RenderCommand: ParsableCommand {
         } catch {
             throw fail("cannot read '\(input)': \(error.localizedDescription)", status: ExitStatus.ioError)
         }
-        let options = EmailRenderOptions(title: subject, preheader: preheader, language: language)
-        let email = Herald.renderEmail(markdown: bytes, options: options)
-        for warning in email.warnings { warn(warning.message) }
-        let rendered = format == .html ? email.html : email.text
+        switch format {
+        case .html, .text:
+            let email = Herald.renderEmail(markdown: bytes, options: request.renderOptions)
+            for warning in email.warnings { warn(warning.message) }
+            try emit { sink in try sink.write(format == .html ? email.html : email.text) }
+        case .eml, .json:
+            try composeAndWrite(bytes)
+        }
+    }
+
+    private func composeAndWrite(_ bytes: [UInt8]) throws {
+        var policy = AttachmentPolicy.email
+        policy.maximumSize = maximumAttachmentMegabytes * 1024 * 1024
+        let composed: (message: EmailMessage, warnings: [RenderWarning])
+        let identity: MessageIdentity
         do {
-            if let output {
-                let url = URL(fileURLWithPath: output)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(rendered.utf8).write(to: url, options: .atomic)
+            composed = try Herald.composeEmail(markdown: bytes, request: request, loader: AttachmentLoader(policy: policy))
+            if deterministic {
+                identity = try MessageIdentity.deterministic(for: composed.message)
             } else {
-                FileHandle.standardOutput.write(Data(rendered.utf8))
+                var random = SystemRandomNumberGenerator()
+                let now = MessageDate(secondsSince1970: Int64(Date().timeIntervalSince1970),
+                                      utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60)
+                identity = MessageIdentity.unique(for: composed.message, now: now, using: &random)
             }
         } catch {
-            throw fail("cannot write '\(output ?? "standard output")': \(error.localizedDescription)", status: ExitStatus.ioError)
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        for warning in composed.warnings { warn(warning.message) }
+        if format == .json {
+            let report = MessageReport(message: composed.message, identity: identity)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json = try encoder.encode(report)
+            try emit { sink in
+                try sink.write([UInt8](json))
+                try sink.write("\n")
+            }
+        } else {
+            try emit { sink in try MIMEWriter().write(composed.message, identity: identity, to: &sink) }
+        }
+    }
+
+    /// Streams the output to standard output, or to a temporary file renamed over `--output`
+    /// once complete (a failure leaves no half-written file).
+    private func emit(_ body: (inout FileHandleSink) throws -> Void) throws {
+        guard let output else {
+            var sink = FileHandleSink(FileHandle.standardOutput)
+            do {
+                try body(&sink)
+                try sink.flush()
+            } catch {
+                throw fail(String(describing: error), status: error is AttachmentError ? ExitStatus.badInput : ExitStatus.ioError)
+            }
+            return
+        }
+        let destination = URL(fileURLWithPath: output)
+        let temporary = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).partial")
+        do {
+            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            var sink = FileHandleSink(handle)
+            do {
+                try body(&sink)
+                try sink.flush()
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            if FileManager.default.fileExists(atPath: destination.path) {
+                _ = try FileManager.default.replaceItemAt(destination, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: destination)
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            let status = error is AttachmentError ? ExitStatus.badInput : ExitStatus.ioError
+            throw fail("cannot write '\(output)': \(error is AttachmentError ? String(describing: error) : error.localizedDescription)", status: status)
         }
     }
 
     private func readInput() throws -> [UInt8] {
         if input == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
         return [UInt8](try Data(contentsOf: URL(fileURLWithPath: input)))
+    }
+}
+
+/// `--format json`: the SMTP envelope and the MIME structure of the message.
+struct MessageReport: Encodable {
+    struct EnvelopeReport: Encodable {
+        var mailFrom: String
+        var rcptTo: [String]
+        var smtputf8: Bool
+    }
+
+    var envelope: EnvelopeReport
+    var messageID: String
+    var date: String
+    var structure: PartDescription
+
+    init(message: EmailMessage, identity: MessageIdentity) {
+        let envelope = message.envelope
+        self.envelope = EnvelopeReport(mailFrom: envelope.mailFrom.addrSpec, rcptTo: envelope.recipients.map(\.addrSpec),
+                                       smtputf8: message.needsSMTPUTF8)
+        messageID = identity.messageID.description
+        date = identity.date.description
+        structure = MIMEWriter().structure(of: message, identity: identity)
     }
 }

@@ -1,0 +1,104 @@
+import Foundation
+import HeraldChannels
+import HeraldDocument
+@_exported import HeraldMIME
+
+/// An email as a person or a script states it — addresses and headers as text, attachments as
+/// paths — turned into validated values in one place, so the CLI and the samples agree on every
+/// rule and every error message.
+public struct EmailRequest: Equatable, Sendable, Codable {
+    public var from: String?
+    /// Each entry may itself be a list (`"a@x, B <b@y>"`).
+    public var to: [String]
+    public var cc: [String]
+    public var bcc: [String]
+    public var replyTo: [String]
+    public var subject: String?
+    public var preheader: String?
+    public var language: String?
+    /// Attachment file paths (relative ones are resolved against `baseDirectory`).
+    public var attachments: [String]
+    /// Extra headers, `Name: value`.
+    public var headers: [String]
+    public var inReplyTo: [String]
+    public var references: [String]
+    public var listUnsubscribe: [String]
+
+    public init(from: String? = nil, to: [String] = [], cc: [String] = [], bcc: [String] = [], replyTo: [String] = [],
+                subject: String? = nil, preheader: String? = nil, language: String? = nil, attachments: [String] = [],
+                headers: [String] = [], inReplyTo: [String] = [], references: [String] = [], listUnsubscribe: [String] = []) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.replyTo = replyTo
+        self.subject = subject
+        self.preheader = preheader
+        self.language = language
+        self.attachments = attachments
+        self.headers = headers
+        self.inReplyTo = inReplyTo
+        self.references = references
+        self.listUnsubscribe = listUnsubscribe
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case from, to, cc, bcc, replyTo, subject, preheader, language, attachments, headers, inReplyTo, references, listUnsubscribe
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
+        self.init(from: try container.decodeIfPresent(String.self, forKey: .from), to: try list(.to), cc: try list(.cc),
+                  bcc: try list(.bcc), replyTo: try list(.replyTo), subject: try container.decodeIfPresent(String.self, forKey: .subject),
+                  preheader: try container.decodeIfPresent(String.self, forKey: .preheader),
+                  language: try container.decodeIfPresent(String.self, forKey: .language), attachments: try list(.attachments),
+                  headers: try list(.headers), inReplyTo: try list(.inReplyTo), references: try list(.references),
+                  listUnsubscribe: try list(.listUnsubscribe))
+    }
+
+    public var renderOptions: EmailRenderOptions {
+        EmailRenderOptions(title: subject, preheader: preheader, language: language)
+    }
+
+    /// Validates every address and header input.
+    public func addressing() throws -> EmailChannel.Addressing {
+        guard let from else {
+            throw CompositionError(reason: "the message has no sender; give a From address (--from)")
+        }
+        func entries(_ values: [String], _ field: String) throws -> [AddressListEntry] {
+            try values.flatMap { try AddressParser.parseList($0, field: field) }
+        }
+        func ids(_ values: [String], _ field: String) throws -> [MessageID] {
+            try values.flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "," }) }.map { try MessageID(validating: String($0), field: field) }
+        }
+        return EmailChannel.Addressing(
+            from: try EmailAddress(validating: from, field: "From address"),
+            to: try entries(to, "To address"), cc: try entries(cc, "Cc address"),
+            bcc: try entries(bcc, "Bcc address").flatMap(\.mailboxes),
+            replyTo: try entries(replyTo, "Reply-To address").flatMap(\.mailboxes),
+            subject: try subject.map { try HeaderText($0, field: "subject") },
+            inReplyTo: try ids(inReplyTo, "In-Reply-To message ID"), references: try ids(references, "References message ID"),
+            listUnsubscribe: try listUnsubscribe.map(UnsubscribeTarget.init(validating:)),
+            customHeaders: try headers.map(CustomHeader.init(line:)))
+    }
+
+    /// Loads and checks every attachment (libmagic against the policy).
+    public func loadAttachments(relativeTo baseDirectory: URL? = nil, loader: AttachmentLoader = AttachmentLoader()) throws -> [Attachment] {
+        try attachments.map { path in
+            var resolved = path
+            if let baseDirectory, !path.hasPrefix("/") { resolved = baseDirectory.appendingPathComponent(path).path }
+            return try loader.load(path: resolved, filename: URL(fileURLWithPath: path).lastPathComponent)
+        }
+    }
+}
+
+extension Herald {
+    /// Markdown + request → a complete email message and the renderer's warnings.
+    public static func composeEmail(markdown bytes: [UInt8], request: EmailRequest, baseDirectory: URL? = nil,
+                                    loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
+        let document = MarkdownReader().read(bytes: bytes)
+        return try EmailChannel().message(for: document, addressing: try request.addressing(), options: request.renderOptions,
+                                          attachments: try request.loadAttachments(relativeTo: baseDirectory, loader: loader))
+    }
+}

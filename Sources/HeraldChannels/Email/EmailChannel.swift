@@ -1,0 +1,122 @@
+import HeraldDocument
+import HeraldMIME
+
+/// The email channel: a `Document` plus addressing becomes an `EmailMessage` (HTML and text
+/// alternatives, inline images, attachments), ready for `MIMEWriter`.
+public struct EmailChannel: Sendable {
+    /// Who the message is from and to, and what travels with it.
+    public struct Addressing: Sendable {
+        public var from: EmailAddress
+        public var to: [AddressListEntry]
+        public var cc: [AddressListEntry]
+        public var bcc: [EmailAddress]
+        public var replyTo: [EmailAddress]
+        public var subject: HeaderText?
+        public var inReplyTo: [MessageID]
+        public var references: [MessageID]
+        public var listUnsubscribe: [UnsubscribeTarget]
+        public var customHeaders: [CustomHeader]
+
+        public init(from: EmailAddress, to: [AddressListEntry] = [], cc: [AddressListEntry] = [], bcc: [EmailAddress] = [],
+                    replyTo: [EmailAddress] = [], subject: HeaderText? = nil, inReplyTo: [MessageID] = [],
+                    references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = []) {
+            self.from = from
+            self.to = to
+            self.cc = cc
+            self.bcc = bcc
+            self.replyTo = replyTo
+            self.subject = subject
+            self.inReplyTo = inReplyTo
+            self.references = references
+            self.listUnsubscribe = listUnsubscribe
+            self.customHeaders = customHeaders
+        }
+    }
+
+    public var htmlRenderer: EmailHTMLRenderer
+    public var textRenderer: EmailTextRenderer
+
+    public init(htmlRenderer: EmailHTMLRenderer = EmailHTMLRenderer(), textRenderer: EmailTextRenderer = EmailTextRenderer()) {
+        self.htmlRenderer = htmlRenderer
+        self.textRenderer = textRenderer
+    }
+
+    /// Renders and assembles the message. An image referenced as `cid:NAME` in the document is
+    /// the attachment whose file name is NAME (or NAME plus an extension): it becomes an inline
+    /// part of multipart/related; a reference with no such attachment is an error.
+    public func message(for document: Document, addressing: Addressing, options: EmailRenderOptions = EmailRenderOptions(),
+                        attachments: [Attachment] = []) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
+        guard !(addressing.to.isEmpty && addressing.cc.isEmpty && addressing.bcc.isEmpty) else {
+            throw CompositionError(reason: "the message has no recipient; give at least one To, Cc or Bcc address")
+        }
+        var renderOptions = options
+        if renderOptions.title == nil { renderOptions.title = addressing.subject?.value }
+        let html = htmlRenderer.render(document, options: renderOptions)
+        let text = textRenderer.render(document, options: renderOptions)
+
+        var files = attachments
+        for reference in Self.contentIDReferences(in: document) {
+            guard let index = files.firstIndex(where: { Self.filename($0.filename, answers: reference) }) else {
+                throw CompositionError(reason: "the image cid:\(reference) has no attachment; attach a file named \(reference) or \(reference).png")
+            }
+            guard files[index].contentType.hasPrefix("image/") else {
+                throw CompositionError(reason: "cid:\(reference) refers to \(files[index].filename), which is \(files[index].contentType), not an image")
+            }
+            files[index].contentID = reference
+        }
+        let message = EmailMessage(from: addressing.from, to: addressing.to, cc: addressing.cc, bcc: addressing.bcc,
+                                   replyTo: addressing.replyTo, subject: addressing.subject, inReplyTo: addressing.inReplyTo,
+                                   references: addressing.references, listUnsubscribe: addressing.listUnsubscribe,
+                                   customHeaders: addressing.customHeaders, text: text, html: html.html, attachments: files)
+        return (message, html.warnings)
+    }
+
+    static func filename(_ filename: String, answers reference: String) -> Bool {
+        if filename == reference { return true }
+        guard let dot = filename.lastIndex(of: ".") else { return false }
+        return filename[..<dot] == reference
+    }
+
+    /// The distinct `cid:` image references of a document, in order of appearance.
+    static func contentIDReferences(in document: Document) -> [String] {
+        var references: [String] = []
+        func visit(_ inlines: [Inline]) {
+            for inline in inlines {
+                switch inline {
+                case .image(let image):
+                    if image.source.lowercased().hasPrefix("cid:") {
+                        let reference = String(image.source.dropFirst(4))
+                        if !references.contains(reference) { references.append(reference) }
+                    }
+                case .marked(_, let content): visit(content)
+                case .link(let link): visit(link.content)
+                case .text, .code, .lineBreak: break
+                }
+            }
+        }
+        func visit(_ blocks: [Block]) {
+            for block in blocks {
+                switch block {
+                case .paragraph(let paragraph): visit(paragraph.content)
+                case .heading(let heading): visit(heading.content)
+                case .list(let list): list.items.forEach { visit($0.blocks) }
+                case .table(let table): (table.header + table.rows.joined()).forEach { visit($0.content) }
+                case .blockQuote(let inner): visit(inner)
+                case .codeBlock, .horizontalRule: break
+                }
+            }
+        }
+        visit(document.blocks)
+        return references
+    }
+}
+
+/// A message that cannot be composed as asked: says what to change.
+public struct CompositionError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+
+    public init(reason: String) {
+        self.reason = reason
+    }
+}

@@ -1,0 +1,37 @@
+/// A file carried by a message: an attachment, or an inline image when it has a Content-ID.
+public struct Attachment: Equatable, Sendable {
+    public enum Content: Equatable, Sendable {
+        case bytes([UInt8])
+        /// Read in chunks while the message is written, so a large file never sits in memory.
+        case file(path: String)
+    }
+
+    /// The name the recipient sees (may be non-ASCII: written with RFC 2231).
+    public var filename: String
+    /// The media type written in Content-Type, from the policy (never from the name alone).
+    public var contentType: String
+    public var content: Content
+    public var size: Int
+    /// Set for an image shown in the HTML (`cid:` reference); such parts go in multipart/related.
+    public var contentID: String?
+
+    public init(filename: String, contentType: String, content: Content, size: Int, contentID: String? = nil) {
+        self.filename = filename
+        self.contentType = contentType
+        self.content = content
+        self.size = size
+        self.contentID = contentID
+    }
+
+    public var isInline: Bool { contentID != nil }
+}
+
+/// A refused attachment: names the file, what its name claims and what its bytes are.
+public struct AttachmentError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+
+    public var description: String {
+        "attachment \"\(AddressSyntax.printable(file))\" refused: \(reason)"
+    }
+}

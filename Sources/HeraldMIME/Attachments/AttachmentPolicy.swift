@@ -1,0 +1,100 @@
+/// Which files a channel accepts, decided from their bytes (libmagic), never from their name
+/// alone: the extension says what the sender claims, the detected type must be one that
+/// extension allows. The email policy is the inbox's list.
+public struct AttachmentPolicy: Sendable {
+    /// What one extension stands for.
+    public struct Kind: Sendable {
+        public var category: String
+        /// The Content-Type written for it.
+        public var contentType: String
+        /// The libmagic types (MAGIC_MIME_TYPE) accepted for it.
+        public var detectedTypes: Set<String>
+        /// For Office Open XML: a plain ZIP is accepted when it holds this part (a document
+        /// written by a tool that libmagic does not recognize as Office).
+        public var zipPart: String? = nil
+    }
+
+    public var kinds: [String: Kind]
+    public var maximumSize: Int
+
+    public init(kinds: [String: Kind], maximumSize: Int = 25 * 1024 * 1024) {
+        self.kinds = kinds
+        self.maximumSize = maximumSize
+    }
+
+    /// The extensions, sorted, for messages that list what would be accepted.
+    public var acceptedExtensions: [String] { kinds.keys.sorted() }
+
+    /// The inbox's list for email: images, videos, documents and audio.
+    public static let email = AttachmentPolicy(kinds: [
+        "jpg": Kind(category: "image", contentType: "image/jpeg", detectedTypes: ["image/jpeg"]),
+        "jpeg": Kind(category: "image", contentType: "image/jpeg", detectedTypes: ["image/jpeg"]),
+        "png": Kind(category: "image", contentType: "image/png", detectedTypes: ["image/png"]),
+        "gif": Kind(category: "image", contentType: "image/gif", detectedTypes: ["image/gif"]),
+        "webp": Kind(category: "image", contentType: "image/webp", detectedTypes: ["image/webp"]),
+        "svg": Kind(category: "image", contentType: "image/svg+xml", detectedTypes: ["image/svg+xml"]),
+        "webm": Kind(category: "video", contentType: "video/webm", detectedTypes: ["video/webm", "audio/webm"]),
+        "mp4": Kind(category: "video", contentType: "video/mp4", detectedTypes: ["video/mp4"]),
+        "mov": Kind(category: "video", contentType: "video/quicktime", detectedTypes: ["video/quicktime"]),
+        "txt": Kind(category: "document", contentType: "text/plain", detectedTypes: ["text/plain"]),
+        "pdf": Kind(category: "document", contentType: "application/pdf", detectedTypes: ["application/pdf"]),
+        "rar": Kind(category: "document", contentType: "application/vnd.rar", detectedTypes: ["application/x-rar", "application/vnd.rar"]),
+        "zip": Kind(category: "document", contentType: "application/zip", detectedTypes: ["application/zip"]),
+        "doc": Kind(category: "document", contentType: "application/msword", detectedTypes: ["application/msword"]),
+        "docx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], zipPart: "word/document.xml"),
+        "xls": Kind(category: "document", contentType: "application/vnd.ms-excel", detectedTypes: ["application/vnd.ms-excel"]),
+        "xlsx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], zipPart: "xl/workbook.xml"),
+        // A small CSV has no signature: libmagic calls it text/plain (or text/csv when it can tell).
+        "csv": Kind(category: "document", contentType: "text/csv", detectedTypes: ["text/csv", "text/plain"]),
+        "mp3": Kind(category: "audio", contentType: "audio/mpeg", detectedTypes: ["audio/mpeg"]),
+        "wav": Kind(category: "audio", contentType: "audio/wav", detectedTypes: ["audio/x-wav", "audio/wav", "audio/vnd.wave"]),
+        "ogg": Kind(category: "audio", contentType: "audio/ogg", detectedTypes: ["audio/ogg", "application/ogg"]),
+        "m4a": Kind(category: "audio", contentType: "audio/mp4", detectedTypes: ["audio/x-m4a", "audio/mp4", "video/mp4"]),
+        "aac": Kind(category: "audio", contentType: "audio/aac", detectedTypes: ["audio/x-hx-aac-adts", "audio/aac"]),
+        // ".acc" is on the inbox's list; it is taken to mean AAC (a common typo of the extension).
+        "acc": Kind(category: "audio", contentType: "audio/aac", detectedTypes: ["audio/x-hx-aac-adts", "audio/aac"]),
+        "flac": Kind(category: "audio", contentType: "audio/flac", detectedTypes: ["audio/flac", "audio/x-flac"]),
+    ])
+
+    /// The lowercased extension of a file name ("" if none).
+    public static func fileExtension(of filename: String) -> String {
+        let name = filename.split(separator: "/").last.map(String.init) ?? filename
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
+
+    /// Decides on a file: returns its Content-Type, or throws saying why it is refused.
+    /// `containsBytes` answers whether the file holds a byte string (for ZIP part names and
+    /// scripts in SVG).
+    public func check(filename: String, detectedType: String, size: Int,
+                      containsBytes: (String) -> Bool) throws -> String {
+        let ext = Self.fileExtension(of: filename)
+        guard let kind = kinds[ext] else {
+            let claimed = ext.isEmpty ? "it has no extension" : "\".\(ext)\" is not an accepted type"
+            throw AttachmentError(file: filename, reason: "\(claimed) (its content is \(detectedType)); accepted: \(acceptedExtensions.map { "." + $0 }.joined(separator: " "))")
+        }
+        if size > maximumSize {
+            throw AttachmentError(file: filename, reason: "it is \(Self.megabytes(size)), over the limit of \(Self.megabytes(maximumSize))")
+        }
+        if size == 0 || detectedType == "application/x-empty" || detectedType == "inode/x-empty" {
+            throw AttachmentError(file: filename, reason: "it is empty")
+        }
+        let matches = kind.detectedTypes.contains(detectedType)
+            || (detectedType == "application/zip" && kind.zipPart.map(containsBytes) == true)
+        guard matches else {
+            throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its content is \(detectedType)")
+        }
+        if ext == "svg" && (containsBytes("<script") || containsBytes("javascript:")) {
+            // An SVG opened in a browser runs its scripts: refuse it rather than carry it.
+            throw AttachmentError(file: filename, reason: "it is an SVG image that contains a script")
+        }
+        return kind.contentType
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        let tenths = (bytes * 10 + 524_288) / 1_048_576
+        return "\(tenths / 10).\(tenths % 10) MB"
+    }
+}

@@ -1,0 +1,159 @@
+/// The quoted-printable content-transfer-encoding of RFC 2045 §6.7, for text bodies that are
+/// mostly ASCII (the writer switches to base64 when escapes would make them bigger).
+///
+/// Beyond the RFC's rules, two characters are escaped at the start of an output line because
+/// software between Herald and the reader mangles them there:
+/// - "." (as `=2E`): an SMTP client that forgets dot-stuffing would end the message at a line
+///   that is just ".", or drop the dot of a line starting with "..";
+/// - the "F" of "From " (as `=46`): mbox files mark the start of a message with "From ", and
+///   some local delivery agents quote such lines with ">", changing the text.
+/// Both escapes decode to the same bytes, so they cost three characters and change nothing.
+public enum QuotedPrintable {
+    /// Encodes text bytes (UTF-8). LF and CRLF in the input are hard line breaks and come out as
+    /// CRLF; a CR not followed by LF is encoded as =0D. Output lines are at most `lineLength`
+    /// (76) characters including a trailing soft break "="; soft breaks never split an "=XX".
+    ///
+    /// The output ends with CRLF only if the input ended with a line break: the encoding adds
+    /// no line break of its own, so decoding gives back exactly the input (hard breaks as
+    /// CRLF). A part body that must end with CRLF should be given text that ends with one.
+    ///
+    /// `lineLength` must be in 4...76 (room for "=XX" plus a soft break; 76 is the RFC
+    /// maximum); anything else is a programming error and traps.
+    public static func encode(_ text: [UInt8], lineLength: Int = 76) -> [UInt8] {
+        precondition((4...76).contains(lineLength), "QuotedPrintable lineLength must be in 4...76, not \(lineLength)")
+        var output: [UInt8] = []
+        // Typical mail text is mostly literal; a few escapes and soft breaks fit in the slack.
+        output.reserveCapacity(text.count + text.count / 8 + 16)
+        var lineStart = 0
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte == lf || (byte == cr && index + 1 < text.count && text[index + 1] == lf) {
+                encodeLine(text[lineStart..<index], lineLength: lineLength, into: &output)
+                output.append(cr)
+                output.append(lf)
+                index += byte == cr ? 2 : 1
+                lineStart = index
+            } else {
+                index += 1
+            }
+        }
+        if lineStart < text.count {
+            encodeLine(text[lineStart..<text.count], lineLength: lineLength, into: &output)
+        }
+        return output
+    }
+
+    /// Whether `text` needs no encoding at all for a 7bit part: only ASCII 1...127 without NUL or lone CR,
+    /// every line ≤ 998 bytes, and no line that is exactly "." (kept for callers).
+    ///
+    /// Lines end at LF or CRLF; the 998 counts the bytes before the break (RFC 5322 §2.1.1). A
+    /// bare LF is accepted as a line break because callers turn every line break into CRLF
+    /// before writing (`MIMEWriter.crlfLines`); a lone CR is refused because it would have to
+    /// become a line break, changing the text. A line of just "." is refused so that the
+    /// message never relies on the SMTP client's dot-stuffing.
+    public static func isSevenBitSafe(_ text: [UInt8]) -> Bool {
+        var lineLength = 0
+        var lineIsDot = false
+        var index = 0
+        while index < text.count {
+            let byte = text[index]
+            if byte == 0 || byte >= 0x80 { return false }
+            if byte == cr {
+                guard index + 1 < text.count, text[index + 1] == lf else { return false }
+                index += 1
+                continue
+            }
+            if byte == lf {
+                if lineIsDot { return false }
+                lineLength = 0
+                lineIsDot = false
+            } else {
+                lineLength += 1
+                if lineLength > maximumLineLength { return false }
+                lineIsDot = lineLength == 1 && byte == UInt8(ascii: ".")
+            }
+            index += 1
+        }
+        return !lineIsDot
+    }
+
+    // MARK: Private
+
+    private static let cr: UInt8 = 0x0D
+    private static let lf: UInt8 = 0x0A
+    private static let space: UInt8 = 0x20
+    private static let tab: UInt8 = 0x09
+    /// RFC 5322 §2.1.1: lines of at most 998 characters, excluding the CRLF.
+    private static let maximumLineLength = 998
+    private static let hexDigits: StaticString = "0123456789ABCDEF"
+    private static let from: [UInt8] = Array("From ".utf8)
+
+    /// Encodes the bytes of one input line (no hard break inside) with soft breaks as needed.
+    private static func encodeLine(_ line: ArraySlice<UInt8>, lineLength: Int, into output: inout [UInt8]) {
+        // Room for text on a line that a soft break continues: the "=" takes the last column.
+        let softLimit = lineLength - 1
+        var column = 0
+        var index = line.startIndex
+        while index < line.endIndex {
+            var width = tokenWidth(line, at: index, atLineStart: column == 0)
+            if column + width > softLimit && !restFits(line, from: index, room: lineLength - column, atLineStart: column == 0) {
+                output.append(UInt8(ascii: "="))
+                output.append(cr)
+                output.append(lf)
+                column = 0
+                // At the start of a line '.' and 'F' may need escaping: the width can change.
+                width = tokenWidth(line, at: index, atLineStart: true)
+            }
+            if width == 1 {
+                output.append(line[index])
+            } else {
+                appendEscape(line[index], to: &output)
+            }
+            column += width
+            index += 1
+        }
+    }
+
+    /// Whether the bytes from `start` to the end of the line take at most `room` characters,
+    /// so that they can end the output line without a soft break. Looks at no more than `room`
+    /// bytes, so the encoder stays linear however long the line is.
+    private static func restFits(_ line: ArraySlice<UInt8>, from start: Int, room: Int, atLineStart: Bool) -> Bool {
+        var used = 0
+        var index = start
+        while index < line.endIndex {
+            used += tokenWidth(line, at: index, atLineStart: atLineStart && index == start)
+            if used > room { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// 1 when the byte at `index` is written as it is, 3 when it is written as "=XX".
+    private static func tokenWidth(_ line: ArraySlice<UInt8>, at index: Int, atLineStart: Bool) -> Int {
+        let byte = line[index]
+        switch byte {
+        case UInt8(ascii: "="):
+            return 3
+        case space, tab:
+            // Trailing white space is removed by some gateways (and by RFC 2045 decoders), so
+            // it is escaped at the end of the line; before a soft break the "=" protects it.
+            return index == line.endIndex - 1 ? 3 : 1
+        case UInt8(ascii: "."):
+            return atLineStart ? 3 : 1
+        case UInt8(ascii: "F"):
+            return atLineStart && line[index...].starts(with: from) ? 3 : 1
+        case 33...126:
+            return 1
+        default:
+            return 3
+        }
+    }
+
+    private static func appendEscape(_ byte: UInt8, to output: inout [UInt8]) {
+        let digits = hexDigits.utf8Start
+        output.append(UInt8(ascii: "="))
+        output.append(digits[Int(byte >> 4)])
+        output.append(digits[Int(byte & 0x0F)])
+    }
+}

@@ -1,0 +1,81 @@
+/// Everything an email is made of before it is written: who, what, and the rendered bodies.
+/// Every header input is already a validated type (`EmailAddress`, `HeaderText`, `MessageID`,
+/// `CustomHeader`), so nothing here can carry a line break into the header section.
+public struct EmailMessage: Equatable, Sendable {
+    public var from: EmailAddress
+    public var to: [AddressListEntry]
+    public var cc: [AddressListEntry]
+    /// Envelope only: never written into the message.
+    public var bcc: [EmailAddress]
+    public var replyTo: [EmailAddress]
+    public var subject: HeaderText?
+    /// The message this one answers, and the thread it belongs to (replies within an interaction).
+    public var inReplyTo: [MessageID]
+    public var references: [MessageID]
+    /// RFC 2369 targets (`https:` or `mailto:` URLs).
+    public var listUnsubscribe: [UnsubscribeTarget]
+    public var customHeaders: [CustomHeader]
+    /// The text/plain body (line breaks as LF or CRLF).
+    public var text: String
+    /// The text/html body, if any.
+    public var html: String?
+    /// Files: inline images (with a Content-ID) and attachments, in the order given.
+    public var attachments: [Attachment]
+
+    public init(from: EmailAddress, to: [AddressListEntry] = [], cc: [AddressListEntry] = [], bcc: [EmailAddress] = [],
+                replyTo: [EmailAddress] = [], subject: HeaderText? = nil, inReplyTo: [MessageID] = [],
+                references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = [],
+                text: String, html: String? = nil, attachments: [Attachment] = []) {
+        self.from = from
+        self.to = to
+        self.cc = cc
+        self.bcc = bcc
+        self.replyTo = replyTo
+        self.subject = subject
+        self.inReplyTo = inReplyTo
+        self.references = references
+        self.listUnsubscribe = listUnsubscribe
+        self.customHeaders = customHeaders
+        self.text = text
+        self.html = html
+        self.attachments = attachments
+    }
+
+    /// MAIL FROM and RCPT TO: To ∪ Cc ∪ Bcc in that order, each recipient once.
+    public var envelope: Envelope {
+        var seen: Set<String> = []
+        var recipients: [EmailAddress] = []
+        for address in to.flatMap(\.mailboxes) + cc.flatMap(\.mailboxes) + bcc where seen.insert(address.recipientKey).inserted {
+            recipients.append(address)
+        }
+        return Envelope(mailFrom: from, recipients: recipients)
+    }
+
+    /// A non-ASCII local part anywhere (sender or recipients) needs SMTPUTF8 and RFC 6532 headers.
+    public var needsSMTPUTF8: Bool {
+        ([from] + replyTo + to.flatMap(\.mailboxes) + cc.flatMap(\.mailboxes) + bcc).contains { $0.needsSMTPUTF8 }
+    }
+}
+
+/// The SMTP envelope of a message.
+public struct Envelope: Equatable, Sendable {
+    public var mailFrom: EmailAddress
+    public var recipients: [EmailAddress]
+}
+
+/// A List-Unsubscribe target: an `https:`, `http:` or `mailto:` URL in printable ASCII.
+public struct UnsubscribeTarget: Hashable, Sendable, CustomStringConvertible {
+    public let url: String
+
+    public init(validating url: String) throws {
+        let lowered = url.lowercased()
+        guard ["https:", "http:", "mailto:"].contains(where: { lowered.hasPrefix($0) }), url.utf8.count > 8,
+              url.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: ",") }) else {
+            throw HeaderError(field: "List-Unsubscribe URL", value: url,
+                              reason: "expected an https: or mailto: URL in printable ASCII without spaces, commas or angle brackets")
+        }
+        self.url = url
+    }
+
+    public var description: String { "<\(url)>" }
+}

@@ -1,0 +1,247 @@
+/// Writes an `EmailMessage` as RFC 5322/MIME bytes, streaming:
+///
+/// - text only → `text/plain`; with HTML → `multipart/alternative` (text first, HTML last, the
+///   preferred part last per RFC 2046 §5.1.4); inline images → `multipart/related` around that;
+///   attachments → `multipart/mixed` around everything.
+/// - Text parts are 7bit when they can be, quoted-printable when mostly ASCII, base64 when mostly
+///   not (CJK, Arabic); files are base64. Lines end in CRLF, never pass 76 in encoded bodies or
+///   998 anywhere.
+/// - Boundaries start with `=_`, which base64 never produces and quoted-printable cannot
+///   (`=` always begins `=XX` or a soft break there); a 7bit part that happens to contain one
+///   is switched to quoted-printable, so a boundary can never occur in content.
+/// - Bcc is never written.
+public struct MIMEWriter: Sendable {
+    public init() {}
+
+    public func write(_ message: EmailMessage, identity: MessageIdentity, to sink: inout some ByteSink) throws {
+        let root = MIMEPart.tree(for: message, seed: identity.boundarySeed)
+        var headers = HeaderWriter()
+        headers.addStructured("Date", tokens: identity.date.description.split(separator: " ").map(String.init))
+        headers.addAddresses("From", [message.from])
+        if !message.replyTo.isEmpty { headers.addAddresses("Reply-To", message.replyTo) }
+        if !message.to.isEmpty { headers.addAddresses("To", message.to) }
+        if !message.cc.isEmpty { headers.addAddresses("Cc", message.cc) }
+        if let subject = message.subject { headers.addText("Subject", subject) }
+        headers.addStructured("Message-ID", tokens: [identity.messageID.description])
+        if !message.inReplyTo.isEmpty { headers.addStructured("In-Reply-To", tokens: message.inReplyTo.map(\.description)) }
+        if !message.references.isEmpty { headers.addStructured("References", tokens: message.references.map(\.description)) }
+        if !message.listUnsubscribe.isEmpty {
+            let targets = message.listUnsubscribe.map(\.description)
+            headers.addStructured("List-Unsubscribe", tokens: targets.enumerated().map { $0.offset < targets.count - 1 ? $0.element + "," : $0.element })
+        }
+        for header in message.customHeaders { headers.addText(header.name.value, header.value) }
+        headers.addStructured("MIME-Version", tokens: ["1.0"])
+        root.writeHeaders(into: &headers)
+        try sink.write(headers.bytes)
+        try sink.write([0x0D, 0x0A])
+        try root.writeBody(to: &sink)
+    }
+
+    /// The message in memory (fine for ordinary sizes; stream to a file for large attachments).
+    public func bytes(of message: EmailMessage, identity: MessageIdentity) throws -> [UInt8] {
+        var buffer = ByteBuffer()
+        try write(message, identity: identity, to: &buffer)
+        return buffer.bytes
+    }
+
+    /// The part tree, for `herald render --format json` and tests.
+    public func structure(of message: EmailMessage, identity: MessageIdentity) -> PartDescription {
+        MIMEPart.tree(for: message, seed: identity.boundarySeed).description
+    }
+}
+
+/// A summary of one MIME part.
+public struct PartDescription: Equatable, Sendable, Encodable {
+    public var contentType: String
+    public var transferEncoding: String?
+    public var disposition: String?
+    public var filename: String?
+    public var contentID: String?
+    /// Decoded size in bytes (for leaves).
+    public var size: Int?
+    public var parts: [PartDescription]?
+}
+
+/// One part of the tree being written.
+struct MIMEPart {
+    enum Body {
+        case text([UInt8])
+        case file(Attachment)
+        case multipart(subtype: String, boundary: String, parts: [MIMEPart])
+    }
+
+    enum TransferEncoding: String {
+        case sevenBit = "7bit", quotedPrintable = "quoted-printable", base64
+    }
+
+    var contentType: String
+    /// Extra Content-Type parameters as `name=value` tokens (already quoted).
+    var parameters: [String] = []
+    var encoding: TransferEncoding? = nil
+    var disposition: String? = nil
+    var filename: String? = nil
+    var contentID: String? = nil
+    var body: Body
+
+    static func tree(for message: EmailMessage, seed: String) -> MIMEPart {
+        var counter = 0
+        func boundary() -> String {
+            counter += 1
+            return "=_Herald_\(seed)_\(counter)"
+        }
+        // Boundaries are chosen outermost first, so part 1 is always the outermost.
+        let inline = message.html == nil ? [] : message.attachments.filter(\.isInline)
+        let files = message.attachments.filter { !$0.isInline || message.html == nil }
+        let mixedBoundary = files.isEmpty ? nil : boundary()
+        let relatedBoundary = inline.isEmpty ? nil : boundary()
+        let alternativeBoundary = message.html == nil ? nil : boundary()
+        let allBoundaries = [mixedBoundary, relatedBoundary, alternativeBoundary].compactMap { $0 }
+
+        var body = textPart(message.text, subtype: "plain", boundaries: allBoundaries)
+        if let html = message.html, let alternativeBoundary {
+            body = MIMEPart(contentType: "multipart/alternative",
+                            body: .multipart(subtype: "alternative", boundary: alternativeBoundary,
+                                             parts: [body, textPart(html, subtype: "html", boundaries: allBoundaries)]))
+        }
+        if let relatedBoundary {
+            body = MIMEPart(contentType: "multipart/related", parameters: ["type=\"multipart/alternative\""],
+                            body: .multipart(subtype: "related", boundary: relatedBoundary, parts: [body] + inline.map(filePart)))
+        }
+        if let mixedBoundary {
+            body = MIMEPart(contentType: "multipart/mixed",
+                            body: .multipart(subtype: "mixed", boundary: mixedBoundary, parts: [body] + files.map(filePart)))
+        }
+        return body
+    }
+
+    /// A text part with its line breaks made CRLF and the cheapest safe transfer encoding.
+    static func textPart(_ text: String, subtype: String, boundaries: [String]) -> MIMEPart {
+        let crlf = Self.crlfLines(Array(text.utf8))
+        let encoding: TransferEncoding
+        if QuotedPrintable.isSevenBitSafe(crlf) && !boundaries.contains(where: { ByteSearch.contains(crlf, Array($0.utf8)) }) {
+            encoding = .sevenBit
+        } else {
+            // Quoted-printable triples each byte it escapes; past a third of the text, base64's
+            // flat 4/3 is smaller (and more robust for CJK or Arabic text).
+            let escaped = crlf.reduce(0) { $0 + ($1 >= 0x80 || $1 == UInt8(ascii: "=") ? 1 : 0) }
+            encoding = escaped * 3 > crlf.count ? .base64 : .quotedPrintable
+        }
+        return MIMEPart(contentType: "text/\(subtype)", parameters: ["charset=utf-8"], encoding: encoding, body: .text(crlf))
+    }
+
+    static func filePart(_ attachment: Attachment) -> MIMEPart {
+        MIMEPart(contentType: attachment.contentType, parameters: [FilenameParameter.quoted("name", FilenameParameter.asciiFallback(attachment.filename))],
+                 encoding: .base64, disposition: attachment.isInline ? "inline" : "attachment",
+                 filename: attachment.filename, contentID: attachment.contentID, body: .file(attachment))
+    }
+
+    /// LF and lone CR become CRLF; a final line break is added if missing.
+    static func crlfLines(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + bytes.count / 32 + 2)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D {
+                result.append(contentsOf: [0x0D, 0x0A])
+                if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
+            } else if byte == 0x0A {
+                result.append(contentsOf: [0x0D, 0x0A])
+            } else {
+                result.append(byte)
+            }
+            index += 1
+        }
+        if result.count < 2 || result[result.count - 2] != 0x0D || result[result.count - 1] != 0x0A {
+            result.append(contentsOf: [0x0D, 0x0A])
+        }
+        return result
+    }
+
+    // MARK: Writing
+
+    func writeHeaders(into headers: inout HeaderWriter) {
+        var typeTokens = [contentType + (parameters.isEmpty && boundaryParameter == nil ? "" : ";")]
+        var allParameters = parameters
+        if let boundaryParameter { allParameters.append(boundaryParameter) }
+        for (index, parameter) in allParameters.enumerated() {
+            typeTokens.append(parameter + (index < allParameters.count - 1 ? ";" : ""))
+        }
+        headers.addStructured("Content-Type", tokens: typeTokens)
+        if let encoding { headers.addStructured("Content-Transfer-Encoding", tokens: [encoding.rawValue]) }
+        if let contentID { headers.addStructured("Content-ID", tokens: ["<\(contentID)>"]) }
+        if let disposition {
+            var tokens = [disposition + ";"]
+            if let filename { tokens += FilenameParameter.tokens(for: filename) }
+            headers.addStructured("Content-Disposition", tokens: tokens)
+        }
+    }
+
+    private var boundaryParameter: String? {
+        if case .multipart(_, let boundary, _) = body { return "boundary=\"\(boundary)\"" }
+        return nil
+    }
+
+    func writeBody(to sink: inout some ByteSink) throws {
+        switch body {
+        case .text(let bytes):
+            switch encoding ?? .sevenBit {
+            case .sevenBit: try sink.write(bytes)
+            case .quotedPrintable: try sink.write(QuotedPrintable.encode(bytes))
+            case .base64: try sink.write(Base64Encoder.encode(bytes))
+            }
+        case .file(let attachment):
+            var encoder = Base64Encoder()
+            var output: [UInt8] = []
+            output.reserveCapacity(AttachmentReader.chunkSize * 4 / 3 + AttachmentReader.chunkSize / 28 + 8)
+            switch attachment.content {
+            case .bytes(let bytes):
+                encoder.encode(bytes, into: &output)
+            case .file(let path):
+                try AttachmentReader.forEachChunk(of: path, name: attachment.filename) { chunk in
+                    encoder.encode(chunk, into: &output)
+                    try sink.write(output)
+                    output.removeAll(keepingCapacity: true)
+                }
+            }
+            encoder.finish(into: &output)
+            try sink.write(output)
+        case .multipart(_, let boundary, let parts):
+            try sink.write("This is a multi-part message in MIME format.\r\n")
+            for part in parts {
+                try sink.write("\r\n--\(boundary)\r\n")
+                var headers = HeaderWriter()
+                part.writeHeaders(into: &headers)
+                try sink.write(headers.bytes)
+                try sink.write([0x0D, 0x0A])
+                try part.writeBody(to: &sink)
+            }
+            try sink.write("\r\n--\(boundary)--\r\n")
+        }
+    }
+
+    var description: PartDescription {
+        switch body {
+        case .text(let bytes):
+            return PartDescription(contentType: contentType, transferEncoding: encoding?.rawValue, size: bytes.count)
+        case .file(let attachment):
+            return PartDescription(contentType: contentType, transferEncoding: encoding?.rawValue, disposition: disposition,
+                                   filename: attachment.filename, contentID: contentID, size: attachment.size)
+        case .multipart(_, _, let parts):
+            return PartDescription(contentType: contentType, parts: parts.map(\.description))
+        }
+    }
+}
+
+/// Byte-string search for small needles.
+enum ByteSearch {
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// What makes each written message unique: its Date, its Message-ID and the seed of its MIME
+/// boundaries. Normal messages take the clock and random numbers; deterministic ones (golden
+/// files) a fixed date and IDs derived from the content, so the same input gives the same bytes.
+public struct MessageIdentity: Equatable, Sendable {
+    public var date: MessageDate
+    public var messageID: MessageID
+    /// 16 hex digits, the unique part of every boundary.
+    public var boundarySeed: String
+
+    public init(date: MessageDate, messageID: MessageID, boundarySeed: String) {
+        self.date = date
+        self.messageID = messageID
+        self.boundarySeed = boundarySeed
+    }
+
+    /// A fresh identity: `now`, and 128 random bits.
+    public static func unique(for message: EmailMessage, now: MessageDate,
+                              using generator: inout some RandomNumberGenerator) -> MessageIdentity {
+        let high = generator.next() as UInt64
+        let low = generator.next() as UInt64
+        let hex = ContentHash.hex(high) + ContentHash.hex(low)
+        return MessageIdentity(date: now, messageID: MessageID(unchecked: "\(hex)@\(message.from.asciiDomain)"),
+                               boundarySeed: String(hex.prefix(16)))
+    }
+
+    /// The deterministic identity: the fixed date and a hash of everything in the message
+    /// (attachment files are read to hash them).
+    public static func deterministic(for message: EmailMessage) throws -> MessageIdentity {
+        var hash = ContentHash()
+        hash.add(message.from.description)
+        for entry in message.to + message.cc { hash.add(entry.mailboxes.map(\.description).joined(separator: ",")) }
+        hash.add(message.bcc.map(\.description).joined(separator: ","))
+        hash.add(message.replyTo.map(\.description).joined(separator: ","))
+        hash.add(message.subject?.value ?? "")
+        hash.add((message.inReplyTo + message.references).map(\.value).joined(separator: " "))
+        hash.add(message.listUnsubscribe.map(\.url).joined(separator: " "))
+        for header in message.customHeaders { hash.add(header.name.value + ":" + header.value.value) }
+        hash.add(message.text)
+        hash.add(message.html ?? "")
+        for attachment in message.attachments {
+            hash.add(attachment.filename + "|" + attachment.contentType + "|" + (attachment.contentID ?? ""))
+            switch attachment.content {
+            case .bytes(let bytes): hash.add(bytes)
+            case .file(let path):
+                try AttachmentReader.forEachChunk(of: path, name: attachment.filename) { hash.add($0) }
+            }
+        }
+        let hex = hash.hexDigest
+        return MessageIdentity(date: .deterministic, messageID: MessageID(unchecked: "\(hex)@\(message.from.asciiDomain)"),
+                               boundarySeed: String(hex.prefix(16)))
+    }
+}
+
+/// A 128-bit non-cryptographic content hash (two FNV-1a lanes with different bases): enough to
+/// name a message after its content; nothing here needs collision resistance against an attacker.
+struct ContentHash {
+    private var first: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var second: UInt64 = 0x6c62_272e_07bb_0142
+    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+
+    mutating func add(_ text: String) {
+        add(Array(text.utf8))
+        add([0xFF])  // separator, so ("ab","c") and ("a","bc") differ
+    }
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { add($0) }
+    }
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var a = first, b = second
+        for byte in bytes {
+            a = (a ^ UInt64(byte)) &* Self.prime
+            b = (b ^ UInt64(byte)) &* Self.prime &+ 0x9E37_79B9
+        }
+        first = a
+        second = b
+    }
+
+    var hexDigest: String { Self.hex(first) + Self.hex(second) }
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+/// Reads an attachment file in chunks (never whole).
+enum AttachmentReader {
+    /// 57 × 4096 bytes: whole base64 lines per chunk.
+    static let chunkSize = 57 * 4096
+
+    static func forEachChunk(of path: String, name: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AttachmentError(file: name, reason: "it can no longer be read at \(path)")
+        }
+        defer { try? handle.close() }
+        while true {
+            let chunk: Data?
+            do {
+                chunk = try handle.read(upToCount: chunkSize)
+            } catch {
+                throw AttachmentError(file: name, reason: "reading it failed: \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { return }
+            try chunk.withUnsafeBytes { try body($0) }
+        }
+    }
+}
