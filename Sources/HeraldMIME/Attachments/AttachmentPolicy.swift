@@ -76,7 +76,7 @@ public struct AttachmentPolicy: Sendable {
             throw AttachmentError(file: filename, reason: "\(claimed) (its content is \(detectedType)); accepted: \(acceptedExtensions.map { "." + $0 }.joined(separator: " "))")
         }
         if size > maximumSize {
-            throw AttachmentError(file: filename, reason: "it is \(Self.megabytes(size)), over the limit of \(Self.megabytes(maximumSize))")
+            throw AttachmentError(file: filename, reason: "it is \(Self.size(size)), over the limit of \(Self.size(maximumSize))")
         }
         if size == 0 || detectedType == "application/x-empty" || detectedType == "inode/x-empty" {
             throw AttachmentError(file: filename, reason: "it is empty")
@@ -93,7 +93,9 @@ public struct AttachmentPolicy: Sendable {
         return kind.contentType
     }
 
-    static func megabytes(_ bytes: Int) -> String {
+    /// "25.0 MB" for a megabyte or more, the exact byte count below (a limit set in bytes).
+    static func size(_ bytes: Int) -> String {
+        guard bytes >= 1_048_576 else { return "\(bytes) bytes" }
         let tenths = (bytes * 10 + 524_288) / 1_048_576
         return "\(tenths / 10).\(tenths % 10) MB"
     }

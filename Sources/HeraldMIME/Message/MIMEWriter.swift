@@ -34,7 +34,7 @@ public struct MIMEWriter: Sendable {
         root.writeHeaders(into: &headers)
         try sink.write(headers.bytes)
         try sink.write([0x0D, 0x0A])
-        try root.writeBody(to: &sink)
+        try root.writeBody(to: &sink, outermost: true)
     }
 
     /// The message in memory (fine for ordinary sizes; stream to a file for large attachments).
@@ -182,7 +182,9 @@ struct MIMEPart {
         return nil
     }
 
-    func writeBody(to sink: inout some ByteSink) throws {
+    /// The outermost multipart carries the customary preamble for non-MIME readers; nested
+    /// ones need none.
+    func writeBody(to sink: inout some ByteSink, outermost: Bool = false) throws {
         switch body {
         case .text(let bytes):
             switch encoding ?? .sevenBit {
@@ -207,9 +209,9 @@ struct MIMEPart {
             encoder.finish(into: &output)
             try sink.write(output)
         case .multipart(_, let boundary, let parts):
-            try sink.write("This is a multi-part message in MIME format.\r\n")
-            for part in parts {
-                try sink.write("\r\n--\(boundary)\r\n")
+            if outermost { try sink.write("This is a multi-part message in MIME format.\r\n") }
+            for (index, part) in parts.enumerated() {
+                try sink.write(index == 0 && !outermost ? "--\(boundary)\r\n" : "\r\n--\(boundary)\r\n")
                 var headers = HeaderWriter()
                 part.writeHeaders(into: &headers)
                 try sink.write(headers.bytes)

@@ -1,0 +1,93 @@
+@testable import HeraldMIME
+import Foundation
+import HeraldTestSupport
+import Testing
+
+/// Real libmagic on real files made with Debian's tools (Tests/Fixtures/attachments/README.md).
+@Suite struct AttachmentPolicyTests {
+    static let fixtures = ExternalEmailTools.repository.appendingPathComponent("Tests/Fixtures/attachments")
+
+    func path(_ name: String) -> String { Self.fixtures.appendingPathComponent(name).path }
+
+    @Test(arguments: [
+        ("sample.jpg", "image/jpeg"), ("sample.jpeg", "image/jpeg"), ("sample.png", "image/png"), ("sample.gif", "image/gif"),
+        ("sample.webp", "image/webp"), ("sample.svg", "image/svg+xml"), ("sample.webm", "video/webm"),
+        ("sample.mp4", "video/mp4"), ("sample.mov", "video/quicktime"),
+        ("sample.txt", "text/plain"), ("sample.pdf", "application/pdf"), ("sample.rar", "application/vnd.rar"),
+        ("sample.zip", "application/zip"), ("sample.doc", "application/msword"),
+        ("sample.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("sample.xls", "application/vnd.ms-excel"),
+        ("sample.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("sample.csv", "text/csv"),
+        ("sample.mp3", "audio/mpeg"), ("sample.wav", "audio/wav"), ("sample.ogg", "audio/ogg"), ("voice-note.ogg", "audio/ogg"),
+        ("sample.acc", "audio/aac"), ("sample.m4a", "audio/mp4"), ("sample.aac", "audio/aac"), ("sample.flac", "audio/flac"),
+    ])
+    func everyAllowedTypeIsAccepted(_ file: String, _ contentType: String) throws {
+        let attachment = try AttachmentLoader().load(path: path(file))
+        #expect(attachment.contentType == contentType)
+        #expect(attachment.filename == file)
+        #expect(attachment.size == (try FileManager.default.attributesOfItem(atPath: path(file))[.size] as? Int))
+    }
+
+    @Test(arguments: [
+        ("invoice.pdf", "its name claims .pdf (application/pdf) but its content is application/vnd.microsoft.portable-executable"),
+        ("photo.png", "its name claims .png (image/png) but its content is application/zip"),
+        ("report.docx", "its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its content is application/zip"),
+        ("script.txt", "its name claims .txt (text/plain) but its content is text/x-shellscript"),
+        ("page.svg", "it is an SVG image that contains a script"),
+        ("empty.txt", "it is empty"),
+    ])
+    func mismatchesAreRefusedNamingClaimAndContent(_ file: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(path: path(file))
+        } throws: { error in
+            String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
+        }
+    }
+
+    @Test func typesOutsideTheListAreRefused() throws {
+        let pdf = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("sample.pdf"))))
+        #expect {
+            try AttachmentLoader().load(bytes: pdf, filename: "tool.exe")
+        } throws: { error in
+            let message = String(describing: error)
+            return message.contains("\".exe\" is not an accepted type (its content is application/pdf); accepted: .aac .acc .csv .doc .docx")
+        }
+        #expect(throws: AttachmentError.self) { try AttachmentLoader().load(bytes: pdf, filename: "README") }
+    }
+
+    @Test func theSizeLimitIsConfigurable() throws {
+        var policy = AttachmentPolicy.email
+        #expect(policy.maximumSize == 25 * 1024 * 1024)
+        policy.maximumSize = 4096
+        #expect {
+            try AttachmentLoader(policy: policy).load(path: path("sample.pdf"))
+        } throws: { error in
+            String(describing: error) == "attachment \"sample.pdf\" refused: it is 10609 bytes, over the limit of 4096 bytes"
+        }
+        #expect(AttachmentPolicy.size(26_214_400) == "25.0 MB")
+        #expect(try AttachmentLoader(policy: policy).load(path: path("sample.png")).size < 4096)
+    }
+
+    @Test func anOfficeDocumentThatLibmagicSeesAsZipIsAcceptedByItsParts() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let document = directory.appendingPathComponent("letter.docx")
+        // A deflated archive whose first entry is not an Office part: libmagic cannot tell.
+        let script = "import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:\n    z.writestr('readme.txt', 'hello')\n    z.writestr('word/document.xml', '<w:document/>')\n"
+        let result = try ExternalEmailTools.run("/usr/bin/env", ["python3", "-c", script, document.path])
+        #expect(result.status == 0)
+        #expect(try ContentSniffer.shared.mediaType(ofFile: document.path) == "application/zip")
+        let attachment = try AttachmentLoader().load(path: document.path)
+        #expect(attachment.contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    }
+
+    @Test func missingFilesAndFoldersAreRefused() {
+        #expect {
+            try AttachmentLoader().load(path: "/nonexistent/x.pdf")
+        } throws: { error in String(describing: error).hasSuffix("refused: no such file") }
+        #expect {
+            try AttachmentLoader().load(path: Self.fixtures.path)
+        } throws: { error in String(describing: error).hasSuffix("refused: it is a folder, not a file") }
+    }
+}
