@@ -21,27 +21,34 @@ public enum QuotedPrintable {
     /// maximum); anything else is a programming error and traps.
     public static func encode(_ text: [UInt8], lineLength: Int = 76) -> [UInt8] {
         precondition((4...76).contains(lineLength), "QuotedPrintable lineLength must be in 4...76, not \(lineLength)")
-        var output: [UInt8] = []
-        // Typical mail text is mostly literal; a few escapes and soft breaks fit in the slack.
-        output.reserveCapacity(text.count + text.count / 8 + 16)
-        var lineStart = 0
-        var index = 0
-        while index < text.count {
-            let byte = text[index]
-            if byte == lf || (byte == cr && index + 1 < text.count && text[index + 1] == lf) {
-                encodeLine(text[lineStart..<index], lineLength: lineLength, into: &output)
-                output.append(cr)
-                output.append(lf)
-                index += byte == cr ? 2 : 1
-                lineStart = index
-            } else {
-                index += 1
+        // Every input byte becomes at most three output bytes (an LF becomes two), and a soft
+        // break ("=" CRLF) follows at most every lineLength - 4 output characters.
+        let bound = text.count * 3 + (text.count * 3 / (lineLength - 4) + 2) * 3 + 8
+        // Written through raw buffers: this runs over every HTML part, byte by byte.
+        return [UInt8](unsafeUninitializedCapacity: bound) { output, written in
+            text.withUnsafeBufferPointer { input in
+                var out = 0
+                var lineStart = 0
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    if byte == lf || (byte == cr && index + 1 < input.count && input[index + 1] == lf) {
+                        encodeLine(input, from: lineStart, to: index, lineLength: lineLength, into: output, at: &out)
+                        output[out] = cr
+                        output[out + 1] = lf
+                        out += 2
+                        index += byte == cr ? 2 : 1
+                        lineStart = index
+                    } else {
+                        index += 1
+                    }
+                }
+                if lineStart < input.count {
+                    encodeLine(input, from: lineStart, to: input.count, lineLength: lineLength, into: output, at: &out)
+                }
+                written = out
             }
         }
-        if lineStart < text.count {
-            encodeLine(text[lineStart..<text.count], lineLength: lineLength, into: &output)
-        }
-        return output
     }
 
     /// Whether `text` needs no encoding at all for a 7bit part: only ASCII 1...127 without NUL or lone CR,
@@ -90,25 +97,33 @@ public enum QuotedPrintable {
     private static let from: [UInt8] = Array("From ".utf8)
 
     /// Encodes the bytes of one input line (no hard break inside) with soft breaks as needed.
-    private static func encodeLine(_ line: ArraySlice<UInt8>, lineLength: Int, into output: inout [UInt8]) {
+    private static func encodeLine(_ input: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, lineLength: Int,
+                                   into output: UnsafeMutableBufferPointer<UInt8>, at out: inout Int) {
         // Room for text on a line that a soft break continues: the "=" takes the last column.
         let softLimit = lineLength - 1
         var column = 0
-        var index = line.startIndex
-        while index < line.endIndex {
-            var width = tokenWidth(line, at: index, atLineStart: column == 0)
-            if column + width > softLimit && !restFits(line, from: index, room: lineLength - column, atLineStart: column == 0) {
-                output.append(UInt8(ascii: "="))
-                output.append(cr)
-                output.append(lf)
+        var index = start
+        while index < end {
+            var width = tokenWidth(input, at: index, lineEnd: end, atLineStart: column == 0)
+            if column + width > softLimit && !restFits(input, from: index, lineEnd: end, room: lineLength - column, atLineStart: column == 0) {
+                output[out] = UInt8(ascii: "=")
+                output[out + 1] = cr
+                output[out + 2] = lf
+                out += 3
                 column = 0
                 // At the start of a line '.' and 'F' may need escaping: the width can change.
-                width = tokenWidth(line, at: index, atLineStart: true)
+                width = tokenWidth(input, at: index, lineEnd: end, atLineStart: true)
             }
+            let byte = input[index]
             if width == 1 {
-                output.append(line[index])
+                output[out] = byte
+                out += 1
             } else {
-                appendEscape(line[index], to: &output)
+                let digits = hexDigits.utf8Start
+                output[out] = UInt8(ascii: "=")
+                output[out + 1] = digits[Int(byte >> 4)]
+                output[out + 2] = digits[Int(byte & 0x0F)]
+                out += 3
             }
             column += width
             index += 1
@@ -118,11 +133,11 @@ public enum QuotedPrintable {
     /// Whether the bytes from `start` to the end of the line take at most `room` characters,
     /// so that they can end the output line without a soft break. Looks at no more than `room`
     /// bytes, so the encoder stays linear however long the line is.
-    private static func restFits(_ line: ArraySlice<UInt8>, from start: Int, room: Int, atLineStart: Bool) -> Bool {
+    private static func restFits(_ input: UnsafeBufferPointer<UInt8>, from start: Int, lineEnd: Int, room: Int, atLineStart: Bool) -> Bool {
         var used = 0
         var index = start
-        while index < line.endIndex {
-            used += tokenWidth(line, at: index, atLineStart: atLineStart && index == start)
+        while index < lineEnd {
+            used += tokenWidth(input, at: index, lineEnd: lineEnd, atLineStart: atLineStart && index == start)
             if used > room { return false }
             index += 1
         }
@@ -130,30 +145,26 @@ public enum QuotedPrintable {
     }
 
     /// 1 when the byte at `index` is written as it is, 3 when it is written as "=XX".
-    private static func tokenWidth(_ line: ArraySlice<UInt8>, at index: Int, atLineStart: Bool) -> Int {
-        let byte = line[index]
+    @inline(__always)
+    private static func tokenWidth(_ input: UnsafeBufferPointer<UInt8>, at index: Int, lineEnd: Int, atLineStart: Bool) -> Int {
+        let byte = input[index]
         switch byte {
         case UInt8(ascii: "="):
             return 3
         case space, tab:
             // Trailing white space is removed by some gateways (and by RFC 2045 decoders), so
             // it is escaped at the end of the line; before a soft break the "=" protects it.
-            return index == line.endIndex - 1 ? 3 : 1
+            return index == lineEnd - 1 ? 3 : 1
         case UInt8(ascii: "."):
             return atLineStart ? 3 : 1
         case UInt8(ascii: "F"):
-            return atLineStart && line[index...].starts(with: from) ? 3 : 1
+            guard atLineStart, lineEnd - index >= from.count else { return 1 }
+            for offset in 1..<from.count where input[index + offset] != from[offset] { return 1 }
+            return 3
         case 33...126:
             return 1
         default:
             return 3
         }
-    }
-
-    private static func appendEscape(_ byte: UInt8, to output: inout [UInt8]) {
-        let digits = hexDigits.utf8Start
-        output.append(UInt8(ascii: "="))
-        output.append(digits[Int(byte >> 4)])
-        output.append(digits[Int(byte & 0x0F)])
     }
 }

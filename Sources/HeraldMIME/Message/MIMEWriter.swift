@@ -95,13 +95,13 @@ struct MIMEPart {
         let mixedBoundary = files.isEmpty ? nil : boundary()
         let relatedBoundary = inline.isEmpty ? nil : boundary()
         let alternativeBoundary = message.html == nil ? nil : boundary()
-        let allBoundaries = [mixedBoundary, relatedBoundary, alternativeBoundary].compactMap { $0 }
 
-        var body = textPart(message.text, subtype: "plain", boundaries: allBoundaries)
+        let boundaryPrefix = "=_Herald_\(seed)_"
+        var body = textPart(message.text, subtype: "plain", boundaryPrefix: boundaryPrefix)
         if let html = message.html, let alternativeBoundary {
             body = MIMEPart(contentType: "multipart/alternative",
                             body: .multipart(subtype: "alternative", boundary: alternativeBoundary,
-                                             parts: [body, textPart(html, subtype: "html", boundaries: allBoundaries)]))
+                                             parts: [body, textPart(html, subtype: "html", boundaryPrefix: boundaryPrefix)]))
         }
         if let relatedBoundary {
             body = MIMEPart(contentType: "multipart/related", parameters: ["type=\"multipart/alternative\""],
@@ -115,15 +115,21 @@ struct MIMEPart {
     }
 
     /// A text part with its line breaks made CRLF and the cheapest safe transfer encoding.
-    static func textPart(_ text: String, subtype: String, boundaries: [String]) -> MIMEPart {
+    /// Every boundary of the message starts with `boundaryPrefix`: a 7bit text holding it is
+    /// quoted-printable instead.
+    static func textPart(_ text: String, subtype: String, boundaryPrefix: String) -> MIMEPart {
         let crlf = Self.crlfLines(Array(text.utf8))
         let encoding: TransferEncoding
-        if QuotedPrintable.isSevenBitSafe(crlf) && !boundaries.contains(where: { ByteSearch.contains(crlf, Array($0.utf8)) }) {
+        if QuotedPrintable.isSevenBitSafe(crlf) && !ByteSearch.contains(crlf, Array(boundaryPrefix.utf8)) {
             encoding = .sevenBit
         } else {
             // Quoted-printable triples each byte it escapes; past a third of the text, base64's
             // flat 4/3 is smaller (and more robust for CJK or Arabic text).
-            let escaped = crlf.reduce(0) { $0 + ($1 >= 0x80 || $1 == UInt8(ascii: "=") ? 1 : 0) }
+            let escaped = crlf.withUnsafeBufferPointer { bytes in
+                var count = 0
+                for byte in bytes where byte >= 0x80 || byte == UInt8(ascii: "=") { count += 1 }
+                return count
+            }
             encoding = escaped * 3 > crlf.count ? .base64 : .quotedPrintable
         }
         return MIMEPart(contentType: "text/\(subtype)", parameters: ["charset=utf-8"], encoding: encoding, body: .text(crlf))
@@ -137,25 +143,31 @@ struct MIMEPart {
 
     /// LF and lone CR become CRLF; a final line break is added if missing.
     static func crlfLines(_ bytes: [UInt8]) -> [UInt8] {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count + bytes.count / 32 + 2)
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0D {
-                result.append(contentsOf: [0x0D, 0x0A])
-                if index + 1 < bytes.count && bytes[index + 1] == 0x0A { index += 1 }
-            } else if byte == 0x0A {
-                result.append(contentsOf: [0x0D, 0x0A])
-            } else {
-                result.append(byte)
+        bytes.withUnsafeBufferPointer { input in
+            [UInt8](unsafeUninitializedCapacity: input.count * 2 + 2) { output, written in
+                var out = 0
+                var index = 0
+                while index < input.count {
+                    let byte = input[index]
+                    if byte == 0x0D || byte == 0x0A {
+                        output[out] = 0x0D
+                        output[out + 1] = 0x0A
+                        out += 2
+                        if byte == 0x0D && index + 1 < input.count && input[index + 1] == 0x0A { index += 1 }
+                    } else {
+                        output[out] = byte
+                        out += 1
+                    }
+                    index += 1
+                }
+                if out < 2 || output[out - 2] != 0x0D || output[out - 1] != 0x0A {
+                    output[out] = 0x0D
+                    output[out + 1] = 0x0A
+                    out += 2
+                }
+                written = out
             }
-            index += 1
         }
-        if result.count < 2 || result[result.count - 2] != 0x0D || result[result.count - 1] != 0x0A {
-            result.append(contentsOf: [0x0D, 0x0A])
-        }
-        return result
     }
 
     // MARK: Writing
@@ -239,11 +251,20 @@ struct MIMEPart {
 enum ByteSearch {
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if haystack[index] == first && haystack[index..<index + needle.count].elementsEqual(needle) { return true }
-            index += 1
+        return haystack.withUnsafeBufferPointer { bytes in
+            needle.withUnsafeBufferPointer { pattern in
+                var index = 0
+                let last = bytes.count - pattern.count
+                while index <= last {
+                    if bytes[index] == first {
+                        var offset = 1
+                        while offset < pattern.count && bytes[index + offset] == pattern[offset] { offset += 1 }
+                        if offset == pattern.count { return true }
+                    }
+                    index += 1
+                }
+                return false
+            }
         }
-        return false
     }
 }
