@@ -19,9 +19,19 @@ public struct EmailHTMLRenderer: Sendable {
 
     public init(theme: EmailTheme = EmailTheme()) {
         self.theme = theme
-        frame = EmailFrame(theme: theme)
-        styles = HTMLStyles(theme: theme)
+        // The default theme's pieces are built once per process, not once per renderer.
+        if theme == Self.standardTheme {
+            frame = Self.standardFrame
+            styles = Self.standardStyles
+        } else {
+            frame = EmailFrame(theme: theme)
+            styles = HTMLStyles(theme: theme)
+        }
     }
+
+    private static let standardTheme = EmailTheme()
+    private static let standardFrame = EmailFrame(theme: standardTheme)
+    private static let standardStyles = HTMLStyles(theme: standardTheme)
 
     public func render(_ document: Document, options: EmailRenderOptions = EmailRenderOptions()) -> Output {
         let direction = options.direction ?? document.textDirection

@@ -44,16 +44,32 @@ struct TextBlockLayout {
 
     /// Writes one line (trailing spaces removed) and moves the prefix on to `rest`.
     mutating func emit(_ line: String, prefix: inout Prefix) {
+        startLine(prefix: &prefix)
+        output += line
+        endLine()
+    }
+
+    /// Writes one line of bytes after `padding` spaces.
+    mutating func emit(_ line: ArraySlice<UInt8>, padding: Int, prefix: inout Prefix) {
+        startLine(prefix: &prefix)
+        if padding > 0 { output.bytes.append(contentsOf: repeatElement(0x20, count: padding)) }
+        output.bytes.append(contentsOf: line)
+        endLine()
+    }
+
+    private mutating func startLine(prefix: inout Prefix) {
         if let blank = pendingBlankLine {
             pendingBlankLine = nil
             var blankPrefix = Prefix(first: blank, rest: blank)
             emit("", prefix: &blankPrefix)
         }
         output += prefix.first
-        output += line
+        prefix.first = prefix.rest
+    }
+
+    private mutating func endLine() {
         while let last = output.bytes.last, last == 0x20 || last == 0x09 { output.bytes.removeLast() }
         output.bytes.append(0x0A)
-        prefix.first = prefix.rest
     }
 
     /// Writes blocks separated by blank lines (none in a tight list item); returns whether any
@@ -77,14 +93,12 @@ struct TextBlockLayout {
     mutating func write(_ block: Block, width: Int, prefix: inout Prefix) -> Bool {
         switch block {
         case .paragraph(let paragraph):
-            return emitAll(aligned(wrapped(paragraph.content, width: width), alignment: paragraph.alignment, width: width), prefix: &prefix)
+            return writeWrapped(paragraph.content, width: width, alignment: paragraph.alignment, prefix: &prefix).lines > 0
         case .heading(let heading):
-            let text = aligned(wrapped(heading.content, width: width), alignment: heading.alignment, width: width)
-            let underlineWidth = min(text.map { DisplayWidth.of($0.trimmingLeadingSpaces()) }.max() ?? 0, width)
-            guard underlineWidth > 0 else { return false }
-            let indent = text.last.map { String(repeating: " ", count: $0.count - $0.trimmingLeadingSpaces().count) } ?? ""
-            emitAll(text, prefix: &prefix)
-            emit(indent + String(repeating: heading.level == 1 ? "=" : "-", count: underlineWidth), prefix: &prefix)
+            let written = writeWrapped(heading.content, width: width, alignment: heading.alignment, prefix: &prefix)
+            let underlineWidth = min(written.widest, width)
+            guard underlineWidth > 0 else { return written.lines > 0 }
+            emit(Self.spaces(written.lastIndent) + String(repeating: heading.level == 1 ? "=" : "-", count: underlineWidth), prefix: &prefix)
             return true
         case .list(let list):
             return writeList(list, width: width, prefix: &prefix)
@@ -122,7 +136,7 @@ struct TextBlockLayout {
                 marker = "- "
             }
             if index > 0 && !list.isTight { pendingBlankLine = prefix.rest }
-            var itemPrefix = Prefix(first: prefix.first + marker, rest: prefix.rest + String(repeating: " ", count: marker.count))
+            var itemPrefix = Prefix(first: prefix.first + marker, rest: prefix.rest + Self.spaces(marker.count))
             if !write(item.blocks, width: max(width - marker.count, 10), prefix: &itemPrefix, tight: list.isTight) {
                 emit("", prefix: &itemPrefix)
             }
@@ -131,26 +145,44 @@ struct TextBlockLayout {
         return !list.items.isEmpty
     }
 
-    private func wrapped(_ content: [Inline], width: Int) -> [String] {
+    /// Wraps inline content into `output`, centred or right-aligned when asked (left-to-right
+    /// text only: right-to-left text is already right-aligned by the reader's client). Empty
+    /// lines at the end (a trailing hard break) are dropped. Returns how many lines were
+    /// written, the widest, and the indentation of the last.
+    private mutating func writeWrapped(_ content: [Inline], width: Int, alignment: Alignment?,
+                                       prefix: inout Prefix) -> (lines: Int, widest: Int, lastIndent: Int) {
         let wrapper = LineWrapper(width: width)
-        var lines: [String] = []
-        for line in Self.splitLines(inlineText(content)) {
-            lines.append(contentsOf: wrapper.wrap(line))
+        let pads = direction == .ltr && (alignment == .center || alignment == .right)
+        var owedEmptyLines = 0
+        var result = (lines: 0, widest: 0, lastIndent: 0)
+        for segment in Self.splitLines(inlineText(content)) {
+            wrapper.wrap(segment) { line, lineWidth in
+                if line.isEmpty {
+                    owedEmptyLines += 1
+                    return
+                }
+                while owedEmptyLines > 0 {
+                    emit("", prefix: &prefix)
+                    owedEmptyLines -= 1
+                    result.lines += 1
+                }
+                let free = max(width - lineWidth, 0)
+                let pad = pads ? (alignment == .center ? free / 2 : free) : 0
+                emit(line, padding: pad, prefix: &prefix)
+                result.lines += 1
+                result.widest = max(result.widest, lineWidth)
+                result.lastIndent = pad
+            }
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines
+        return result
     }
 
-    /// Centre or right-align lines inside `width`. Right-to-left text is already right-aligned
-    /// by the reader's client, so it is not padded.
-    private func aligned(_ lines: [String], alignment: Alignment?, width: Int) -> [String] {
-        guard direction == .ltr, let alignment, alignment == .center || alignment == .right else { return lines }
-        return lines.map { line in
-            let free = max(width - DisplayWidth.of(line), 0)
-            let pad = alignment == .center ? free / 2 : free
-            return String(repeating: " ", count: pad) + line
-        }
+    /// Spaces for indentation, without building a new String each time for common widths.
+    static func spaces(_ count: Int) -> String {
+        count < spaceStrings.count ? spaceStrings[max(count, 0)] : String(repeating: " ", count: count)
     }
+
+    private static let spaceStrings = (0...80).map { String(repeating: " ", count: $0) }
 
     /// Inline content as text: marks dropped except strikethrough (`~~x~~`, since struck-out text
     /// shown plainly would read as valid), links as `text (url)`, images as `[alt]`.

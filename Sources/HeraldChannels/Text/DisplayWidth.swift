@@ -15,6 +15,11 @@ enum DisplayWidth {
     }
 
     static func of<S: StringProtocol>(_ text: S) -> Int {
+        // Most text is narrow: measure it from its bytes, without grapheme breaking.
+        let narrow = text.utf8.withContiguousStorageIfAvailable { bytes in
+            LineWrapper.narrowWidth(of: bytes[...])
+        } ?? nil
+        if let narrow { return narrow }
         var width = 0
         for character in text { width += of(character) }
         return width

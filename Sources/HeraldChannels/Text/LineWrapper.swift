@@ -6,21 +6,30 @@ struct LineWrapper {
 
     /// Wraps one line of text (no newlines) into lines of at most `width` columns.
     func wrap(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { wrap(bytes: $0) }
+        var lines: [String] = []
+        wrap(text) { line, _ in lines.append(String(decoding: line, as: UTF8.self)) }
+        return lines
     }
 
-    /// Works on bytes: one String is made per output line, none per word.
-    private func wrap(bytes: UnsafeBufferPointer<UInt8>) -> [String] {
-        var lines: [String] = []
+    /// Wraps one line of text, handing each output line's bytes and display width to `body`
+    /// (renderers write them straight into their output; no String per line or per word).
+    func wrap(_ text: String, _ body: (ArraySlice<UInt8>, Int) -> Void) {
+        var text = text
+        text.withUTF8 { wrap(bytes: $0, body) }
+    }
+
+    private func wrap(bytes: UnsafeBufferPointer<UInt8>, _ body: (ArraySlice<UInt8>, Int) -> Void) {
         var line: [UInt8] = []
         line.reserveCapacity(min(bytes.count, width * 4) + 8)
         var lineWidth = 0
 
+        var wroteLine = false
+
         func place<Piece: Collection<UInt8>>(_ piece: Piece, width pieceWidth: Int, spaceBefore: Bool) {
             let separator = spaceBefore && !line.isEmpty ? 1 : 0
             if !line.isEmpty, lineWidth + separator + pieceWidth > width {
-                lines.append(String(decoding: line, as: UTF8.self))
+                wroteLine = true
+                body(line[...], lineWidth)
                 line.removeAll(keepingCapacity: true)
                 line.append(contentsOf: piece)
                 lineWidth = pieceWidth
@@ -55,8 +64,7 @@ struct LineWrapper {
                 }
             }
         }
-        if !line.isEmpty || lines.isEmpty { lines.append(String(decoding: line, as: UTF8.self)) }
-        return lines
+        if !line.isEmpty || !wroteLine { body(line[...], lineWidth) }
     }
 
     /// The width of a word of well-formed UTF-8 if no character in it is wide (all below
