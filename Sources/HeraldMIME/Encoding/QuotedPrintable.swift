@@ -104,6 +104,19 @@ public enum QuotedPrintable {
         var column = 0
         var index = start
         while index < end {
+            // Fast run: printable bytes that stand for themselves, while they cannot reach the
+            // soft-break column ('.' and 'F' only mid-line; space and tab never last).
+            while index < end && column < softLimit {
+                let byte = input[index]
+                let plain = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
+                    || ((byte == space || byte == tab) && index != end - 1)
+                guard plain, column > 0 || (byte != UInt8(ascii: ".") && byte != UInt8(ascii: "F")) else { break }
+                output[out] = byte
+                out += 1
+                column += 1
+                index += 1
+            }
+            guard index < end else { break }
             var width = tokenWidth(input, at: index, lineEnd: end, atLineStart: column == 0)
             if column + width > softLimit && !restFits(input, from: index, lineEnd: end, room: lineLength - column, atLineStart: column == 0) {
                 output[out] = UInt8(ascii: "=")

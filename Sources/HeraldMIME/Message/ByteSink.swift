@@ -21,7 +21,9 @@ extension ByteSink {
 public struct ByteBuffer: ByteSink, Sendable {
     public var bytes: [UInt8] = []
 
-    public init() {}
+    public init(capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
 
     public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes.append(contentsOf: bytes)

@@ -39,7 +39,10 @@ public struct MIMEWriter: Sendable {
 
     /// The message in memory (fine for ordinary sizes; stream to a file for large attachments).
     public func bytes(of message: EmailMessage, identity: MessageIdentity) throws -> [UInt8] {
-        var buffer = ByteBuffer()
+        // Room for base64's 4/3 plus line breaks, and the bodies' encodings, so the buffer grows once.
+        let estimate = message.attachments.reduce(0) { $0 + $1.size } * 139 / 100
+            + (message.text.utf8.count + (message.html?.utf8.count ?? 0)) * 5 / 4 + 4096
+        var buffer = ByteBuffer(capacity: estimate)
         try write(message, identity: identity, to: &buffer)
         return buffer.bytes
     }
@@ -205,18 +208,28 @@ struct MIMEPart {
             case .base64: try sink.write(Base64Encoder.encode(bytes))
             }
         case .file(let attachment):
+            // Encoded a chunk at a time into one small reused buffer, whether the bytes are in
+            // memory or in a file: memory stays flat and no large buffer is allocated per part.
             var encoder = Base64Encoder()
             var output: [UInt8] = []
-            output.reserveCapacity(AttachmentReader.chunkSize * 4 / 3 + AttachmentReader.chunkSize / 28 + 8)
+            output.reserveCapacity(AttachmentReader.chunkSize / 3 * 4 + AttachmentReader.chunkSize / 57 * 2 + 8)
+            func encodeChunk(_ chunk: UnsafeRawBufferPointer) throws {
+                encoder.encode(chunk, into: &output)
+                try sink.write(output)
+                output.removeAll(keepingCapacity: true)
+            }
             switch attachment.content {
             case .bytes(let bytes):
-                encoder.encode(bytes, into: &output)
-            case .file(let path):
-                try AttachmentReader.forEachChunk(of: path, name: attachment.filename) { chunk in
-                    encoder.encode(chunk, into: &output)
-                    try sink.write(output)
-                    output.removeAll(keepingCapacity: true)
+                try bytes.withUnsafeBytes { all in
+                    var start = 0
+                    while start < all.count {
+                        let end = min(start + AttachmentReader.chunkSize, all.count)
+                        try encodeChunk(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                        start = end
+                    }
                 }
+            case .file(let path):
+                try AttachmentReader.forEachChunk(of: path, name: attachment.filename) { try encodeChunk($0) }
             }
             encoder.finish(into: &output)
             try sink.write(output)
