@@ -187,6 +187,7 @@ struct TextBlockLayout {
     /// Inline content as text: marks dropped except strikethrough (`~~x~~`, since struck-out text
     /// shown plainly would read as valid), links as `text (url)`, images as `[alt]`.
     func inlineText(_ inlines: [Inline]) -> String {
+        if inlines.count == 1, case .text(let only) = inlines[0] { return only }
         var text = ""
         for inline in inlines { appendText(of: inline, to: &text) }
         return text
@@ -199,9 +200,11 @@ struct TextBlockLayout {
         case .lineBreak:
             text += "\n"
         case .marked(.strikethrough, let content):
-            text += "~~" + inlineText(content) + "~~"
+            text += "~~"
+            for inner in content { appendText(of: inner, to: &text) }
+            text += "~~"
         case .marked(_, let content):
-            text += inlineText(content)
+            for inner in content { appendText(of: inner, to: &text) }
         case .link(let link):
             let label = inlineText(link.content).trimmingASCIISpaces()
             let shown = Self.displayURL(link.url)
