@@ -86,12 +86,11 @@ import Testing
     }
 
     @Test func envelopeIsToCcBccWithoutDuplicates() throws {
-        let message = EmailMessage(
+        let message = EmailMessage(headers: MessageHeaders(
             from: try mailbox("me@example.com"),
             to: try AddressParser.parseList("a@example.com, B <b@EXAMPLE.com>"),
             cc: try AddressParser.parseList("b@example.com, c@example.com"),
-            bcc: try AddressParser.parseMailboxes("a@example.com, d@example.com"),
-            text: "hi")
+            bcc: try AddressParser.parseMailboxes("a@example.com, d@example.com")), text: "hi")
         #expect(message.envelope.recipients.map(\.addrSpec) == ["a@example.com", "b@example.com", "c@example.com", "d@example.com"])
         #expect(message.envelope.mailFrom.addrSpec == "me@example.com")
     }

@@ -11,11 +11,11 @@ typealias Attachment = HeraldMIME.Attachment
 
     func message(text: String = "Hello,\nthis is the text.\n", html: String? = nil, attachments: [Attachment] = [],
                  subject: String = "Your order") throws -> EmailMessage {
-        EmailMessage(from: try EmailAddress(validating: "Herald Support <support@example.com>"),
-                     to: try AddressParser.parseList("Ana Pérez <ana@example.com>, bo@example.com"),
-                     cc: try AddressParser.parseList("\"Ops, Night\" <ops@example.com>"),
-                     bcc: try AddressParser.parseMailboxes("audit@example.com"),
-                     subject: try HeaderText(subject, field: "subject"),
+        EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "Herald Support <support@example.com>"),
+                                             to: try AddressParser.parseList("Ana Pérez <ana@example.com>, bo@example.com"),
+                                             cc: try AddressParser.parseList("\"Ops, Night\" <ops@example.com>"),
+                                             bcc: try AddressParser.parseMailboxes("audit@example.com"),
+                                             subject: try HeaderText(subject, field: "subject")),
                      text: text, html: html, attachments: attachments)
     }
 

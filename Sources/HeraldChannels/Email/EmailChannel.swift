@@ -4,34 +4,8 @@ import HeraldMIME
 /// The email channel: a `Document` plus addressing becomes an `EmailMessage` (HTML and text
 /// alternatives, inline images, attachments), ready for `MIMEWriter`.
 public struct EmailChannel: Sendable {
-    /// Who the message is from and to, and what travels with it.
-    public struct Addressing: Sendable {
-        public var from: EmailAddress
-        public var to: [AddressListEntry]
-        public var cc: [AddressListEntry]
-        public var bcc: [EmailAddress]
-        public var replyTo: [EmailAddress]
-        public var subject: HeaderText?
-        public var inReplyTo: [MessageID]
-        public var references: [MessageID]
-        public var listUnsubscribe: [UnsubscribeTarget]
-        public var customHeaders: [CustomHeader]
-
-        public init(from: EmailAddress, to: [AddressListEntry] = [], cc: [AddressListEntry] = [], bcc: [EmailAddress] = [],
-                    replyTo: [EmailAddress] = [], subject: HeaderText? = nil, inReplyTo: [MessageID] = [],
-                    references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = []) {
-            self.from = from
-            self.to = to
-            self.cc = cc
-            self.bcc = bcc
-            self.replyTo = replyTo
-            self.subject = subject
-            self.inReplyTo = inReplyTo
-            self.references = references
-            self.listUnsubscribe = listUnsubscribe
-            self.customHeaders = customHeaders
-        }
-    }
+    /// Who the message is from and to, and its threading and list headers.
+    public typealias Addressing = MessageHeaders
 
     public var htmlRenderer: EmailHTMLRenderer
     public var textRenderer: EmailTextRenderer
@@ -64,10 +38,7 @@ public struct EmailChannel: Sendable {
             }
             files[index].contentID = reference
         }
-        let message = EmailMessage(from: addressing.from, to: addressing.to, cc: addressing.cc, bcc: addressing.bcc,
-                                   replyTo: addressing.replyTo, subject: addressing.subject, inReplyTo: addressing.inReplyTo,
-                                   references: addressing.references, listUnsubscribe: addressing.listUnsubscribe,
-                                   customHeaders: addressing.customHeaders, text: text, html: html.html, attachments: files)
+        let message = EmailMessage(headers: addressing, text: text, html: html.html, attachments: files)
         return (message, html.warnings)
     }
 

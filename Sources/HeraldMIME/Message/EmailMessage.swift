@@ -1,7 +1,7 @@
-/// Everything an email is made of before it is written: who, what, and the rendered bodies.
-/// Every header input is already a validated type (`EmailAddress`, `HeaderText`, `MessageID`,
-/// `CustomHeader`), so nothing here can carry a line break into the header section.
-public struct EmailMessage: Equatable, Sendable {
+/// Who a message is from and to, and the headers that place it in a thread or a list. Every
+/// input is already a validated type (`EmailAddress`, `HeaderText`, `MessageID`, `CustomHeader`),
+/// so nothing here can carry a line break into the header section.
+public struct MessageHeaders: Equatable, Sendable {
     public var from: EmailAddress
     public var to: [AddressListEntry]
     public var cc: [AddressListEntry]
@@ -15,17 +15,10 @@ public struct EmailMessage: Equatable, Sendable {
     /// RFC 2369 targets (`https:` or `mailto:` URLs).
     public var listUnsubscribe: [UnsubscribeTarget]
     public var customHeaders: [CustomHeader]
-    /// The text/plain body (line breaks as LF or CRLF).
-    public var text: String
-    /// The text/html body, if any.
-    public var html: String?
-    /// Files: inline images (with a Content-ID) and attachments, in the order given.
-    public var attachments: [Attachment]
 
     public init(from: EmailAddress, to: [AddressListEntry] = [], cc: [AddressListEntry] = [], bcc: [EmailAddress] = [],
                 replyTo: [EmailAddress] = [], subject: HeaderText? = nil, inReplyTo: [MessageID] = [],
-                references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = [],
-                text: String, html: String? = nil, attachments: [Attachment] = []) {
+                references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = []) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -36,24 +29,48 @@ public struct EmailMessage: Equatable, Sendable {
         self.references = references
         self.listUnsubscribe = listUnsubscribe
         self.customHeaders = customHeaders
+    }
+}
+
+/// Everything an email is made of before it is written: its headers and the rendered bodies
+/// and files. The headers' fields read as the message's own (`message.from`, `message.bcc`).
+@dynamicMemberLookup
+public struct EmailMessage: Equatable, Sendable {
+    public var headers: MessageHeaders
+    /// The text/plain body (line breaks as LF or CRLF).
+    public var text: String
+    /// The text/html body, if any.
+    public var html: String?
+    /// Files: inline images (with a Content-ID) and attachments, in the order given.
+    public var attachments: [Attachment]
+
+    public init(headers: MessageHeaders, text: String, html: String? = nil, attachments: [Attachment] = []) {
+        self.headers = headers
         self.text = text
         self.html = html
         self.attachments = attachments
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<MessageHeaders, Value>) -> Value {
+        get { headers[keyPath: keyPath] }
+        set { headers[keyPath: keyPath] = newValue }
     }
 
     /// MAIL FROM and RCPT TO: To ∪ Cc ∪ Bcc in that order, each recipient once.
     public var envelope: Envelope {
         var seen: Set<String> = []
         var recipients: [EmailAddress] = []
-        for address in to.flatMap(\.mailboxes) + cc.flatMap(\.mailboxes) + bcc where seen.insert(address.recipientKey).inserted {
+        for address in headers.to.flatMap(\.mailboxes) + headers.cc.flatMap(\.mailboxes) + headers.bcc
+        where seen.insert(address.recipientKey).inserted {
             recipients.append(address)
         }
-        return Envelope(mailFrom: from, recipients: recipients)
+        return Envelope(mailFrom: headers.from, recipients: recipients)
     }
 
     /// A non-ASCII local part anywhere (sender or recipients) needs SMTPUTF8 and RFC 6532 headers.
     public var needsSMTPUTF8: Bool {
-        ([from] + replyTo + to.flatMap(\.mailboxes) + cc.flatMap(\.mailboxes) + bcc).contains { $0.needsSMTPUTF8 }
+        ([headers.from] + headers.replyTo + headers.to.flatMap(\.mailboxes) + headers.cc.flatMap(\.mailboxes) + headers.bcc)
+            .contains { $0.needsSMTPUTF8 }
     }
 }
 
