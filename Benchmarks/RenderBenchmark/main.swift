@@ -64,6 +64,7 @@ if let stage = ProcessInfo.processInfo.environment["HERALD_BENCH_STAGE"] {
     let time = best {
         for _ in 0..<iterations {
             switch stage {
+            case "full": for input in inputs { heraldRender(input) }
             case "read": for input in inputs { sink &+= MarkdownReader().read(bytes: input).blocks.count }
             case "herald-parse":
                 for input in inputs {
