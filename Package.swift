@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
         .target(name: "HeraldMIME", dependencies: ["CMagic"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
-        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels"]),
+        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "CCurl"]),
+        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldDelivery"]),
         .executableTarget(
             name: "HeraldCLI",
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldTestSupport"]),

@@ -35,6 +35,10 @@ public enum ExternalEmailTools {
 
     public struct ToolError: Error, CustomStringConvertible {
         public var description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// Parses `bytes` with `email.parser.BytesParser(policy=policy.strict)`.

@@ -1,0 +1,226 @@
+import Foundation
+@testable import HeraldDelivery
+import HeraldMIME
+import HeraldTestSupport
+import Testing
+
+/// A real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) on a free
+/// loopback port, started for one test and killed after it.
+final class TestSMTPServer {
+    let process = Process()
+    let spool: URL
+    private(set) var port = 0
+
+    init(_ options: [String] = []) throws {
+        spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/smtp-server.py").path, spool.path] + options
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for "READY <port>" (the server prints it once it listens).
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ExternalEmailTools.ToolError(description: "the test SMTP server did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    var url: String { "smtp://127.0.0.1:\(port)" }
+
+    /// Messages received so far: (envelope, bytes).
+    func received() throws -> [(mailFrom: String, recipients: [String], bytes: [UInt8])] {
+        struct EnvelopeFile: Decodable { var mail_from: String; var rcpt_tos: [String] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".eml") }.sorted()
+        return try names.map { name in
+            let base = spool.appendingPathComponent(String(name.dropLast(4)))
+            let envelope = try JSONDecoder().decode(EnvelopeFile.self, from: Data(contentsOf: base.appendingPathExtension("json")))
+            return (envelope.mail_from, envelope.rcpt_tos, [UInt8](try Data(contentsOf: base.appendingPathExtension("eml"))))
+        }
+    }
+
+    deinit {
+        // SIGKILL: the child may start with SIGTERM blocked (it inherits the test thread's mask).
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: spool)
+    }
+}
+
+@Suite(.serialized) struct SMTPTransportTests {
+    func message(text: String = "Hello.\n.\n..two dots\nBye.\n", bcc: String = "audit@example.com") throws -> (EmailMessage, [UInt8]) {
+        let message = EmailMessage(headers: MessageHeaders(
+            from: try EmailAddress(validating: "Support <support@example.com>"),
+            to: try AddressParser.parseList("Ana <ana@example.com>, bo@example.com"),
+            cc: try AddressParser.parseList("ops@example.com"),
+            bcc: try AddressParser.parseMailboxes(bcc),
+            subject: try HeaderText("Delivery test", field: "subject")), text: text)
+        let identity = MessageIdentity(date: .deterministic, messageID: try MessageID(validating: "<t@example.com>"), boundarySeed: "0011223344556677")
+        return (message, try MIMEWriter().bytes(of: message, identity: identity))
+    }
+
+    @Test func deliversToEveryRecipientAndTheServerGetsTheExactBytes() throws {
+        let server = try TestSMTPServer()
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(report.failure == nil, "\(report.transcript)")
+        #expect(report.recipients.map(\.address) == ["ana@example.com", "bo@example.com", "ops@example.com", "audit@example.com"])
+        #expect(report.recipients.allSatisfy { $0.status == .accepted && $0.code == 250 })
+        let received = try server.received()
+        #expect(received.count == 1)
+        #expect(received.first.map(\.mailFrom) == "support@example.com")
+        #expect(received.first?.recipients == ["ana@example.com", "bo@example.com", "ops@example.com", "audit@example.com"])
+        // Byte-identical, lines starting with "." included: libcurl dot-stuffs, the server unstuffs.
+        #expect(received.first?.bytes == bytes)
+        let receivedText = String(decoding: received.first.map(\.bytes) ?? [], as: UTF8.self)
+        #expect(!receivedText.contains("audit@example.com"))
+    }
+
+    @Test func oneRefusedRecipientDoesNotSinkTheOthers() throws {
+        let server = try TestSMTPServer(["--refuse", "bo@example.com"])
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(report.failure == nil)
+        let refused = try #require(report.recipients.first { $0.address == "bo@example.com" })
+        #expect(refused.status == .rejected && refused.code == 550)
+        #expect(refused.reply.contains("User unknown"))
+        #expect(report.accepted.map(\.address) == ["ana@example.com", "ops@example.com", "audit@example.com"])
+        #expect(try server.received().first?.recipients == ["ana@example.com", "ops@example.com", "audit@example.com"])
+    }
+
+    @Test func greylistedRecipientIsDeferredThenAcceptedOnRetry() throws {
+        let server = try TestSMTPServer(["--greylist", "ops@example.com"])
+        let (message, bytes) = try message()
+        let transport = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))
+        let first = transport.deliver(bytes, envelope: message.envelope, smtputf8: false)
+        let deferred = try #require(first.recipients.first { $0.address == "ops@example.com" })
+        #expect(deferred.status == .deferred && deferred.code == 451)
+        // The retry goes only to the recipient that failed temporarily.
+        var retry = message.envelope
+        retry.recipients = retry.recipients.filter { $0.addrSpec == "ops@example.com" }
+        let second = transport.deliver(bytes, envelope: retry, smtputf8: false)
+        #expect(second.failure == nil)
+        #expect(second.recipients.map(\.status) == [.accepted])
+        #expect(try server.received().map(\.recipients) == [["ana@example.com", "bo@example.com", "audit@example.com"], ["ops@example.com"]])
+    }
+
+    @Test func everyRecipientRefusedIsAPermanentFailure() throws {
+        let server = try TestSMTPServer(["--refuse", "only@example.com"])
+        let (message, bytes) = try message()
+        var envelope = message.envelope
+        envelope.recipients = try AddressParser.parseMailboxes("only@example.com")
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: envelope, smtputf8: false)
+        guard case .permanent(let code, _)? = report.failure else {
+            Issue.record("expected a permanent failure, got \(String(describing: report.failure))")
+            return
+        }
+        #expect(code == 550)
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func greeting421IsTemporary() throws {
+        let server = try TestSMTPServer(["--greeting-421"])
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .temporary(let code, _)? = report.failure else {
+            Issue.record("expected a temporary failure, got \(String(describing: report.failure)) \(report.transcript)")
+            return
+        }
+        #expect(code == 421)
+    }
+
+    @Test func connectionLostAfterTheBodyIsAmbiguous() throws {
+        let server = try TestSMTPServer(["--drop-after-data"])
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, responseTimeout: 5)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .ambiguous? = report.failure else {
+            Issue.record("expected an ambiguous failure, got \(String(describing: report.failure)) \(report.transcript)")
+            return
+        }
+        #expect(report.accepted.isEmpty)
+    }
+
+    @Test func aServerSlowerThanTheTimeoutIsTemporary() throws {
+        let server = try TestSMTPServer(["--slow", "4"])
+        let (message, bytes) = try message()
+        let started = Date()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, responseTimeout: 1)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .temporary? = report.failure else {
+            Issue.record("expected a temporary failure, got \(String(describing: report.failure))")
+            return
+        }
+        #expect(Date().timeIntervalSince(started) < 4)
+    }
+
+    @Test func refusedConnectionIsTemporary() throws {
+        let port = try TestSMTPServer().port  // started and stopped: nothing listens there now
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)", startTLS: .none, connectTimeout: 2)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .temporary(nil, _)? = report.failure else {
+            Issue.record("expected a temporary failure, got \(String(describing: report.failure))")
+            return
+        }
+    }
+
+    @Test func startTLSWithATestCertificate() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let made = try ExternalEmailTools.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                                               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let server = try TestSMTPServer(["--tls", cert, key, "--require-tls"])
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .required, caFile: cert)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(report.failure == nil, "\(report.transcript)")
+        #expect(report.transcript.contains("> STARTTLS"))
+        #expect(try server.received().first?.bytes == bytes)
+
+        let plain = try TestSMTPServer()
+        let refused = SMTPTransport(configuration: SMTPConfiguration(url: plain.url, startTLS: .required)).deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(refused.failure == .permanent(code: nil, reason: "STARTTLS is required but the server does not offer it"))
+        #expect(try plain.received().isEmpty)
+    }
+
+    @Test func authenticationWithoutCredentialsInTheTranscript() throws {
+        let server = try TestSMTPServer(["--auth", "herald:s3cret-Pa55"])
+        let (message, bytes) = try message()
+        let good = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, username: "herald", password: "s3cret-Pa55"))
+            .deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(good.failure == nil, "\(good.transcript)")
+        let transcript = good.transcript.joined(separator: "\n")
+        #expect(transcript.contains("> AUTH PLAIN <credentials hidden>") || transcript.contains("> AUTH LOGIN <credentials hidden>"))
+        for secret in ["s3cret-Pa55", Data("s3cret-Pa55".utf8).base64EncodedString(), Data("\u{0}herald\u{0}s3cret-Pa55".utf8).base64EncodedString()] {
+            #expect(!transcript.contains(secret))
+        }
+        let bad = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, username: "herald", password: "wrong"))
+            .deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .permanent? = bad.failure else {
+            Issue.record("expected a permanent failure, got \(String(describing: bad.failure))")
+            return
+        }
+        #expect(try server.received().count == 1)
+    }
+
+    @Test func theConnectionStaysOpenBetweenMessages() throws {
+        let server = try TestSMTPServer()
+        let (message, bytes) = try message()
+        let transport = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))
+        let first = transport.deliver(bytes, envelope: message.envelope, smtputf8: false)
+        let second = transport.deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(first.failure == nil && second.failure == nil)
+        #expect(first.transcript.contains { $0.hasPrefix("> EHLO") })
+        #expect(!second.transcript.contains { $0.hasPrefix("> EHLO") }, "a second EHLO means a new connection: \(second.transcript)")
+        #expect(try server.received().count == 2)
+    }
+}
