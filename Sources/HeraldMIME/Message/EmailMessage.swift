@@ -78,6 +78,11 @@ public struct EmailMessage: Equatable, Sendable {
 public struct Envelope: Equatable, Sendable {
     public var mailFrom: EmailAddress
     public var recipients: [EmailAddress]
+
+    public init(mailFrom: EmailAddress, recipients: [EmailAddress]) {
+        self.mailFrom = mailFrom
+        self.recipients = recipients
+    }
 }
 
 /// A List-Unsubscribe target: an `https:`, `http:` or `mailto:` URL in printable ASCII.
