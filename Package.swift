@@ -11,6 +11,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // System-library shims: a module map and a shim header each, nothing else.
@@ -34,7 +35,7 @@ let package = Package(
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
         .target(name: "HeraldMIME", dependencies: ["CMagic"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
-        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "CCurl"]),
+        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldDelivery"]),
         .executableTarget(
             name: "HeraldCLI",

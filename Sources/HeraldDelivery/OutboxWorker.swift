@@ -1,0 +1,66 @@
+import Foundation
+
+/// Drains the outbox through a transport: claims due messages, delivers each to the
+/// recipients that still need it, records the outcome. Stopping (SIGTERM in `herald worker`)
+/// finishes the message in hand and gives back the leases of the others.
+public final class OutboxWorker: Sendable {
+    public let outbox: Outbox
+    public let transport: any Transport
+    public let owner: String
+    private let stopSignal = StopSignal()
+
+    public init(outbox: Outbox, transport: any Transport, owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
+        self.outbox = outbox
+        self.transport = transport
+        self.owner = owner
+    }
+
+    public func stop() { stopSignal.set() }
+    public var isStopping: Bool { stopSignal.isSet }
+
+    /// One round: claims up to `batch` due messages and delivers them. Returns their IDs and
+    /// reports, in order.
+    @discardableResult
+    public func runOnce(batch: Int = 10, only id: Int64? = nil, progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws -> Int {
+        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, only: id)
+        for (index, claim) in claims.enumerated() {
+            if isStopping {
+                try outbox.release(claims[index...].map(\.id), now: Date().timeIntervalSince1970)
+                return index
+            }
+            let report = transport.deliver(claim.bytes, envelope: claim.envelope, smtputf8: claim.smtputf8)
+            try outbox.record(report, for: claim.id, now: Date().timeIntervalSince1970)
+            progress(claim.id, report)
+        }
+        return claims.count
+    }
+
+    /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle.
+    public func run(batch: Int = 10, pollInterval: Double = 1, untilIdle: Bool = false,
+                    progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws {
+        while !isStopping {
+            let done = try runOnce(batch: batch, progress: progress)
+            if done == 0 {
+                if untilIdle { return }
+                Thread.sleep(forTimeInterval: pollInterval)
+            }
+        }
+    }
+}
+
+final class StopSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func set() {
+        lock.lock()
+        value = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
