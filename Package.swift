@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

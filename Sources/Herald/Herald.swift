@@ -1,5 +1,6 @@
 @_exported import HeraldChannels
 @_exported import HeraldDocument
+@_exported import HeraldDelivery
 
 /// A document rendered for email: the HTML part and its plain-text alternative.
 public struct RenderedEmail: Equatable, Sendable {

@@ -6,8 +6,8 @@ import Herald
 struct HeraldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
-        abstract: "Herald: compose once, render for email (and soon SMS and WhatsApp).",
-        subcommands: [RenderCommand.self, GoldenCommand.self])
+        abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
+        subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self])
 }
 
 /// Exit statuses of the architecture page (BSD sysexits).

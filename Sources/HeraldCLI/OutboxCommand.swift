@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Herald
+
+struct OutboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Look into the outbox and act on it.",
+        subcommands: [List.self, Show.self, Retry.self, Purge.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One line per message: ID, state, attempts, sender, recipients.")
+        @OptionGroup var delivery: DeliveryOptions
+
+        func run() throws {
+            for entry in try delivery.openOutbox().entries() {
+                let done = entry.recipients.filter { $0.status == .accepted }.count
+                print("\(entry.id)\t\(entry.state.rawValue)\t\(entry.attempts) attempt(s)\t\(entry.mailFrom)\t\(done)/\(entry.recipients.count) delivered\(entry.lastError.map { "\t\($0)" } ?? "")")
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A message's state and each recipient's last reply.")
+        @Argument(help: "The outbox ID.") var id: Int64
+        @OptionGroup var delivery: DeliveryOptions
+
+        func run() throws {
+            guard let entry = try delivery.openOutbox().entry(id) else {
+                throw fail("no message with outbox ID \(id) (see `herald outbox list`)", status: ExitStatus.badInput)
+            }
+            print("message \(entry.id): \(entry.state.rawValue), \(entry.attempts) attempt(s), \(entry.size) bytes, from \(entry.mailFrom)")
+            if let key = entry.idempotencyKey { print("idempotency key: \(key)") }
+            if let error = entry.lastError { print("last error: \(error)") }
+            if entry.state == .queued { print("next attempt: \(Date(timeIntervalSince1970: entry.nextAttemptAt))") }
+            for recipient in entry.recipients {
+                print("  \(recipient.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(recipient.address)\(recipient.code.map { "  \($0)" } ?? "") \(recipient.reply ?? "")")
+            }
+        }
+    }
+
+    struct Retry: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a held or failed message again, now, with the same bytes and Message-ID.",
+            discussion: "A message is held when the connection was lost after its body was sent: the server may have it. Retrying may deliver it twice; receivers that deduplicate by Message-ID will not show it twice.")
+        @Argument(help: "The outbox ID.") var id: Int64
+        @OptionGroup var delivery: DeliveryOptions
+
+        func run() throws {
+            do {
+                try delivery.openOutbox().retry(id, now: Date().timeIntervalSince1970)
+            } catch let error as OutboxError {
+                throw fail(error.description, status: ExitStatus.badInput)
+            }
+            print("message \(id) queued; `herald worker` will send it")
+        }
+    }
+
+    struct Purge: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete sent and failed messages.")
+        @OptionGroup var delivery: DeliveryOptions
+
+        func run() throws {
+            print("purged \(try delivery.openOutbox().purge()) message(s)")
+        }
+    }
+}
