@@ -27,3 +27,8 @@ func fail(_ message: String, status: Int32) -> ExitCode {
 func warn(_ message: String) {
     FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
 }
+
+/// A line on standard output, unbuffered (it interleaves with progress lines written the same way).
+func say(_ message: String) {
+    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+}

@@ -6,7 +6,7 @@ struct SendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send",
         abstract: "Compose a message, store it in the outbox, deliver it, and print each recipient's result.",
-        discussion: "Takes the composing options of `herald render`. Exit status: 0 when every recipient accepted it, 1 when some did not (the outbox keeps retrying deferred ones), 65 for bad input.")
+        discussion: "Takes the composing options of `herald render`. Exit status: 0 when every recipient accepted it, 1 when some did not (the outbox keeps retrying deferred ones; `herald outbox show ID` tells), 65 for bad input.")
 
     @Argument(help: "The input document (Markdown).")
     var input: String
@@ -26,6 +26,12 @@ struct SendCommand: ParsableCommand {
     @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
 
+    @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
+    var recipientsFile: String?
+
+    @Option(help: "Bulk send: connections delivering at once.")
+    var concurrency: Int = 1
+
     @OptionGroup var delivery: DeliveryOptions
 
     func run() throws {
@@ -35,6 +41,24 @@ struct SendCommand: ParsableCommand {
         } catch {
             throw fail("cannot read '\(input)': \(error.localizedDescription)", status: ExitStatus.ioError)
         }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        let outbox = try delivery.openOutbox()
+        if let recipientsFile {
+            try bulkSend(bytes, recipientsFile: recipientsFile, outbox: outbox)
+            return
+        }
+        let id = try compose(bytes, to: to, idempotencyKey: idempotencyKey, outbox: outbox)
+        let (transport, destination) = try delivery.transport()
+        var last: DeliveryReport?
+        try OutboxWorker(outbox: outbox, transport: transport).runOnce(batch: 1, only: id) { _, report in last = report }
+        guard let entry = try outbox.entry(id) else { return }
+        if let last { print(describe(last)) }
+        print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
+        if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// Renders, writes and enqueues one message; returns its outbox ID.
+    private func compose(_ bytes: [UInt8], to: [String], idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
         let request = EmailRequest(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader,
                                    language: language, attachments: attach, headers: header, inReplyTo: inReplyTo, references: references)
         let written: [UInt8]
@@ -49,21 +73,51 @@ struct SendCommand: ParsableCommand {
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
-        let outbox = try delivery.openOutbox()
-        let id: Int64
         do {
-            id = try outbox.enqueue(written, envelope: message.envelope, smtputf8: message.needsSMTPUTF8,
-                                    idempotencyKey: idempotencyKey, now: Date().timeIntervalSince1970)
+            // The same request composed again differs only in Date and Message-ID: the content
+            // hash of deterministic mode tells whether it is really the same message.
+            let fingerprint = idempotencyKey == nil ? nil : try MessageIdentity.deterministic(for: message).messageID.value
+            return try outbox.enqueue(written, envelope: message.envelope, smtputf8: message.needsSMTPUTF8,
+                                      idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: Date().timeIntervalSince1970)
         } catch let error as OutboxError {
             throw fail(error.description, status: ExitStatus.badInput)
         }
-        let (transport, destination) = try delivery.transport()
-        let worker = OutboxWorker(outbox: outbox, transport: transport)
-        var last: DeliveryReport?
-        try worker.runOnce(batch: 1, only: id) { _, report in last = report }
-        guard let entry = try outbox.entry(id) else { return }
-        if let last { print(describe(last)) }
-        print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
-        if entry.state != .sent { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// One message per recipient line: all are stored first, then delivered with progress.
+    private func bulkSend(_ bytes: [UInt8], recipientsFile: String, outbox: Outbox) throws {
+        let lines: [String]
+        do {
+            lines = try String(contentsOfFile: recipientsFile, encoding: .utf8).split(whereSeparator: \.isNewline)
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        } catch {
+            throw fail("cannot read '\(recipientsFile)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        }
+        guard !lines.isEmpty else { throw fail("'\(recipientsFile)' lists no recipient", status: ExitStatus.badInput) }
+        var ids: [Int64] = []
+        for (index, line) in lines.enumerated() {
+            do {
+                ids.append(try compose(bytes, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
+            } catch let exit as ExitCode {
+                FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(index + 1): nothing was sent)\n".utf8))
+                throw exit
+            }
+        }
+        var workers: [OutboxWorker] = []
+        var destination = ""
+        for _ in 0..<concurrency {
+            let (transport, name) = try delivery.transport()
+            destination = name
+            workers.append(OutboxWorker(outbox: outbox, transport: transport))
+        }
+        say("sending \(ids.count) messages via \(destination) on \(concurrency) connection(s)")
+        let progress = Progress(total: ids.count)
+        try runConcurrently(workers, batch: 10, pollInterval: 0.1, untilIdle: true) { _, report in
+            progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
+        }
+        let entries = try ids.compactMap { try outbox.entry($0) }
+        let notSent = entries.filter { $0.state != .sent }
+        say("\(entries.count - notSent.count) sent, \(notSent.count) not delivered\(notSent.isEmpty ? "" : " (see herald outbox list)")")
+        if !notSent.isEmpty { throw ExitCode(ExitStatus.failure) }
     }
 }

@@ -9,29 +9,75 @@ struct WorkerCommand: ParsableCommand {
         abstract: "Deliver the outbox until stopped; SIGTERM or SIGINT finish the message in hand and give back the other leases.")
 
     @Option(help: "Messages claimed per round.") var batch: Int = 10
+    @Option(help: "Connections (workers) delivering at once.") var concurrency: Int = 1
     @Option(name: .customLong("poll-interval"), help: "Seconds to wait when nothing is due.") var pollInterval: Double = 1
     @Flag(name: .customLong("until-idle"), help: "Stop once nothing is due (for scripts and tests).") var untilIdle = false
     @OptionGroup var delivery: DeliveryOptions
 
     func run() throws {
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         let outbox = try delivery.openOutbox()
-        let (transport, destination) = try delivery.transport()
-        let worker = OutboxWorker(outbox: outbox, transport: transport)
-        // Signals become a stop request; the loop checks it between messages.
+        // One transport, so one connection, per worker.
+        var workers: [OutboxWorker] = []
+        var destination = ""
+        for _ in 0..<concurrency {
+            let (transport, name) = try delivery.transport()
+            destination = name
+            workers.append(OutboxWorker(outbox: outbox, transport: transport))
+        }
+        // Signals become a stop request; the loops check it between messages.
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { worker.stop() }
+            source.setEventHandler { for worker in workers { worker.stop() } }
             source.resume()
             sources.append(source)
         }
-        FileHandle.standardError.write(Data("herald worker: delivering \(outbox) via \(destination)\n".utf8))
-        try worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
+        FileHandle.standardError.write(Data("herald worker: delivering \(delivery.outboxPath) via \(destination) on \(concurrency) connection(s)\n".utf8))
+        try runConcurrently(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
             let accepted = report.accepted.count
             // Written straight to the descriptor: a killed worker leaves no line behind in a buffer.
             FileHandle.standardOutput.write(Data("message \(id): \(report.failure.map(\.description) ?? "\(accepted)/\(report.recipients.count) accepted")\n".utf8))
         }
         withExtendedLifetime(sources) {}
+    }
+}
+
+/// Runs each worker on its own thread until all return; the first error wins.
+func runConcurrently(_ workers: [OutboxWorker], batch: Int, pollInterval: Double, untilIdle: Bool,
+                     progress: @escaping @Sendable (Int64, DeliveryReport) -> Void) throws {
+    let group = DispatchGroup()
+    let failures = FailureBox()
+    for worker in workers {
+        group.enter()
+        Thread.detachNewThread {
+            defer { group.leave() }
+            do {
+                try worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle, progress: progress)
+            } catch {
+                failures.record(error)
+                for other in workers { other.stop() }
+            }
+        }
+    }
+    group.wait()
+    if let error = failures.first { throw error }
+}
+
+final class FailureBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var errors: [any Error] = []
+
+    func record(_ error: any Error) {
+        lock.lock()
+        errors.append(error)
+        lock.unlock()
+    }
+
+    var first: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return errors.first
     }
 }

@@ -120,10 +120,12 @@ public final class Outbox: Sendable {
     // MARK: Enqueue
 
     /// Stores a message for delivery and returns its ID. The same idempotency key with the same
-    /// content returns the existing message; with different content it is an error.
+    /// content returns the existing message; with different content it is an error. `fingerprint`
+    /// says what "the same content" is when the bytes differ anyway from one composition to the
+    /// next (a fresh Date and Message-ID); by default it is the bytes and the envelope.
     public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, channel: String = "email",
-                        idempotencyKey: String? = nil, now: Double) throws -> Int64 {
-        let hash = Self.contentHash(bytes, envelope: envelope)
+                        idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
+        let hash = fingerprint ?? Self.contentHash(bytes, envelope: envelope)
         return try queue.write { db in
             if let key = idempotencyKey,
                let existing = try Row.fetchOne(db, sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?", arguments: [key]) {

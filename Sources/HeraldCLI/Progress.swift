@@ -1,0 +1,45 @@
+import Foundation
+
+/// Progress of a bulk send: on a terminal one line redrawn in place (bar, sent, failed, rate,
+/// ETA); otherwise a plain line every `plainEvery` messages and at the end, for logs.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let started = Date()
+    private let isTerminal: Bool
+    private let plainEvery: Int
+    private var sent = 0
+    private var failed = 0
+
+    init(total: Int, isTerminal: Bool = isatty(STDOUT_FILENO) == 1, plainEvery: Int = 100) {
+        self.total = total
+        self.isTerminal = isTerminal
+        self.plainEvery = max(plainEvery, 1)
+    }
+
+    func record(delivered: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if delivered { sent += 1 } else { failed += 1 }
+        let done = sent + failed
+        if isTerminal {
+            write("\r" + line(done: done) + (done == total ? "\n" : ""))
+        } else if done % plainEvery == 0 || done == total {
+            write(line(done: done) + "\n")
+        }
+    }
+
+    private func line(done: Int) -> String {
+        let elapsed = max(Date().timeIntervalSince(started), 0.001)
+        let rate = Double(done) / elapsed
+        let remaining = rate > 0 ? Double(total - done) / rate : 0
+        let width = 24
+        let filled = total == 0 ? width : width * done / total
+        let bar = isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " : ""
+        return "\(bar)\(done)/\(total)  sent \(sent)  failed \(failed)  \(String(format: "%.1f", rate))/s  ETA \(Int(remaining.rounded()))s"
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
