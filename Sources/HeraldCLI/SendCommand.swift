@@ -26,6 +26,9 @@ struct SendCommand: ParsableCommand {
     @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
 
+    @Option(help: "A JSON request (the format of a sample's sample.json): its fields are used where no option is given, its lists extended by the options; its attachment paths are relative to it.")
+    var request: String?
+
     @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
     var recipientsFile: String?
 
@@ -59,8 +62,7 @@ struct SendCommand: ParsableCommand {
 
     /// Renders, writes and enqueues one message; returns its outbox ID.
     private func compose(_ bytes: [UInt8], to: [String], idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
-        let request = EmailRequest(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader,
-                                   language: language, attachments: attach, headers: header, inReplyTo: inReplyTo, references: references)
+        let request = try mergedRequest(to: to)
         let written: [UInt8]
         let message: EmailMessage
         do {
@@ -82,6 +84,25 @@ struct SendCommand: ParsableCommand {
         } catch let error as OutboxError {
             throw fail(error.description, status: ExitStatus.badInput)
         }
+    }
+
+    /// The options on top of the `--request` file, if any.
+    private func mergedRequest(to: [String]) throws -> EmailRequest {
+        var base = EmailRequest()
+        if let file = self.request {
+            let url = URL(fileURLWithPath: file)
+            do {
+                base = try JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: url))
+            } catch {
+                throw fail("cannot use --request '\(file)': \(error.localizedDescription)", status: ExitStatus.badInput)
+            }
+            let folder = url.deletingLastPathComponent()
+            base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+        }
+        return EmailRequest(from: from ?? base.from, to: base.to + to, cc: base.cc + cc, bcc: base.bcc + bcc, replyTo: base.replyTo + replyTo,
+                            subject: subject ?? base.subject, preheader: preheader ?? base.preheader, language: language ?? base.language,
+                            attachments: base.attachments + attach, headers: base.headers + header, inReplyTo: base.inReplyTo + inReplyTo,
+                            references: base.references + references, listUnsubscribe: base.listUnsubscribe)
     }
 
     /// One message per recipient line: all are stored first, then delivered with progress.
