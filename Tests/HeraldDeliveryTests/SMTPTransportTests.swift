@@ -192,6 +192,39 @@ final class TestSMTPServer {
         #expect(try plain.received().isEmpty)
     }
 
+    @Test func implicitTLSOnSMTPS() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
+        let made = try ExternalEmailTools.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                                                               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let server = try TestSMTPServer(["--implicit-tls", cert, key])
+        let (message, bytes) = try message()
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: "smtps://127.0.0.1:\(server.port)", startTLS: .none, caFile: cert))
+            .deliver(bytes, envelope: message.envelope, smtputf8: false)
+        #expect(report.failure == nil, "\(report.transcript)")
+        #expect(!report.transcript.contains("> STARTTLS"))
+        #expect(try server.received().first.map(\.bytes) == bytes)
+        // Without trusting the test certificate, the handshake is refused for good.
+        let untrusted = SMTPTransport(configuration: SMTPConfiguration(url: "smtps://127.0.0.1:\(server.port)", startTLS: .none))
+            .deliver(bytes, envelope: message.envelope, smtputf8: false)
+        guard case .permanent? = untrusted.failure else {
+            Issue.record("expected a permanent failure, got \(String(describing: untrusted.failure))")
+            return
+        }
+    }
+
+    @Test func nonASCIIRecipientsTravelWithSMTPUTF8() throws {
+        let server = try TestSMTPServer()
+        let (message, bytes) = try message(bcc: "josé@example.com")
+        let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: true)
+        #expect(report.failure == nil, "\(report.transcript)")
+        #expect(report.transcript.contains { $0.hasPrefix("> MAIL FROM:<support@example.com>") && $0.contains("SMTPUTF8") })
+        #expect(try server.received().first?.recipients.contains("josé@example.com") == true)
+    }
+
     @Test func authenticationWithoutCredentialsInTheTranscript() throws {
         let server = try TestSMTPServer(["--auth", "herald:s3cret-Pa55"])
         let (message, bytes) = try message()

@@ -12,6 +12,7 @@ Behaviours (combinable):
   --drop-after-data  close the connection after the whole body, before the final reply
   --slow SECONDS     wait before answering each RCPT
   --tls CERT KEY     offer STARTTLS with this certificate (--require-tls: insist on it)
+  --implicit-tls CERT KEY  TLS from the first byte (smtps://)
   --auth USER:PASS   require AUTH (PLAIN or LOGIN) with these credentials
 """
 import argparse, asyncio, json, os, socket, ssl, sys, time
@@ -27,6 +28,7 @@ parser.add_argument("--drop-after-data", action="store_true")
 parser.add_argument("--slow", type=float, default=0)
 parser.add_argument("--tls", nargs=2)
 parser.add_argument("--require-tls", action="store_true")
+parser.add_argument("--implicit-tls", nargs=2)
 parser.add_argument("--auth")
 args = parser.parse_args()
 os.makedirs(args.spool, exist_ok=True)
@@ -84,6 +86,10 @@ if args.tls:
     context.load_cert_chain(args.tls[0], args.tls[1])
     kwargs["tls_context"] = context
     kwargs["require_starttls"] = args.require_tls
+if args.implicit_tls:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.implicit_tls[0], args.implicit_tls[1])
+    kwargs["ssl_context"] = context
 if args.auth:
     kwargs["authenticator"] = authenticator
     kwargs["auth_require_tls"] = False
