@@ -141,18 +141,18 @@ public final class Outbox: Sendable {
         let hash = idempotencyKey == nil ? "" : fingerprint ?? Self.contentHash(bytes, envelope: envelope)
         return try queue.write { db in
             if let key = idempotencyKey,
-               let existing = try Row.fetchOne(db, sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?", arguments: [key]) {
+               let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?"), arguments: [key]) {
                 guard existing["contentHash"] as String == hash else {
                     throw OutboxError(reason: "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(existing["id"] as Int64)); use a new key for new content")
                 }
                 return existing["id"]
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO message (idempotencyKey, contentHash, channel, mailFrom, smtputf8, size, state, nextAttemptAt, createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-                """, arguments: [idempotencyKey, hash, channel, envelope.mailFrom.addrSpec, smtputf8, bytes.count, now, now, now])
+                """).execute(arguments: [idempotencyKey, hash, channel, envelope.mailFrom.addrSpec, smtputf8, bytes.count, now, now, now])
             let id = db.lastInsertedRowID
-            try db.execute(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)", arguments: [id, Data(bytes)])
+            try db.cachedStatement(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)").execute(arguments: [id, Data(bytes)])
             for (position, recipient) in envelope.recipients.enumerated() {
                 try db.execute(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')",
                                arguments: [id, position, recipient.addrSpec])
@@ -175,21 +175,21 @@ public final class Outbox: Sendable {
     /// `owner`, in one write transaction: two workers never claim the same message.
     public func claim(owner: String, now: Double, limit: Int = 10, only id: Int64? = nil) throws -> [Claim] {
         try queue.write { db in
-            let ids = try Int64.fetchAll(db, sql: """
+            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM message
                 WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
                   AND (? IS NULL OR id = ?)
                 ORDER BY nextAttemptAt, id LIMIT ?
-                """, arguments: [now, now, id, id, limit])
+                """), arguments: [now, now, id, id, limit])
             var claims: [Claim] = []
             for id in ids {
                 try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
                                arguments: [owner, now + policy.leaseSeconds, now, id])
                 guard let row = try Row.fetchOne(db, sql: "SELECT bytes, mailFrom, smtputf8 FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
                                                  arguments: [id]) else { continue }
-                let pending = try String.fetchAll(db, sql: """
+                let pending = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT address FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
-                    """, arguments: [id])
+                    """), arguments: [id])
                 let from = try EmailAddress(validating: row["mailFrom"] as String)
                 let recipients = try pending.map { try EmailAddress(validating: $0) }
                 claims.append(Claim(id: id, bytes: [UInt8](row["bytes"] as Data), envelope: Envelope(mailFrom: from, recipients: recipients),
@@ -207,8 +207,8 @@ public final class Outbox: Sendable {
                 try db.execute(sql: "UPDATE recipient SET status = ?, code = ?, reply = ? WHERE messageId = ? AND address = ? AND status IN ('pending', 'deferred')",
                                arguments: [status.rawValue, result.code, result.reply, id, result.address])
             }
-            let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM message WHERE id = ?", arguments: [id]) ?? 0) + 1
-            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')", arguments: [id]) ?? 0
+            let attempts = (try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM message WHERE id = ?"), arguments: [id]) ?? 0) + 1
+            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')"), arguments: [id]) ?? 0
             var state: State
             var error: String? = nil
             var next = now
@@ -232,10 +232,10 @@ public final class Outbox: Sendable {
                     next = now + policy.delay(afterAttempt: attempts, random: random)
                 }
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE message SET state = ?, attempts = ?, nextAttemptAt = ?, lastError = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
                 WHERE id = ?
-                """, arguments: [state.rawValue, attempts, next, error, now, id])
+                """).execute(arguments: [state.rawValue, attempts, next, error, now, id])
         }
     }
 
