@@ -16,6 +16,13 @@ public struct RecipientResult: Equatable, Sendable {
     /// The SMTP reply code and text, e.g. 550 and "5.1.1 No such user".
     public var code: Int
     public var reply: String
+
+    public init(address: String, status: Status, code: Int, reply: String) {
+        self.address = address
+        self.status = status
+        self.code = code
+        self.reply = reply
+    }
 }
 
 /// Why an attempt failed as a whole, classified for the outbox's retry policy.
@@ -45,6 +52,12 @@ public struct DeliveryReport: Sendable {
     public var failure: DeliveryFailure?
     /// The SMTP conversation (credentials redacted), for logs and `herald outbox show`.
     public var transcript: [String]
+
+    public init(recipients: [RecipientResult], failure: DeliveryFailure?, transcript: [String]) {
+        self.recipients = recipients
+        self.failure = failure
+        self.transcript = transcript
+    }
 
     public var accepted: [RecipientResult] { recipients.filter { $0.status == .accepted } }
 }
