@@ -72,6 +72,20 @@ struct DeliveryOptions: ParsableArguments {
     }
 }
 
+extension DeliveryOptions {
+    /// `count` workers on one outbox, each with its own transport (so its own connection).
+    func workers(for outbox: Outbox, count: Int) throws -> (workers: [OutboxWorker], destination: String) {
+        var workers: [OutboxWorker] = []
+        var destination = ""
+        for _ in 0..<count {
+            let (transport, name) = try transport()
+            destination = name
+            workers.append(OutboxWorker(outbox: outbox, transport: transport))
+        }
+        return (workers, destination)
+    }
+}
+
 /// One line per recipient: "accepted  ana@example.com  250 2.0.0 Ok".
 func describe(_ report: DeliveryReport) -> String {
     var lines = report.recipients.map { "\($0.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.address)  \($0.code) \($0.reply)" }

@@ -29,44 +29,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "What to write: html, text, eml (a complete message) or json (envelope and MIME structure).")
     var format: Format = .html
 
-    @Option(help: "The sender, e.g. \"Support <help@example.com>\".")
-    var from: String?
-
-    @Option(help: "Recipients (repeatable; each may be a comma-separated list).")
-    var to: [String] = []
-
-    @Option(help: "Copy recipients (repeatable).")
-    var cc: [String] = []
-
-    @Option(help: "Blind copy recipients (repeatable): in the envelope only, never in the message.")
-    var bcc: [String] = []
-
-    @Option(name: .customLong("reply-to"), help: "Where replies go (repeatable).")
-    var replyTo: [String] = []
-
-    @Option(help: "The subject; also the HTML <title>.")
-    var subject: String?
-
-    @Option(help: "Preview text shown after the subject in inbox lists.")
-    var preheader: String?
-
-    @Option(name: .customLong("lang"), help: "The content's language tag, e.g. es or zh-Hans (sets lang).")
-    var language: String?
-
-    @Option(help: "A file to attach (repeatable); its type is checked from its bytes.")
-    var attach: [String] = []
-
-    @Option(help: "An extra header \"Name: value\" (repeatable).")
-    var header: [String] = []
-
-    @Option(name: .customLong("in-reply-to"), help: "The Message-ID this message answers.")
-    var inReplyTo: [String] = []
-
-    @Option(help: "Message-IDs of the thread (repeatable).")
-    var references: [String] = []
-
-    @Option(name: .customLong("list-unsubscribe"), help: "An unsubscribe URL, https: or mailto: (repeatable).")
-    var listUnsubscribe: [String] = []
+    @OptionGroup var compose: ComposeOptions
 
     @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.")
     var maximumAttachmentMegabytes: Int = 25
@@ -84,25 +47,17 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected a Markdown file (.md, .markdown or .txt)")
             }
         }
-        if let language, !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
-            throw ValidationError("--lang '\(language)' is not a language tag; expected letters, digits and '-', like en, es-MX or zh-Hans")
-        }
         if format == .eml || format == .json {
-            guard from != nil else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
-            guard !(to.isEmpty && cc.isEmpty && bcc.isEmpty) else {
+            guard compose.hasSender else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
+            guard compose.hasRecipient else {
                 throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
             }
         }
         guard maximumAttachmentMegabytes > 0 else { throw ValidationError("--max-attachment-mb must be at least 1") }
     }
 
-    var request: EmailRequest {
-        EmailRequest(from: from, to: to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader,
-                     language: language, attachments: attach, headers: header, inReplyTo: inReplyTo, references: references,
-                     listUnsubscribe: listUnsubscribe)
-    }
-
     func run() throws {
+        let request = try compose.emailRequest()
         let bytes: [UInt8]
         do {
             bytes = try readInput()
@@ -115,11 +70,11 @@ struct RenderCommand: ParsableCommand {
             for warning in email.warnings { warn(warning.message) }
             try emit { sink in try sink.write(format == .html ? email.html : email.text) }
         case .eml, .json:
-            try composeAndWrite(bytes)
+            try composeAndWrite(bytes, request: request)
         }
     }
 
-    private func composeAndWrite(_ bytes: [UInt8]) throws {
+    private func composeAndWrite(_ bytes: [UInt8], request: EmailRequest) throws {
         var policy = AttachmentPolicy.email
         policy.maximumSize = maximumAttachmentMegabytes * 1024 * 1024
         let composed: (message: EmailMessage, warnings: [RenderWarning])

@@ -11,23 +11,10 @@ struct SendCommand: ParsableCommand {
     @Argument(help: "The input document (Markdown).")
     var input: String
 
-    @Option(help: "The sender.") var from: String?
-    @Option(help: "Recipients (repeatable).") var to: [String] = []
-    @Option(help: "Copy recipients (repeatable).") var cc: [String] = []
-    @Option(help: "Blind copy recipients (repeatable).") var bcc: [String] = []
-    @Option(name: .customLong("reply-to"), help: "Where replies go.") var replyTo: [String] = []
-    @Option(help: "The subject.") var subject: String?
-    @Option(help: "Preview text.") var preheader: String?
-    @Option(name: .customLong("lang"), help: "The content's language tag.") var language: String?
-    @Option(help: "A file to attach (repeatable).") var attach: [String] = []
-    @Option(help: "An extra header \"Name: value\" (repeatable).") var header: [String] = []
-    @Option(name: .customLong("in-reply-to"), help: "The Message-ID this answers.") var inReplyTo: [String] = []
-    @Option(help: "Message-IDs of the thread.") var references: [String] = []
+    @OptionGroup var compose: ComposeOptions
+
     @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
-
-    @Option(help: "A JSON request (the format of a sample's sample.json): its fields are used where no option is given, its lists extended by the options; its attachment paths are relative to it.")
-    var request: String?
 
     @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
     var recipientsFile: String?
@@ -50,7 +37,7 @@ struct SendCommand: ParsableCommand {
             try bulkSend(bytes, recipientsFile: recipientsFile, outbox: outbox)
             return
         }
-        let id = try compose(bytes, to: to, idempotencyKey: idempotencyKey, outbox: outbox)
+        let id = try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)
         let (transport, destination) = try delivery.transport()
         var last: DeliveryReport?
         try OutboxWorker(outbox: outbox, transport: transport).runOnce(batch: 1, only: id) { _, report in last = report }
@@ -61,8 +48,8 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Renders, writes and enqueues one message; returns its outbox ID.
-    private func compose(_ bytes: [UInt8], to: [String], idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
-        let request = try mergedRequest(to: to)
+    private func enqueue(_ bytes: [UInt8], to: [String]?, idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
+        let request = try compose.emailRequest(to: to)
         let written: [UInt8]
         let message: EmailMessage
         do {
@@ -86,25 +73,6 @@ struct SendCommand: ParsableCommand {
         }
     }
 
-    /// The options on top of the `--request` file, if any.
-    private func mergedRequest(to: [String]) throws -> EmailRequest {
-        var base = EmailRequest()
-        if let file = self.request {
-            let url = URL(fileURLWithPath: file)
-            do {
-                base = try JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: url))
-            } catch {
-                throw fail("cannot use --request '\(file)': \(error.localizedDescription)", status: ExitStatus.badInput)
-            }
-            let folder = url.deletingLastPathComponent()
-            base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
-        }
-        return EmailRequest(from: from ?? base.from, to: base.to + to, cc: base.cc + cc, bcc: base.bcc + bcc, replyTo: base.replyTo + replyTo,
-                            subject: subject ?? base.subject, preheader: preheader ?? base.preheader, language: language ?? base.language,
-                            attachments: base.attachments + attach, headers: base.headers + header, inReplyTo: base.inReplyTo + inReplyTo,
-                            references: base.references + references, listUnsubscribe: base.listUnsubscribe)
-    }
-
     /// One message per recipient line: all are stored first, then delivered with progress.
     private func bulkSend(_ bytes: [UInt8], recipientsFile: String, outbox: Outbox) throws {
         let lines: [String]
@@ -118,19 +86,13 @@ struct SendCommand: ParsableCommand {
         var ids: [Int64] = []
         for (index, line) in lines.enumerated() {
             do {
-                ids.append(try compose(bytes, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
+                ids.append(try enqueue(bytes, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
             } catch let exit as ExitCode {
                 FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(index + 1): nothing was sent)\n".utf8))
                 throw exit
             }
         }
-        var workers: [OutboxWorker] = []
-        var destination = ""
-        for _ in 0..<concurrency {
-            let (transport, name) = try delivery.transport()
-            destination = name
-            workers.append(OutboxWorker(outbox: outbox, transport: transport))
-        }
+        let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
         say("sending \(ids.count) messages via \(destination) on \(concurrency) connection(s)")
         let progress = Progress(total: ids.count)
         try runConcurrently(workers, batch: 10, pollInterval: 0.1, untilIdle: true) { _, report in

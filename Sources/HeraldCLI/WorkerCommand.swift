@@ -17,14 +17,7 @@ struct WorkerCommand: ParsableCommand {
     func run() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         let outbox = try delivery.openOutbox()
-        // One transport, so one connection, per worker.
-        var workers: [OutboxWorker] = []
-        var destination = ""
-        for _ in 0..<concurrency {
-            let (transport, name) = try delivery.transport()
-            destination = name
-            workers.append(OutboxWorker(outbox: outbox, transport: transport))
-        }
+        let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
         // Signals become a stop request; the loops check it between messages.
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {

@@ -5,44 +5,6 @@ import Testing
 
 /// `herald worker` as a real process against a real SMTP server: killed with SIGKILL mid-batch
 /// it loses no message; stopped with SIGTERM it gives its leases back.
-/// The test SMTP server (Tests/Support/smtp-server.py) on a free loopback port.
-struct TestServer {
-    let process = Process()
-    let spool: URL
-    let port: Int
-
-    init(_ options: [String]) throws {
-        spool = try HeraldProcess.temporaryDirectory()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [HeraldProcess.repository.appendingPathComponent("Tests/Support/smtp-server.py").path, spool.path] + options
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        port = Int(String(decoding: line, as: UTF8.self).dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-    }
-
-    func receivedMessageIDs() -> [String] {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".eml") }) ?? []
-        return files.compactMap { name in
-            guard let text = try? String(contentsOf: spool.appendingPathComponent(name), encoding: .utf8) else { return nil }
-            return text.components(separatedBy: "\r\n").first { $0.hasPrefix("Message-ID: ") }.map { String($0.dropFirst(12)) }
-        }
-    }
-
-    func stop() {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: spool)
-    }
-}
-
 @Suite(.serialized) struct WorkerDurabilityTests {
     /// Fills an outbox with `count` distinct messages and returns their Message-IDs.
     func fill(_ path: String, count: Int) throws -> [String] {
@@ -82,8 +44,7 @@ struct TestServer {
     }
 
     @Test func killingTheWorkerMidBatchLosesNoMessage() throws {
-        let server = try TestServer(["--slow", "0.15"])
-        defer { server.stop() }
+        let server = try TestSMTPServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("outbox.sqlite").path
@@ -108,8 +69,7 @@ struct TestServer {
     }
 
     @Test func sigtermFinishesTheMessageInHandAndReleasesTheRest() throws {
-        let server = try TestServer(["--slow", "0.15"])
-        defer { server.stop() }
+        let server = try TestSMTPServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("outbox.sqlite").path

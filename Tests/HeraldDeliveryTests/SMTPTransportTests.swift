@@ -4,58 +4,6 @@ import HeraldMIME
 import HeraldTestSupport
 import Testing
 
-/// A real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) on a free
-/// loopback port, started for one test and killed after it.
-final class TestSMTPServer {
-    let process = Process()
-    let spool: URL
-    private(set) var port = 0
-
-    init(_ options: [String] = []) throws {
-        spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/smtp-server.py").path, spool.path] + options
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // Wait for "READY <port>" (the server prints it once it listens).
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            kill(process.processIdentifier, SIGKILL)
-            throw ExternalEmailTools.ToolError(description: "the test SMTP server did not start: \(text)")
-        }
-        self.port = port
-    }
-
-    var url: String { "smtp://127.0.0.1:\(port)" }
-
-    /// Messages received so far: (envelope, bytes).
-    func received() throws -> [(mailFrom: String, recipients: [String], bytes: [UInt8])] {
-        struct EnvelopeFile: Decodable { var mail_from: String; var rcpt_tos: [String] }
-        let names = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".eml") }.sorted()
-        return try names.map { name in
-            let base = spool.appendingPathComponent(String(name.dropLast(4)))
-            let envelope = try JSONDecoder().decode(EnvelopeFile.self, from: Data(contentsOf: base.appendingPathExtension("json")))
-            return (envelope.mail_from, envelope.rcpt_tos, [UInt8](try Data(contentsOf: base.appendingPathExtension("eml"))))
-        }
-    }
-
-    deinit {
-        // SIGKILL: the child may start with SIGTERM blocked (it inherits the test thread's mask).
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: spool)
-    }
-}
-
 @Suite(.serialized) struct SMTPTransportTests {
     func message(text: String = "Hello.\n.\n..two dots\nBye.\n", bcc: String = "audit@example.com") throws -> (EmailMessage, [UInt8]) {
         let message = EmailMessage(headers: MessageHeaders(
@@ -175,10 +123,7 @@ final class TestSMTPServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
-        let made = try ExternalEmailTools.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                                               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
-        #expect(made.status == 0, "\(made.stderr)")
+        let (cert, key) = try TestSMTPServer.makeCertificate(in: directory)
         let server = try TestSMTPServer(["--tls", cert, key, "--require-tls"])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .required, caFile: cert)).deliver(bytes, envelope: message.envelope, smtputf8: false)
@@ -196,10 +141,7 @@ final class TestSMTPServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let cert = directory.appendingPathComponent("cert.pem").path, key = directory.appendingPathComponent("key.pem").path
-        let made = try ExternalEmailTools.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                                                               "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
-        #expect(made.status == 0, "\(made.stderr)")
+        let (cert, key) = try TestSMTPServer.makeCertificate(in: directory)
         let server = try TestSMTPServer(["--implicit-tls", cert, key])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: "smtps://127.0.0.1:\(server.port)", startTLS: .none, caFile: cert))

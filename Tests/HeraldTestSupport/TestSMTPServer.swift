@@ -1,0 +1,73 @@
+import Foundation
+
+/// A real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) on a free
+/// loopback port, started for one test and killed when released.
+public final class TestSMTPServer {
+    private let process = Process()
+    public let spool: URL
+    public private(set) var port = 0
+
+    public init(_ options: [String] = []) throws {
+        spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/smtp-server.py").path, spool.path] + options
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for "READY <port>" (the server prints it once it listens).
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            kill(process.processIdentifier, SIGKILL)
+            throw ExternalEmailTools.ToolError(description: "the test SMTP server did not start: \(text)")
+        }
+        self.port = port
+    }
+
+    public var url: String { "smtp://127.0.0.1:\(port)" }
+
+    /// Messages received so far, in order: the envelope and the bytes as received.
+    public func received() throws -> [(mailFrom: String, recipients: [String], bytes: [UInt8])] {
+        struct EnvelopeFile: Decodable { var mail_from: String; var rcpt_tos: [String] }
+        let names = try FileManager.default.contentsOfDirectory(atPath: spool.path).filter { $0.hasSuffix(".eml") }
+            .sorted { (Int($0.dropLast(4)) ?? 0) < (Int($1.dropLast(4)) ?? 0) }
+        return try names.map { name in
+            let base = spool.appendingPathComponent(String(name.dropLast(4)))
+            let envelope = try JSONDecoder().decode(EnvelopeFile.self, from: Data(contentsOf: base.appendingPathExtension("json")))
+            return (envelope.mail_from, envelope.rcpt_tos, [UInt8](try Data(contentsOf: base.appendingPathExtension("eml"))))
+        }
+    }
+
+    /// The Message-ID header of every message received.
+    public func receivedMessageIDs() -> [String] {
+        ((try? received()) ?? []).compactMap { message in
+            String(decoding: message.bytes, as: UTF8.self).components(separatedBy: "\r\n")
+                .first { $0.hasPrefix("Message-ID: ") }.map { String($0.dropFirst(12)) }
+        }
+    }
+
+    deinit {
+        // SIGKILL: the child may start with SIGTERM blocked (it inherits the test thread's mask).
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: spool)
+    }
+
+    /// A self-signed certificate for 127.0.0.1 made with openssl: (certificate, key) paths.
+    public static func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+        let certificate = directory.appendingPathComponent("cert.pem").path
+        let key = directory.appendingPathComponent("key.pem").path
+        let made = try ExternalEmailTools.run("/usr/bin/env", ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                                                               "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                               "-addext", "subjectAltName=IP:127.0.0.1"])
+        guard made.status == 0 else { throw ExternalEmailTools.ToolError(description: "openssl failed: \(made.stderr)") }
+        return (certificate, key)
+    }
+}
