@@ -17,7 +17,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     enum Channel: String, ExpressibleByArgument, CaseIterable {
-        case email
+        case email, sms
     }
 
     @Argument(help: "The input document (Markdown: .md, .markdown or .txt; '-' reads standard input).")
@@ -34,6 +34,12 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.")
     var maximumAttachmentMegabytes: Int = 25
 
+    @Flag(help: "SMS: replace typographic characters (curly quotes, dashes, ellipsis...) with GSM look-alikes, and report what changed.")
+    var transliterate = false
+
+    @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
+    var maximumSegments: Int = 3
+
     @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.")
     var deterministic = false
 
@@ -46,6 +52,12 @@ struct RenderCommand: ParsableCommand {
             guard ["md", "markdown", "txt"].contains(ext) else {
                 throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected a Markdown file (.md, .markdown or .txt)")
             }
+        }
+        if channel == .sms {
+            guard format == .text || format == .json else {
+                throw ValidationError("--channel sms renders as text or json, not \(format.rawValue)")
+            }
+            return
         }
         if format == .eml || format == .json {
             guard compose.hasSender else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
@@ -63,6 +75,10 @@ struct RenderCommand: ParsableCommand {
             bytes = try readInput()
         } catch {
             throw fail("cannot read '\(input)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        }
+        if channel == .sms {
+            try renderSMS(bytes, request: request)
+            return
         }
         switch format {
         case .html, .text:
@@ -104,6 +120,47 @@ struct RenderCommand: ParsableCommand {
             }
         } else {
             try emit { sink in try MIMEWriter().write(composed.message, identity: identity, to: &sink) }
+        }
+    }
+
+    /// SMS: plain text, its encoding and segments; attachments refused before anything is made.
+    private func renderSMS(_ bytes: [UInt8], request: EmailRequest) throws {
+        guard request.attachments.isEmpty else {
+            throw fail("an SMS carries no attachments (\(request.attachments.joined(separator: ", "))); put a link to the file in the text, or send it by email", status: ExitStatus.badInput)
+        }
+        let text = SMSTextRenderer().render(MarkdownReader().read(bytes: bytes))
+        let analysis = SMSEncoder(transliterate: transliterate).analyze(text)
+        var warnings: [String] = []
+        if analysis.segments.count > maximumSegments {
+            warnings.append("the SMS needs \(analysis.segments.count) segments (\(analysis.encoding.rawValue)), more than \(maximumSegments)")
+        }
+        if analysis.encoding == .ucs2 {
+            warnings.append("UCS-2 because of \(analysis.nonGSMCharacters.joined(separator: " ")): 70 characters per SMS instead of 160 (--transliterate replaces typographic ones)")
+        }
+        for warning in warnings { warn(warning) }
+        if format == .text {
+            try emit { sink in try sink.write(analysis.text + "\n") }
+            return
+        }
+        struct Report: Encodable {
+            var text: String
+            var encoding: String
+            var units: Int
+            var segmentCount: Int
+            var segments: [String]
+            var nonGSMCharacters: [String]
+            var replacements: [SMSEncoder.Replacement]
+            var warnings: [String]
+        }
+        let report = Report(text: analysis.text, encoding: analysis.encoding.rawValue, units: analysis.units, segmentCount: analysis.segments.count,
+                            segments: analysis.segments, nonGSMCharacters: analysis.nonGSMCharacters, replacements: analysis.replacements,
+                            warnings: warnings)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(report)
+        try emit { sink in
+            try sink.write([UInt8](json))
+            try sink.write("\n")
         }
     }
 
