@@ -9,6 +9,7 @@ import Foundation
 ///     Samples/agent-reply/golden.html   email HTML
 ///     Samples/agent-reply/golden.txt    email text alternative
 ///     Samples/agent-reply/golden.eml    the whole message, deterministic (when "from" is set)
+///     Samples/agent-reply/golden.sms.txt, golden.sms.json   the SMS text, and its encoding and segments
 public struct Sample: Sendable {
     public typealias Settings = EmailRequest
 
@@ -49,7 +50,9 @@ public struct Sample: Sendable {
         let settings = try settings()
         let input = [UInt8](try Data(contentsOf: directory.appendingPathComponent("input.md")))
         let email = Herald.renderEmail(markdown: input, options: settings.renderOptions)
-        var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text)]
+        let sms = Herald.renderSMS(markdown: input)
+        var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text),
+                       Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json)]
         if settings.from != nil {
             let composed = try Herald.composeEmail(markdown: input, request: settings, baseDirectory: directory)
             let identity = try MessageIdentity.deterministic(for: composed.message)

@@ -128,40 +128,9 @@ struct RenderCommand: ParsableCommand {
         guard request.attachments.isEmpty else {
             throw fail("an SMS carries no attachments (\(request.attachments.joined(separator: ", "))); put a link to the file in the text, or send it by email", status: ExitStatus.badInput)
         }
-        let text = SMSTextRenderer().render(MarkdownReader().read(bytes: bytes))
-        let analysis = SMSEncoder(transliterate: transliterate).analyze(text)
-        var warnings: [String] = []
-        if analysis.segments.count > maximumSegments {
-            warnings.append("the SMS needs \(analysis.segments.count) segments (\(analysis.encoding.rawValue)), more than \(maximumSegments)")
-        }
-        if analysis.encoding == .ucs2 {
-            warnings.append("UCS-2 because of \(analysis.nonGSMCharacters.joined(separator: " ")): 70 characters per SMS instead of 160 (--transliterate replaces typographic ones)")
-        }
-        for warning in warnings { warn(warning) }
-        if format == .text {
-            try emit { sink in try sink.write(analysis.text + "\n") }
-            return
-        }
-        struct Report: Encodable {
-            var text: String
-            var encoding: String
-            var units: Int
-            var segmentCount: Int
-            var segments: [String]
-            var nonGSMCharacters: [String]
-            var replacements: [SMSEncoder.Replacement]
-            var warnings: [String]
-        }
-        let report = Report(text: analysis.text, encoding: analysis.encoding.rawValue, units: analysis.units, segmentCount: analysis.segments.count,
-                            segments: analysis.segments, nonGSMCharacters: analysis.nonGSMCharacters, replacements: analysis.replacements,
-                            warnings: warnings)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let json = try encoder.encode(report)
-        try emit { sink in
-            try sink.write([UInt8](json))
-            try sink.write("\n")
-        }
+        let report = Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
+        for warning in report.warnings { warn(warning) }
+        try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
     }
 
     /// Streams the output to standard output, or to a temporary file renamed over `--output`

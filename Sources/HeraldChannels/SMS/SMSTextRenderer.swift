@@ -10,13 +10,13 @@ public struct SMSTextRenderer: Sendable {
     public func render(_ document: Document) -> String {
         var blocks: [String] = []
         for block in document.blocks {
-            let text = render(block, indent: "")
+            let text = render(block)
             if !text.isEmpty { blocks.append(text) }
         }
         return blocks.joined(separator: "\n\n")
     }
 
-    private func render(_ block: Block, indent: String) -> String {
+    private func render(_ block: Block) -> String {
         switch block {
         case .paragraph(let paragraph):
             return inlineText(paragraph.content)
@@ -34,16 +34,23 @@ public struct SMSTextRenderer: Sendable {
                 } else {
                     marker = "- "
                 }
-                let inner = item.blocks.map { render($0, indent: indent + "  ") }.filter { !$0.isEmpty }.joined(separator: "\n")
-                lines.append(indent + marker + inner.trimmingLeadingIndent(indent + "  "))
+                // The item's first line follows the marker; the rest line up under its text.
+                let inner = item.blocks.map(render).filter { !$0.isEmpty }.joined(separator: "\n")
+                let indent = String(repeating: " ", count: marker.count)
+                for (index, line) in inner.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    lines.append(index == 0 ? marker + line : (line.isEmpty ? "" : indent + line))
+                }
+                if inner.isEmpty { lines.append(marker.trimmingTrailingSpaces()) }
             }
             return lines.joined(separator: "\n")
         case .table(let table):
             var rows: [String] = []
             for row in table.rows {
                 var lines: [String] = []
+                // An empty cell says nothing: its line is left out.
                 for (column, cell) in row.enumerated() {
                     let value = inlineText(cell.content)
+                    if value.isEmpty { continue }
                     let label = column < table.header.count ? inlineText(table.header[column].content) : ""
                     lines.append(label.isEmpty ? value : "\(label): \(value)")
                 }
@@ -51,7 +58,7 @@ public struct SMSTextRenderer: Sendable {
             }
             return rows.joined(separator: "\n\n")
         case .blockQuote(let blocks):
-            return blocks.map { render($0, indent: "") }.joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+            return blocks.map(render).joined(separator: "\n").split(separator: "\n", omittingEmptySubsequences: false)
                 .map { "> " + $0 }.joined(separator: "\n")
         case .codeBlock(let code):
             return code.code
@@ -76,12 +83,5 @@ public struct SMSTextRenderer: Sendable {
             }
         }
         return text
-    }
-}
-
-extension String {
-    /// A nested list's first line already follows its parent's marker: drop its own indent.
-    func trimmingLeadingIndent(_ indent: String) -> String {
-        hasPrefix(indent) ? String(dropFirst(indent.count)) : self
     }
 }
