@@ -10,6 +10,7 @@ import Foundation
 ///     Samples/agent-reply/golden.txt    email text alternative
 ///     Samples/agent-reply/golden.eml    the whole message, deterministic (when "from" is set)
 ///     Samples/agent-reply/golden.sms.txt, golden.sms.json   the SMS text, and its encoding and segments
+///     Samples/agent-reply/golden.whatsapp.txt   the WhatsApp message as the customer sees it
 public struct Sample: Sendable {
     public typealias Settings = EmailRequest
 
@@ -52,7 +53,8 @@ public struct Sample: Sendable {
         let email = Herald.renderEmail(markdown: input, options: settings.renderOptions)
         let sms = Herald.renderSMS(markdown: input)
         var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text),
-                       Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json)]
+                       Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json),
+                       Output(fileName: "golden.whatsapp.txt", content: WhatsAppTextRenderer().render(MarkdownReader().read(bytes: input)) + "\n")]
         if settings.from != nil {
             let composed = try Herald.composeEmail(markdown: input, request: settings, baseDirectory: directory)
             let identity = try MessageIdentity.deterministic(for: composed.message)

@@ -17,7 +17,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     enum Channel: String, ExpressibleByArgument, CaseIterable {
-        case email, sms
+        case email, sms, whatsapp
     }
 
     @Argument(help: "The input document (Markdown: .md, .markdown or .txt; '-' reads standard input).")
@@ -37,6 +37,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "SMS: replace typographic characters (curly quotes, dashes, ellipsis...) with GSM look-alikes, and report what changed.")
     var transliterate = false
 
+    @Option(name: .customLong("country-code"), help: "SMS and WhatsApp: the calling code for numbers written without one (e.g. 34).")
+    var countryCode: String?
+
     @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
     var maximumSegments: Int = 3
 
@@ -53,9 +56,9 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected a Markdown file (.md, .markdown or .txt)")
             }
         }
-        if channel == .sms {
+        if channel == .sms || channel == .whatsapp {
             guard format == .text || format == .json else {
-                throw ValidationError("--channel sms renders as text or json, not \(format.rawValue)")
+                throw ValidationError("--channel \(channel.rawValue) renders as text or json, not \(format.rawValue)")
             }
             return
         }
@@ -78,6 +81,10 @@ struct RenderCommand: ParsableCommand {
         }
         if channel == .sms {
             try renderSMS(bytes, request: request)
+            return
+        }
+        if channel == .whatsapp {
+            try renderWhatsApp(bytes, request: request)
             return
         }
         switch format {
@@ -131,6 +138,33 @@ struct RenderCommand: ParsableCommand {
         let report = Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
         for warning in report.warnings { warn(warning) }
         try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
+    }
+
+    /// WhatsApp: the message as the customer sees it, or the Cloud API request body.
+    private func renderWhatsApp(_ bytes: [UInt8], request: EmailRequest) throws {
+        guard request.attachments.isEmpty else {
+            throw fail("WhatsApp media messages are not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
+                       status: ExitStatus.badInput)
+        }
+        let text = WhatsAppTextRenderer().render(MarkdownReader().read(bytes: bytes))
+        if text.count > WhatsAppTextRenderer.maximumLength {
+            warn("the WhatsApp text is \(text.count) characters; free-form messages carry at most \(WhatsAppTextRenderer.maximumLength)")
+        }
+        if format == .text {
+            try emit { sink in try sink.write(text + "\n") }
+            return
+        }
+        guard request.to.count == 1 else {
+            throw fail("--format json for WhatsApp needs exactly one --to phone number, like +34612345678", status: ExitStatus.usage)
+        }
+        let phone: PhoneNumber
+        do {
+            phone = try PhoneNumber(request.to[0], defaultCountryCode: countryCode)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        let body = WhatsAppTextMessage(to: phone, body: text)
+        try emit { sink in try sink.write(body.json) }
     }
 
     /// Streams the output to standard output, or to a temporary file renamed over `--output`

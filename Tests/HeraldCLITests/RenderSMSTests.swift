@@ -52,3 +52,23 @@ import Testing
         #expect(html.stderr.contains("--channel sms renders as text or json, not html"))
     }
 }
+
+/// `herald render --channel whatsapp`, run as a real process.
+@Suite struct RenderWhatsAppTests {
+    @Test func textIsWhatTheCustomerSees() throws {
+        let result = try HeraldProcess.run(["render", "-", "--channel", "whatsapp", "--format", "text"], stdin: "# Hi\n\n**Your order** has ==shipped==.")
+        #expect(result.status == 0)
+        #expect(result.stdout == "*Hi*\n\n*Your order* has shipped.\n")
+    }
+
+    @Test func jsonIsTheCloudAPIBodyForANormalizedNumber() throws {
+        let result = try HeraldProcess.run(["render", "-", "--channel", "whatsapp", "--format", "json", "--to", "612 345 678", "--country-code", "34"],
+                                           stdin: "Hola *Ana*")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"to\" : \"+34612345678\""))
+        #expect(result.stdout.contains("\"body\" : \"Hola _Ana_\""))
+        let bad = try HeraldProcess.run(["render", "-", "--channel", "whatsapp", "--format", "json", "--to", "612 345 678"], stdin: "x")
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("error: invalid phone number \"612 345 678\": it has no country code"))
+    }
+}
