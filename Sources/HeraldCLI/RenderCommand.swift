@@ -40,6 +40,21 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("country-code"), help: "SMS and WhatsApp: the calling code for numbers written without one (e.g. 34).")
     var countryCode: String?
 
+    @Option(name: .customLong("whatsapp-template"), help: "WhatsApp: an approved template's definition (JSON) to send instead of free-form text.")
+    var whatsappTemplate: String?
+
+    @Option(name: .customLong("param"), help: "WhatsApp template: a body value (repeatable, in order), or name=value for named parameters.")
+    var parameters: [String] = []
+
+    @Option(name: .customLong("header-param"), help: "WhatsApp template: the header's value (text, or the https link of its media).")
+    var headerParameter: String?
+
+    @Option(name: .customLong("button-param"), help: "WhatsApp template: the variable suffix of a URL button (repeatable, in order).")
+    var buttonParameters: [String] = []
+
+    @Option(name: .customLong("last-inbound"), help: "WhatsApp: when the customer last wrote (Unix seconds); free-form messages need one within 24 hours.")
+    var lastInbound: Double?
+
     @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
     var maximumSegments: Int = 3
 
@@ -140,11 +155,16 @@ struct RenderCommand: ParsableCommand {
         try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
     }
 
-    /// WhatsApp: the message as the customer sees it, or the Cloud API request body.
+    /// WhatsApp: the message as the customer sees it, or the Cloud API request body. A template
+    /// send is checked against its definition; a free-form send against the 24-hour window.
     private func renderWhatsApp(_ bytes: [UInt8], request: EmailRequest) throws {
         guard request.attachments.isEmpty else {
             throw fail("WhatsApp media messages are not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
                        status: ExitStatus.badInput)
+        }
+        if let whatsappTemplate {
+            try renderWhatsAppTemplate(whatsappTemplate, request: request)
+            return
         }
         let text = WhatsAppTextRenderer().render(MarkdownReader().read(bytes: bytes))
         if text.count > WhatsAppTextRenderer.maximumLength {
@@ -154,17 +174,50 @@ struct RenderCommand: ParsableCommand {
             try emit { sink in try sink.write(text + "\n") }
             return
         }
-        guard request.to.count == 1 else {
-            throw fail("--format json for WhatsApp needs exactly one --to phone number, like +34612345678", status: ExitStatus.usage)
-        }
-        let phone: PhoneNumber
+        let phone = try whatsappRecipient(request)
         do {
-            phone = try PhoneNumber(request.to[0], defaultCountryCode: countryCode)
+            try CustomerServiceWindow(lastInbound: lastInbound).checkFreeForm(at: Date().timeIntervalSince1970)
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
         let body = WhatsAppTextMessage(to: phone, body: text)
         try emit { sink in try sink.write(body.json) }
+    }
+
+    private func renderWhatsAppTemplate(_ file: String, request: EmailRequest) throws {
+        let template: WhatsAppTemplate
+        do {
+            template = try JSONDecoder().decode(WhatsAppTemplate.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw fail("cannot use --whatsapp-template '\(file)': \(error)", status: ExitStatus.badInput)
+        }
+        let phone = try whatsappRecipient(request)
+        var message = WhatsAppTemplateMessage(template: template, to: phone, headerValue: headerParameter, buttonValues: buttonParameters)
+        if template.parameterFormat == .named {
+            message.namedValues = parameters.map { parameter in
+                let parts = parameter.split(separator: "=", maxSplits: 1)
+                return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+            }
+        } else {
+            message.bodyValues = parameters
+        }
+        do {
+            try message.validate()
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        try emit { sink in try sink.write(format == .text ? message.renderedBody + "\n" : message.json) }
+    }
+
+    private func whatsappRecipient(_ request: EmailRequest) throws -> PhoneNumber {
+        guard request.to.count == 1 else {
+            throw fail("WhatsApp needs exactly one --to phone number, like +34612345678", status: ExitStatus.usage)
+        }
+        do {
+            return try PhoneNumber(request.to[0], defaultCountryCode: countryCode)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
     }
 
     /// Streams the output to standard output, or to a temporary file renamed over `--output`
