@@ -147,8 +147,10 @@ struct RenderCommand: ParsableCommand {
 
     /// SMS: plain text, its encoding and segments; attachments refused before anything is made.
     private func renderSMS(_ bytes: [UInt8], request: EmailRequest) throws {
-        guard request.attachments.isEmpty else {
-            throw fail("an SMS carries no attachments (\(request.attachments.joined(separator: ", "))); put a link to the file in the text, or send it by email", status: ExitStatus.badInput)
+        do {
+            try HeraldChannels.Channel.sms.checkAttachments(request.attachments)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
         }
         let report = Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
         for warning in report.warnings { warn(warning) }
