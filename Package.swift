@@ -46,6 +46,7 @@ let package = Package(
             name: "RenderBenchmark",
             dependencies: ["Herald", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
+        .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald"], path: "Benchmarks/ChannelsBenchmark"),
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",

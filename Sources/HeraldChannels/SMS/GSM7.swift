@@ -13,6 +13,18 @@ enum GSM7 {
     /// Septets for one character, or nil when it is not in the alphabet (a combining mark makes
     /// a character non-GSM even when its base letter is).
     static func septets(for character: Character) -> Int? {
+        // Most characters are printable ASCII: all of it is in the basic table except ` and the
+        // extension characters [ \ ] ^ { | } ~.
+        if let ascii = character.asciiValue, character.unicodeScalars.count == 1 {
+            switch ascii {
+            case 0x20...0x7E:
+                if ascii == 0x60 { return nil }
+                return "[\\]^{|}~".utf8.contains(ascii) ? 2 : 1
+            case 0x0A, 0x0D: return 1
+            case 0x0C: return 2
+            default: return nil
+            }
+        }
         var total = 0
         for scalar in character.unicodeScalars {
             if basic.contains(scalar) {

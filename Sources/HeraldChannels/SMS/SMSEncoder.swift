@@ -50,15 +50,17 @@ public struct SMSEncoder: Sendable {
             }
             text = output
         }
+        // One pass over the characters: each one's GSM cost (nil when it is not GSM).
+        let characters = Array(text)
+        let septets = characters.map(GSM7.septets(for:))
         var nonGSM: [String] = []
-        for character in text where GSM7.septets(for: character) == nil {
-            if !nonGSM.contains(String(character)) { nonGSM.append(String(character)) }
+        for (character, cost) in zip(characters, septets) where cost == nil {
+            let name = String(character)
+            if !nonGSM.contains(name) { nonGSM.append(name) }
         }
         let encoding: Encoding = nonGSM.isEmpty ? .gsm7 : .ucs2
-        func cost(_ character: Character) -> Int {
-            encoding == .gsm7 ? (GSM7.septets(for: character) ?? 0) : character.utf16.count
-        }
-        let units = text.reduce(0) { $0 + cost($1) }
+        let costs = encoding == .gsm7 ? septets.map { $0 ?? 0 } : characters.map(\.utf16.count)
+        let units = costs.reduce(0, +)
         let (single, part) = encoding == .gsm7 ? (160, 153) : (70, 67)
         var segments: [String] = []
         if units <= single {
@@ -66,8 +68,7 @@ public struct SMSEncoder: Sendable {
         } else {
             var current = ""
             var used = 0
-            for character in text {
-                let size = cost(character)
+            for (character, size) in zip(characters, costs) {
                 if used + size > part {
                     segments.append(current)
                     current = ""
@@ -95,7 +96,7 @@ public struct SMSEncoder: Sendable {
 
 extension String {
     func replacingCRLF() -> String {
-        guard contains("\r\n") else { return self }
+        guard utf8.contains(0x0D) else { return self }
         var result = ""
         for character in self {
             if character == "\r\n" { result.append("\n") } else { result.append(character) }
