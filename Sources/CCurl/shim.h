@@ -24,6 +24,10 @@ typedef int (*herald_curl_debug_function)(CURL *handle, curl_infotype type, char
 static inline CURLcode herald_curl_set_debug_function(CURL *handle, herald_curl_debug_function function) {
     return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, function);
 }
+typedef size_t (*herald_curl_write_function)(char *data, size_t size, size_t count, void *user);
+static inline CURLcode herald_curl_set_write_function(CURL *handle, herald_curl_write_function function) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, function);
+}
 static inline CURLcode herald_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -60,9 +60,19 @@ public final class Outbox: Sendable {
     /// A claimed message, ready to deliver to the recipients that still need it.
     public struct Claim: Sendable {
         public var id: Int64
+        public var channel: String
         public var bytes: [UInt8]
-        public var envelope: Envelope
+        /// The sender and the recipients still to serve, as stored (addresses or phone numbers).
+        public var sender: String
+        public var recipients: [String]
         public var smtputf8: Bool
+
+        /// The SMTP envelope of an email claim (nil for other channels).
+        public var envelope: Envelope? {
+            guard channel == "email", let from = try? EmailAddress(validating: sender) else { return nil }
+            let addresses = recipients.compactMap { try? EmailAddress(validating: $0) }
+            return addresses.count == recipients.count ? Envelope(mailFrom: from, recipients: addresses) : nil
+        }
     }
 
     private let queue: DatabaseQueue
@@ -136,9 +146,16 @@ public final class Outbox: Sendable {
     /// next (a fresh Date and Message-ID); by default it is the bytes and the envelope.
     public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, channel: String = "email",
                         idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
+        try enqueue(bytes, channel: channel, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
+                    smtputf8: smtputf8, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+    }
+
+    /// Stores a message of any channel: an SMS or WhatsApp payload goes to phone numbers.
+    public func enqueue(_ bytes: [UInt8], channel: String, sender: String, recipients: [String], smtputf8: Bool = false,
+                        idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
         // The fingerprint only matters for an idempotency key; hashing every body would cost
         // more than storing it.
-        let hash = idempotencyKey == nil ? "" : fingerprint ?? Self.contentHash(bytes, envelope: envelope)
+        let hash = idempotencyKey == nil ? "" : fingerprint ?? Self.contentHash(bytes, sender: sender, recipients: recipients)
         return try queue.write { db in
             if let key = idempotencyKey,
                let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?"), arguments: [key]) {
@@ -150,21 +167,21 @@ public final class Outbox: Sendable {
             try db.cachedStatement(sql: """
                 INSERT INTO message (idempotencyKey, contentHash, channel, mailFrom, smtputf8, size, state, nextAttemptAt, createdAt, updatedAt)
                 VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-                """).execute(arguments: [idempotencyKey, hash, channel, envelope.mailFrom.addrSpec, smtputf8, bytes.count, now, now, now])
+                """).execute(arguments: [idempotencyKey, hash, channel, sender, smtputf8, bytes.count, now, now, now])
             let id = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)").execute(arguments: [id, Data(bytes)])
-            for (position, recipient) in envelope.recipients.enumerated() {
+            for (position, recipient) in recipients.enumerated() {
                 try db.execute(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')",
-                               arguments: [id, position, recipient.addrSpec])
+                               arguments: [id, position, recipient])
             }
             return id
         }
     }
 
-    static func contentHash(_ bytes: [UInt8], envelope: Envelope) -> String {
+    static func contentHash(_ bytes: [UInt8], sender: String, recipients: [String]) -> String {
         var hasher = StableHash()
-        hasher.add(Array(envelope.mailFrom.addrSpec.utf8))
-        for recipient in envelope.recipients { hasher.add(Array(("\n" + recipient.addrSpec).utf8)) }
+        hasher.add(Array(sender.utf8))
+        for recipient in recipients { hasher.add(Array(("\n" + recipient).utf8)) }
         hasher.add(bytes)
         return hasher.hex
     }
@@ -185,15 +202,13 @@ public final class Outbox: Sendable {
             for id in ids {
                 try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
                                arguments: [owner, now + policy.leaseSeconds, now, id])
-                guard let row = try Row.fetchOne(db, sql: "SELECT bytes, mailFrom, smtputf8 FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
+                guard let row = try Row.fetchOne(db, sql: "SELECT bytes, channel, mailFrom, smtputf8 FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
                                                  arguments: [id]) else { continue }
                 let pending = try String.fetchAll(db.cachedStatement(sql: """
                     SELECT address FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
                     """), arguments: [id])
-                let from = try EmailAddress(validating: row["mailFrom"] as String)
-                let recipients = try pending.map { try EmailAddress(validating: $0) }
-                claims.append(Claim(id: id, bytes: [UInt8](row["bytes"] as Data), envelope: Envelope(mailFrom: from, recipients: recipients),
-                                    smtputf8: row["smtputf8"]))
+                claims.append(Claim(id: id, channel: row["channel"], bytes: [UInt8](row["bytes"] as Data), sender: row["mailFrom"],
+                                    recipients: pending, smtputf8: row["smtputf8"]))
             }
             return claims
         }

@@ -6,12 +6,16 @@ import Foundation
 public final class OutboxWorker: Sendable {
     public let outbox: Outbox
     public let transport: any Transport
+    /// Transports of the other channels, by channel name ("sms", "whatsapp").
+    public let messageTransports: [String: any MessageTransport]
     public let owner: String
     private let stopSignal = StopSignal()
 
-    public init(outbox: Outbox, transport: any Transport, owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
+    public init(outbox: Outbox, transport: any Transport, messageTransports: [String: any MessageTransport] = [:],
+                owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
         self.outbox = outbox
         self.transport = transport
+        self.messageTransports = messageTransports
         self.owner = owner
     }
 
@@ -28,11 +32,32 @@ public final class OutboxWorker: Sendable {
                 try outbox.release(claims[index...].map(\.id), now: Date().timeIntervalSince1970)
                 return index
             }
-            let report = transport.deliver(claim.bytes, envelope: claim.envelope, smtputf8: claim.smtputf8)
+            let report = deliver(claim)
             try outbox.record(report, for: claim.id, now: Date().timeIntervalSince1970)
             progress(claim.id, report)
         }
         return claims.count
+    }
+
+    /// Email through the transport; other channels one recipient at a time through theirs.
+    private func deliver(_ claim: Outbox.Claim) -> DeliveryReport {
+        if claim.channel == "email" {
+            guard let envelope = claim.envelope else {
+                return DeliveryReport(recipients: [], failure: .permanent(code: nil, reason: "the stored envelope is not valid email addresses"), transcript: [])
+            }
+            return transport.deliver(claim.bytes, envelope: envelope, smtputf8: claim.smtputf8)
+        }
+        guard let channelTransport = messageTransports[claim.channel] else {
+            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "no transport is configured for the \(claim.channel) channel"), transcript: [])
+        }
+        var combined = DeliveryReport(recipients: [], failure: nil, transcript: [])
+        for recipient in claim.recipients {
+            let report = channelTransport.send(claim.bytes, to: recipient)
+            combined.recipients += report.recipients
+            combined.transcript += report.transcript
+            if let failure = report.failure { combined.failure = failure }
+        }
+        return combined
     }
 
     /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle.

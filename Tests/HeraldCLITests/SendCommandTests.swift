@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func perRecipientResultsOverSMTP() throws {
-        let server = try TestSMTPServer(["--refuse", "bo@example.com"])
+        let server = try TestServer(["--refuse", "bo@example.com"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try HeraldProcess.run(["send", input, "--from", "me@example.com", "--to", "ana@example.com, bo@example.com",
@@ -49,7 +49,7 @@ import Testing
     }
 
     @Test func anAmbiguousFailureIsHeldThenRetriedByHand() throws {
-        let server = try TestSMTPServer(["--drop-after-data"])
+        let server = try TestServer(["--drop-after-data"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let via = ["--via", "smtp://127.0.0.1:\(server.port)", "--starttls", "none", "--timeout", "5"]
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func bulkSendWithPlainProgressLines() throws {
-        let server = try TestSMTPServer([])
+        let server = try TestServer([])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let list = directory.appendingPathComponent("recipients.txt")

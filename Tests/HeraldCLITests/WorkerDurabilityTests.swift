@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func killingTheWorkerMidBatchLosesNoMessage() throws {
-        let server = try TestSMTPServer(["--slow", "0.15"])
+        let server = try TestServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("outbox.sqlite").path
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func sigtermFinishesTheMessageInHandAndReleasesTheRest() throws {
-        let server = try TestSMTPServer(["--slow", "0.15"])
+        let server = try TestServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let database = directory.appendingPathComponent("outbox.sqlite").path

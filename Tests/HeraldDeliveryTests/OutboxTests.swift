@@ -56,7 +56,7 @@ import Testing
         // Not due before the retry time; then only b is retried.
         #expect(try outbox.claim(owner: "w", now: 20).isEmpty)
         let retry = try #require(try outbox.claim(owner: "w", now: 41).first)
-        #expect(retry.envelope.recipients.map(\.addrSpec) == ["b@example.com"])
+        #expect(retry.recipients == ["b@example.com"])
         try outbox.record(DeliveryReport(recipients: [result("b@example.com", .accepted, 250)], failure: nil, transcript: []), for: id, now: 42)
         #expect(try outbox.entry(id)?.state == .sent)
     }
@@ -93,7 +93,7 @@ import Testing
         try outbox.retry(id, now: 5)
         let again = try #require(try outbox.claim(owner: "w", now: 5).first)
         #expect(again.bytes == [1])
-        #expect(again.envelope.recipients.count == 2)
+        #expect(again.recipients.count == 2 && again.envelope?.recipients.count == 2)
         #expect {
             try outbox.retry(id, now: 6)
         } throws: { error in String(describing: error) == "message \(id) is sending; only held or failed messages can be retried" }

@@ -17,7 +17,7 @@ import Testing
     }
 
     @Test func deliversToEveryRecipientAndTheServerGetsTheExactBytes() throws {
-        let server = try TestSMTPServer()
+        let server = try TestServer()
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         #expect(report.failure == nil, "\(report.transcript)")
@@ -34,7 +34,7 @@ import Testing
     }
 
     @Test func oneRefusedRecipientDoesNotSinkTheOthers() throws {
-        let server = try TestSMTPServer(["--refuse", "bo@example.com"])
+        let server = try TestServer(["--refuse", "bo@example.com"])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         #expect(report.failure == nil)
@@ -46,7 +46,7 @@ import Testing
     }
 
     @Test func greylistedRecipientIsDeferredThenAcceptedOnRetry() throws {
-        let server = try TestSMTPServer(["--greylist", "ops@example.com"])
+        let server = try TestServer(["--greylist", "ops@example.com"])
         let (message, bytes) = try message()
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))
         let first = transport.deliver(bytes, envelope: message.envelope, smtputf8: false)
@@ -62,7 +62,7 @@ import Testing
     }
 
     @Test func everyRecipientRefusedIsAPermanentFailure() throws {
-        let server = try TestSMTPServer(["--refuse", "only@example.com"])
+        let server = try TestServer(["--refuse", "only@example.com"])
         let (message, bytes) = try message()
         var envelope = message.envelope
         envelope.recipients = try AddressParser.parseMailboxes("only@example.com")
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func greeting421IsTemporary() throws {
-        let server = try TestSMTPServer(["--greeting-421"])
+        let server = try TestServer(["--greeting-421"])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         guard case .temporary(let code, _)? = report.failure else {
@@ -87,7 +87,7 @@ import Testing
     }
 
     @Test func connectionLostAfterTheBodyIsAmbiguous() throws {
-        let server = try TestSMTPServer(["--drop-after-data"])
+        let server = try TestServer(["--drop-after-data"])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, responseTimeout: 5)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         guard case .ambiguous? = report.failure else {
@@ -98,7 +98,7 @@ import Testing
     }
 
     @Test func aServerSlowerThanTheTimeoutIsTemporary() throws {
-        let server = try TestSMTPServer(["--slow", "4"])
+        let server = try TestServer(["--slow", "4"])
         let (message, bytes) = try message()
         let started = Date()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, responseTimeout: 1)).deliver(bytes, envelope: message.envelope, smtputf8: false)
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func refusedConnectionIsTemporary() throws {
-        let port = try TestSMTPServer().port  // started and stopped: nothing listens there now
+        let port = try TestServer().port  // started and stopped: nothing listens there now
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: "smtp://127.0.0.1:\(port)", startTLS: .none, connectTimeout: 2)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         guard case .temporary(nil, _)? = report.failure else {
@@ -123,15 +123,15 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (cert, key) = try TestSMTPServer.makeCertificate(in: directory)
-        let server = try TestSMTPServer(["--tls", cert, key, "--require-tls"])
+        let (cert, key) = try TestServer.makeCertificate(in: directory)
+        let server = try TestServer(["--tls", cert, key, "--require-tls"])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .required, caFile: cert)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         #expect(report.failure == nil, "\(report.transcript)")
         #expect(report.transcript.contains("> STARTTLS"))
         #expect(try server.received().first?.bytes == bytes)
 
-        let plain = try TestSMTPServer()
+        let plain = try TestServer()
         let refused = SMTPTransport(configuration: SMTPConfiguration(url: plain.url, startTLS: .required)).deliver(bytes, envelope: message.envelope, smtputf8: false)
         #expect(refused.failure == .permanent(code: nil, reason: "STARTTLS is required but the server does not offer it"))
         #expect(try plain.received().isEmpty)
@@ -141,8 +141,8 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (cert, key) = try TestSMTPServer.makeCertificate(in: directory)
-        let server = try TestSMTPServer(["--implicit-tls", cert, key])
+        let (cert, key) = try TestServer.makeCertificate(in: directory)
+        let server = try TestServer(["--implicit-tls", cert, key])
         let (message, bytes) = try message()
         let report = SMTPTransport(configuration: SMTPConfiguration(url: "smtps://127.0.0.1:\(server.port)", startTLS: .none, caFile: cert))
             .deliver(bytes, envelope: message.envelope, smtputf8: false)
@@ -159,7 +159,7 @@ import Testing
     }
 
     @Test func nonASCIIRecipientsTravelWithSMTPUTF8() throws {
-        let server = try TestSMTPServer()
+        let server = try TestServer()
         let (message, bytes) = try message(bcc: "josé@example.com")
         let report = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)).deliver(bytes, envelope: message.envelope, smtputf8: true)
         #expect(report.failure == nil, "\(report.transcript)")
@@ -168,7 +168,7 @@ import Testing
     }
 
     @Test func authenticationWithoutCredentialsInTheTranscript() throws {
-        let server = try TestSMTPServer(["--auth", "herald:s3cret-Pa55"])
+        let server = try TestServer(["--auth", "herald:s3cret-Pa55"])
         let (message, bytes) = try message()
         let good = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none, username: "herald", password: "s3cret-Pa55"))
             .deliver(bytes, envelope: message.envelope, smtputf8: false)
@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func theConnectionStaysOpenBetweenMessages() throws {
-        let server = try TestSMTPServer()
+        let server = try TestServer()
         let (message, bytes) = try message()
         let transport = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))
         let first = transport.deliver(bytes, envelope: message.envelope, smtputf8: false)

@@ -1,17 +1,23 @@
 import Foundation
 
-/// A real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) on a free
-/// loopback port, started for one test and killed when released.
-public final class TestSMTPServer {
+/// A test server on a free loopback port, started for one test and killed when released: the
+/// real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) by default, or the
+/// providers' stand-in (Tests/Support/provider-server.py).
+public final class TestServer {
     private let process = Process()
     public let spool: URL
     public private(set) var port = 0
 
-    public init(_ options: [String] = []) throws {
+    public convenience init(_ options: [String] = []) throws {
+        try self.init(script: "smtp-server.py", options)
+    }
+
+    /// Any of the Tests/Support servers that print "READY <port>" (smtp-server.py, provider-server.py).
+    public init(script: String, _ options: [String]) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/smtp-server.py").path, spool.path] + options
+        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/\(script)").path, spool.path] + options
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -42,6 +48,17 @@ public final class TestSMTPServer {
             let base = spool.appendingPathComponent(String(name.dropLast(4)))
             let envelope = try JSONDecoder().decode(EnvelopeFile.self, from: Data(contentsOf: base.appendingPathExtension("json")))
             return (envelope.mail_from, envelope.rcpt_tos, [UInt8](try Data(contentsOf: base.appendingPathExtension("eml"))))
+        }
+    }
+
+    /// Requests a provider stand-in received: method, path, lowercased headers, body bytes.
+    public func requests() throws -> [(method: String, path: String, headers: [String: String], body: [UInt8])] {
+        struct Request: Decodable { var method: String; var path: String; var headers: [String: String]; var body: String }
+        let file = spool.appendingPathComponent("requests.jsonl")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            let request = try JSONDecoder().decode(Request.self, from: Data(line.utf8))
+            return (request.method, request.path, request.headers, [UInt8](Data(base64Encoded: request.body) ?? Data()))
         }
     }
 

@@ -1,0 +1,112 @@
+import Foundation
+import HeraldMIME
+
+/// Sends one channel payload to one recipient through a provider's HTTP API.
+public protocol MessageTransport: Sendable {
+    func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport
+}
+
+/// WhatsApp Cloud API: `POST {base}/{phone number ID}/messages` with a bearer token; the payload
+/// is the request body (`WhatsAppTextMessage`, `WhatsAppTemplateMessage`). 429 and 5xx are worth
+/// retrying; other 4xx are permanent and keep Meta's error code and message.
+public struct WhatsAppCloudTransport: MessageTransport {
+    public var baseURL: String
+    public var phoneNumberID: String
+    public var token: String
+    private let client: HTTPClient
+
+    public init(baseURL: String = "https://graph.facebook.com/v23.0", phoneNumberID: String, token: String, timeout: Int = 30) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.phoneNumberID = phoneNumberID
+        self.token = token
+        client = HTTPClient(timeout: timeout)
+    }
+
+    public func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport {
+        let url = "\(baseURL)/\(phoneNumberID)/messages"
+        do {
+            let response = try client.post(url, headers: ["Authorization: Bearer \(token)", "Content-Type: application/json"], body: payload)
+            return ProviderReply.report(response, recipient: recipient, request: "POST \(url)") { object in
+                ((object["messages"] as? [[String: Any]])?.first?["id"] as? String).map { "accepted as \($0)" }
+            } providerError: { object in
+                guard let error = object["error"] as? [String: Any] else { return nil }
+                return (error["code"] as? Int, error["message"] as? String ?? "unknown error")
+            }
+        } catch {
+            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "POST \(url): \(error)"), transcript: [])
+        }
+    }
+}
+
+/// An SMS gateway with a Twilio-style API: `POST {base}/2010-04-01/Accounts/{account}/Messages.json`,
+/// HTTP Basic authentication, a form body `To`, `From`, `Body`. The payload is the SMS text.
+public struct SMSGatewayTransport: MessageTransport {
+    public var baseURL: String
+    public var account: String
+    public var token: String
+    public var from: String
+    private let client: HTTPClient
+
+    public init(baseURL: String = "https://api.twilio.com", account: String, token: String, from: String, timeout: Int = 30) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.account = account
+        self.token = token
+        self.from = from
+        client = HTTPClient(timeout: timeout)
+    }
+
+    public func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport {
+        let url = "\(baseURL)/2010-04-01/Accounts/\(account)/Messages.json"
+        let form = [("To", recipient), ("From", from), ("Body", String(decoding: payload, as: UTF8.self))]
+            .map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
+        let credentials = Data("\(account):\(token)".utf8).base64EncodedString()
+        do {
+            let response = try client.post(url, headers: ["Authorization: Basic \(credentials)", "Content-Type: application/x-www-form-urlencoded"],
+                                           body: Array(form.utf8))
+            return ProviderReply.report(response, recipient: recipient, request: "POST \(url)") { object in
+                (object["sid"] as? String).map { "accepted as \($0)" }
+            } providerError: { object in
+                guard let message = object["message"] as? String else { return nil }
+                return (object["code"] as? Int, message)
+            }
+        } catch {
+            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "POST \(url): \(error)"), transcript: [])
+        }
+    }
+
+    /// application/x-www-form-urlencoded: unreserved characters as they are, the rest %XX.
+    static func formEncoded(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return result
+    }
+}
+
+/// Turns a provider's HTTP answer into a delivery report.
+enum ProviderReply {
+    static func report(_ response: HTTPClient.Response, recipient: String, request: String,
+                       accepted: ([String: Any]) -> String?, providerError: ([String: Any]) -> (Int?, String)?) -> DeliveryReport {
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        let transcript = ["> \(request)", "< \(response.status) \(String(decoding: response.body.prefix(500), as: UTF8.self))"]
+        if (200..<300).contains(response.status) {
+            let reply = accepted(object) ?? "accepted"
+            return DeliveryReport(recipients: [RecipientResult(address: recipient, status: .accepted, code: response.status, reply: reply)],
+                                  failure: nil, transcript: transcript)
+        }
+        let (code, message) = providerError(object) ?? (nil, "HTTP \(response.status)")
+        let reason = "\(message)\(code.map { " (provider code \($0))" } ?? "")"
+        let retry = response.status == 429 || response.status >= 500
+        let result = RecipientResult(address: recipient, status: retry ? .deferred : .rejected, code: code ?? response.status, reply: reason)
+        return DeliveryReport(recipients: [result],
+                              failure: retry ? .temporary(code: response.status, reason: reason) : .permanent(code: response.status, reason: reason),
+                              transcript: transcript)
+    }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""A stand-in for the providers' HTTP APIs (WhatsApp Cloud API, a Twilio-style SMS gateway) on a
+free loopback port, for Herald's transport tests. It records every request exactly as received
+(method, path, headers, body as base64) to SPOOL/requests.jsonl, so the tests can compare them
+byte for byte with the documented shape, and answers with the statuses given in order (the last
+one repeats). Prints "READY <port>" when it listens.
+
+Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 429,200]
+"""
+import argparse, base64, json, os, socket, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+parser = argparse.ArgumentParser()
+parser.add_argument("spool")
+parser.add_argument("--api", choices=["whatsapp", "sms"], required=True)
+parser.add_argument("--statuses", default="200")
+args = parser.parse_args()
+os.makedirs(args.spool, exist_ok=True)
+statuses = [int(s) for s in args.statuses.split(",")]
+count = 0
+
+SUCCESS = {
+    "whatsapp": {"messaging_product": "whatsapp", "contacts": [{"input": "+34612345678", "wa_id": "34612345678"}],
+                 "messages": [{"id": "wamid.TEST%d", "message_status": "accepted"}]},
+    "sms": {"sid": "SM%d", "status": "queued"},
+}
+ERRORS = {
+    "whatsapp": {"error": {"message": "(#131047) Re-engagement message", "type": "OAuthException", "code": 131047}},
+    "sms": {"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400},
+}
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_POST(self):
+        global count
+        length = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(length)
+        with open(os.path.join(args.spool, "requests.jsonl"), "a") as f:
+            f.write(json.dumps({"method": "POST", "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
+                                "body": base64.b64encode(body).decode()}) + "\n")
+        status = statuses[min(count, len(statuses) - 1)]
+        count += 1
+        if 200 <= status < 300:
+            reply = json.dumps(SUCCESS[args.api]).replace("%d", str(count))
+        elif status == 429:
+            reply = json.dumps({"error": {"message": "Rate limit hit", "code": 130429}} if args.api == "whatsapp" else {"code": 20429, "message": "Too Many Requests"})
+        elif status >= 500:
+            reply = json.dumps({"error": {"message": "Service temporarily unavailable", "code": 131000}})
+        else:
+            reply = json.dumps(ERRORS[args.api])
+        data = reply.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *a):
+        pass
+
+
+server = HTTPServer(("127.0.0.1", 0), Handler)
+print("READY %d" % server.server_address[1], flush=True)
+server.serve_forever()
