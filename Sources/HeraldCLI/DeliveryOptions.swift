@@ -73,16 +73,42 @@ struct DeliveryOptions: ParsableArguments {
 }
 
 extension DeliveryOptions {
-    /// `count` workers on one outbox, each with its own transport (so its own connection).
+    /// `count` workers on one outbox, each with its own transports (so its own connections).
     func workers(for outbox: Outbox, count: Int) throws -> (workers: [OutboxWorker], destination: String) {
         var workers: [OutboxWorker] = []
         var destination = ""
         for _ in 0..<count {
             let (transport, name) = try transport()
             destination = name
-            workers.append(OutboxWorker(outbox: outbox, transport: transport))
+            workers.append(OutboxWorker(outbox: outbox, transport: transport, messageTransports: messageTransports()))
         }
         return (workers, destination)
+    }
+
+    /// The SMS and WhatsApp providers configured in the environment (none when unset):
+    /// HERALD_WHATSAPP_PHONE_NUMBER_ID + HERALD_WHATSAPP_TOKEN (+ HERALD_WHATSAPP_URL), and
+    /// HERALD_SMS_ACCOUNT + HERALD_SMS_TOKEN + HERALD_SMS_FROM (+ HERALD_SMS_URL).
+    func messageTransports() -> [String: any MessageTransport] {
+        let environment = ProcessInfo.processInfo.environment
+        var transports: [String: any MessageTransport] = [:]
+        if let phoneID = environment["HERALD_WHATSAPP_PHONE_NUMBER_ID"], let token = environment["HERALD_WHATSAPP_TOKEN"] {
+            transports["whatsapp"] = WhatsAppCloudTransport(baseURL: environment["HERALD_WHATSAPP_URL"] ?? "https://graph.facebook.com/v23.0",
+                                                            phoneNumberID: phoneID, token: token, timeout: responseTimeout)
+        }
+        if let account = environment["HERALD_SMS_ACCOUNT"], let token = environment["HERALD_SMS_TOKEN"], let from = environment["HERALD_SMS_FROM"] {
+            transports["sms"] = SMSGatewayTransport(baseURL: environment["HERALD_SMS_URL"] ?? "https://api.twilio.com", account: account,
+                                                    token: token, from: from, timeout: responseTimeout)
+        }
+        return transports
+    }
+
+    /// Refuses to enqueue for a channel with no provider configured, saying what to set.
+    func requireProvider(for channel: String) throws {
+        guard channel == "email" || messageTransports()[channel] != nil else {
+            let variables = channel == "sms" ? "HERALD_SMS_ACCOUNT, HERALD_SMS_TOKEN and HERALD_SMS_FROM"
+                                             : "HERALD_WHATSAPP_PHONE_NUMBER_ID and HERALD_WHATSAPP_TOKEN"
+            throw fail("no \(channel) provider is configured; set \(variables) (and the _URL variable for a non-default endpoint)", status: ExitStatus.usage)
+        }
     }
 }
 

@@ -34,29 +34,7 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.")
     var maximumAttachmentMegabytes: Int = 25
 
-    @Flag(help: "SMS: replace typographic characters (curly quotes, dashes, ellipsis...) with GSM look-alikes, and report what changed.")
-    var transliterate = false
-
-    @Option(name: .customLong("country-code"), help: "SMS and WhatsApp: the calling code for numbers written without one (e.g. 34).")
-    var countryCode: String?
-
-    @Option(name: .customLong("whatsapp-template"), help: "WhatsApp: an approved template's definition (JSON) to send instead of free-form text.")
-    var whatsappTemplate: String?
-
-    @Option(name: .customLong("param"), help: "WhatsApp template: a body value (repeatable, in order), or name=value for named parameters.")
-    var parameters: [String] = []
-
-    @Option(name: .customLong("header-param"), help: "WhatsApp template: the header's value (text, or the https link of its media).")
-    var headerParameter: String?
-
-    @Option(name: .customLong("button-param"), help: "WhatsApp template: the variable suffix of a URL button (repeatable, in order).")
-    var buttonParameters: [String] = []
-
-    @Option(name: .customLong("last-inbound"), help: "WhatsApp: when the customer last wrote (Unix seconds); free-form messages need one within 24 hours.")
-    var lastInbound: Double?
-
-    @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
-    var maximumSegments: Int = 3
+    @OptionGroup var channelOptions: ChannelOptions
 
     @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.")
     var deterministic = false
@@ -147,12 +125,7 @@ struct RenderCommand: ParsableCommand {
 
     /// SMS: plain text, its encoding and segments; attachments refused before anything is made.
     private func renderSMS(_ bytes: [UInt8], request: EmailRequest) throws {
-        do {
-            try HeraldChannels.Channel.sms.checkAttachments(request.attachments)
-        } catch {
-            throw fail(String(describing: error), status: ExitStatus.badInput)
-        }
-        let report = Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
+        let report = try channelOptions.sms(bytes, request: request)
         for warning in report.warnings { warn(warning) }
         try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
     }
@@ -160,66 +133,8 @@ struct RenderCommand: ParsableCommand {
     /// WhatsApp: the message as the customer sees it, or the Cloud API request body. A template
     /// send is checked against its definition; a free-form send against the 24-hour window.
     private func renderWhatsApp(_ bytes: [UInt8], request: EmailRequest) throws {
-        guard request.attachments.isEmpty else {
-            throw fail("WhatsApp media messages are not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
-                       status: ExitStatus.badInput)
-        }
-        if let whatsappTemplate {
-            try renderWhatsAppTemplate(whatsappTemplate, request: request)
-            return
-        }
-        let text = WhatsAppTextRenderer().render(MarkdownReader().read(bytes: bytes))
-        if text.count > WhatsAppTextRenderer.maximumLength {
-            warn("the WhatsApp text is \(text.count) characters; free-form messages carry at most \(WhatsAppTextRenderer.maximumLength)")
-        }
-        if format == .text {
-            try emit { sink in try sink.write(text + "\n") }
-            return
-        }
-        let phone = try whatsappRecipient(request)
-        do {
-            try CustomerServiceWindow(lastInbound: lastInbound).checkFreeForm(at: Date().timeIntervalSince1970)
-        } catch {
-            throw fail(String(describing: error), status: ExitStatus.badInput)
-        }
-        let body = WhatsAppTextMessage(to: phone, body: text)
-        try emit { sink in try sink.write(body.json) }
-    }
-
-    private func renderWhatsAppTemplate(_ file: String, request: EmailRequest) throws {
-        let template: WhatsAppTemplate
-        do {
-            template = try JSONDecoder().decode(WhatsAppTemplate.self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-        } catch {
-            throw fail("cannot use --whatsapp-template '\(file)': \(error)", status: ExitStatus.badInput)
-        }
-        let phone = try whatsappRecipient(request)
-        var message = WhatsAppTemplateMessage(template: template, to: phone, headerValue: headerParameter, buttonValues: buttonParameters)
-        if template.parameterFormat == .named {
-            message.namedValues = parameters.map { parameter in
-                let parts = parameter.split(separator: "=", maxSplits: 1)
-                return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
-            }
-        } else {
-            message.bodyValues = parameters
-        }
-        do {
-            try message.validate()
-        } catch {
-            throw fail(String(describing: error), status: ExitStatus.badInput)
-        }
-        try emit { sink in try sink.write(format == .text ? message.renderedBody + "\n" : message.json) }
-    }
-
-    private func whatsappRecipient(_ request: EmailRequest) throws -> PhoneNumber {
-        guard request.to.count == 1 else {
-            throw fail("WhatsApp needs exactly one --to phone number, like +34612345678", status: ExitStatus.usage)
-        }
-        do {
-            return try PhoneNumber(request.to[0], defaultCountryCode: countryCode)
-        } catch {
-            throw fail(String(describing: error), status: ExitStatus.badInput)
-        }
+        let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: format == .json)
+        try emit { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
     }
 
     /// Streams the output to standard output, or to a temporary file renamed over `--output`

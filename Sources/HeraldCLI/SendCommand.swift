@@ -11,7 +11,16 @@ struct SendCommand: ParsableCommand {
     @Argument(help: "The input document (Markdown).")
     var input: String
 
+    enum SendChannel: String, ExpressibleByArgument, CaseIterable {
+        case email, sms, whatsapp
+    }
+
+    @Option(help: "The channel: email (default), sms or whatsapp (their providers come from the environment).")
+    var channel: SendChannel = .email
+
     @OptionGroup var compose: ComposeOptions
+
+    @OptionGroup var channelOptions: ChannelOptions
 
     @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
@@ -37,14 +46,48 @@ struct SendCommand: ParsableCommand {
             try bulkSend(bytes, recipientsFile: recipientsFile, outbox: outbox)
             return
         }
-        let id = try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)
-        let (transport, destination) = try delivery.transport()
+        let id: Int64
+        let transport: any Transport
+        var destination: String
+        if channel == .email {
+            id = try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)
+            (transport, destination) = try delivery.transport()
+        } else {
+            try delivery.requireProvider(for: channel.rawValue)
+            id = try enqueuePhoneMessage(bytes, outbox: outbox)
+            (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
+        }
         var last: DeliveryReport?
-        try OutboxWorker(outbox: outbox, transport: transport).runOnce(batch: 1, only: id) { _, report in last = report }
+        try OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports())
+            .runOnce(batch: 1, only: id) { _, report in last = report }
         guard let entry = try outbox.entry(id) else { return }
         if let last { print(describe(last)) }
         print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
         if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// An SMS (to each --to number) or a WhatsApp message (to its one number), checked and
+    /// enqueued; the payload is what the provider's API takes.
+    private func enqueuePhoneMessage(_ bytes: [UInt8], outbox: Outbox) throws -> Int64 {
+        let request = try compose.emailRequest()
+        let payload: [UInt8]
+        let recipients: [PhoneNumber]
+        if channel == .sms {
+            let report = try channelOptions.sms(bytes, request: request)
+            for warning in report.warnings { warn(warning) }
+            payload = Array(report.text.utf8)
+            recipients = try channelOptions.phoneNumbers(request, exactlyOne: false)
+        } else {
+            let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: true)
+            payload = Array((message.body ?? "").utf8)
+            recipients = message.to.map { [$0] } ?? []
+        }
+        do {
+            return try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients.map(\.e164),
+                                      idempotencyKey: idempotencyKey, now: Date().timeIntervalSince1970)
+        } catch let error as OutboxError {
+            throw fail(error.description, status: ExitStatus.badInput)
+        }
     }
 
     /// Renders, writes and enqueues one message; returns its outbox ID.

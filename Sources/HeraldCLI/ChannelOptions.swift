@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import Herald
+
+/// The SMS and WhatsApp options, shared by `herald render` and `herald send`, and the one place
+/// their payloads are built and checked (before anything is written or enqueued).
+struct ChannelOptions: ParsableArguments {
+    @Flag(help: "SMS: replace typographic characters (curly quotes, dashes, ellipsis...) with GSM look-alikes, and report what changed.")
+    var transliterate = false
+
+    @Option(name: .customLong("country-code"), help: "SMS and WhatsApp: the calling code for numbers written without one (e.g. 34).")
+    var countryCode: String?
+
+    @Option(name: .customLong("whatsapp-template"), help: "WhatsApp: an approved template's definition (JSON) to send instead of free-form text.")
+    var whatsappTemplate: String?
+
+    @Option(name: .customLong("param"), help: "WhatsApp template: a body value (repeatable, in order), or name=value for named parameters.")
+    var parameters: [String] = []
+
+    @Option(name: .customLong("header-param"), help: "WhatsApp template: the header's value (text, or the https link of its media).")
+    var headerParameter: String?
+
+    @Option(name: .customLong("button-param"), help: "WhatsApp template: the variable suffix of a URL button (repeatable, in order).")
+    var buttonParameters: [String] = []
+
+    @Option(name: .customLong("last-inbound"), help: "WhatsApp: when the customer last wrote (Unix seconds); free-form messages need one within 24 hours.")
+    var lastInbound: Double?
+
+    @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
+    var maximumSegments: Int = 3
+
+    /// The SMS report; attachments refused.
+    func sms(_ bytes: [UInt8], request: EmailRequest) throws -> SMSReport {
+        do {
+            try HeraldChannels.Channel.sms.checkAttachments(request.attachments)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        return Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
+    }
+
+    /// The recipients as E.164 numbers (SMS may have several; WhatsApp exactly one).
+    func phoneNumbers(_ request: EmailRequest, exactlyOne: Bool) throws -> [PhoneNumber] {
+        let raw = request.to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard !raw.isEmpty, !exactlyOne || raw.count == 1 else {
+            throw fail(exactlyOne ? "WhatsApp needs exactly one --to phone number, like +34612345678"
+                                  : "give at least one --to phone number, like +34612345678", status: ExitStatus.usage)
+        }
+        do {
+            return try raw.map { try PhoneNumber($0, defaultCountryCode: countryCode) }
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+    }
+
+    /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API
+    /// request body for its one recipient (a free-form message must be inside the 24-hour window).
+    func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: PhoneNumber?) {
+        guard request.attachments.isEmpty else {
+            throw fail("WhatsApp media messages are not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
+                       status: ExitStatus.badInput)
+        }
+        if let whatsappTemplate {
+            let template: WhatsAppTemplate
+            do {
+                template = try JSONDecoder().decode(WhatsAppTemplate.self, from: Data(contentsOf: URL(fileURLWithPath: whatsappTemplate)))
+            } catch {
+                throw fail("cannot use --whatsapp-template '\(whatsappTemplate)': \(error)", status: ExitStatus.badInput)
+            }
+            let phone = try phoneNumbers(request, exactlyOne: true)[0]
+            var message = WhatsAppTemplateMessage(template: template, to: phone, headerValue: headerParameter, buttonValues: buttonParameters)
+            if template.parameterFormat == .named {
+                message.namedValues = parameters.map { parameter in
+                    let parts = parameter.split(separator: "=", maxSplits: 1)
+                    return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+                }
+            } else {
+                message.bodyValues = parameters
+            }
+            do {
+                try message.validate()
+            } catch {
+                throw fail(String(describing: error), status: ExitStatus.badInput)
+            }
+            return (message.renderedBody, message.json, phone)
+        }
+        let text = WhatsAppTextRenderer().render(MarkdownReader().read(bytes: bytes))
+        if text.count > WhatsAppTextRenderer.maximumLength {
+            warn("the WhatsApp text is \(text.count) characters; free-form messages carry at most \(WhatsAppTextRenderer.maximumLength)")
+        }
+        guard needsRequestBody else { return (text, nil, nil) }
+        let phone = try phoneNumbers(request, exactlyOne: true)[0]
+        do {
+            try CustomerServiceWindow(lastInbound: lastInbound).checkFreeForm(at: Date().timeIntervalSince1970)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        return (text, WhatsAppTextMessage(to: phone, body: text).json, phone)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HeraldTestSupport
+import Testing
+
+/// `herald send --channel sms|whatsapp` through the outbox to the providers' local stand-in.
+@Suite(.serialized) struct SendChannelsTests {
+    @Test func whatsappTemplateThroughTheOutbox() throws {
+        let server = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let template = directory.appendingPathComponent("order_shipped.json")
+        try Data(#"{"name": "order_shipped", "language": "es_ES", "category": "UTILITY", "body": "Hola {{1}}, tu pedido {{2}} ha salido."}"#.utf8).write(to: template)
+        let environment = ["HERALD_WHATSAPP_URL": "http://127.0.0.1:\(server.port)/v23.0", "HERALD_WHATSAPP_PHONE_NUMBER_ID": "1065",
+                           "HERALD_WHATSAPP_TOKEN": "test-token"]
+        // A template message carries no body of its own; the input is still required, so an empty file stands in.
+        let input = directory.appendingPathComponent("empty.md")
+        try Data().write(to: input)
+        let result = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "612 345 678", "--country-code", "34",
+                                            "--whatsapp-template", template.path, "--param", "Ana", "--param", "A-1001"],
+                                           in: directory, environment: environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("accepted  +34612345678  200 accepted as wamid.TEST1"))
+        let request = try #require(try server.requests().first)
+        #expect(request.path == "/v23.0/1065/messages")
+        let body = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
+        #expect(body?["to"] as? String == "+34612345678")
+        #expect((body?["template"] as? [String: Any])?["name"] as? String == "order_shipped")
+    }
+
+    @Test func smsToSeveralNumbersAndRefusalsBeforeEnqueueing() throws {
+        let server = try TestServer(script: "provider-server.py", ["--api", "sms", "--statuses", "201"])
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let environment = ["HERALD_SMS_URL": "http://127.0.0.1:\(server.port)", "HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t",
+                           "HERALD_SMS_FROM": "+15550100"]
+        let input = directory.appendingPathComponent("note.md")
+        try Data("**Your order** shipped.".utf8).write(to: input)
+        let sent = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "+34612345678, +34698765432"], in: directory, environment: environment)
+        #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+        #expect(try server.requests().map { String(decoding: $0.body, as: UTF8.self) } == [
+            "To=%2B34612345678&From=%2B15550100&Body=Your%20order%20shipped.",
+            "To=%2B34698765432&From=%2B15550100&Body=Your%20order%20shipped.",
+        ])
+        let attachment = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "+34612345678", "--attach", input.path],
+                                               in: directory, environment: environment)
+        #expect(attachment.status == 65 && attachment.stderr.contains("an SMS carries no attachments"))
+        let badNumber = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "12"], in: directory, environment: environment)
+        #expect(badNumber.status == 65 && badNumber.stderr.contains("invalid phone number \"12\""))
+        let unconfigured = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory)
+        #expect(unconfigured.status == 64 && unconfigured.stderr.contains("no whatsapp provider is configured"))
+        let window = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory,
+                                           environment: ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1", "HERALD_WHATSAPP_TOKEN": "t"])
+        #expect(window.status == 65 && window.stderr.contains("cannot start a conversation"))
+        // Nothing refused was stored.
+        let list = try HeraldProcess.run(["outbox", "list"], in: directory)
+        #expect(list.stdout.split(separator: "\n").count == 1)
+    }
+}
