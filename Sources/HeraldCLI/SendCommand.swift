@@ -55,6 +55,8 @@ struct SendCommand: ParsableCommand {
         } else {
             try delivery.requireProvider(for: channel.rawValue)
             id = try enqueuePhoneMessage(bytes, outbox: outbox)
+            // The worker picks the provider's transport by the entry's channel; the email
+            // transport it also needs is never used for this one entry.
             (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
         }
         var last: DeliveryReport?
