@@ -59,4 +59,18 @@ import Testing
         #expect(rejected.failure == .permanent(code: 400, reason: "(#131047) Re-engagement message (provider code 131047)"))
         #expect(rejected.recipients.first?.status == .rejected && rejected.recipients.first?.code == 131047)
     }
+
+    @Test func serverErrorsAreTemporaryForBothProviders() throws {
+        let whatsappServer = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "503"])
+        let whatsapp = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(whatsappServer.port)/v23.0", phoneNumberID: "1", token: "t")
+            .send(whatsappPayload, to: "+34612345678")
+        #expect(whatsapp.failure == .temporary(code: 503, reason: "Service temporarily unavailable (provider code 131000)"))
+        #expect(whatsapp.recipients.first?.status == .deferred)
+
+        let smsServer = try TestServer(script: "provider-server.py", ["--api", "sms", "--statuses", "500"])
+        let sms = SMSGatewayTransport(baseURL: "http://127.0.0.1:\(smsServer.port)", account: "AC1", token: "t", from: "+15550100")
+            .send(Array("hola".utf8), to: "+34612345678")
+        #expect(sms.recipients.first?.status == .deferred)
+        if case .temporary(let code, _)? = sms.failure { #expect(code == 500) } else { Issue.record("expected a temporary failure, got \(String(describing: sms.failure))") }
+    }
 }
