@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "CLibXML2"]),
+        .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTestSupport"]),
     ],

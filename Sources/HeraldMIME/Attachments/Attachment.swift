@@ -31,6 +31,11 @@ public struct AttachmentError: Error, Equatable, Sendable, CustomStringConvertib
     public var file: String
     public var reason: String
 
+    public init(file: String, reason: String) {
+        self.file = file
+        self.reason = reason
+    }
+
     public var description: String {
         "attachment \"\(AddressSyntax.printable(file))\" refused: \(reason)"
     }
