@@ -57,7 +57,7 @@ struct ChannelOptions: ParsableArguments {
     /// request body for its one recipient (a free-form message must be inside the 24-hour window).
     func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: PhoneNumber?) {
         guard request.attachments.isEmpty else {
-            throw fail("WhatsApp media messages are not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
+            throw fail("sending WhatsApp media from herald is not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
                        status: ExitStatus.badInput)
         }
         if let whatsappTemplate {

@@ -51,6 +51,11 @@ import Testing
         let window = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory,
                                            environment: ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1", "HERALD_WHATSAPP_TOKEN": "t"])
         #expect(window.status == 65 && window.stderr.contains("cannot start a conversation"))
+        // An attachment is never dropped silently: WhatsApp media cannot be sent from the CLI yet.
+        let media = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--attach", input.path,
+                                           "--last-inbound", String(Int(Date().timeIntervalSince1970))], in: directory,
+                                          environment: ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1", "HERALD_WHATSAPP_TOKEN": "t"])
+        #expect(media.status == 65 && media.stderr.contains("not built yet") && media.stderr.contains("note.md"))
         // Nothing refused was stored.
         let list = try HeraldProcess.run(["outbox", "list"], in: directory)
         #expect(list.stdout.split(separator: "\n").count == 1)
