@@ -14,8 +14,9 @@ public final class HTTPClient: @unchecked Sendable {
         public var description: String { reason }
     }
 
-    private let lock = NSLock()
+    let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
+    var easyHandle: UnsafeMutableRawPointer? { handle }
     public var timeout: Int
 
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -55,6 +56,58 @@ public final class HTTPClient: @unchecked Sendable {
         herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
         herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, nil)
         herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, nil)
+        guard code == CURLE_OK else { throw Failure(reason: String(cString: curl_easy_strerror(code))) }
+        var status = 0
+        herald_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return Response(status: status, body: collected.bytes)
+    }
+}
+
+extension HTTPClient {
+    /// A multipart/form-data field: text, or a file streamed from disk by libcurl.
+    public enum FormField: Sendable {
+        case text(name: String, value: String)
+        case file(name: String, path: String, filename: String, contentType: String)
+    }
+
+    /// POSTs a multipart/form-data body (libcurl's mime API builds it and reads files as it sends).
+    public func postForm(_ url: String, headers: [String], fields: [FormField]) throws -> Response {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let handle = easyHandle else { throw Failure(reason: "libcurl could not create a handle") }
+        guard let mime = curl_mime_init(handle) else { throw Failure(reason: "libcurl could not create a form") }
+        defer { curl_mime_free(mime) }
+        for field in fields {
+            guard let part = curl_mime_addpart(mime) else { throw Failure(reason: "libcurl could not add a form part") }
+            switch field {
+            case .text(let name, let value):
+                curl_mime_name(part, name)
+                let bytes = Array(value.utf8)
+                bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { _ = curl_mime_data(part, $0, buffer.count) }
+                }
+            case .file(let name, let path, let filename, let contentType):
+                curl_mime_name(part, name)
+                guard curl_mime_filedata(part, path) == CURLE_OK else { throw Failure(reason: "cannot read \(path) for upload") }
+                curl_mime_filename(part, filename)
+                curl_mime_type(part, contentType)
+            }
+        }
+        var list: UnsafeMutablePointer<curl_slist>? = nil
+        for header in headers { list = curl_slist_append(list, header) }
+        defer { curl_slist_free_all(list) }
+        let collected = ResponseBody()
+        herald_curl_set_string(handle, CURLOPT_URL, url)
+        herald_curl_set_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
+        herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, list)
+        herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        herald_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
+        herald_curl_set_write_function(handle, writeCallback)
+        herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(collected).toOpaque())
+        let code = withExtendedLifetime(collected) { curl_easy_perform(handle) }
+        herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
+        herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, nil)
+        herald_curl_set_pointer(handle, CURLOPT_MIMEPOST, nil)
         guard code == CURLE_OK else { throw Failure(reason: String(cString: curl_easy_strerror(code))) }
         var status = 0
         herald_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -36,6 +36,31 @@ public struct WhatsAppCloudTransport: MessageTransport {
             return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "POST \(url): \(error)"), transcript: [])
         }
     }
+
+    /// Uploads a media file (`POST {base}/{phone number ID}/media`, multipart with
+    /// `messaging_product`, `type` and `file`) and returns the media id a message refers to.
+    /// Done when the message is composed, not in the worker: the outbox then holds a small JSON
+    /// body, and a refused file is reported to the agent at once.
+    public func upload(path: String, filename: String, mediaType: String) throws -> String {
+        let url = "\(baseURL)/\(phoneNumberID)/media"
+        let response: HTTPClient.Response
+        do {
+            response = try client.postForm(url, headers: ["Authorization: Bearer \(token)"], fields: [
+                .text(name: "messaging_product", value: "whatsapp"),
+                .text(name: "type", value: mediaType),
+                .file(name: "file", path: path, filename: filename, contentType: mediaType),
+            ])
+        } catch {
+            throw HTTPClient.Failure(reason: "uploading \(filename) to POST \(url) failed: \(error)")
+        }
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any]
+        if (200..<300).contains(response.status), let id = object?["id"] as? String {
+            return id
+        }
+        let error = object?["error"] as? [String: Any]
+        let message = (error?["message"] as? String).map { "\($0)\((error?["code"] as? Int).map { " (provider code \($0))" } ?? "")" }
+        throw HTTPClient.Failure(reason: "uploading \(filename) was refused: HTTP \(response.status)\(message.map { ": \($0)" } ?? "")")
+    }
 }
 
 /// An SMS gateway with a Twilio-style API: `POST {base}/2010-04-01/Accounts/{account}/Messages.json`,

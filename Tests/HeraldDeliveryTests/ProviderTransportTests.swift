@@ -60,6 +60,32 @@ import Testing
         #expect(rejected.recipients.first?.status == .rejected && rejected.recipients.first?.code == 131047)
     }
 
+    @Test func mediaUploadIsAMultipartFormWithTheFileAsItIs() throws {
+        let server = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
+        let transport = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(server.port)/v23.0", phoneNumberID: "1065", token: "EAAG-test-token")
+        let path = ExternalEmailTools.repository.appendingPathComponent("Tests/Fixtures/attachments/voice-note.ogg").path
+        let id = try transport.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
+        #expect(id == "4490709327384001")
+        let request = try #require(try server.requests().first)
+        #expect(request.path == "/v23.0/1065/media")
+        #expect(request.headers["authorization"] == "Bearer EAAG-test-token")
+        let contentType = try #require(request.headers["content-type"])
+        #expect(contentType.hasPrefix("multipart/form-data; boundary="))
+        let boundary = String(contentType.dropFirst("multipart/form-data; boundary=".count))
+        let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let expected = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\nwhatsapp\r\n".utf8)
+            + Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\naudio/ogg\r\n".utf8)
+            + Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"voice-note.ogg\"\r\nContent-Type: audio/ogg\r\n\r\n".utf8)
+            + file + Array("\r\n--\(boundary)--\r\n".utf8)
+        #expect(request.body == expected)
+
+        let refusing = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "400"])
+        let refused = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(refusing.port)/v23.0", phoneNumberID: "1", token: "t")
+        #expect(throws: HTTPClient.Failure(reason: "uploading voice-note.ogg was refused: HTTP 400: (#131047) Re-engagement message (provider code 131047)")) {
+            try refused.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
+        }
+    }
+
     @Test func serverErrorsAreTemporaryForBothProviders() throws {
         let whatsappServer = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "503"])
         let whatsapp = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(whatsappServer.port)/v23.0", phoneNumberID: "1", token: "t")

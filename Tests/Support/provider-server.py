@@ -3,7 +3,8 @@
 free loopback port, for Herald's transport tests. It records every request exactly as received
 (method, path, headers, body as base64) to SPOOL/requests.jsonl, so the tests can compare them
 byte for byte with the documented shape, and answers with the statuses given in order (the last
-one repeats). Prints "READY <port>" when it listens.
+one repeats). A POST to .../media (a WhatsApp media upload) answers {"id": "<digits>"}. Prints
+"READY <port>" when it listens.
 
 Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 429,200]
 """
@@ -40,7 +41,10 @@ class Handler(BaseHTTPRequestHandler):
                                 "body": base64.b64encode(body).decode()}) + "\n")
         status = statuses[min(count, len(statuses) - 1)]
         count += 1
-        if 200 <= status < 300:
+        if 200 <= status < 300 and self.path.endswith("/media"):
+            # A media upload answers with the id messages refer to (digits, as Meta's are).
+            reply = json.dumps({"id": "44907093273840%02d" % count})
+        elif 200 <= status < 300:
             reply = json.dumps(SUCCESS[args.api]).replace("%d", str(count))
         elif status == 429:
             reply = json.dumps({"error": {"message": "Rate limit hit", "code": 130429}} if args.api == "whatsapp" else {"code": 20429, "message": "Too Many Requests"})
