@@ -29,6 +29,30 @@ struct ChannelOptions: ParsableArguments {
     @Option(name: .customLong("max-segments"), help: "SMS: warn when the message needs more segments than this.")
     var maximumSegments: Int = 3
 
+    @Flag(name: .customLong("voice-note"), help: "WhatsApp: send the audio attachments as voice notes (they must be Ogg Opus).")
+    var voiceNote = false
+
+    /// WhatsApp: every attachment checked (real type, size, Opus) before anything is uploaded.
+    func whatsappMedia(_ request: EmailRequest) throws -> [WhatsAppMedia] {
+        if !request.attachments.isEmpty && whatsappTemplate != nil {
+            throw fail("a WhatsApp template carries its media in its header (--header-param with an https link), not as --attach",
+                       status: ExitStatus.usage)
+        }
+        do {
+            let media = try request.attachments.map { path in
+                let checked = try WhatsAppMedia.check(path: path)
+                return voiceNote && checked.kind == .audio ? try WhatsAppMedia.check(path: path, voiceNote: true) : checked
+            }
+            if voiceNote && !media.contains(where: \.isVoiceNote) {
+                throw fail("--voice-note needs an Ogg Opus audio attachment (--attach FILE.ogg)", status: ExitStatus.usage)
+            }
+            for item in media { for warning in item.warnings { warn(warning) } }
+            return media
+        } catch let error as AttachmentError {
+            throw fail(error.description, status: ExitStatus.badInput)
+        }
+    }
+
     /// The SMS report; attachments refused.
     func sms(_ bytes: [UInt8], request: EmailRequest) throws -> SMSReport {
         do {
@@ -56,10 +80,6 @@ struct ChannelOptions: ParsableArguments {
     /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API
     /// request body for its one recipient (a free-form message must be inside the 24-hour window).
     func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: PhoneNumber?) {
-        guard request.attachments.isEmpty else {
-            throw fail("sending WhatsApp media from herald is not built yet (\(request.attachments.joined(separator: ", "))); send the text alone or use email",
-                       status: ExitStatus.badInput)
-        }
         if let whatsappTemplate {
             let template: WhatsAppTemplate
             do {

@@ -133,6 +133,11 @@ struct RenderCommand: ParsableCommand {
     /// WhatsApp: the message as the customer sees it, or the Cloud API request body. A template
     /// send is checked against its definition; a free-form send against the 24-hour window.
     private func renderWhatsApp(_ bytes: [UInt8], request: EmailRequest) throws {
+        guard request.attachments.isEmpty else {
+            // A media message's body names the id its upload returns, so only `send` can make it.
+            throw fail("herald render cannot show WhatsApp media messages before their upload (\(request.attachments.joined(separator: ", "))); "
+                       + "use herald send --channel whatsapp --attach, or render the text alone", status: ExitStatus.badInput)
+        }
         let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: format == .json)
         try emit { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
     }

@@ -46,50 +46,92 @@ struct SendCommand: ParsableCommand {
             try bulkSend(bytes, recipientsFile: recipientsFile, outbox: outbox)
             return
         }
-        let id: Int64
+        let ids: [Int64]
         let transport: any Transport
         var destination: String
         if channel == .email {
-            id = try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)
+            ids = [try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)]
             (transport, destination) = try delivery.transport()
         } else {
             try delivery.requireProvider(for: channel.rawValue)
-            id = try enqueuePhoneMessage(bytes, outbox: outbox)
+            ids = try enqueuePhoneMessages(bytes, outbox: outbox)
             // The worker picks the provider's transport by the entry's channel; the email
             // transport it also needs is never used for this one entry.
             (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
         }
-        var last: DeliveryReport?
-        try OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports())
-            .runOnce(batch: 1, only: id) { _, report in last = report }
-        guard let entry = try outbox.entry(id) else { return }
-        if let last { print(describe(last)) }
-        print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
-        if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { throw ExitCode(ExitStatus.failure) }
+        // One message after the other, in order: a WhatsApp text and its media arrive as written.
+        let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports())
+        var allAccepted = true
+        for id in ids {
+            var last: DeliveryReport?
+            try worker.runOnce(batch: 1, only: id) { _, report in last = report }
+            guard let entry = try outbox.entry(id) else { continue }
+            if let last { print(describe(last)) }
+            print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
+            if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { allAccepted = false }
+        }
+        if !allAccepted { throw ExitCode(ExitStatus.failure) }
     }
 
-    /// An SMS (to each --to number) or a WhatsApp message (to its one number), checked and
-    /// enqueued; the payload is what the provider's API takes.
-    private func enqueuePhoneMessage(_ bytes: [UInt8], outbox: Outbox) throws -> Int64 {
+    /// An SMS (one entry for every --to number) or WhatsApp messages (to its one number: the text,
+    /// then one message per attachment), checked and enqueued; each payload is what the
+    /// provider's API takes. Returns the outbox IDs in sending order.
+    private func enqueuePhoneMessages(_ bytes: [UInt8], outbox: Outbox) throws -> [Int64] {
         let request = try compose.emailRequest()
-        let payload: [UInt8]
+        var payloads: [[UInt8]] = []
         let recipients: [PhoneNumber]
         if channel == .sms {
             let report = try channelOptions.sms(bytes, request: request)
             for warning in report.warnings { warn(warning) }
-            payload = Array(report.text.utf8)
+            payloads = [Array(report.text.utf8)]
             recipients = try channelOptions.phoneNumbers(request, exactlyOne: false)
         } else {
+            let media = try channelOptions.whatsappMedia(request)
             let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: true)
-            payload = Array((message.body ?? "").utf8)
-            recipients = message.to.map { [$0] } ?? []
+            guard let phone = message.to else { throw fail("WhatsApp needs exactly one --to phone number", status: ExitStatus.usage) }
+            recipients = [phone]
+            payloads = try whatsappPayloads(text: message.text, textBody: message.body, media: media, request: request, to: phone)
         }
         do {
-            return try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients.map(\.e164),
-                                      idempotencyKey: idempotencyKey, now: Date().timeIntervalSince1970)
+            let now = Date().timeIntervalSince1970
+            return try payloads.enumerated().map { index, payload in
+                try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients.map(\.e164),
+                                   idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 }, now: now)
+            }
         } catch let error as OutboxError {
             throw fail(error.description, status: ExitStatus.badInput)
         }
+    }
+
+    /// The text rides as the first attachment's caption when it fits (≤ 1,024 characters, on an
+    /// image, video or document); otherwise it goes first as its own message. Media are uploaded
+    /// now, so a refused file stops the send before anything is enqueued.
+    private func whatsappPayloads(text: String, textBody: String?, media: [WhatsAppMedia], request: EmailRequest,
+                                  to phone: PhoneNumber) throws -> [[UInt8]] {
+        guard !media.isEmpty else { return [Array((textBody ?? "").utf8)] }
+        guard let transport = delivery.messageTransports()["whatsapp"] as? WhatsAppCloudTransport else {
+            throw fail("no whatsapp provider is configured", status: ExitStatus.usage)
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let captionFits = !trimmed.isEmpty && trimmed.count <= WhatsAppMediaMessage.captionLimit
+            && [.image, .video, .document].contains(media[0].kind)
+        var payloads: [[UInt8]] = []
+        if !trimmed.isEmpty && !captionFits { payloads.append(Array((textBody ?? "").utf8)) }
+        for (index, item) in media.enumerated() {
+            let id: String
+            do {
+                id = try transport.upload(path: request.attachments[index], filename: item.filename, mediaType: item.mediaType)
+            } catch {
+                throw fail(String(describing: error), status: ExitStatus.failure)
+            }
+            do {
+                let message = try WhatsAppMediaMessage(to: phone, media: item, source: .id(id), caption: index == 0 && captionFits ? trimmed : nil)
+                payloads.append(Array(message.json.utf8))
+            } catch {
+                throw fail(String(describing: error), status: ExitStatus.badInput)
+            }
+        }
+        return payloads
     }
 
     /// Renders, writes and enqueues one message; returns its outbox ID.

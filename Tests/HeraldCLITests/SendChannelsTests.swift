@@ -27,6 +27,47 @@ import Testing
         #expect((body?["template"] as? [String: Any])?["name"] as? String == "order_shipped")
     }
 
+    @Test func whatsappTextThenMediaAndAVoiceNote() throws {
+        let server = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let fixtures = ExternalEmailTools.repository.appendingPathComponent("Tests/Fixtures/attachments")
+        let input = directory.appendingPathComponent("reply.md")
+        try Data("Here is **your invoice**.".utf8).write(to: input)
+        let environment = ["HERALD_WHATSAPP_URL": "http://127.0.0.1:\(server.port)/v23.0", "HERALD_WHATSAPP_PHONE_NUMBER_ID": "1065",
+                           "HERALD_WHATSAPP_TOKEN": "t"]
+        let now = String(Int(Date().timeIntervalSince1970))
+        let result = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", now,
+                                            "--attach", fixtures.appendingPathComponent("sample.pdf").path,
+                                            "--attach", fixtures.appendingPathComponent("voice-note.ogg").path, "--voice-note"],
+                                           in: directory, environment: environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        // Two uploads, then the document with the text as its caption, then the voice note.
+        let requests = try server.requests()
+        #expect(requests.map(\.path) == ["/v23.0/1065/media", "/v23.0/1065/media", "/v23.0/1065/messages", "/v23.0/1065/messages"])
+        guard requests.count == 4 else { return }
+        let document = try JSONSerialization.jsonObject(with: Data(requests[2].body)) as? [String: Any]
+        #expect(document?["type"] as? String == "document")
+        #expect(document?["document"] as? [String: String] == ["id": "4490709327384001", "caption": "Here is *your invoice*.", "filename": "sample.pdf"])
+        let voice = try JSONSerialization.jsonObject(with: Data(requests[3].body)) as? [String: Any]
+        #expect(voice?["type"] as? String == "audio")
+        #expect((voice?["audio"] as? [String: Any])?["voice"] as? Bool == true)
+        #expect((voice?["audio"] as? [String: Any])?["id"] as? String == "4490709327384002")
+        #expect(result.stdout.components(separatedBy: "outbox message").count == 3)
+
+        // Refusals before anything is uploaded: a disguised file, Ogg Vorbis as a voice note, render.
+        let disguised = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", now,
+                                               "--attach", fixtures.appendingPathComponent("invoice.pdf").path], in: directory, environment: environment)
+        #expect(disguised.status == 65 && disguised.stderr.contains("attachment \"invoice.pdf\" refused: its content is application/vnd.microsoft.portable-executable"))
+        let vorbis = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", now, "--voice-note",
+                                            "--attach", fixtures.appendingPathComponent("sample.ogg").path], in: directory, environment: environment)
+        #expect(vorbis.status == 65 && vorbis.stderr.contains("not Opus"))
+        let render = try HeraldProcess.run(["render", input.path, "--channel", "whatsapp", "--format", "text", "--attach", fixtures.appendingPathComponent("sample.pdf").path],
+                                           in: directory)
+        #expect(render.status == 65 && render.stderr.contains("use herald send --channel whatsapp --attach"))
+        #expect(try server.requests().count == 4)
+    }
+
     @Test func smsToSeveralNumbersAndRefusalsBeforeEnqueueing() throws {
         let server = try TestServer(script: "provider-server.py", ["--api", "sms", "--statuses", "201"])
         let directory = try HeraldProcess.temporaryDirectory()
@@ -51,11 +92,6 @@ import Testing
         let window = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory,
                                            environment: ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1", "HERALD_WHATSAPP_TOKEN": "t"])
         #expect(window.status == 65 && window.stderr.contains("cannot start a conversation"))
-        // An attachment is never dropped silently: WhatsApp media cannot be sent from the CLI yet.
-        let media = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--attach", input.path,
-                                           "--last-inbound", String(Int(Date().timeIntervalSince1970))], in: directory,
-                                          environment: ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1", "HERALD_WHATSAPP_TOKEN": "t"])
-        #expect(media.status == 65 && media.stderr.contains("not built yet") && media.stderr.contains("note.md"))
         // Nothing refused was stored.
         let list = try HeraldProcess.run(["outbox", "list"], in: directory)
         #expect(list.stdout.split(separator: "\n").count == 1)
