@@ -63,13 +63,10 @@ struct ChannelOptions: ParsableArguments {
         return Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
     }
 
-    /// The recipients as E.164 numbers (SMS may have several; WhatsApp exactly one).
-    func phoneNumbers(_ request: EmailRequest, exactlyOne: Bool) throws -> [PhoneNumber] {
+    /// The SMS recipients as E.164 numbers (one or several).
+    func phoneNumbers(_ request: EmailRequest) throws -> [PhoneNumber] {
         let raw = request.to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        guard !raw.isEmpty, !exactlyOne || raw.count == 1 else {
-            throw fail(exactlyOne ? "WhatsApp needs exactly one --to phone number, like +34612345678"
-                                  : "give at least one --to phone number, like +34612345678", status: ExitStatus.usage)
-        }
+        guard !raw.isEmpty else { throw fail("give at least one --to phone number, like +34612345678", status: ExitStatus.usage) }
         do {
             return try raw.map { try PhoneNumber($0, defaultCountryCode: countryCode) }
         } catch {
@@ -77,9 +74,23 @@ struct ChannelOptions: ParsableArguments {
         }
     }
 
+    /// WhatsApp's one recipient: a phone number, or a business-scoped user ID (`US.1349…`).
+    func whatsappRecipient(_ request: EmailRequest) throws -> WhatsAppRecipient {
+        let raw = request.to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard raw.count == 1 else {
+            throw fail("WhatsApp needs exactly one --to: a phone number like +34612345678 or a business-scoped user ID like US.13491208655302741918",
+                       status: ExitStatus.usage)
+        }
+        do {
+            return try WhatsAppRecipient(raw[0], defaultCountryCode: countryCode)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+    }
+
     /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API
     /// request body for its one recipient (a free-form message must be inside the 24-hour window).
-    func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: PhoneNumber?) {
+    func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: WhatsAppRecipient?) {
         if let whatsappTemplate {
             let template: WhatsAppTemplate
             do {
@@ -87,8 +98,8 @@ struct ChannelOptions: ParsableArguments {
             } catch {
                 throw fail("cannot use --whatsapp-template '\(whatsappTemplate)': \(error)", status: ExitStatus.badInput)
             }
-            let phone = try phoneNumbers(request, exactlyOne: true)[0]
-            var message = WhatsAppTemplateMessage(template: template, to: phone, headerValue: headerParameter, buttonValues: buttonParameters)
+            let phone = try whatsappRecipient(request)
+            var message = WhatsAppTemplateMessage(template: template, recipient: phone, headerValue: headerParameter, buttonValues: buttonParameters)
             if template.parameterFormat == .named {
                 message.namedValues = parameters.map { parameter in
                     let parts = parameter.split(separator: "=", maxSplits: 1)
@@ -109,12 +120,12 @@ struct ChannelOptions: ParsableArguments {
             warn("the WhatsApp text is \(text.count) characters; free-form messages carry at most \(WhatsAppTextRenderer.maximumLength)")
         }
         guard needsRequestBody else { return (text, nil, nil) }
-        let phone = try phoneNumbers(request, exactlyOne: true)[0]
+        let phone = try whatsappRecipient(request)
         do {
             try CustomerServiceWindow(lastInbound: lastInbound).checkFreeForm(at: Date().timeIntervalSince1970)
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
-        return (text, WhatsAppTextMessage(to: phone, body: text).json, phone)
+        return (text, WhatsAppTextMessage(recipient: phone, body: text).json, phone)
     }
 }

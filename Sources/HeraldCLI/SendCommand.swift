@@ -79,23 +79,23 @@ struct SendCommand: ParsableCommand {
     private func enqueuePhoneMessages(_ bytes: [UInt8], outbox: Outbox) throws -> [Int64] {
         let request = try compose.emailRequest()
         var payloads: [[UInt8]] = []
-        let recipients: [PhoneNumber]
+        let recipients: [String]
         if channel == .sms {
             let report = try channelOptions.sms(bytes, request: request)
             for warning in report.warnings { warn(warning) }
             payloads = [Array(report.text.utf8)]
-            recipients = try channelOptions.phoneNumbers(request, exactlyOne: false)
+            recipients = try channelOptions.phoneNumbers(request).map(\.e164)
         } else {
             let media = try channelOptions.whatsappMedia(request)
             let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: true)
             guard let phone = message.to else { throw fail("WhatsApp needs exactly one --to phone number", status: ExitStatus.usage) }
-            recipients = [phone]
+            recipients = [phone.description]
             payloads = try whatsappPayloads(text: message.text, textBody: message.body, media: media, request: request, to: phone)
         }
         do {
             let now = Date().timeIntervalSince1970
             return try payloads.enumerated().map { index, payload in
-                try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients.map(\.e164),
+                try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
                                    idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 }, now: now)
             }
         } catch let error as OutboxError {
@@ -107,7 +107,7 @@ struct SendCommand: ParsableCommand {
     /// image, video or document); otherwise it goes first as its own message. Media are uploaded
     /// now, so a refused file stops the send before anything is enqueued.
     private func whatsappPayloads(text: String, textBody: String?, media: [WhatsAppMedia], request: EmailRequest,
-                                  to phone: PhoneNumber) throws -> [[UInt8]] {
+                                  to phone: WhatsAppRecipient) throws -> [[UInt8]] {
         guard !media.isEmpty else { return [Array((textBody ?? "").utf8)] }
         guard let transport = delivery.messageTransports()["whatsapp"] as? WhatsAppCloudTransport else {
             throw fail("no whatsapp provider is configured", status: ExitStatus.usage)
@@ -125,7 +125,7 @@ struct SendCommand: ParsableCommand {
                 throw fail(String(describing: error), status: ExitStatus.failure)
             }
             do {
-                let message = try WhatsAppMediaMessage(to: phone, media: item, source: .id(id), caption: index == 0 && captionFits ? trimmed : nil)
+                let message = try WhatsAppMediaMessage(recipient: phone, media: item, source: .id(id), caption: index == 0 && captionFits ? trimmed : nil)
                 payloads.append(Array(message.json.utf8))
             } catch {
                 throw fail(String(describing: error), status: ExitStatus.badInput)

@@ -25,6 +25,15 @@ import Testing
         let body = try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any]
         #expect(body?["to"] as? String == "+34612345678")
         #expect((body?["template"] as? [String: Any])?["name"] as? String == "order_shipped")
+
+        // A user known only by a business-scoped user ID: the ID goes in "recipient", not "to".
+        let bsuid = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "US.13491208655302741918",
+                                           "--whatsapp-template", template.path, "--param", "Ana", "--param", "A-1002"],
+                                          in: directory, environment: environment)
+        #expect(bsuid.status == 0, "\(bsuid.stdout)\(bsuid.stderr)")
+        #expect(bsuid.stdout.contains("accepted  US.13491208655302741918"))
+        let second = try JSONSerialization.jsonObject(with: Data(try #require(try server.requests().last).body)) as? [String: Any]
+        #expect(second?["recipient"] as? String == "US.13491208655302741918" && second?["to"] == nil)
     }
 
     @Test func whatsappTextThenMediaAndAVoiceNote() throws {

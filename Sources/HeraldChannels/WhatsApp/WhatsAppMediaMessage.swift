@@ -13,12 +13,16 @@ public struct WhatsAppMediaMessage: Equatable, Sendable {
 
     public static let captionLimit = 1024
 
-    public let to: String
+    public let to: WhatsAppRecipient
     public let media: WhatsAppMedia
     public let source: Source
     public let caption: String?
 
     public init(to: PhoneNumber, media: WhatsAppMedia, source: Source, caption: String? = nil) throws {
+        try self.init(recipient: .phone(to), media: media, source: source, caption: caption)
+    }
+
+    public init(recipient: WhatsAppRecipient, media: WhatsAppMedia, source: Source, caption: String? = nil) throws {
         if let caption, !caption.isEmpty {
             guard media.kind == .image || media.kind == .video || media.kind == .document else {
                 throw WhatsAppMediaMessageError("a caption cannot go on \(media.kind == .audio ? "audio or a voice note" : "a sticker"); send the text as its own message")
@@ -33,7 +37,7 @@ public struct WhatsAppMediaMessage: Equatable, Sendable {
         if case .id(let id) = source, id.isEmpty || !id.allSatisfy(\.isNumber) {
             throw WhatsAppMediaMessageError("media id \"\(id)\" must be the digits the media upload returned")
         }
-        self.to = to.e164
+        self.to = recipient
         self.media = media
         self.source = source
         self.caption = (caption?.isEmpty ?? true) ? nil : caption
@@ -49,7 +53,7 @@ public struct WhatsAppMediaMessage: Equatable, Sendable {
         if let caption { object["caption"] = caption }
         if media.kind == .document { object["filename"] = media.filename }
         if media.isVoiceNote { object["voice"] = true }
-        let body: [String: Any] = ["messaging_product": "whatsapp", "recipient_type": "individual", "to": to,
+        let body: [String: Any] = ["messaging_product": "whatsapp", "recipient_type": "individual", to.field.key: to.field.value,
                                    "type": media.kind.rawValue, media.kind.rawValue: object]
         let data = (try? JSONSerialization.data(withJSONObject: body, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"

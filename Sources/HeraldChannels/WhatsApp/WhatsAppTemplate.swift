@@ -99,7 +99,7 @@ public struct WhatsAppTemplate: Codable, Equatable, Sendable {
 /// Values for one send of a template, checked against it before anything is enqueued.
 public struct WhatsAppTemplateMessage: Equatable, Sendable {
     public var template: WhatsAppTemplate
-    public var to: PhoneNumber
+    public var to: WhatsAppRecipient
     /// Positional values in order, or named values.
     public var bodyValues: [String]
     public var namedValues: [(name: String, value: String)]
@@ -116,8 +116,14 @@ public struct WhatsAppTemplateMessage: Equatable, Sendable {
 
     public init(template: WhatsAppTemplate, to: PhoneNumber, bodyValues: [String] = [], namedValues: [(name: String, value: String)] = [],
                 headerValue: String? = nil, buttonValues: [String] = []) {
+        self.init(template: template, recipient: .phone(to), bodyValues: bodyValues, namedValues: namedValues,
+                  headerValue: headerValue, buttonValues: buttonValues)
+    }
+
+    public init(template: WhatsAppTemplate, recipient: WhatsAppRecipient, bodyValues: [String] = [],
+                namedValues: [(name: String, value: String)] = [], headerValue: String? = nil, buttonValues: [String] = []) {
         self.template = template
-        self.to = to
+        self.to = recipient
         self.bodyValues = bodyValues
         self.namedValues = namedValues
         self.headerValue = headerValue
@@ -212,7 +218,7 @@ public struct WhatsAppTemplateMessage: Equatable, Sendable {
             valueIndex += 1
         }
         let object: [String: Any] = [
-            "messaging_product": "whatsapp", "recipient_type": "individual", "to": to.e164, "type": "template",
+            "messaging_product": "whatsapp", "recipient_type": "individual", to.field.key: to.field.value, "type": "template",
             "template": ["name": template.name, "language": ["code": template.language], "components": components],
         ]
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()

@@ -11,12 +11,21 @@ public struct WhatsAppTextMessage: Encodable, Equatable, Sendable {
 
     public var messaging_product = "whatsapp"
     public var recipient_type = "individual"
-    public var to: String
+    /// A phone number goes in `to`, a business-scoped user ID in `recipient`; the other is absent.
+    public var to: String?
+    public var recipient: String?
     public var type = "text"
     public var text: Text
 
     public init(to: PhoneNumber, body: String) {
-        self.to = to.e164
+        self.init(recipient: .phone(to), body: body)
+    }
+
+    public init(recipient: WhatsAppRecipient, body: String) {
+        switch recipient {
+        case .phone(let number): to = number.e164
+        case .businessScopedUserID(let id): self.recipient = id
+        }
         text = Text(preview_url: body.contains("https://") || body.contains("http://"), body: body)
     }
 
