@@ -11,6 +11,9 @@ import Foundation
 ///     Samples/agent-reply/golden.eml    the whole message, deterministic (when "from" is set)
 ///     Samples/agent-reply/golden.sms.txt, golden.sms.json   the SMS text, and its encoding and segments
 ///     Samples/agent-reply/golden.whatsapp.txt   the WhatsApp message as the customer sees it
+///     Samples/agent-reply/whatsapp.json   optional: the approved template and values this sample's
+///                                       WhatsApp conversation opens with (`SampleWhatsAppTemplate`)
+///     Samples/agent-reply/golden.whatsapp.json  that template message's Cloud API request body
 public struct Sample: Sendable {
     public typealias Settings = EmailRequest
 
@@ -55,6 +58,9 @@ public struct Sample: Sendable {
         var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text),
                        Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json),
                        Output(fileName: "golden.whatsapp.txt", content: WhatsAppTextRenderer().render(MarkdownReader().read(bytes: input)) + "\n")]
+        if let template = try whatsappTemplate() {
+            outputs.append(Output(fileName: "golden.whatsapp.json", content: template.json))
+        }
         if settings.from != nil {
             let composed = try Herald.composeEmail(markdown: input, request: settings, baseDirectory: directory)
             let identity = try MessageIdentity.deterministic(for: composed.message)
@@ -62,6 +68,43 @@ public struct Sample: Sendable {
             outputs.append(Output(fileName: "golden.eml", content: String(decoding: bytes, as: UTF8.self)))
         }
         return outputs
+    }
+}
+
+/// A sample's `whatsapp.json`: `{"to", "template": <WhatsAppTemplate>, "parameters": [...],
+/// "headerParameter", "buttonParameters": [...]}` (named templates: parameters as "name=value").
+struct SampleWhatsAppTemplate: Decodable {
+    var to: String
+    var template: WhatsAppTemplate
+    var parameters: [String]?
+    var headerParameter: String?
+    var buttonParameters: [String]?
+}
+
+extension Sample {
+    /// The checked template message of `whatsapp.json`, or nil when the sample has none.
+    func whatsappTemplate() throws -> WhatsAppTemplateMessage? {
+        let url = directory.appendingPathComponent("whatsapp.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+        do {
+            let file = try JSONDecoder().decode(SampleWhatsAppTemplate.self, from: Data(contentsOf: url))
+            var message = WhatsAppTemplateMessage(template: file.template, recipient: try WhatsAppRecipient(file.to),
+                                                  headerValue: file.headerParameter, buttonValues: file.buttonParameters ?? [])
+            let values = file.parameters ?? []
+            if file.template.parameterFormat == .named {
+                message.namedValues = values.map { value in
+                    let parts = value.split(separator: "=", maxSplits: 1)
+                    return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+                }
+            } else {
+                message.bodyValues = values
+            }
+            try message.validate()
+            return message
+        } catch {
+            throw HeraldError.badInput("\(url.path): \(error); expected {\"to\", \"template\": {\"name\", \"language\", \"category\", \"body\"...}, "
+                                       + "\"parameters\", \"headerParameter\", \"buttonParameters\"} whose values fit the template")
+        }
     }
 }
 
