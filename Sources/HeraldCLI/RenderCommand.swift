@@ -49,6 +49,9 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected a Markdown file (.md, .markdown or .txt)")
             }
         }
+        if channelOptions.voiceNote && channel != .whatsapp {
+            throw ValidationError("--voice-note is for --channel whatsapp; \(channel.rawValue) has no voice notes")
+        }
         if channel == .sms || channel == .whatsapp {
             guard format == .text || format == .json else {
                 throw ValidationError("--channel \(channel.rawValue) renders as text or json, not \(format.rawValue)")

@@ -33,6 +33,12 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup var delivery: DeliveryOptions
 
+    func validate() throws {
+        if channelOptions.voiceNote && channel != .whatsapp {
+            throw ValidationError("--voice-note is for --channel whatsapp; \(channel.rawValue) has no voice notes")
+        }
+    }
+
     func run() throws {
         let bytes: [UInt8]
         do {

@@ -94,6 +94,8 @@ import Testing
         let attachment = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "+34612345678", "--attach", input.path],
                                                in: directory, environment: environment)
         #expect(attachment.status == 65 && attachment.stderr.contains("an SMS carries no attachments"))
+        let voice = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "+34612345678", "--voice-note"], in: directory, environment: environment)
+        #expect(voice.status == 64 && voice.stderr.contains("--voice-note is for --channel whatsapp; sms has no voice notes"))
         let badNumber = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "12"], in: directory, environment: environment)
         #expect(badNumber.status == 65 && badNumber.stderr.contains("invalid phone number \"12\""))
         let unconfigured = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory)
