@@ -76,6 +76,9 @@ import Testing
 
     @Test func listsKeepMarkersAndNesting() {
         #expect(sms("- one\n  - nested\n- two\n\n3. three\n4. four") == "- one\n  - nested\n- two\n\n3. three\n4. four")
+        // An empty item is its marker alone, once (SMS and WhatsApp share this layout).
+        #expect(sms("- a\n-\n- b") == "- a\n-\n- b")
+        #expect(WhatsAppTextRenderer().render(MarkdownReader().read("1. a\n2.\n3. **b**")) == "1. a\n2.\n3. *b*")
     }
 
     @Test func tablesBecomeColumnValueLines() {

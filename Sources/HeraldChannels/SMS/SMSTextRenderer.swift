@@ -23,26 +23,7 @@ public struct SMSTextRenderer: Sendable {
         case .heading(let heading):
             return inlineText(heading.content)
         case .list(let list):
-            var lines: [String] = []
-            var number: Int
-            if case .ordered(let start) = list.kind { number = start } else { number = 0 }
-            for item in list.items {
-                let marker: String
-                if case .ordered = list.kind {
-                    marker = "\(number). "
-                    number += 1
-                } else {
-                    marker = "- "
-                }
-                // The item's first line follows the marker; the rest line up under its text.
-                let inner = item.blocks.map(render).filter { !$0.isEmpty }.joined(separator: "\n")
-                let indent = String(repeating: " ", count: marker.count)
-                for (index, line) in inner.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    lines.append(index == 0 ? marker + line : (line.isEmpty ? "" : indent + line))
-                }
-                if inner.isEmpty { lines.append(marker.trimmingTrailingSpaces()) }
-            }
-            return lines.joined(separator: "\n")
+            return PlainTextList.render(list) { render($0) }
         case .table(let table):
             var rows: [String] = []
             for row in table.rows {

@@ -22,24 +22,7 @@ public struct WhatsAppTextRenderer: Sendable {
         case .heading(let heading):
             return wrap(heading.content.plainText, in: "*")
         case .list(let list):
-            var lines: [String] = []
-            var number: Int
-            if case .ordered(let start) = list.kind { number = start } else { number = 0 }
-            for item in list.items {
-                let marker: String
-                if case .ordered = list.kind {
-                    marker = "\(number). "
-                    number += 1
-                } else {
-                    marker = "- "
-                }
-                let inner = item.blocks.map { render($0) }.filter { !$0.isEmpty }.joined(separator: "\n")
-                let indent = String(repeating: " ", count: marker.count)
-                for (index, line) in inner.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                    lines.append(index == 0 ? marker + line : (line.isEmpty ? "" : indent + line))
-                }
-            }
-            return lines.joined(separator: "\n")
+            return PlainTextList.render(list) { render($0) }
         case .table(let table):
             return table.rows.map { row in
                 let pairs = row.enumerated().compactMap { column, cell -> String? in
