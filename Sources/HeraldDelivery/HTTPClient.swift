@@ -37,25 +37,31 @@ public final class HTTPClient: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard let handle else { throw Failure(reason: "libcurl could not create a handle") }
+        defer { herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, nil) }
+        return try body.withUnsafeBytes { raw in
+            herald_curl_set_long(handle, CURLOPT_POST, 1)
+            herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
+            herald_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
+            return try perform(handle, url: url, headers: headers)
+        }
+    }
+
+    /// Sends the request the caller set up on `handle` and collects the reply; leaves no pointer
+    /// to this call's memory on the handle. Runs under `lock`.
+    func perform(_ handle: UnsafeMutableRawPointer, url: String, headers: [String]) throws -> Response {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
         let collected = ResponseBody()
-        let code: CURLcode = body.withUnsafeBytes { raw in
-            herald_curl_set_string(handle, CURLOPT_URL, url)
-            herald_curl_set_long(handle, CURLOPT_POST, 1)
-            herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
-            herald_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
-            herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, list)
-            herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-            herald_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
-            herald_curl_set_write_function(handle, writeCallback)
-            herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(collected).toOpaque())
-            return withExtendedLifetime(collected) { curl_easy_perform(handle) }
-        }
+        herald_curl_set_string(handle, CURLOPT_URL, url)
+        herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, list)
+        herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
+        herald_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
+        herald_curl_set_write_function(handle, writeCallback)
+        herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(collected).toOpaque())
+        let code = withExtendedLifetime(collected) { curl_easy_perform(handle) }
         herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
         herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, nil)
-        herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, nil)
         guard code == CURLE_OK else { throw Failure(reason: String(cString: curl_easy_strerror(code))) }
         var status = 0
         herald_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -93,25 +99,9 @@ extension HTTPClient {
                 curl_mime_type(part, contentType)
             }
         }
-        var list: UnsafeMutablePointer<curl_slist>? = nil
-        for header in headers { list = curl_slist_append(list, header) }
-        defer { curl_slist_free_all(list) }
-        let collected = ResponseBody()
-        herald_curl_set_string(handle, CURLOPT_URL, url)
         herald_curl_set_pointer(handle, CURLOPT_MIMEPOST, UnsafeMutableRawPointer(mime))
-        herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, list)
-        herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
-        herald_curl_set_long(handle, CURLOPT_TIMEOUT, timeout)
-        herald_curl_set_write_function(handle, writeCallback)
-        herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(collected).toOpaque())
-        let code = withExtendedLifetime(collected) { curl_easy_perform(handle) }
-        herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
-        herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, nil)
-        herald_curl_set_pointer(handle, CURLOPT_MIMEPOST, nil)
-        guard code == CURLE_OK else { throw Failure(reason: String(cString: curl_easy_strerror(code))) }
-        var status = 0
-        herald_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        return Response(status: status, body: collected.bytes)
+        defer { herald_curl_set_pointer(handle, CURLOPT_MIMEPOST, nil) }
+        return try perform(handle, url: url, headers: headers)
     }
 }
 
