@@ -37,7 +37,7 @@ import Testing
             _ = try Sample(directory: directory).render()
             Issue.record("a template short of a value was accepted")
         } catch let error as HeraldError {
-            #expect(error.localizedDescription.contains("whatsapp.json") && error.localizedDescription.contains("2"))
+            #expect(error.localizedDescription.contains("whatsapp.json: template t takes 2 body parameter(s)") && error.localizedDescription.contains("1 given"))
         }
     }
 
