@@ -125,16 +125,7 @@ struct TextBlockLayout {
     }
 
     private mutating func writeList(_ list: List, width: Int, prefix: inout Prefix) -> Bool {
-        var number: Int
-        if case .ordered(let start) = list.kind { number = start } else { number = 0 }
-        for (index, item) in list.items.enumerated() {
-            let marker: String
-            if case .ordered = list.kind {
-                marker = "\(number). "
-                number += 1
-            } else {
-                marker = "- "
-            }
+        for (index, (item, marker)) in zip(list.items, list.itemMarkers).enumerated() {
             if index > 0 && !list.isTight { pendingBlankLine = prefix.rest }
             var itemPrefix = Prefix(first: prefix.first + marker, rest: prefix.rest + Self.spaces(marker.count))
             if !write(item.blocks, width: max(width - marker.count, 10), prefix: &itemPrefix, tight: list.isTight) {

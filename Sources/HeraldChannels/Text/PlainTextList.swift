@@ -6,16 +6,7 @@ import HeraldDocument
 enum PlainTextList {
     static func render(_ list: List, blocks render: (Block) -> String) -> String {
         var lines: [String] = []
-        var number: Int
-        if case .ordered(let start) = list.kind { number = start } else { number = 0 }
-        for item in list.items {
-            let marker: String
-            if case .ordered = list.kind {
-                marker = "\(number). "
-                number += 1
-            } else {
-                marker = "- "
-            }
+        for (item, marker) in zip(list.items, list.itemMarkers) {
             let inner = item.blocks.map(render).filter { !$0.isEmpty }.joined(separator: "\n")
             guard !inner.isEmpty else {
                 lines.append(marker.trimmingTrailingSpaces())
@@ -27,5 +18,13 @@ enum PlainTextList {
             }
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension List {
+    /// Each item's marker in the text renderings: `- `, or `N. ` counting from the list's start.
+    var itemMarkers: [String] {
+        guard case .ordered(let start) = kind else { return Array(repeating: "- ", count: items.count) }
+        return items.indices.map { "\(start + $0). " }
     }
 }
