@@ -84,12 +84,12 @@ struct SendCommand: ParsableCommand {
     /// provider's API takes. Returns the outbox IDs in sending order.
     private func enqueuePhoneMessages(_ bytes: [UInt8], outbox: Outbox) throws -> [Int64] {
         let request = try compose.emailRequest()
-        var payloads: [[UInt8]] = []
+        var payloads: [Payload] = []
         let recipients: [String]
         if channel == .sms {
             let report = try channelOptions.sms(bytes, request: request)
             for warning in report.warnings { warn(warning) }
-            payloads = [Array(report.text.utf8)]
+            payloads = [Payload(bytes: Array(report.text.utf8))]
             recipients = try channelOptions.phoneNumbers(request).map(\.e164)
         } else {
             let media = try channelOptions.whatsappMedia(request)
@@ -101,28 +101,37 @@ struct SendCommand: ParsableCommand {
         do {
             let now = Date().timeIntervalSince1970
             return try payloads.enumerated().map { index, payload in
-                try outbox.enqueue(payload, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
-                                   idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 }, now: now)
+                try outbox.enqueue(payload.bytes, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
+                                   idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 },
+                                   fingerprint: payload.fingerprint, now: now)
             }
         } catch let error as OutboxError {
             throw fail(error.description, status: ExitStatus.badInput)
         }
     }
 
+    /// A provider request body and, for a media message, what identifies its content for an
+    /// idempotency key: the body with a placeholder media id plus the file's bytes, since a
+    /// retried send uploads again and gets a new id.
+    private struct Payload {
+        var bytes: [UInt8]
+        var fingerprint: String? = nil
+    }
+
     /// The text rides as the first attachment's caption when it fits (≤ 1,024 characters, on an
     /// image, video or document); otherwise it goes first as its own message. Media are uploaded
     /// now, so a refused file stops the send before anything is enqueued.
     private func whatsappPayloads(text: String, textBody: String?, media: [WhatsAppMedia], request: EmailRequest,
-                                  to phone: WhatsAppRecipient) throws -> [[UInt8]] {
-        guard !media.isEmpty else { return [Array((textBody ?? "").utf8)] }
+                                  to phone: WhatsAppRecipient) throws -> [Payload] {
+        guard !media.isEmpty else { return [Payload(bytes: Array((textBody ?? "").utf8))] }
         guard let transport = delivery.messageTransports()["whatsapp"] as? WhatsAppCloudTransport else {
             throw fail("no whatsapp provider is configured", status: ExitStatus.usage)
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let captionFits = !trimmed.isEmpty && trimmed.count <= WhatsAppMediaMessage.captionLimit
             && [.image, .video, .document].contains(media[0].kind)
-        var payloads: [[UInt8]] = []
-        if !trimmed.isEmpty && !captionFits { payloads.append(Array((textBody ?? "").utf8)) }
+        var payloads: [Payload] = []
+        if !trimmed.isEmpty && !captionFits { payloads.append(Payload(bytes: Array((textBody ?? "").utf8))) }
         for (index, item) in media.enumerated() {
             let id: String
             do {
@@ -130,11 +139,18 @@ struct SendCommand: ParsableCommand {
             } catch {
                 throw fail(String(describing: error), status: ExitStatus.failure)
             }
+            let caption = index == 0 && captionFits ? trimmed : nil
             do {
-                let message = try WhatsAppMediaMessage(recipient: phone, media: item, source: .id(id), caption: index == 0 && captionFits ? trimmed : nil)
-                payloads.append(Array(message.json.utf8))
+                let message = try WhatsAppMediaMessage(recipient: phone, media: item, source: .id(id), caption: caption)
+                var fingerprint: String?
+                if idempotencyKey != nil {
+                    let placeholder = try WhatsAppMediaMessage(recipient: phone, media: item, source: .id("0"), caption: caption)
+                    let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: request.attachments[index])))
+                    fingerprint = Outbox.contentHash(Array(placeholder.json.utf8) + file, sender: "whatsapp", recipients: [phone.description])
+                }
+                payloads.append(Payload(bytes: Array(message.json.utf8), fingerprint: fingerprint))
             } catch {
-                throw fail(String(describing: error), status: ExitStatus.badInput)
+                throw fail("\(item.filename): \(error)", status: ExitStatus.badInput)
             }
         }
         return payloads

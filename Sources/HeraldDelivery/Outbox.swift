@@ -178,7 +178,7 @@ public final class Outbox: Sendable {
         }
     }
 
-    static func contentHash(_ bytes: [UInt8], sender: String, recipients: [String]) -> String {
+    public static func contentHash(_ bytes: [UInt8], sender: String, recipients: [String]) -> String {
         var hasher = StableHash()
         hasher.add(Array(sender.utf8))
         for recipient in recipients { hasher.add(Array(("\n" + recipient).utf8)) }

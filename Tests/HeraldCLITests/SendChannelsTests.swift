@@ -75,6 +75,16 @@ import Testing
                                            in: directory)
         #expect(render.status == 65 && render.stderr.contains("use herald send --channel whatsapp --attach"))
         #expect(try server.requests().count == 4)
+
+        // The same send again under one idempotency key: the files are uploaded again (new ids),
+        // but the messages are recognised by their content and not sent twice.
+        let keyed = ["send", input.path, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", now, "--idempotency-key", "ticket-7",
+                     "--attach", fixtures.appendingPathComponent("sample.pdf").path]
+        let first = try HeraldProcess.run(keyed, in: directory, environment: environment)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        let again = try HeraldProcess.run(keyed, in: directory, environment: environment)
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(try server.requests().filter { $0.path.hasSuffix("/messages") }.count == 3)
     }
 
     @Test func smsToSeveralNumbersAndRefusalsBeforeEnqueueing() throws {
