@@ -13,9 +13,16 @@ public struct MarkdownReader: Sendable {
     /// Nesting deeper than this (block quotes in block quotes, marks in marks...) is flattened:
     /// the content is kept, the extra levels are not. It bounds the recursion of every renderer.
     public var maximumNesting: Int
+    /// For the template filler only: a link or image URL holding a placeholder (U+E000) is kept
+    /// as written, because its value is not known yet; the filler checks it once filled.
+    public var keepsPlaceholderURLs: Bool
 
-    public init(maximumNesting: Int = 48) {
+    /// The character that opens a template filler's placeholder.
+    public static let placeholderMark: Unicode.Scalar = "\u{E000}"
+
+    public init(maximumNesting: Int = 48, keepsPlaceholderURLs: Bool = false) {
         self.maximumNesting = maximumNesting
+        self.keepsPlaceholderURLs = keepsPlaceholderURLs
     }
 
     public func read(_ markdown: String) -> Document {
@@ -27,7 +34,7 @@ public struct MarkdownReader: Sendable {
         let source = fences.rewrite(input)
         guard let root = Self.parse(source) else { return Document() }
         defer { cmark_node_free(root) }
-        var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting)
+        var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting, keepsPlaceholderURLs: keepsPlaceholderURLs)
         return Document(blocks: walker.topLevelBlocks(of: root))
     }
 
@@ -51,12 +58,14 @@ private struct ASTWalker {
 
     let fences: AlignmentFences
     let maximumNesting: Int
+    let keepsPlaceholderURLs: Bool
     let tableType = herald_table_node_type()
     let strikethroughType = herald_strikethrough_node_type()
 
-    init(fences: AlignmentFences, maximumNesting: Int) {
+    init(fences: AlignmentFences, maximumNesting: Int, keepsPlaceholderURLs: Bool) {
         self.fences = fences
         self.maximumNesting = maximumNesting
+        self.keepsPlaceholderURLs = keepsPlaceholderURLs
     }
 
     mutating func topLevelBlocks(of document: Node) -> [Block] {
@@ -233,14 +242,14 @@ private struct ASTWalker {
             appendMarked(.strikethrough, node, depth: depth, to: &builder)
         case CMARK_NODE_LINK:
             let content = nested(node, depth: depth)
-            if let url = SafeURL.clean(cString(cmark_node_get_url(node)), for: .link) {
+            if let url = checkedURL(cString(cmark_node_get_url(node)), for: .link) {
                 builder.append(.link(Link(url: url, title: title(of: node), content: content)))
             } else {
                 builder.append(contentsOf: content)
             }
         case CMARK_NODE_IMAGE:
             let alt = nested(node, depth: depth).plainText
-            if let source = SafeURL.clean(cString(cmark_node_get_url(node)), for: .image) {
+            if let source = checkedURL(cString(cmark_node_get_url(node)), for: .image) {
                 builder.append(.image(Image(source: source, alt: alt, title: title(of: node))))
             } else if !alt.isEmpty {
                 builder.append(text: alt)
@@ -248,6 +257,11 @@ private struct ASTWalker {
         default:
             appendInlines(of: node, depth: depth, to: &builder)
         }
+    }
+
+    private func checkedURL(_ raw: String, for context: SafeURL.Context) -> String? {
+        if keepsPlaceholderURLs && raw.unicodeScalars.contains(MarkdownReader.placeholderMark) { return raw }
+        return SafeURL.clean(raw, for: context)
     }
 
     private func appendMarked(_ mark: Mark, _ node: Node, depth: Int, to builder: inout InlineBuilder) {

@@ -38,8 +38,20 @@ public struct EmailHTMLRenderer: Sendable {
         var writer = HTMLBodyWriter(theme: theme, styles: styles, direction: direction)
         writer.output = ByteWriter(capacity: 6144 + document.blocks.count * 384)
         writeHead(into: &writer.output, options: options, direction: direction)
+        if let header = options.layout?.header, !header.blocks.isEmpty {
+            writer.output += frame.headerOpen
+            for block in header.blocks { writer.write(block) }
+            writer.output += "</td>\n</tr>\n"
+        }
+        writer.output += frame.cardOpen
         for block in document.blocks { writer.write(block) }
-        writeTail(into: &writer.output)
+        writer.output += EmailFrame.cardClose
+        if let footer = options.layout?.footer, !footer.blocks.isEmpty {
+            writer.output += frame.footerOpen
+            for block in footer.blocks { writer.write(block) }
+            writer.output += "</td>\n</tr>\n"
+        }
+        writer.output += EmailFrame.tail
         let html = writer.output.text
 
         var warnings: [RenderWarning] = []
@@ -78,11 +90,7 @@ public struct EmailHTMLRenderer: Sendable {
         }
         html += langAttribute
         html += dirAttribute
-        html += frame.articleToContent
-    }
-
-    private func writeTail(into html: inout ByteWriter) {
-        html += EmailFrame.tail
+        html += frame.articleToTable
     }
 }
 
@@ -94,9 +102,14 @@ struct EmailFrame: Sendable {
     let preheaderOpen = "<div style=\"display:none;font-size:1px;line-height:1px;max-height:0;max-width:0;opacity:0;overflow:hidden;mso-hide:all;\" aria-hidden=\"true\">"
     /// Filler keeps clients from pulling body text into the preview after the preheader.
     let preheaderClose = String(repeating: "&#8199;&#65279;&#847; ", count: 40) + "</div>\n"
-    let articleToContent: String
+    let articleToTable: String
+    let cardOpen: String
+    /// A layout's header row (logo, title) above the card, and its footer row below it.
+    let headerOpen: String
+    let footerOpen: String
 
-    static let tail = "</td>\n</tr>\n</table>\n</div>\n<!--[if mso]></td></tr></table><![endif]-->\n</div>\n</body>\n</html>\n"
+    static let cardClose = "</td>\n</tr>\n"
+    static let tail = "</table>\n</div>\n<!--[if mso]></td></tr></table><![endif]-->\n</div>\n</body>\n</html>\n"
 
     init(theme: EmailTheme) {
         headToTitle = """
@@ -127,13 +140,27 @@ struct EmailFrame: Sendable {
 
             """
         let width = theme.contentWidth
-        articleToContent = """
+        articleToTable = """
              style="background-color:\(theme.pageBackground);">
             <!--[if mso]><table role="presentation" align="center" border="0" cellpadding="0" cellspacing="0" width="\(width)" style="width:\(width)px;"><tr><td><![endif]-->
             <div style="max-width:\(width)px;margin:0 auto;">
             <table role="presentation" width="100%" border="0" cellpadding="0" cellspacing="0" style="width:100%;">
+
+            """
+        cardOpen = """
             <tr>
             <td class="herald-card" style="padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;word-break:break-word;">
+
+            """
+        let padding = theme.contentPadding
+        headerOpen = """
+            <tr>
+            <td class="herald-header" style="padding:\(padding)px \(padding)px 8px \(padding)px;font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);text-align:center;">
+
+            """
+        footerOpen = """
+            <tr>
+            <td class="herald-footer" style="padding:16px \(padding)px \(padding)px \(padding)px;font-family:\(theme.fontFamily);font-size:12px;line-height:18px;color:\(theme.mutedColor);text-align:center;">
 
             """
     }

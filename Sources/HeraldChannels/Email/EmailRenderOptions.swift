@@ -10,12 +10,30 @@ public struct EmailRenderOptions: Equatable, Sendable {
     public var language: String?
     /// Forces the writing direction; by default it is detected from the document's text.
     public var direction: TextDirection?
+    /// The frame a template's layout adds around the body; nil for Herald's plain frame.
+    public var layout: EmailLayout?
 
-    public init(title: String? = nil, preheader: String? = nil, language: String? = nil, direction: TextDirection? = nil) {
+    public init(title: String? = nil, preheader: String? = nil, language: String? = nil, direction: TextDirection? = nil,
+                layout: EmailLayout? = nil) {
         self.title = title
         self.preheader = preheader
         self.language = language
         self.direction = direction
+        self.layout = layout
+    }
+}
+
+/// What a layout puts around the body: `header` above the content card (a logo, a line of text),
+/// `footer` below it in small muted type (address, why the customer gets this, unsubscribe).
+/// Both are documents, so every renderer shows them its own way; the text part puts the header
+/// first and the footer after a rule.
+public struct EmailLayout: Equatable, Sendable {
+    public var header: Document
+    public var footer: Document
+
+    public init(header: Document = Document(), footer: Document = Document()) {
+        self.header = header
+        self.footer = footer
     }
 }
 

@@ -14,7 +14,19 @@ public struct EmailTextRenderer: Sendable {
     }
 
     public func render(_ document: Document, options: EmailRenderOptions = EmailRenderOptions()) -> String {
-        var blocks = document.blocks
+        // A logo means nothing in plain text: the header keeps its words only.
+        let header = (options.layout?.header.blocks ?? []).filter { block in
+            guard case .paragraph(let paragraph) = block else { return true }
+            return !paragraph.content.allSatisfy { inline in
+                if case .image = inline { return true }
+                if case .link(let link) = inline { return link.content.allSatisfy { if case .image = $0 { true } else { false } } }
+                return false
+            }
+        }
+        var blocks = header + document.blocks
+        if let footer = options.layout?.footer, !footer.blocks.isEmpty {
+            blocks += [.horizontalRule] + footer.blocks
+        }
         // Some clients (GMX, Web.de, K-9) take the preview from the text part: lead with it.
         if let preheader = options.preheader, !preheader.isEmpty {
             blocks.insert(.paragraph(Paragraph([.text(preheader)])), at: 0)
