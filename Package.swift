@@ -12,6 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // System-library shims: a module map and a shim header each, nothing else.
@@ -35,8 +37,12 @@ let package = Package(
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
         .target(name: "HeraldMIME", dependencies: ["CMagic"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
+        .target(name: "HeraldTemplates", dependencies: [
+            "HeraldDocument", "HeraldChannels",
+            .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
+        ]),
         .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldDelivery"]),
+        .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         .executableTarget(
             name: "HeraldCLI",
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -60,6 +66,7 @@ let package = Package(
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport"]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
+        .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTestSupport"]),
     ],

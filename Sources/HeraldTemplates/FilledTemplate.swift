@@ -1,0 +1,224 @@
+import Foundation
+import HeraldChannels
+import HeraldDocument
+
+/// A template filled with one customer's data: everything each channel renders from.
+public struct FilledTemplate: Sendable {
+    public var templateName: String
+    public var channels: [TemplateChannel]
+    /// The email body (and the SMS and WhatsApp text when the template has no part of its own).
+    public var document: Document
+    /// The SMS part, when the template has one.
+    public var sms: Document?
+    public var subject: String?
+    public var preheader: String?
+    public var language: String?
+    /// The sender the template or its layout names, used when none is given.
+    public var from: String?
+    public var layout: EmailLayout?
+    public var theme: EmailTheme
+    /// The layout's unsubscribe URL, for the List-Unsubscribe header.
+    public var listUnsubscribe: [String]
+    /// Attachment file paths, resolved.
+    public var attachments: [String]
+    public var whatsapp: FilledWhatsApp?
+
+    /// The email render options the template implies.
+    public var renderOptions: EmailRenderOptions {
+        EmailRenderOptions(title: subject, preheader: preheader, language: language, layout: layout)
+    }
+}
+
+/// The WhatsApp template with its values, waiting for a recipient.
+public struct FilledWhatsApp: Equatable, Sendable {
+    public var template: WhatsAppTemplate
+    public var bodyValues: [String]
+    public var namedValues: [(name: String, value: String)]
+    public var headerValue: String?
+    public var buttonValues: [String]
+
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.template == rhs.template && lhs.bodyValues == rhs.bodyValues && lhs.headerValue == rhs.headerValue
+            && lhs.buttonValues == rhs.buttonValues && lhs.namedValues.map(\.name) == rhs.namedValues.map(\.name)
+            && lhs.namedValues.map(\.value) == rhs.namedValues.map(\.value)
+    }
+
+    public func message(to recipient: WhatsAppRecipient) -> WhatsAppTemplateMessage {
+        WhatsAppTemplateMessage(template: template, recipient: recipient, bodyValues: bodyValues, namedValues: namedValues,
+                                headerValue: headerValue, buttonValues: buttonValues)
+    }
+
+    /// Checks the values against the template and WhatsApp's limits (no recipient needed).
+    public func validate() throws {
+        try message(to: .businessScopedUserID("US.0")).validate()
+    }
+
+    /// The message as the customer sees it: the header in bold (as WhatsApp shows it), the
+    /// body, the footer, and the buttons in brackets.
+    public var text: String {
+        var parts: [String] = []
+        if let header = template.header {
+            switch header.format {
+            case .text:
+                var line = header.text ?? ""
+                if let headerValue { line = line.replacingOccurrences(of: WhatsAppTemplate.placeholders(in: line).first.map { "{{\($0)}}" } ?? "{{1}}", with: headerValue) }
+                parts.append("*\(line)*")
+            case .image, .video, .document:
+                parts.append("[\(header.format.rawValue.lowercased()): \(headerValue ?? "")]")
+            }
+        }
+        parts.append(message(to: .businessScopedUserID("US.0")).renderedBody)
+        if let footer = template.footer { parts.append(footer) }
+        var text = parts.joined(separator: "\n\n")
+        if !template.buttons.isEmpty { text += "\n\n" + template.buttons.map { "[ \($0.text) ]" }.joined(separator: " ") }
+        return text
+    }
+}
+
+extension MessageTemplate {
+    /// Fills the template with `data` (a `--data` file's object). Files named by data values
+    /// (attachments) are found in `dataDirectory`, or beside the template for example data.
+    public func fill(_ data: [String: TemplateValue], dataDirectory: URL? = nil) throws -> FilledTemplate {
+        let path = file.displayPath
+        try checkData(data)
+        var data = data
+        // An absent list is an empty one, so {{^empty(items)}} hides what depends on it.
+        for variable in variables where variable.kind == .list && (data[variable.name] ?? .null) == .null {
+            data[variable.name] = .list([])
+        }
+        var filler = SafeFiller(file: path, usageLines: usageLines)
+        let context = filler.context(for: data)
+
+        func markdown(_ text: String, line: Int, file: String = path) throws -> Document {
+            let scoped = SafeFiller(copying: filler, file: file)
+            let filled = try scoped.render(text, context: context, firstLine: line)
+            return try scoped.fill(MarkdownReader(keepsPlaceholderURLs: true).read(filled))
+        }
+        func line(_ field: Located<String>?) throws -> String? {
+            guard let field else { return nil }
+            let scoped = SafeFiller(copying: filler, file: field.location.file)
+            return scoped.substituteLine(try scoped.render(field.value, context: context, firstLine: field.location.line ?? 1))
+        }
+
+        let document = try markdown(body, line: bodyLine)
+        let sms = try manifest.sms.map { try markdown($0.value, line: $0.location.line ?? 1, file: $0.location.file) }
+
+        var emailLayout: EmailLayout?
+        var listUnsubscribe: [String] = []
+        if let layout {
+            var header: [Block] = []
+            if let logo = layout.logo {
+                let image = Inline.image(Image(source: logo.source, alt: logo.alt, width: logo.width))
+                let content = logo.link.flatMap { SafeURL.clean($0, for: .link) }.map { [Inline.link(Link(url: $0, content: [image]))] } ?? [image]
+                header.append(.paragraph(Paragraph(content, alignment: .center)))
+            }
+            if let text = layout.header {
+                header += try markdown(text.value, line: text.location.line ?? 1, file: text.location.file).blocks
+            }
+            var footer = try layout.footer.map { try markdown($0.value, line: $0.location.line ?? 1, file: $0.location.file).blocks } ?? []
+            if case .some(.some(let unsubscribe)) = layout.unsubscribe {
+                let scoped = SafeFiller(copying: filler, file: unsubscribe.url.location.file)
+                let rendered = try scoped.render(unsubscribe.url.value, context: context, firstLine: unsubscribe.url.location.line ?? 1)
+                let url = try scoped.fillURL(rendered, context: .link)
+                guard url.lowercased().hasPrefix("https:") || url.lowercased().hasPrefix("mailto:") else {
+                    throw unsubscribe.url.location.error("the unsubscribe URL '\(url)' must be https: or mailto: (RFC 8058 clients open nothing else)")
+                }
+                footer.append(.paragraph(Paragraph([.link(Link(url: url, content: [.text(unsubscribe.text)]))])))
+                listUnsubscribe.append(url)
+            }
+            emailLayout = EmailLayout(header: Document(blocks: header), footer: Document(blocks: footer))
+        }
+
+        var attachments: [String] = []
+        for entry in manifest.attachments {
+            let tags = try MustacheTag.scan(entry.value, file: entry.location.file, firstLine: entry.location.line ?? 1)
+            guard let name = try line(entry), !name.isEmpty else {
+                throw entry.location.error("the attachment '\(entry.value)' names no file once filled; give its variable a value")
+            }
+            if tags.isEmpty {
+                attachments.append(name.hasPrefix("/") ? name : file.deletingLastPathComponent().appendingPathComponent(name).path)
+            } else {
+                // A file named by data stays inside the data's folder: data must not reach /etc/passwd.
+                let parts = name.split(separator: "/")
+                guard !name.hasPrefix("/"), !parts.contains(".."), !name.contains("\\") else {
+                    throw entry.location.error("the attachment '\(entry.value)' became '\(name)'; a file named by data must be a path inside the data file's folder (no leading / and no ..)")
+                }
+                let folder = dataDirectory ?? file.deletingLastPathComponent()
+                attachments.append(folder.appendingPathComponent(name).path)
+            }
+        }
+
+        return FilledTemplate(templateName: manifest.name, channels: manifest.channels, document: document, sms: sms,
+                              subject: try line(manifest.subject), preheader: try line(manifest.preheader), language: manifest.language,
+                              from: try line(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
+                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsapp: try fillWhatsApp(data))
+    }
+
+    /// Required variables present and every given value of its declared type.
+    func checkData(_ data: [String: TemplateValue]) throws {
+        let given = data.keys.sorted()
+        for variable in variables {
+            let value = data[variable.name]
+            if value == nil || value == .null {
+                if variable.required {
+                    throw TemplateError(file: file.displayPath, line: usageLines[variable.name] ?? variable.location.line,
+                                        message: "template \(manifest.name): the required variable \(variable.name) has no value; "
+                                            + (given.isEmpty ? "the data is empty" : "the data gives \(given.joined(separator: ", "))"))
+                }
+                continue
+            }
+            if let value, let kind = value.kind, kind != variable.kind {
+                throw TemplateError(file: file.displayPath, line: usageLines[variable.name] ?? variable.location.line,
+                                    message: "template \(manifest.name): \(variable.name) is a \(kind.rawValue) in the data; the template declares a \(variable.kind.rawValue)")
+            }
+        }
+    }
+
+    private func fillWhatsApp(_ data: [String: TemplateValue]) throws -> FilledWhatsApp? {
+        guard let part = manifest.whatsapp else { return nil }
+        func value(_ path: Located<String>) throws -> String {
+            let keys = path.value.split(separator: ".").map(String.init)
+            guard let found = TemplateValue.object(data).value(at: keys), let text = found.scalarText, !text.isEmpty else {
+                throw path.location.error("the WhatsApp parameter \(path.value) has no value in the data; WhatsApp refuses empty parameters")
+            }
+            // WhatsApp refuses line breaks, tabs and runs of spaces in parameters.
+            return SafeFiller.oneLine(text)
+        }
+        return FilledWhatsApp(template: part.template, bodyValues: try part.parameters.map(value),
+                              namedValues: try part.namedParameters.map { ($0.name, try value($0.path)) },
+                              headerValue: try part.headerParameter.map(value), buttonValues: try part.buttonParameters.map(value))
+    }
+
+    /// The file line where each variable is first used (body first), for error messages.
+    var usageLines: [String: Int] {
+        var lines: [String: Int] = [:]
+        for tag in bodyTags where tag.kind != .comment && tag.kind != .close {
+            if let root = tag.path.first, lines[root] == nil { lines[root] = tag.line }
+        }
+        for field in textFields {
+            guard let tags = try? MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1) else { continue }
+            for tag in tags where tag.kind != .comment && tag.kind != .close {
+                if let root = tag.path.first, lines[root] == nil { lines[root] = tag.line }
+            }
+        }
+        return lines
+    }
+
+    /// The front-matter and layout fields that hold Mustache text.
+    var textFields: [Located<String>] {
+        var fields = [manifest.subject, manifest.preheader, manifest.sms, manifest.from].compactMap { $0 } + manifest.attachments
+        if let layout {
+            fields += [layout.header, layout.footer, layout.from].compactMap { $0 }
+            if case .some(.some(let unsubscribe)) = layout.unsubscribe { fields.append(unsubscribe.url) }
+        }
+        return fields
+    }
+}
+
+extension SafeFiller {
+    /// The same placeholders, reporting errors against another file (a layout's fields).
+    init(copying other: SafeFiller, file: String) {
+        self = other
+        self.file = file
+    }
+}

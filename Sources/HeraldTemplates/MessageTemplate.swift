@@ -1,0 +1,150 @@
+import Foundation
+import HeraldDocument
+import Yams
+
+/// A template file: Markdown with a YAML front matter (see README, "Templates"), its locale
+/// variant if one was asked for, and its layout, loaded and checked.
+///
+/// Files: `Templates/welcome.md` (the default locale), `Templates/welcome.es.md` beside it (a
+/// variant: its front matter states only what differs, its body replaces the default's), and
+/// `Templates/layouts/NAME.yml`.
+public struct MessageTemplate: Sendable {
+    public var manifest: TemplateManifest
+    /// The Markdown body, with Mustache tags.
+    public var body: String
+    public var bodyLine: Int
+    /// The file the body comes from (the variant's, for a locale).
+    public var file: URL
+    /// The locale of the variant in use (`es`), or nil for the default.
+    public var locale: String?
+    /// The layout with the template's own overrides applied; nil for Herald's plain frame.
+    public var layout: LayoutSettings?
+    public var layoutName: String?
+
+    var bodyTags: [MustacheTag]
+
+    /// Whether `text` starts with a front matter: a `.md` file with one is a template.
+    public static func isTemplate(_ text: String) -> Bool {
+        let start = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
+        return start.hasPrefix("---\n") || start.hasPrefix("---\r\n")
+    }
+
+    /// Loads `url` in `locale`: `welcome.md` with locale `es-MX` tries `welcome.es-MX.md`, then
+    /// `welcome.es.md`, then `welcome.md` itself. A variant file given directly
+    /// (`welcome.es.md`) is read on top of its default-locale file when there is one.
+    public static func load(_ url: URL, locale: String? = nil) throws -> MessageTemplate {
+        let (baseURL, variantLocale) = splitVariant(url)
+        var chosenLocale = variantLocale
+        var variantURL: URL? = variantLocale == nil ? nil : url
+        if let locale, variantLocale == nil {
+            for candidate in localeFallbacks(locale) {
+                let candidateURL = baseURL.deletingLastPathComponent().appendingPathComponent(
+                    "\(baseURL.deletingPathExtension().lastPathComponent).\(candidate).\(baseURL.pathExtension)")
+                if FileManager.default.fileExists(atPath: candidateURL.path) {
+                    variantURL = candidateURL
+                    chosenLocale = candidate
+                    break
+                }
+            }
+        }
+        let base = FileManager.default.fileExists(atPath: baseURL.path) || variantURL == nil ? try readFile(baseURL, base: nil) : nil
+        var loaded: MessageTemplate
+        if let variantURL {
+            loaded = try readFile(variantURL, base: base?.manifest)
+            // A variant is in its own language unless its front matter says otherwise.
+            if loaded.manifest.language == base?.manifest.language, let chosenLocale {
+                loaded.manifest.language = chosenLocale.replacingOccurrences(of: "_", with: "-")
+            }
+        } else if let base {
+            loaded = base
+        } else {
+            throw TemplateError(file: url.displayPath, line: nil, message: "no such template")
+        }
+        loaded.locale = chosenLocale
+        try loaded.resolveLayout()
+        return loaded
+    }
+
+    /// `welcome.es.md` → (`welcome.md`, "es") when it looks like a locale variant; otherwise (url, nil).
+    static func splitVariant(_ url: URL) -> (URL, String?) {
+        let stem = url.deletingPathExtension().lastPathComponent
+        guard let dot = stem.lastIndex(of: ".") else { return (url, nil) }
+        let locale = String(stem[stem.index(after: dot)...])
+        guard isLocale(locale) else { return (url, nil) }
+        let base = url.deletingLastPathComponent().appendingPathComponent("\(stem[..<dot]).\(url.pathExtension)")
+        return (base, locale)
+    }
+
+    /// `es`, `es-MX`, `pt_BR`, `zh-Hans`.
+    static func isLocale(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).flatMap { $0.split(separator: "_", omittingEmptySubsequences: false) }
+        guard let language = parts.first, (2...3).contains(language.count), language.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { (2...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+
+    /// `es-MX` → [`es-MX`, `es`]; `zh-Hans-CN` → [`zh-Hans-CN`, `zh-Hans`, `zh`].
+    static func localeFallbacks(_ locale: String) -> [String] {
+        let parts = locale.split(whereSeparator: { $0 == "-" || $0 == "_" }).map(String.init)
+        let separator = locale.contains("_") ? "_" : "-"
+        return (1...max(parts.count, 1)).reversed().map { parts.prefix($0).joined(separator: separator) }.filter { !$0.isEmpty }
+    }
+
+    private static func readFile(_ url: URL, base: TemplateManifest?) throws -> MessageTemplate {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw TemplateError(file: url.displayPath, line: nil, message: "cannot be read (\(error.localizedDescription)); expected a UTF-8 Markdown file")
+        }
+        let parts = try FrontMatter.split(text, file: url.displayPath)
+        guard let yaml = parts.yaml else {
+            throw TemplateError(file: url.displayPath, line: 1, message: "has no front matter; a template starts with a line of --- and its settings (name:, channels:, variables:...)")
+        }
+        guard let node = try YAMLFields.compose(yaml, file: url.displayPath, lineOffset: parts.yamlLine - 1) else {
+            throw TemplateError(file: url.displayPath, line: parts.yamlLine, message: "the front matter is empty; it needs at least name:")
+        }
+        let fields = try YAMLFields(node, file: url.displayPath, lineOffset: parts.yamlLine - 1, what: "the front matter")
+        let manifest = try TemplateManifest.read(fields, base: base)
+        let tags = try MustacheTag.scan(parts.body, file: url.displayPath, firstLine: parts.bodyLine)
+        return MessageTemplate(manifest: manifest, body: parts.body, bodyLine: parts.bodyLine, file: url, locale: nil, layout: nil,
+                               layoutName: nil, bodyTags: tags)
+    }
+
+    /// The folder of layouts: `layouts/` beside the template.
+    public var layoutsDirectory: URL {
+        file.deletingLastPathComponent().appendingPathComponent("layouts")
+    }
+
+    private mutating func resolveLayout() throws {
+        guard case .named(let name, let overrides, let location) = manifest.layout else { return }
+        let url = layoutsDirectory.appendingPathComponent("\(name).yml")
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            let known = (try? FileManager.default.contentsOfDirectory(atPath: layoutsDirectory.path))?.filter { $0.hasSuffix(".yml") }
+                .map { String($0.dropLast(4)) }.sorted() ?? []
+            throw location.error("there is no layout '\(name)' (\(url.displayPath)); \(known.isEmpty ? "the layouts folder is empty or missing" : "the layouts are \(known.joined(separator: ", "))"), or write layout: none")
+        }
+        var settings = LayoutSettings()
+        if let node = try YAMLFields.compose(text, file: url.displayPath, lineOffset: 0) {
+            settings = try LayoutSettings.read(try YAMLFields(node, file: url.displayPath, lineOffset: 0, what: "the layout"))
+        }
+        layout = settings.merged(with: overrides)
+        layoutName = name
+    }
+
+    /// The template's variables and its layout's.
+    public var variables: [VariableDeclaration] {
+        manifest.variables + (layout?.variables ?? []).filter { layoutVariable in !manifest.variables.contains { $0.name == layoutVariable.name } }
+    }
+
+    /// The data the front matter's examples make: what previews, lint and goldens use.
+    public var exampleData: [String: TemplateValue] {
+        var data: [String: TemplateValue] = [:]
+        for variable in variables { if let example = variable.example { data[variable.name] = example } }
+        return data
+    }
+
+    public var name: String { manifest.name }
+
+    /// How the template's files are named in messages: `welcome.es.md`.
+    public var displayName: String { file.lastPathComponent }
+}

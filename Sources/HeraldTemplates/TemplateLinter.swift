@@ -1,0 +1,302 @@
+import Foundation
+import HeraldChannels
+import HeraldDocument
+
+/// `herald lint`: checks every template of a folder (and each locale variant) against the schema
+/// and the channels' limits, rendering each with its example data. Errors are what would fail or
+/// mislead a customer; warnings are what an author should look at.
+public struct TemplateLinter: Sendable {
+    /// SMS parts longer than this many segments are errors (each segment is billed).
+    public var maximumSMSSegments: Int
+    /// Subjects longer than this are cut in most inbox lists (and RFC 5322's line length).
+    public var maximumSubjectLength = 78
+
+    public init(maximumSMSSegments: Int = 3) {
+        self.maximumSMSSegments = maximumSMSSegments
+    }
+
+    public struct Report: Sendable, Encodable {
+        public var templates: [String]
+        public var diagnostics: [TemplateDiagnostic]
+        public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+        public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
+
+        private enum CodingKeys: String, CodingKey { case templates, diagnostics, errors, warnings }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(templates, forKey: .templates)
+            try container.encode(diagnostics, forKey: .diagnostics)
+            try container.encode(errorCount, forKey: .errors)
+            try container.encode(warningCount, forKey: .warnings)
+        }
+    }
+
+    /// The template files of a folder: its `.md` files that start with a front matter.
+    public static func templateFiles(in directory: URL) throws -> [URL] {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { directory.appendingPathComponent($0) }
+        return entries.filter { $0.pathExtension == "md" }.filter { url in
+            guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
+            defer { try? handle.close() }
+            return MessageTemplate.isTemplate(String(decoding: handle.readData(ofLength: 8), as: UTF8.self))
+        }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    public func lint(directory: URL) throws -> Report {
+        let files = try Self.templateFiles(in: directory)
+        return Report(templates: files.map(\.displayPath), diagnostics: files.flatMap(lint(file:)))
+    }
+
+    /// Every finding for one template file.
+    public func lint(file url: URL) -> [TemplateDiagnostic] {
+        let template: MessageTemplate
+        do {
+            template = try MessageTemplate.load(url)
+        } catch let error as TemplateError {
+            return [TemplateDiagnostic(error, rule: "invalid-template")]
+        } catch {
+            return [TemplateDiagnostic(.error, file: url.displayPath, line: nil, rule: "invalid-template", message: "\(error)")]
+        }
+        var findings = checkVariables(template)
+        findings += checkManifest(template, url: url)
+        findings += checkSource(template)
+        findings += checkRendered(template)
+        return findings
+    }
+
+    // MARK: Variables
+
+    private func checkVariables(_ template: MessageTemplate) -> [TemplateDiagnostic] {
+        var findings: [TemplateDiagnostic] = []
+        let file = template.file.displayPath
+        let declared = Dictionary(template.variables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var used: Set<String> = []
+
+        // Each text's tags, resolved in the scope of the sections around them.
+        var texts: [(tags: [MustacheTag], file: String)] = [(template.bodyTags, file)]
+        for field in template.textFields {
+            do {
+                texts.append((try MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1), field.location.file))
+            } catch let error as TemplateError {
+                findings.append(TemplateDiagnostic(error, rule: "invalid-template"))
+            } catch {}
+        }
+        for (tags, textFile) in texts {
+            var scopes: [[String: TemplateValue?]] = []
+            for tag in tags {
+                switch tag.kind {
+                case .comment: continue
+                case .close:
+                    _ = scopes.popLast()
+                    continue
+                case .value, .section, .invertedSection: break
+                }
+                let path = tag.path
+                var resolved = path.isEmpty
+                var example: TemplateValue??
+                if let root = path.first {
+                    for scope in scopes.reversed() where scope.keys.contains(root) {
+                        resolved = true
+                        example = scope[root]
+                        break
+                    }
+                    if !resolved, let variable = declared[root] {
+                        resolved = true
+                        used.insert(root)
+                        example = .some(variable.example)
+                    }
+                }
+                if !resolved {
+                    findings.append(TemplateDiagnostic(.error, file: textFile, line: tag.line, rule: "undeclared-variable",
+                        message: "{{\(tag.written)}} uses \(path.first ?? tag.name), which is not declared; add it under variables: (type, required, example)"))
+                } else if path.count > 1, case .some(.some(let value)) = example, value.value(at: Array(path.dropFirst())) == nil {
+                    findings.append(TemplateDiagnostic(.warning, file: textFile, line: tag.line, rule: "example-missing-field",
+                        message: "{{\(tag.written)}}: the example of \(path[0]) has no \(path.dropFirst().joined(separator: ".")); add it so previews and goldens show it"))
+                }
+                if tag.kind != .value {
+                    // Inside {{#items}}, the fields of an item are in scope.
+                    var scope: [String: TemplateValue?] = [:]
+                    if tag.transform == nil || tag.transform == "first" || tag.transform == "last" || tag.transform == "reversed",
+                       case .some(.some(let value)) = example {
+                        let target = path.count > 1 ? value.value(at: Array(path.dropFirst())) : value
+                        var samples: [TemplateValue] = []
+                        if case .list(let items)? = target { samples = items } else if let target { samples = [target] }
+                        for sample in samples {
+                            if case .object(let fields) = sample { for (key, field) in fields where scope[key] == nil { scope[key] = .some(field) } }
+                        }
+                    }
+                    scopes.append(scope)
+                }
+            }
+        }
+        if let part = template.manifest.whatsapp {
+            for path in part.variablePaths {
+                let root = path.value.split(separator: ".").first.map(String.init) ?? path.value
+                if let variable = declared[root] {
+                    used.insert(root)
+                    let rest = Array(path.value.split(separator: ".").dropFirst().map(String.init))
+                    if !rest.isEmpty, let example = variable.example, example.value(at: rest) == nil {
+                        findings.append(TemplateDiagnostic(.warning, file: path.location.file, line: path.location.line, rule: "example-missing-field",
+                            message: "WhatsApp parameter \(path.value): the example of \(root) has no \(rest.joined(separator: "."))"))
+                    }
+                } else {
+                    findings.append(TemplateDiagnostic(.error, file: path.location.file, line: path.location.line, rule: "undeclared-variable",
+                        message: "the WhatsApp parameter \(path.value) uses \(root), which is not declared; add it under variables:"))
+                }
+            }
+        }
+        for variable in template.manifest.variables where !used.contains(variable.name) {
+            findings.append(TemplateDiagnostic(.warning, file: variable.location.file, line: variable.location.line, rule: "unused-variable",
+                message: "the variable \(variable.name) is declared but never used; remove it or use it"))
+        }
+        for variable in template.variables where variable.required && (variable.example ?? .null) == .null {
+            findings.append(TemplateDiagnostic(.error, file: variable.location.file, line: variable.location.line, rule: "missing-example",
+                message: "the required variable \(variable.name) has no example; previews, lint and goldens need one (example: ...)"))
+        }
+        return findings
+    }
+
+    // MARK: Front matter
+
+    private func checkManifest(_ template: MessageTemplate, url: URL) -> [TemplateDiagnostic] {
+        var findings: [TemplateDiagnostic] = []
+        let manifest = template.manifest
+        let file = url.displayPath
+        let stem = MessageTemplate.splitVariant(url).0.deletingPathExtension().lastPathComponent
+        if manifest.name != stem {
+            findings.append(TemplateDiagnostic(.warning, file: file, line: 2, rule: "name-mismatch",
+                message: "the template is named \(manifest.name) but its file is \(stem).md; keep them the same so people can find it"))
+        }
+        if manifest.channels.contains(.email) && manifest.subject == nil {
+            findings.append(TemplateDiagnostic(.error, file: file, line: 1, rule: "missing-subject",
+                message: "an email template needs subject:"))
+        }
+        if manifest.channels.contains(.sms) && manifest.sms == nil {
+            findings.append(TemplateDiagnostic(.warning, file: file, line: 1, rule: "missing-sms",
+                message: "channels lists sms but there is no sms: part; the whole body would be sent as text"))
+        }
+        if manifest.channels.contains(.whatsapp) && manifest.whatsapp == nil {
+            findings.append(TemplateDiagnostic(.warning, file: file, line: 1, rule: "missing-whatsapp",
+                message: "channels lists whatsapp but there is no whatsapp: part; only an approved template can open a conversation"))
+        }
+        if let part = manifest.whatsapp, !manifest.channels.contains(.whatsapp) {
+            findings.append(TemplateDiagnostic(.warning, file: part.location.file, line: part.location.line, rule: "unused-part",
+                message: "there is a whatsapp: part but channels does not list whatsapp"))
+        }
+        return findings
+    }
+
+    // MARK: Source text
+
+    /// Images without alt text and links that are not https, found in the Markdown as written.
+    private func checkSource(_ template: MessageTemplate) -> [TemplateDiagnostic] {
+        var findings: [TemplateDiagnostic] = []
+        var sources: [(text: String, file: String, line: Int)] = [(template.body, template.file.displayPath, template.bodyLine)]
+        if let layout = template.layout {
+            for field in [layout.header, layout.footer].compactMap({ $0 }) { sources.append((field.value, field.location.file, field.location.line ?? 1)) }
+        }
+        for source in sources {
+            for (offset, line) in source.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let number = source.line + offset
+                if line.range(of: #"!\[\s*\]\("#, options: .regularExpression) != nil {
+                    findings.append(TemplateDiagnostic(.warning, file: source.file, line: number, rule: "image-alt",
+                        message: "an image without alt text; most clients block images until asked, and screen readers read the alt"))
+                }
+                var rest = line[...]
+                while let match = rest.range(of: #"(\]\(\s*<?|<|^|\s)http://"#, options: .regularExpression) {
+                    findings.append(TemplateDiagnostic(.warning, file: source.file, line: number, rule: "insecure-link",
+                        message: "a link to http://; use https:// (mail clients and browsers warn about plain http)"))
+                    rest = rest[match.upperBound...]
+                }
+            }
+        }
+        return findings
+    }
+
+    // MARK: Rendered with the examples
+
+    private func checkRendered(_ template: MessageTemplate) -> [TemplateDiagnostic] {
+        var findings: [TemplateDiagnostic] = []
+        let file = template.file.displayPath
+        let filled: FilledTemplate
+        do {
+            filled = try template.fill(template.exampleData)
+        } catch let error as TemplateError {
+            return [TemplateDiagnostic(error, rule: "example-fill")]
+        } catch {
+            return [TemplateDiagnostic(.error, file: file, line: nil, rule: "example-fill", message: "\(error)")]
+        }
+        let manifest = template.manifest
+        if let subject = filled.subject, subject.count > maximumSubjectLength {
+            findings.append(TemplateDiagnostic(.warning, file: manifest.subject?.location.file ?? file, line: manifest.subject?.location.line,
+                rule: "subject-length", message: "with the examples the subject is \(subject.count) characters; keep it within \(maximumSubjectLength) (inbox lists cut it)"))
+        }
+        for link in Self.links(in: filled.document) where link.lowercased().hasPrefix("http:") {
+            findings.append(TemplateDiagnostic(.warning, file: file, line: nil, rule: "insecure-link",
+                message: "with the examples a link goes to \(link); use https://"))
+        }
+        if manifest.channels.contains(.email) {
+            let html = EmailHTMLRenderer(theme: filled.theme).render(filled.document, options: filled.renderOptions)
+            if html.html.utf8.count > EmailHTMLRenderer.gmailClippingLimit {
+                findings.append(TemplateDiagnostic(.warning, file: file, line: template.bodyLine, rule: "html-size",
+                    message: "with the examples the HTML is \(html.html.utf8.count) bytes; Gmail clips messages over \(EmailHTMLRenderer.gmailClippingLimit) bytes"))
+            }
+        }
+        if manifest.channels.contains(.sms) {
+            let location = manifest.sms?.location ?? SourceLocation(file: file, line: template.bodyLine)
+            let analysis = SMSEncoder().analyze(SMSTextRenderer().render(filled.sms ?? filled.document))
+            if analysis.encoding == .ucs2 {
+                findings.append(TemplateDiagnostic(.warning, file: location.file, line: location.line, rule: "sms-ucs2",
+                    message: "the SMS needs UCS-2 because of \(analysis.nonGSMCharacters.joined(separator: " ")): 70 characters per segment instead of 160"))
+            }
+            if analysis.segments.count > maximumSMSSegments {
+                findings.append(TemplateDiagnostic(.error, file: location.file, line: location.line, rule: "sms-segments",
+                    message: "with the examples the SMS is \(analysis.segments.count) segments (\(analysis.encoding.rawValue), \(analysis.units) units); at most \(maximumSMSSegments)"))
+            }
+        }
+        if let whatsapp = filled.whatsapp, let part = manifest.whatsapp {
+            do {
+                try whatsapp.validate()
+            } catch {
+                findings.append(TemplateDiagnostic(.error, file: part.location.file, line: part.location.line, rule: "whatsapp-parameters",
+                    message: "with the examples: \(error)"))
+            }
+            if let header = part.template.header, header.format == .text, (header.text ?? "").count > 60 {
+                findings.append(TemplateDiagnostic(.error, file: part.location.file, line: part.location.line, rule: "whatsapp-parameters",
+                    message: "the WhatsApp header text is \((header.text ?? "").count) characters; at most 60"))
+            }
+            if part.template.body.count > 1024 {
+                findings.append(TemplateDiagnostic(.error, file: part.location.file, line: part.location.line, rule: "whatsapp-parameters",
+                    message: "the WhatsApp body is \(part.template.body.count) characters; at most 1,024"))
+            }
+        }
+        return findings
+    }
+
+    static func links(in document: Document) -> [String] {
+        var urls: [String] = []
+        func visit(_ inlines: [Inline]) {
+            for inline in inlines {
+                switch inline {
+                case .link(let link): urls.append(link.url); visit(link.content)
+                case .marked(_, let content): visit(content)
+                case .text, .code, .lineBreak, .image: break
+                }
+            }
+        }
+        func visit(_ blocks: [Block]) {
+            for block in blocks {
+                switch block {
+                case .paragraph(let paragraph): visit(paragraph.content)
+                case .heading(let heading): visit(heading.content)
+                case .list(let list): list.items.forEach { visit($0.blocks) }
+                case .table(let table): (table.header + table.rows.joined()).forEach { visit($0.content) }
+                case .blockQuote(let inner): visit(inner)
+                case .codeBlock, .horizontalRule: break
+                }
+            }
+        }
+        visit(document.blocks)
+        return urls
+    }
+}
