@@ -27,7 +27,12 @@ extension Herald {
     /// Markdown → Document → SMS text, encoding and segments, with warnings when the message
     /// needs UCS-2 or more than `maximumSegments` segments.
     public static func renderSMS(markdown bytes: [UInt8], transliterate: Bool = false, maximumSegments: Int = 3) -> SMSReport {
-        let text = SMSTextRenderer().render(MarkdownReader().read(bytes: bytes))
+        renderSMS(MarkdownReader().read(bytes: bytes), transliterate: transliterate, maximumSegments: maximumSegments)
+    }
+
+    /// Document → SMS text, encoding and segments (see `renderSMS(markdown:)`).
+    public static func renderSMS(_ document: Document, transliterate: Bool = false, maximumSegments: Int = 3) -> SMSReport {
+        let text = SMSTextRenderer().render(document)
         let analysis = SMSEncoder(transliterate: transliterate).analyze(text)
         var warnings: [String] = []
         if analysis.segments.count > maximumSegments {

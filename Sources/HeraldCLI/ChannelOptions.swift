@@ -54,13 +54,13 @@ struct ChannelOptions: ParsableArguments {
     }
 
     /// The SMS report; attachments refused.
-    func sms(_ bytes: [UInt8], request: EmailRequest) throws -> SMSReport {
+    func sms(_ document: Document, request: EmailRequest) throws -> SMSReport {
         do {
             try HeraldChannels.Channel.sms.checkAttachments(request.attachments)
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
-        return Herald.renderSMS(markdown: bytes, transliterate: transliterate, maximumSegments: maximumSegments)
+        return Herald.renderSMS(document, transliterate: transliterate, maximumSegments: maximumSegments)
     }
 
     /// The SMS recipients as E.164 numbers (one or several).
@@ -90,7 +90,17 @@ struct ChannelOptions: ParsableArguments {
 
     /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API
     /// request body for its one recipient (a free-form message must be inside the 24-hour window).
-    func whatsapp(_ bytes: [UInt8], request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: WhatsAppRecipient?) {
+    func whatsapp(_ draft: Draft, request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: WhatsAppRecipient?) {
+        if whatsappTemplate == nil, let part = draft.template?.whatsapp {
+            // A template's own WhatsApp part: the approved template filled from the data.
+            let recipient = needsRequestBody ? try whatsappRecipient(request) : nil
+            do {
+                try part.validate()
+            } catch {
+                throw fail("template \(draft.template?.templateName ?? ""): \(error)", status: ExitStatus.badInput)
+            }
+            return (part.text, recipient.map { part.message(to: $0).json }, recipient)
+        }
         if let whatsappTemplate {
             let template: WhatsAppTemplate
             do {
@@ -115,7 +125,7 @@ struct ChannelOptions: ParsableArguments {
             }
             return (message.renderedBody, message.json, phone)
         }
-        let text = WhatsAppTextRenderer().render(MarkdownReader().read(bytes: bytes))
+        let text = WhatsAppTextRenderer().render(draft.document)
         if text.count > WhatsAppTextRenderer.maximumLength {
             warn("the WhatsApp text is \(text.count) characters; free-form messages carry at most \(WhatsAppTextRenderer.maximumLength)")
         }

@@ -7,7 +7,7 @@ struct HeraldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
-        subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self])
+        subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self, LintCommand.self, PreviewCommand.self])
 }
 
 /// Exit statuses of the architecture page (BSD sysexits).

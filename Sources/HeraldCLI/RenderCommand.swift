@@ -5,9 +5,11 @@ import Herald
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render a Markdown document for email: HTML, its plain-text alternative, a whole .eml message, or its structure as JSON.",
+        abstract: "Render a Markdown document or a template for a channel: email HTML, its plain-text alternative, a whole .eml message, its structure as JSON; SMS or WhatsApp text and JSON.",
         discussion: """
-            html and text need only the input. eml and json compose a message and need --from and at least one \
+            A .md file that starts with a front matter (---) is a template: it is filled with --data FILE.json, or with \
+            the examples of its front matter when no --data is given; --locale picks its variant (welcome.es.md). \
+            html and text need only the input. eml and json compose a message and need --from (or a template's sender) and at least one \
             of --to, --cc, --bcc. Address options repeat and each takes a list ("Ana <ana@example.com>, bo@example.com"). \
             An image written as ![alt](cid:NAME) in the Markdown is the attachment named NAME or NAME.ext.
             """)
@@ -20,8 +22,10 @@ struct RenderCommand: ParsableCommand {
         case email, sms, whatsapp
     }
 
-    @Argument(help: "The input document (Markdown: .md, .markdown or .txt; '-' reads standard input).")
+    @Argument(help: "The input: a Markdown document or template (.md, .markdown or .txt; '-' reads a document from standard input).")
     var input: String
+
+    @OptionGroup var inputOptions: InputOptions
 
     @Option(help: "The channel to render for.")
     var channel: Channel = .email
@@ -59,7 +63,7 @@ struct RenderCommand: ParsableCommand {
             return
         }
         if format == .eml || format == .json {
-            guard compose.hasSender else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
+            guard compose.hasSender || InputOptions.isTemplate(input) else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
             guard compose.hasRecipient else {
                 throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
             }
@@ -69,37 +73,36 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         let request = try compose.emailRequest()
-        let bytes: [UInt8]
-        do {
-            bytes = try readInput()
-        } catch {
-            throw fail("cannot read '\(input)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        let draft = try inputOptions.draft(input, examplesByDefault: true)
+        if let template = draft.template, !template.channels.contains(where: { $0.rawValue == channel.rawValue }) {
+            throw fail("template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(channel.rawValue) (its channels: list)",
+                       status: ExitStatus.badInput)
         }
         if channel == .sms {
-            try renderSMS(bytes, request: request)
+            try renderSMS(draft, request: request)
             return
         }
         if channel == .whatsapp {
-            try renderWhatsApp(bytes, request: request)
+            try renderWhatsApp(draft, request: request)
             return
         }
         switch format {
         case .html, .text:
-            let email = Herald.renderEmail(markdown: bytes, options: request.renderOptions)
+            let email = Herald.renderEmail(draft, request: request)
             for warning in email.warnings { warn(warning.message) }
             try emit { sink in try sink.write(format == .html ? email.html : email.text) }
         case .eml, .json:
-            try composeAndWrite(bytes, request: request)
+            try composeAndWrite(draft, request: request)
         }
     }
 
-    private func composeAndWrite(_ bytes: [UInt8], request: EmailRequest) throws {
+    private func composeAndWrite(_ draft: Draft, request: EmailRequest) throws {
         var policy = AttachmentPolicy.email
         policy.maximumSize = maximumAttachmentMegabytes * 1024 * 1024
         let composed: (message: EmailMessage, warnings: [RenderWarning])
         let identity: MessageIdentity
         do {
-            composed = try Herald.composeEmail(markdown: bytes, request: request, loader: AttachmentLoader(policy: policy))
+            composed = try Herald.composeEmail(draft, request: request, loader: AttachmentLoader(policy: policy))
             if deterministic {
                 identity = try MessageIdentity.deterministic(for: composed.message)
             } else {
@@ -127,21 +130,21 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// SMS: plain text, its encoding and segments; attachments refused before anything is made.
-    private func renderSMS(_ bytes: [UInt8], request: EmailRequest) throws {
-        let report = try channelOptions.sms(bytes, request: request)
+    private func renderSMS(_ draft: Draft, request: EmailRequest) throws {
+        let report = try channelOptions.sms(draft.smsDocument, request: request)
         for warning in report.warnings { warn(warning) }
         try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
     }
 
     /// WhatsApp: the message as the customer sees it, or the Cloud API request body. A template
     /// send is checked against its definition; a free-form send against the 24-hour window.
-    private func renderWhatsApp(_ bytes: [UInt8], request: EmailRequest) throws {
+    private func renderWhatsApp(_ draft: Draft, request: EmailRequest) throws {
         guard request.attachments.isEmpty else {
             // A media message's body names the id its upload returns, so only `send` can make it.
             throw fail("herald render cannot show WhatsApp media messages before their upload (\(request.attachments.joined(separator: ", "))); "
                        + "use herald send --channel whatsapp --attach, or render the text alone", status: ExitStatus.badInput)
         }
-        let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: format == .json)
+        let message = try channelOptions.whatsapp(draft, request: request, needsRequestBody: format == .json)
         try emit { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
     }
 
@@ -185,11 +188,6 @@ struct RenderCommand: ParsableCommand {
             let status = error is AttachmentError ? ExitStatus.badInput : ExitStatus.ioError
             throw fail("cannot write '\(output)': \(error is AttachmentError ? String(describing: error) : error.localizedDescription)", status: status)
         }
-    }
-
-    private func readInput() throws -> [UInt8] {
-        if input == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: input)))
     }
 }
 

@@ -8,8 +8,10 @@ struct SendCommand: ParsableCommand {
         abstract: "Compose a message, store it in the outbox, deliver it, and print each recipient's result.",
         discussion: "Takes the composing options of `herald render`. Exit status: 0 when every recipient accepted it, 1 when some did not (the outbox keeps retrying deferred ones; `herald outbox show ID` tells), 65 for bad input.")
 
-    @Argument(help: "The input document (Markdown).")
+    @Argument(help: "The input: a Markdown document, or a template filled with --data (or --example-data).")
     var input: String
+
+    @OptionGroup var inputOptions: InputOptions
 
     enum SendChannel: String, ExpressibleByArgument, CaseIterable {
         case email, sms, whatsapp
@@ -40,27 +42,26 @@ struct SendCommand: ParsableCommand {
     }
 
     func run() throws {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: input)))
-        } catch {
-            throw fail("cannot read '\(input)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        let draft = try inputOptions.draft(input, examplesByDefault: false)
+        if let template = draft.template, !template.channels.contains(where: { $0.rawValue == channel.rawValue }) {
+            throw fail("template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(channel.rawValue) (its channels: list)",
+                       status: ExitStatus.badInput)
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         let outbox = try delivery.openOutbox()
         if let recipientsFile {
-            try bulkSend(bytes, recipientsFile: recipientsFile, outbox: outbox)
+            try bulkSend(draft, recipientsFile: recipientsFile, outbox: outbox)
             return
         }
         let ids: [Int64]
         let transport: any Transport
         var destination: String
         if channel == .email {
-            ids = [try enqueue(bytes, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)]
+            ids = [try enqueue(draft, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)]
             (transport, destination) = try delivery.transport()
         } else {
             try delivery.requireProvider(for: channel.rawValue)
-            ids = try enqueuePhoneMessages(bytes, outbox: outbox)
+            ids = try enqueuePhoneMessages(draft, outbox: outbox)
             // The worker picks the provider's transport by the entry's channel; the email
             // transport it also needs is never used for this one entry.
             (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
@@ -82,18 +83,18 @@ struct SendCommand: ParsableCommand {
     /// An SMS (one entry for every --to number) or WhatsApp messages (to its one number: the text,
     /// then one message per attachment), checked and enqueued; each payload is what the
     /// provider's API takes. Returns the outbox IDs in sending order.
-    private func enqueuePhoneMessages(_ bytes: [UInt8], outbox: Outbox) throws -> [Int64] {
+    private func enqueuePhoneMessages(_ draft: Draft, outbox: Outbox) throws -> [Int64] {
         let request = try compose.emailRequest()
         var payloads: [Payload] = []
         let recipients: [String]
         if channel == .sms {
-            let report = try channelOptions.sms(bytes, request: request)
+            let report = try channelOptions.sms(draft.smsDocument, request: request)
             for warning in report.warnings { warn(warning) }
             payloads = [Payload(bytes: Array(report.text.utf8))]
             recipients = try channelOptions.phoneNumbers(request).map(\.e164)
         } else {
             let media = try channelOptions.whatsappMedia(request)
-            let message = try channelOptions.whatsapp(bytes, request: request, needsRequestBody: true)
+            let message = try channelOptions.whatsapp(draft, request: request, needsRequestBody: true)
             guard let phone = message.to else { throw fail("WhatsApp needs exactly one --to phone number", status: ExitStatus.usage) }
             recipients = [phone.description]
             payloads = try whatsappPayloads(text: message.text, textBody: message.body, media: media, request: request, to: phone)
@@ -157,12 +158,12 @@ struct SendCommand: ParsableCommand {
     }
 
     /// Renders, writes and enqueues one message; returns its outbox ID.
-    private func enqueue(_ bytes: [UInt8], to: [String]?, idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
+    private func enqueue(_ draft: Draft, to: [String]?, idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
         let request = try compose.emailRequest(to: to)
         let written: [UInt8]
         let message: EmailMessage
         do {
-            let composed = try Herald.composeEmail(markdown: bytes, request: request)
+            let composed = try Herald.composeEmail(draft, request: request)
             message = composed.message
             for warning in composed.warnings { warn(warning.message) }
             var random = SystemRandomNumberGenerator()
@@ -183,7 +184,7 @@ struct SendCommand: ParsableCommand {
     }
 
     /// One message per recipient line: all are stored first, then delivered with progress.
-    private func bulkSend(_ bytes: [UInt8], recipientsFile: String, outbox: Outbox) throws {
+    private func bulkSend(_ draft: Draft, recipientsFile: String, outbox: Outbox) throws {
         let lines: [String]
         do {
             lines = try String(contentsOfFile: recipientsFile, encoding: .utf8).split(whereSeparator: \.isNewline)
@@ -195,7 +196,7 @@ struct SendCommand: ParsableCommand {
         var ids: [Int64] = []
         for (index, line) in lines.enumerated() {
             do {
-                ids.append(try enqueue(bytes, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
+                ids.append(try enqueue(draft, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
             } catch let exit as ExitCode {
                 FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(index + 1): nothing was sent)\n".utf8))
                 throw exit

@@ -1,0 +1,122 @@
+import Foundation
+import HeraldChannels
+import HeraldDocument
+@_exported import HeraldTemplates
+
+/// What an input becomes before any channel renders it: a plain Markdown document, or a
+/// template filled with data (its body, SMS and WhatsApp parts, subject, layout...). The CLI, the
+/// samples and previews all start from a draft, so every input reaches every channel the same way.
+public struct Draft: Sendable {
+    public var document: Document
+    /// Set when the input is a template.
+    public var template: FilledTemplate?
+    /// Where the input's relative file names (attachments) are resolved.
+    public var baseDirectory: URL?
+
+    public init(document: Document, template: FilledTemplate? = nil, baseDirectory: URL? = nil) {
+        self.document = document
+        self.template = template
+        self.baseDirectory = baseDirectory
+    }
+
+    /// Where the data of a template comes from.
+    public enum DataSource: Sendable, Equatable {
+        /// A JSON file of values.
+        case file(URL)
+        /// The examples of the template's front matter (previews, goldens, lint).
+        case examples
+    }
+
+    /// Reads a Markdown file: a template when it starts with a front matter, else a document.
+    /// `data` is needed for a template; `locale` picks its variant (`welcome.es.md`).
+    public static func read(_ url: URL, data: DataSource?, locale: String? = nil) throws -> Draft {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw HeraldError.io("cannot read '\(url.displayPath)': \(error.localizedDescription)")
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard MessageTemplate.isTemplate(text) else {
+            if locale != nil || data != nil {
+                throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data and --locale mean nothing for it; a template starts with a line of ---")
+            }
+            return Draft(document: MarkdownReader().read(bytes: bytes), baseDirectory: url.deletingLastPathComponent())
+        }
+        let template = try MessageTemplate.load(url, locale: locale)
+        return try fill(template, data: data)
+    }
+
+    /// Fills a loaded template.
+    public static func fill(_ template: MessageTemplate, data: DataSource?) throws -> Draft {
+        let values: [String: TemplateValue]
+        var dataDirectory: URL?
+        switch data {
+        case .file(let url):
+            let bytes: Data
+            do {
+                bytes = try Data(contentsOf: url)
+            } catch {
+                throw HeraldError.io("cannot read the data file '\(url.displayPath)': \(error.localizedDescription)")
+            }
+            values = try TemplateValue.data(fromJSON: bytes, source: url.path)
+            dataDirectory = url.deletingLastPathComponent()
+        case .examples:
+            values = template.exampleData
+        case nil:
+            throw HeraldError.badInput("\(template.file.displayPath) is a template: give its data with --data FILE.json (or --example-data to use the examples of its front matter)")
+        }
+        let filled = try template.fill(values, dataDirectory: dataDirectory)
+        return Draft(document: filled.document, template: filled, baseDirectory: template.file.deletingLastPathComponent())
+    }
+
+    /// The document the SMS is rendered from: the template's SMS part, or the body.
+    public var smsDocument: Document { template?.sms ?? document }
+
+    /// The colours of the email: the layout's, or Herald's.
+    public var theme: EmailTheme { template?.theme ?? EmailTheme() }
+
+    /// `request` completed by the template: its subject, preheader, language, sender, unsubscribe
+    /// link and attachments where the request gives none (options always win).
+    public func completing(_ request: EmailRequest) -> EmailRequest {
+        guard let template else { return request }
+        var result = request
+        result.subject = request.subject ?? template.subject
+        result.preheader = request.preheader ?? template.preheader
+        result.language = request.language ?? template.language
+        result.from = request.from ?? template.from
+        if result.listUnsubscribe.isEmpty { result.listUnsubscribe = template.listUnsubscribe }
+        result.attachments = template.attachments + request.attachments
+        return result
+    }
+
+    /// The email render options for `request` (already completed), with the layout.
+    public func renderOptions(_ request: EmailRequest) -> EmailRenderOptions {
+        var options = request.renderOptions
+        options.layout = template?.layout
+        return options
+    }
+
+    /// The channels this input is meant for: a template's own list, every channel otherwise.
+    public var channels: [TemplateChannel] { template?.channels ?? TemplateChannel.allCases }
+}
+
+extension Herald {
+    /// A draft → email HTML + text, in the template's layout and colours.
+    public static func renderEmail(_ draft: Draft, request: EmailRequest = EmailRequest()) -> RenderedEmail {
+        let request = draft.completing(request)
+        let options = draft.renderOptions(request)
+        let html = EmailHTMLRenderer(theme: draft.theme).render(draft.document, options: options)
+        let text = EmailTextRenderer().render(draft.document, options: options)
+        return RenderedEmail(html: html.html, text: text, warnings: html.warnings)
+    }
+
+    /// A draft + request → a complete email message (the template's subject, sender, layout,
+    /// unsubscribe link and attachments where the request leaves them out).
+    public static func composeEmail(_ draft: Draft, request: EmailRequest, loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
+        let request = draft.completing(request)
+        let channel = EmailChannel(htmlRenderer: EmailHTMLRenderer(theme: draft.theme))
+        return try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),
+                                   attachments: try request.loadAttachments(relativeTo: draft.baseDirectory, loader: loader))
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Herald
+
+/// How the input is read — shared by `render`, `send` and `preview`: a Markdown document, or a
+/// template (a Markdown file with a front matter) filled with `--data`.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Template data: a JSON object of the template's variables.")
+    var data: String?
+
+    @Flag(name: .customLong("example-data"), help: "Fill a template with the examples of its front matter instead of --data.")
+    var exampleData = false
+
+    @Option(help: "The template's locale, e.g. es or es-MX: welcome.es-MX.md, then welcome.es.md, then welcome.md.")
+    var locale: String?
+
+    func validate() throws {
+        if data != nil && exampleData { throw ValidationError("give --data or --example-data, not both") }
+        if let locale, !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) || locale.isEmpty {
+            throw ValidationError("--locale '\(locale)' is not a locale; expected letters, digits, - and _, like es, es-MX or pt_BR")
+        }
+    }
+
+    /// Whether the file at `path` is a template (starts with a front matter).
+    static func isTemplate(_ path: String) -> Bool {
+        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 8), as: UTF8.self)
+        return MessageTemplate.isTemplate(head)
+    }
+
+    /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a
+    /// template's examples (they deliver nothing), while `send` insists on data.
+    func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
+        if input == "-" {
+            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            return Draft(document: MarkdownReader().read(bytes: bytes))
+        }
+        let source: Draft.DataSource?
+        if let data {
+            source = .file(URL(fileURLWithPath: data))
+        } else if exampleData || (examplesByDefault && Self.isTemplate(input)) {
+            source = .examples
+        } else {
+            source = nil
+        }
+        do {
+            return try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale)
+        } catch let error as HeraldError {
+            if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
+            throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+    }
+}

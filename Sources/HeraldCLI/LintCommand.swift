@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Herald
+
+struct LintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint",
+        abstract: "Check every template of a folder: schema, variables, links, images, subject, HTML size, SMS segments, WhatsApp parameters.",
+        discussion: """
+            Each template and locale variant is filled with the examples of its front matter and rendered for its channels. \
+            Findings are printed as FILE:LINE: error|warning: message [rule]. Exit status 1 when there is an error, 0 otherwise \
+            (warnings alone do not fail).
+            """)
+
+    @Argument(help: "The templates folder (its .md files with a front matter).")
+    var templatesDirectory: String = "Templates"
+
+    @Flag(help: "Print the findings as JSON: {templates, diagnostics: [{severity, file, line, rule, message}], errors, warnings}.")
+    var json = false
+
+    @Option(name: .customLong("max-sms-segments"), help: "SMS parts longer than this many segments are errors.")
+    var maximumSMSSegments: Int = 3
+
+    func run() throws {
+        let report: TemplateLinter.Report
+        do {
+            report = try TemplateLinter(maximumSMSSegments: maximumSMSSegments).lint(directory: URL(fileURLWithPath: templatesDirectory))
+        } catch {
+            throw fail("cannot read templates folder '\(templatesDirectory)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        }
+        guard !report.templates.isEmpty else {
+            throw fail("'\(templatesDirectory)' holds no template (a .md file starting with a --- front matter)", status: ExitStatus.badInput)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            for diagnostic in report.diagnostics { print(diagnostic) }
+            print("\(report.templates.count) templates: \(report.errorCount) errors, \(report.warningCount) warnings")
+        }
+        if report.errorCount > 0 { throw ExitCode(ExitStatus.failure) }
+    }
+}
