@@ -31,33 +31,22 @@ public struct GoldenRunner: Sendable {
                 try Data(output.content.utf8).write(to: folder.appendingPathComponent(output.fileName), options: .atomic)
             }
             if record {
+                try FileManager.default.createDirectory(at: sample.directory, withIntermediateDirectories: true)
                 try Data(output.content.utf8).write(to: url, options: .atomic)
                 continue
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {
                 mismatches.append(Mismatch(sample: sample.name, fileName: output.fileName,
-                    detail: "no golden file; record it with `herald golden \(sample.directory.deletingLastPathComponent().path) --record` and read it before committing"))
+                    detail: "no golden file \(url.displayPath); record it with `herald golden DIR --record` and read it before committing"))
                 continue
             }
             let expected = String(decoding: data, as: UTF8.self)
             if expected != output.content {
                 mismatches.append(Mismatch(sample: sample.name, fileName: output.fileName,
-                                           detail: Self.firstDifference(expected: expected, actual: output.content)))
+                                           detail: "differs from \(url.displayPath):\n" + UnifiedDiff.text(expected: expected, actual: output.content,
+                                                                                                       expectedName: url.displayPath, actualName: "rendered")))
             }
         }
         return mismatches
-    }
-
-    static func firstDifference(expected: String, actual: String) -> String {
-        let expectedLines = expected.split(separator: "\n", omittingEmptySubsequences: false)
-        let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
-        for index in 0..<max(expectedLines.count, actualLines.count) {
-            let want = index < expectedLines.count ? String(expectedLines[index]) : nil
-            let got = index < actualLines.count ? String(actualLines[index]) : nil
-            if want != got {
-                return "first difference at line \(index + 1)\n  expected: \(want ?? "<end of file>")\n  actual:   \(got ?? "<end of file>")"
-            }
-        }
-        return "the files differ in their final bytes"
     }
 }

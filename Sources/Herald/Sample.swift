@@ -1,19 +1,25 @@
 import Foundation
 
-/// A sample: one folder under `Samples/` holding an input and the golden outputs it must render
-/// to, byte for byte.
+/// A sample: an input and the golden outputs it must render to, byte for byte. Two kinds:
 ///
-///     Samples/agent-reply/input.md      the input (Markdown)
+/// A folder under `Samples/`:
+///
+///     Samples/agent-reply/input.md      the input: a Markdown document, or a template (front matter)
+///     Samples/agent-reply/data.json     for a template: its data (else its examples are used)
 ///     Samples/agent-reply/sample.json   optional: an `EmailRequest` ({"subject", "preheader",
 ///                                       "language", "from", "to", "cc", "bcc", "attachments"...})
 ///     Samples/agent-reply/golden.html   email HTML
 ///     Samples/agent-reply/golden.txt    email text alternative
-///     Samples/agent-reply/golden.eml    the whole message, deterministic (when "from" is set)
+///     Samples/agent-reply/golden.eml    the whole message, deterministic (when there is a sender)
 ///     Samples/agent-reply/golden.sms.txt, golden.sms.json   the SMS text, and its encoding and segments
 ///     Samples/agent-reply/golden.whatsapp.txt   the WhatsApp message as the customer sees it
 ///     Samples/agent-reply/whatsapp.json   optional: the approved template and values this sample's
 ///                                       WhatsApp conversation opens with (`SampleWhatsAppTemplate`)
 ///     Samples/agent-reply/golden.whatsapp.json  that template message's Cloud API request body
+///
+/// Or a template file in a templates folder (`Templates/welcome.es.md`), whose goldens live in
+/// `Templates/golden/welcome.es/` (with an optional `data.json` and `sample.json` there). A
+/// template renders only the channels its front matter lists.
 public struct Sample: Sendable {
     public typealias Settings = EmailRequest
 
@@ -23,20 +29,42 @@ public struct Sample: Sendable {
         public var content: String
     }
 
+    /// Where the goldens (and data.json, sample.json) are.
     public var directory: URL
-    public var name: String { directory.lastPathComponent }
+    /// The input file.
+    public var input: URL
+    public var name: String
 
+    /// Who a template's golden message and WhatsApp request are addressed to when its
+    /// sample.json names nobody (templates do not name recipients).
+    public static let exampleRecipient = "Ana García <ana.garcia@example.com>"
+    public static let examplePhone = "+14155550123"
+
+    /// A sample folder with its `input.md`.
     public init(directory: URL) {
         self.directory = directory
+        self.input = directory.appendingPathComponent("input.md")
+        self.name = directory.lastPathComponent
     }
 
-    /// Every folder of `root` that holds an `input.md`, sorted by name.
+    /// A template file whose goldens are in `goldenDirectory`.
+    public init(template: URL, goldenDirectory: URL) {
+        self.directory = goldenDirectory
+        self.input = template
+        self.name = template.deletingPathExtension().lastPathComponent
+    }
+
+    /// Every sample of `root`: its folders holding an `input.md`, and its template files (goldens
+    /// in `root/golden/NAME/`), sorted by name.
     public static func all(in root: URL) throws -> [Sample] {
-        let entries = try FileManager.default.contentsOfDirectory(at: root, includingPropertiesForKeys: nil)
-        return entries
+        let entries = try FileManager.default.contentsOfDirectory(atPath: root.path).map { root.appendingPathComponent($0) }
+        let folders = entries
             .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("input.md").path) }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-            .map(Sample.init)
+            .map(Sample.init(directory:))
+        let templates = try TemplateLinter.templateFiles(in: root).map { file in
+            Sample(template: file, goldenDirectory: root.appendingPathComponent("golden").appendingPathComponent(file.deletingPathExtension().lastPathComponent))
+        }
+        return (folders + templates).sorted { $0.name < $1.name }
     }
 
     public func settings() throws -> Settings {
@@ -49,23 +77,55 @@ public struct Sample: Sendable {
         }
     }
 
-    /// Renders the sample's input into every output it has a golden file for.
+    /// The input read (and, for a template, filled with data.json or its examples).
+    public func draft() throws -> Draft {
+        let data = directory.appendingPathComponent("data.json")
+        let head = (try? String(contentsOf: input, encoding: .utf8)) ?? ""
+        guard MessageTemplate.isTemplate(head) else { return try Draft.read(input, data: nil) }
+        return try Draft.read(input, data: FileManager.default.fileExists(atPath: data.path) ? .file(data) : .examples)
+    }
+
+    /// Renders the sample's input into every output of the channels it is for.
     public func render() throws -> [Output] {
-        let settings = try settings()
-        let input = [UInt8](try Data(contentsOf: directory.appendingPathComponent("input.md")))
-        let email = Herald.renderEmail(markdown: input, options: settings.renderOptions)
-        let sms = Herald.renderSMS(markdown: input)
-        var outputs = [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text),
-                       Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json),
-                       Output(fileName: "golden.whatsapp.txt", content: WhatsAppTextRenderer().render(MarkdownReader().read(bytes: input)) + "\n")]
-        if let template = try whatsappTemplate() {
-            outputs.append(Output(fileName: "golden.whatsapp.json", content: template.json))
+        var settings = try settings()
+        let draft = try draft()
+        if draft.template != nil && settings.to.isEmpty && settings.cc.isEmpty && settings.bcc.isEmpty {
+            settings.to = [Self.exampleRecipient]
         }
-        if settings.from != nil {
-            let composed = try Herald.composeEmail(markdown: input, request: settings, baseDirectory: directory)
-            let identity = try MessageIdentity.deterministic(for: composed.message)
-            let bytes = try MIMEWriter().bytes(of: composed.message, identity: identity)
-            outputs.append(Output(fileName: "golden.eml", content: String(decoding: bytes, as: UTF8.self)))
+        var outputs: [Output] = []
+        if draft.channels.contains(.email) {
+            let email = Herald.renderEmail(draft, request: settings)
+            outputs += [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text)]
+            if draft.completing(settings).from != nil {
+                // Attachments of a folder sample's sample.json are relative to the folder.
+                let local = settings.attachments.map { $0.hasPrefix("/") ? $0 : directory.appendingPathComponent($0).path }
+                var request = settings
+                request.attachments = local
+                let composed = try Herald.composeEmail(draft, request: request)
+                let identity = try MessageIdentity.deterministic(for: composed.message)
+                let bytes = try MIMEWriter().bytes(of: composed.message, identity: identity)
+                outputs.append(Output(fileName: "golden.eml", content: String(decoding: bytes, as: UTF8.self)))
+            }
+        }
+        if draft.channels.contains(.sms) {
+            let sms = Herald.renderSMS(draft.smsDocument)
+            outputs += [Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json)]
+        }
+        if draft.channels.contains(.whatsapp) {
+            if let part = draft.template?.whatsapp {
+                do {
+                    try part.validate()
+                } catch {
+                    throw HeraldError.badInput("\(input.displayPath): the WhatsApp part does not fit its template: \(error)")
+                }
+                outputs.append(Output(fileName: "golden.whatsapp.txt", content: part.text + "\n"))
+                outputs.append(Output(fileName: "golden.whatsapp.json", content: part.message(to: try WhatsAppRecipient(Self.examplePhone)).json))
+            } else {
+                outputs.append(Output(fileName: "golden.whatsapp.txt", content: WhatsAppTextRenderer().render(draft.document) + "\n"))
+                if let template = try whatsappTemplate() {
+                    outputs.append(Output(fileName: "golden.whatsapp.json", content: template.json))
+                }
+            }
         }
         return outputs
     }
