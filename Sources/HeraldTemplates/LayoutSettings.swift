@@ -69,9 +69,8 @@ public struct LayoutSettings: Equatable, Sendable {
             } else {
                 let unsubscribe = try YAMLFields(node, file: fields.file, lineOffset: fields.lineOffset, what: "unsubscribe")
                 try unsubscribe.rejectUnknownKeys(allowed: ["url", "text"])
-                guard let url = try unsubscribe.string("url") else {
-                    throw fields.location(of: node).error("unsubscribe needs url: (https: or mailto:), or write unsubscribe: false")
-                }
+                // A locale's layout may give only the text; it keeps the base layout's URL (see merged).
+                let url = try unsubscribe.string("url") ?? Located("", at: fields.location(of: node))
                 settings.unsubscribe = .some(Unsubscribe(url: url, text: try unsubscribe.string("text")?.value ?? "Unsubscribe"))
             }
         }
@@ -104,13 +103,23 @@ public struct LayoutSettings: Equatable, Sendable {
         if let logo = overrides.logo { result.logo = logo }
         if let header = overrides.header { result.header = header }
         if let footer = overrides.footer { result.footer = footer }
-        if let unsubscribe = overrides.unsubscribe { result.unsubscribe = unsubscribe }
+        if let unsubscribe = overrides.unsubscribe { result.unsubscribe = .some(Self.merged(unsubscribe, over: self.unsubscribe)) }
         let colors = overrides.colors
         result.colors = Colors(accent: colors.accent ?? self.colors.accent, background: colors.background ?? self.colors.background,
                                card: colors.card ?? self.colors.card, text: colors.text ?? self.colors.text,
                                heading: colors.heading ?? self.colors.heading, muted: colors.muted ?? self.colors.muted)
         result.variables = variables + overrides.variables.filter { new in !variables.contains { $0.name == new.name } }
         return result
+    }
+
+    /// An override without a URL (a locale's layout translating the link text) keeps the base's URL.
+    private static func merged(_ override: Unsubscribe?, over base: Unsubscribe??) -> Unsubscribe? {
+        guard var new = override else { return nil }
+        if new.url.value.isEmpty {
+            guard case .some(.some(let old)) = base else { return nil }
+            new.url = old.url
+        }
+        return new
     }
 
     /// The email theme with the layout's colours.

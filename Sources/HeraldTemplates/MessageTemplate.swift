@@ -123,12 +123,21 @@ public struct MessageTemplate: Sendable {
                 .map { String($0.dropLast(4)) }.sorted() ?? []
             throw location.error("there is no layout '\(name)' (\(url.displayPath)); \(known.isEmpty ? "the layouts folder is empty or missing" : "the layouts are \(known.joined(separator: ", "))"), or write layout: none")
         }
-        var settings = LayoutSettings()
-        if let node = try YAMLFields.compose(text, file: url.displayPath, lineOffset: 0) {
-            settings = try LayoutSettings.read(try YAMLFields(node, file: url.displayPath, lineOffset: 0, what: "the layout"))
+        var settings = try Self.readLayout(text, url: url)
+        // A locale's layout (`default.es.yml`) states what differs: its footer, its link texts.
+        for candidate in (locale.map(Self.localeFallbacks) ?? []).reversed() {
+            let localized = layoutsDirectory.appendingPathComponent("\(name).\(candidate).yml")
+            if let text = try? String(contentsOf: localized, encoding: .utf8) {
+                settings = settings.merged(with: try Self.readLayout(text, url: localized))
+            }
         }
         layout = settings.merged(with: overrides)
         layoutName = name
+    }
+
+    private static func readLayout(_ text: String, url: URL) throws -> LayoutSettings {
+        guard let node = try YAMLFields.compose(text, file: url.displayPath, lineOffset: 0) else { return LayoutSettings() }
+        return try LayoutSettings.read(try YAMLFields(node, file: url.displayPath, lineOffset: 0, what: "the layout"))
     }
 
     /// The template's variables and its layout's.
