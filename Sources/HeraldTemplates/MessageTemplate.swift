@@ -100,7 +100,9 @@ public struct MessageTemplate: Sendable {
         guard let yaml = parts.yaml else {
             throw TemplateError(file: url.displayPath, line: 1, message: "has no front matter; a template starts with a line of --- and its settings (name:, channels:, variables:...)")
         }
-        guard let node = try YAMLFields.compose(yaml, file: url.displayPath, lineOffset: parts.yamlLine - 1) else {
+        // A locale variant may leave its front matter empty: everything is its default's.
+        let node = try YAMLFields.compose(yaml, file: url.displayPath, lineOffset: parts.yamlLine - 1) ?? (base == nil ? nil : Node.mapping(Node.Mapping([])))
+        guard let node else {
             throw TemplateError(file: url.displayPath, line: parts.yamlLine, message: "the front matter is empty; it needs at least name:")
         }
         let fields = try YAMLFields(node, file: url.displayPath, lineOffset: parts.yamlLine - 1, what: "the front matter")
