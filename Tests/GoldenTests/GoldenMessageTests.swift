@@ -21,13 +21,15 @@ import Testing
         let sample = Sample(directory: GoldenSampleTests.samplesDirectory.appendingPathComponent(name))
         let settings = try sample.settings()
         let bytes = [UInt8](try Data(contentsOf: sample.directory.appendingPathComponent("golden.eml")))
-        let composed = try Herald.composeEmail(markdown: [UInt8](try Data(contentsOf: sample.directory.appendingPathComponent("input.md"))),
-                                               request: settings, baseDirectory: sample.directory)
+        let draft = try sample.draft()
+        var request = settings
+        request.attachments = settings.attachments.map { sample.directory.appendingPathComponent($0).path }
+        let composed = try Herald.composeEmail(draft, request: request)
 
         #expect(try ExternalEmailTools.checkMessage(bytes, smtputf8: composed.message.needsSMTPUTF8) == [])
         let inspection = try ExternalEmailTools.inspect(bytes)
         #expect(inspection.defects.isEmpty, "\(inspection.defects)")
-        #expect(inspection.subject == settings.subject)
+        #expect(inspection.subject == (settings.subject ?? draft.template?.subject))
 
         let html = try #require(inspection.leaves.first { $0.content_type == "text/html" })
         #expect(html.text?.replacingOccurrences(of: "\r\n", with: "\n") == (try String(contentsOf: sample.directory.appendingPathComponent("golden.html"), encoding: .utf8)))
