@@ -86,10 +86,11 @@ extension MessageTemplate {
         for variable in variables where variable.kind == .list && (data[variable.name] ?? .null) == .null {
             data[variable.name] = .list([])
         }
-        var filler = SafeFiller(file: path, usageLines: usageLines)
+        var filler = SafeFiller(file: path, usageLines: usageLines, compiled: compiled)
         let context = filler.context(for: data)
 
         func markdown(_ text: String, line: Int, file: String = path) throws -> Document {
+            if let document = staticDocuments[text] { return document }
             let scoped = SafeFiller(copying: filler, file: file)
             let filled = try scoped.render(text, context: context, firstLine: line)
             return try scoped.fill(MarkdownReader(keepsPlaceholderURLs: true).read(filled))
@@ -190,7 +191,7 @@ extension MessageTemplate {
     }
 
     /// The file line where each variable is first used (body first), for error messages.
-    var usageLines: [String: Int] {
+    func findUsageLines() -> [String: Int] {
         var lines: [String: Int] = [:]
         for tag in bodyTags where tag.kind != .comment && tag.kind != .close {
             if let root = tag.path.first, lines[root] == nil { lines[root] = tag.line }

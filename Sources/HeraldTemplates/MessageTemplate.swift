@@ -1,5 +1,6 @@
 import Foundation
 import HeraldDocument
+import Mustache
 import Yams
 
 /// A template file: Markdown with a YAML front matter (see README, "Templates"), its locale
@@ -22,6 +23,11 @@ public struct MessageTemplate: Sendable {
     public var layoutName: String?
 
     var bodyTags: [MustacheTag]
+    /// Set by `prepare()` once the layout is known: parsed texts and where variables are used.
+    var compiled: [String: MustacheTemplate] = [:]
+    var usageLines: [String: Int] = [:]
+    /// Markdown texts without any tag (a layout's footer), read once: they are the same every fill.
+    var staticDocuments: [String: Document] = [:]
 
     /// Whether `text` starts with a front matter: a `.md` file with one is a template.
     public static func isTemplate(_ text: String) -> Bool {
@@ -62,6 +68,7 @@ public struct MessageTemplate: Sendable {
         }
         loaded.locale = chosenLocale
         try loaded.resolveLayout()
+        try loaded.prepare()
         return loaded
     }
 
@@ -135,6 +142,17 @@ public struct MessageTemplate: Sendable {
         }
         layout = settings.merged(with: overrides)
         layoutName = name
+    }
+
+    /// Parses every Mustache text once, so filling a thousand rows parses nothing.
+    private mutating func prepare() throws {
+        compiled[body] = try SafeFiller.compile(body, file: file.displayPath, firstLine: bodyLine)
+        for field in textFields {
+            let tags = try MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
+            compiled[field.value] = try SafeFiller.compile(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
+            if tags.isEmpty { staticDocuments[field.value] = MarkdownReader().read(field.value) }
+        }
+        usageLines = findUsageLines()
     }
 
     private static func readLayout(_ text: String, url: URL) throws -> LayoutSettings {

@@ -27,13 +27,16 @@ struct SafeFiller {
     var file: String
     /// Where each variable is first used, for errors: name → file line.
     let usageLines: [String: Int]
+    /// The template's texts parsed once at load (parsing is most of a fill's cost otherwise).
+    let compiled: [String: MustacheTemplate]
 
     static let open: Character = "\u{E000}"
     static let close: Character = "\u{E001}"
 
-    init(file: String, usageLines: [String: Int]) {
+    init(file: String, usageLines: [String: Int], compiled: [String: MustacheTemplate] = [:]) {
         self.file = file
         self.usageLines = usageLines
+        self.compiled = compiled
     }
 
     // MARK: Data → Mustache context of placeholders
@@ -79,12 +82,21 @@ struct SafeFiller {
     /// Renders Mustache text (already checked by `MustacheTag.scan`); `firstLine` maps the
     /// parser's lines to the file's.
     func render(_ text: String, context: [String: Any], firstLine: Int) throws -> String {
+        if let template = compiled[text] { return template.render(context) }
         // A placeholder mark written by the author would be read as a value: refuse it.
-        if text.contains(Self.open) || text.contains(Self.close) {
+        if Self.hasMark(text) {
+            throw TemplateError(file: file, line: firstLine, message: "the text holds U+E000 or U+E001, which Herald reserves for its placeholders; remove them")
+        }
+        return try Self.compile(text, file: file, firstLine: firstLine).render(context)
+    }
+
+    /// Parses Mustache text; errors carry the file line.
+    static func compile(_ text: String, file: String, firstLine: Int) throws -> MustacheTemplate {
+        if Self.hasMark(text) {
             throw TemplateError(file: file, line: firstLine, message: "the text holds U+E000 or U+E001, which Herald reserves for its placeholders; remove them")
         }
         do {
-            return try MustacheTemplate(string: text).render(context)
+            return try MustacheTemplate(string: text)
         } catch let error as MustacheTemplate.ParserError {
             throw TemplateError(file: file, line: firstLine + error.context.lineNumber - 1,
                                 message: "the Mustache is not valid (\(error.error)) in \"\(error.context.line.trimmingCharacters(in: .whitespaces))\"")
@@ -100,39 +112,66 @@ struct SafeFiller {
     }
 
     static func oneLine(_ text: String) -> String {
+        // Most values are already one clean line: keep them as they are.
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first != 0x20, last != 0x20,
+           !utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xE2 }), !text.contains("  ") {
+            return text
+        }
         var result = String.UnicodeScalarView()
-        var lastWasSpace = false
+        var pendingSpace = false
         for scalar in text.unicodeScalars {
             let isSpace = scalar.value < 0x20 || scalar.value == 0x7F || scalar == " " || scalar == "\u{2028}" || scalar == "\u{2029}"
             if isSpace {
-                if !lastWasSpace { result.append(" ") }
-                lastWasSpace = true
+                pendingSpace = !result.isEmpty
             } else {
+                if pendingSpace { result.append(" ") }
+                pendingSpace = false
                 result.append(scalar)
-                lastWasSpace = false
             }
         }
-        return String(result).trimmingCharacters(in: .whitespaces)
+        return String(result)
     }
 
+    /// Whether `text` holds a placeholder mark; on bytes, because comparing Characters against a
+    /// private-use scalar goes through Unicode normalization (most of a fill's time otherwise).
+    static func hasMark(_ text: String) -> Bool {
+        guard text.utf8.contains(0xEE) else { return false }
+        return text.unicodeScalars.contains { $0 == "\u{E000}" || $0 == "\u{E001}" }
+    }
+
+    /// `text` with each placeholder (EE 80 80, digits, EE 80 81 in UTF-8) replaced.
     private func substitute(_ text: String, _ replacement: (Slot) throws -> String) rethrows -> String {
-        guard text.contains(Self.open) else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let start = rest.firstIndex(of: Self.open) {
-            result += rest[..<start]
-            let afterOpen = rest.index(after: start)
-            guard let end = rest[afterOpen...].firstIndex(of: Self.close), let index = Int(rest[afterOpen..<end]), slots.indices.contains(index) else {
-                // Not one of ours (cannot happen: marks are refused in templates and data).
-                result += "\u{FFFD}"
-                rest = rest[afterOpen...]
+        guard text.utf8.contains(0xEE) else { return text }
+        var result: [UInt8] = []
+        result.reserveCapacity(text.utf8.count + 64)
+        var bytes = Array(text.utf8)[...]
+        while let start = bytes.firstIndex(of: 0xEE) {
+            result += bytes[..<start]
+            let rest = bytes[start...]
+            guard rest.count >= 3, rest[start + 1] == 0x80, rest[start + 2] == 0x80 else {
+                result.append(0xEE)
+                bytes = bytes[(start + 1)...]
                 continue
             }
-            result += try replacement(slots[index])
-            rest = rest[rest.index(after: end)...]
+            var cursor = start + 3
+            var index = 0
+            while cursor < bytes.endIndex, (0x30...0x39).contains(bytes[cursor]), index < 100_000_000 {
+                index = index * 10 + Int(bytes[cursor] - 0x30)
+                cursor += 1
+            }
+            if cursor > start + 3, cursor + 2 < bytes.endIndex, bytes[cursor] == 0xEE, bytes[cursor + 1] == 0x80, bytes[cursor + 2] == 0x81,
+               slots.indices.contains(index) {
+                result += try replacement(slots[index]).utf8
+                bytes = bytes[(cursor + 3)...]
+            } else {
+                // Not one of ours (cannot happen: marks are refused in templates and data).
+                result += "\u{FFFD}".utf8
+                bytes = bytes[(start + 3)...]
+            }
         }
-        result += rest
-        return result
+        result += bytes
+        return String(decoding: result, as: UTF8.self)
     }
 
     /// The document with every placeholder replaced by its value, as literal text.
@@ -204,26 +243,35 @@ struct SafeFiller {
 
     /// Text with its values in; a value's line breaks become `.lineBreak`s.
     private func textPieces(_ text: String) -> [Inline] {
-        guard text.contains(Self.open) else { return [.text(text)] }
+        guard text.utf8.contains(0xEE) else { return [.text(text)] }
         let filled = substitute(text) { slot in
-            // Keep newlines (as U+2028 for a moment) and drop the other controls.
-            var value = slot.value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            value = String(String.UnicodeScalarView(value.unicodeScalars.map { scalar in
-                scalar == "\n" ? "\u{2028}" : (scalar.value < 0x20 || scalar.value == 0x7F) ? " " : scalar
-            }))
-            return value
+            // Keep line breaks (as U+2028 for a moment: CRLF, CR or LF) and make other controls spaces.
+            guard slot.value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return slot.value }
+            var value = String.UnicodeScalarView()
+            var afterCR = false
+            for scalar in slot.value.unicodeScalars {
+                if scalar == "\n" && afterCR { afterCR = false; continue }
+                afterCR = scalar == "\r"
+                if scalar == "\n" || scalar == "\r" {
+                    value.append("\u{2028}")
+                } else {
+                    value.append(scalar.value < 0x20 || scalar.value == 0x7F ? " " : scalar)
+                }
+            }
+            return String(value)
         }
         var pieces: [Inline] = []
-        for (index, line) in filled.split(separator: "\u{2028}", omittingEmptySubsequences: false).enumerated() {
+        guard filled.utf8.contains(0xE2) else { return filled.isEmpty ? [] : [.text(filled)] }
+        for (index, line) in filled.unicodeScalars.split(separator: "\u{2028}", omittingEmptySubsequences: false).enumerated() {
             if index > 0 { pieces.append(.lineBreak) }
-            if !line.isEmpty { pieces.append(.text(String(line))) }
+            if !line.isEmpty { pieces.append(.text(String(String.UnicodeScalarView(line)))) }
         }
         return pieces
     }
 
     /// A URL with its values in, checked against the allow-list.
     func fillURL(_ url: String, context: SafeURL.Context) throws -> String {
-        guard url.contains(Self.open) else { return url }
+        guard url.utf8.contains(0xEE) else { return url }
         var usedPaths: [String] = []
         let prefix = url[..<(url.firstIndex(of: Self.open) ?? url.endIndex)].lowercased()
         let whole = url.first == Self.open && url.last == Self.close && url.filter({ $0 == Self.open }).count == 1
