@@ -52,6 +52,10 @@ let package = Package(
             name: "RenderBenchmark",
             dependencies: ["Herald", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
+        .executableTarget(
+            name: "TemplateBenchmark",
+            dependencies: ["Herald", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")],
+            path: "Benchmarks/TemplateBenchmark"),
         .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald"], path: "Benchmarks/ChannelsBenchmark"),
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
