@@ -33,6 +33,9 @@ struct InputOptions: ParsableArguments {
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
         if input == "-" {
+            guard data == nil && !exampleData && locale == nil else {
+                throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
+            }
             let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             return Draft(document: MarkdownReader().read(bytes: bytes))
         }
@@ -45,7 +48,9 @@ struct InputOptions: ParsableArguments {
             source = nil
         }
         do {
-            return try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale)
+            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale)
+            for warning in draft.template?.warnings ?? [] { warn(warning) }
+            return draft
         } catch let error as HeraldError {
             if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
             throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)

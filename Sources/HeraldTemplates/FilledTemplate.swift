@@ -22,6 +22,8 @@ public struct FilledTemplate: Sendable {
     /// Attachment file paths, resolved.
     public var attachments: [String]
     public var whatsapp: FilledWhatsApp?
+    /// What the author should know but that does not stop the message (data keys no variable reads).
+    public var warnings: [String] = []
 
     /// The email render options the template implies.
     public var renderOptions: EmailRenderOptions {
@@ -149,10 +151,15 @@ extension MessageTemplate {
             }
         }
 
+        // A misspelt optional key would otherwise vanish without a word.
+        let declared = Set(variables.map(\.name))
+        let unknown = data.keys.filter { !declared.contains($0) }.sorted()
+        let warnings = unknown.isEmpty ? [] : ["the data gives \(unknown.joined(separator: ", ")), which template \(manifest.name) does not declare (its variables: \(variables.map(\.name).joined(separator: ", ")))"]
+
         return FilledTemplate(templateName: manifest.name, channels: manifest.channels, document: document, sms: sms,
                               subject: try line(manifest.subject), preheader: try line(manifest.preheader), language: manifest.language,
                               from: try line(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
-                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsapp: try fillWhatsApp(data))
+                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsapp: try fillWhatsApp(data), warnings: warnings)
     }
 
     /// Required variables present and every given value of its declared type.

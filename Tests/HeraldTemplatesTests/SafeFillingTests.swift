@@ -119,6 +119,12 @@ import Testing
         #expect(table.rows.map { $0.map(\.content.plainText) } == [["Mug", "2"], ["Plate", "4"]])
     }
 
+    @Test func dataKeysNoVariableReadsAreReported() throws {
+        let filled = try fill(["customer_name": .string("Ana"), "order": Self.order, "nots": .string("typo of note")])
+        #expect(filled.warnings == ["the data gives nots, which template order does not declare (its variables: customer_name, order, items, note)"])
+        #expect(try fill(["customer_name": .string("Ana"), "order": Self.order]).warnings.isEmpty)
+    }
+
     @Test func anEmptyStringIsFalseInASection() throws {
         let filled = try fill(["customer_name": .string("Ana"), "order": Self.order, "note": .string("")])
         #expect(!filled.document.blocks.contains { if case .paragraph(let p) = $0 { p.content.plainText.hasPrefix("Note") } else { false } })
