@@ -168,6 +168,11 @@ struct HTMLModelBuilder {
             let index = containers.count - 1
             guard case .row = containers[index].kind else { return }
             let cell = TableCell(Self.inlines(of: container.blocks))
+            // Word aligns the paragraph inside the cell, not the cell.
+            var alignment = alignment
+            if alignment == nil, case .paragraph(let paragraph)? = container.blocks.first {
+                alignment = HTMLTreeWalker.columnAlignment(paragraph.alignment)
+            }
             if !isHeader { containers[index].allHeaderCells = false }
             let room = Self.maximumColumns - containers[index].cells.count
             guard room > 0 else { return }

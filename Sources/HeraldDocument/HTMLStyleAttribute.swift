@@ -16,6 +16,8 @@ struct HTMLStyleAttribute {
     var borderLeft = false
     var borderRight = false
     var borderTop = false
+    /// `margin-bottom` (or the `margin` shorthand's bottom) is zero: paragraphs without a gap.
+    var hasNoBottomMargin = false
     /// Hostile constructs found, each with the declaration that held it.
     var hostile: [(construct: String, declaration: String)] = []
 
@@ -62,6 +64,13 @@ struct HTMLStyleAttribute {
             case "end": hasStartOrEndAlign.end = true
             default: break
             }
+        case "margin-bottom":
+            hasNoBottomMargin = Self.isZeroLength(compact)
+        case "margin":
+            // One value: all sides; two: vertical first; three or four: bottom is the third.
+            let values = value.split(separator: " ")
+            let bottom = values.count >= 3 ? values[2] : values.first ?? ""
+            hasNoBottomMargin = Self.isZeroLength(String(bottom))
         case "border-left": borderLeft = Self.isVisibleBorder(compact)
         case "border-right": borderRight = Self.isVisibleBorder(compact)
         case "border-top": borderTop = Self.isVisibleBorder(compact)
@@ -161,6 +170,11 @@ struct HTMLStyleAttribute {
             if (value.hasPrefix("rgba(") || value.hasPrefix("hsla(")), value.hasSuffix(",0)") || value.hasSuffix(",0.0)") { return false }
             return true
         }
+    }
+
+    private static func isZeroLength(_ value: String) -> Bool {
+        let number = value.prefix { $0.isNumber || $0 == "." }
+        return !number.isEmpty && number.allSatisfy { $0 == "0" || $0 == "." }
     }
 
     private static func isVisibleBorder(_ compact: String) -> Bool {

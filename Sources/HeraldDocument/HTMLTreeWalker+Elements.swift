@@ -118,7 +118,9 @@ extension HTMLTreeWalker {
             style.headingLevel = Int(name.dropFirst())
             style.alignment = ownAlignment ?? style.alignment
         case "p":
-            builder.noteParagraphElement()
+            // A paragraph with a gap below it in a list item makes the list loose; Google
+            // Docs wraps every item's text in a <p> with no margin, which is a tight list.
+            if !css.hasNoBottomMargin { builder.noteParagraphElement() }
             style.headingLevel = nil
             style.alignment = ownAlignment ?? style.alignment
         case "blockquote" where canNest:
