@@ -35,13 +35,13 @@ public struct HTMLReader: Sendable {
     }
 
     public func read(_ html: String) -> HTMLReading {
-        parse(Self.withoutNUL(Array(html.utf8)))
+        parse(Self.prepared(Array(html.utf8)))
     }
 
     public func read(bytes: [UInt8]) -> HTMLReading {
         // libxml2 meets invalid UTF-8 by switching the rest of the input to Latin-1; repairing
         // it first keeps every valid character as written.
-        parse(Self.withoutNUL(Array(String(decoding: bytes, as: UTF8.self).utf8)))
+        parse(Self.prepared(Array(String(decoding: bytes, as: UTF8.self).utf8)))
     }
 
     /// Inline content of an HTML fragment (raw HTML inside a Markdown paragraph): paragraphs
@@ -80,13 +80,33 @@ public struct HTMLReader: Sendable {
         return walker.finish()
     }
 
-    /// NUL ends a C string inside libxml2; HTML itself reads it as U+FFFD.
-    private static func withoutNUL(_ bytes: [UInt8]) -> [UInt8] {
-        guard bytes.contains(0) else { return bytes }
-        var result: [UInt8] = []
+    /// Two repairs libxml2 needs, in one linear pass that copies only when one is needed:
+    /// NUL ends a C string inside libxml2 (HTML reads it as U+FFFD), and a `<` that starts no
+    /// tag (`<` at the end, `<<`) is dropped by libxml2 where a browser shows it, so it is
+    /// written as `&lt;`.
+    static func prepared(_ bytes: [UInt8]) -> [UInt8] {
+        func startsNoTag(_ index: Int) -> Bool {
+            guard bytes[index] == UInt8(ascii: "<") else { return false }
+            guard index + 1 < bytes.count else { return true }
+            switch bytes[index + 1] {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "?"):
+                return false
+            default:
+                return true
+            }
+        }
+        guard let first = bytes.indices.first(where: { bytes[$0] == 0 || startsNoTag($0) }) else { return bytes }
+        var result = Array(bytes[..<first])
         result.reserveCapacity(bytes.count + 16)
-        for byte in bytes {
-            if byte == 0 { result.append(contentsOf: [0xEF, 0xBF, 0xBD]) } else { result.append(byte) }
+        for index in first..<bytes.count {
+            if bytes[index] == 0 {
+                result.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            } else if startsNoTag(index) {
+                result.append(contentsOf: Array("&lt;".utf8))
+            } else {
+                result.append(bytes[index])
+            }
         }
         return result
     }
