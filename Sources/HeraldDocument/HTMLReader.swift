@@ -64,7 +64,8 @@ public struct HTMLReader: Sendable {
         return true
     }()
 
-    private func parse(_ bytes: [UInt8]) -> HTMLReading {
+    private func parse(_ prepared: [UInt8]) -> HTMLReading {
+        let bytes = HTMLDepthLimiter.limited(prepared)
         guard Self.initialized, !bytes.isEmpty, bytes.count < Int(Int32.max) else {
             return HTMLReading(document: Document(), removed: [])
         }

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldDocument
 import Testing
 
@@ -128,5 +129,30 @@ import Testing
             }
         }
         return deepest
+    }
+}
+
+/// The inputs that make libxml2's end-tag search quadratic (HTMLDepthLimiter) keep their text.
+@Suite struct HTMLReaderHostileNestingTests {
+    @Test func misnestedTablesListsAndStrayEndTagsKeepEveryWord() {
+        let unit = "<p><b><i>one</b> two</i><ul><li>three</p><td>four</li></ul></table>"
+        let html = String(repeating: unit, count: 3_000)
+        let text = HTMLReaderRobustnessTests.plainText(of: HTMLReader().read(html).document.blocks).joined(separator: " ")
+        // Words may run together where libxml2 puts the cell text next to the next paragraph;
+        // each must be there as often as it was written.
+        for word in ["one", "two", "three", "four"] {
+            #expect(text.components(separatedBy: word).count - 1 == 3_000, "\(word)")
+        }
+    }
+
+    @Test func deepSpansThenStrayEndTagsKeepTheText() {
+        let html = String(repeating: "<span>", count: 20_000) + "middle" + String(repeating: "</i>", count: 20_000) + "end"
+        #expect(HTMLReaderRobustnessTests.plainText(of: HTMLReader().read(html).document.blocks) == ["middleend"])
+    }
+
+    @Test func scriptContentIsNotMistakenForTags() {
+        // The depth pass skips script content; the script still goes, the text after stays.
+        let reading = HTMLReader().read("<p>a<script>if (x</i>) { document.write('</p><b>') }</script>b</p>")
+        #expect(reading.document.blocks == [.paragraph(Paragraph([.text("ab")]))])
     }
 }
