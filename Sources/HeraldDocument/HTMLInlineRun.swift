@@ -26,8 +26,9 @@ struct HTMLInlineRun {
 
     private var root: [Inline] = []
     private var open: [OpenNode] = []
-    /// Text not yet added to the innermost open node (one `.text` per run of text).
-    private var text = ""
+    /// UTF-8 of text not yet added to the innermost open node (one `.text` per run of text).
+    /// Bytes, not a String: whitespace is ASCII, and no byte of a multi-byte UTF-8 sequence is.
+    private var text: [UInt8] = []
     private var pendingSpace = false
     private var pendingBreaks = 0
     private var atLineStart = true
@@ -38,17 +39,17 @@ struct HTMLInlineRun {
     mutating func append(text raw: String, context: [HTMLInlineEntry]) {
         guard !raw.isEmpty else { return }
         enter(context)
-        for scalar in raw.unicodeScalars {
-            switch scalar {
-            case " ", "\t", "\n", "\r", "\u{0C}":
+        for byte in raw.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0x0C:
                 if !atLineStart { pendingSpace = true }
             default:
                 if pendingBreaks > 0 { writePendingBreaks() }
                 if pendingSpace {
-                    text.unicodeScalars.append(" ")
+                    text.append(0x20)
                     pendingSpace = false
                 }
-                text.unicodeScalars.append(scalar)
+                text.append(byte)
                 atLineStart = false
             }
         }
@@ -59,7 +60,7 @@ struct HTMLInlineRun {
         enter(context)
         writePendingBreaks()
         if pendingSpace {
-            text.unicodeScalars.append(" ")
+            text.append(0x20)
             pendingSpace = false
         }
         flushText()
@@ -95,7 +96,7 @@ struct HTMLInlineRun {
         if open.count == context.count, open.last?.entry.id == context.last?.id { return }
         writePendingBreaks()
         if pendingSpace {
-            text.unicodeScalars.append(" ")
+            text.append(0x20)
             pendingSpace = false
         }
         flushText()
@@ -114,8 +115,8 @@ struct HTMLInlineRun {
 
     private mutating func flushText() {
         guard !text.isEmpty else { return }
-        appendToInnermost(.text(text))
-        text = ""
+        appendToInnermost(.text(String(decoding: text, as: UTF8.self)))
+        text.removeAll(keepingCapacity: true)
     }
 
     private mutating func appendToInnermost(_ inline: Inline) {

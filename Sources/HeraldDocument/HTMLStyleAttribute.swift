@@ -29,10 +29,15 @@ struct HTMLStyleAttribute {
 
     private mutating func apply(name: String, value: String, written: String) {
         // Report what is hostile whatever the property (url() in any property loads a resource).
-        let compact = value.filter { !$0.isWhitespace }
-        if compact.contains("expression(") { hostile.append(("expression()", written)) }
-        if compact.contains("url(") { hostile.append(("url()", written)) }
-        if compact.contains("javascript:") || compact.contains("vbscript:") { hostile.append(("javascript:", written)) }
+        // Byte searches: String.contains(String) builds a search table on every call.
+        let compactBytes = value.utf8.filter { !Self.isASCIISpace($0) }
+        if compactBytes.contains(subsequence: Array("expression(".utf8)) { hostile.append(("expression()", written)) }
+        let hasURL = compactBytes.contains(subsequence: Array("url(".utf8))
+        if hasURL { hostile.append(("url()", written)) }
+        if compactBytes.contains(subsequence: Array("javascript:".utf8)) || compactBytes.contains(subsequence: Array("vbscript:".utf8)) {
+            hostile.append(("javascript:", written))
+        }
+        let compact = String(decoding: compactBytes, as: UTF8.self)
         switch name {
         case "behavior": hostile.append(("behavior", written))
         case "-moz-binding": hostile.append(("-moz-binding", written))
@@ -53,7 +58,7 @@ struct HTMLStyleAttribute {
             if words.contains("line-through") { strikethrough = true }
             if words.contains("none") { underline = false; strikethrough = false }
         case "background-color", "background", "mso-highlight":
-            if !compact.contains("url("), Self.isVisibleColour(compact) { highlight = true }
+            if !hasURL, Self.isVisibleColour(compact) { highlight = true }
         case "text-align":
             switch compact {
             case "left": textAlign = .left
@@ -80,45 +85,65 @@ struct HTMLStyleAttribute {
 
     /// Declarations with lowercased names and values, comments and `!important` removed, CSS
     /// escapes decoded (`expr\65 ssion` is `expression`), split at `;` outside quotes and
-    /// parentheses.
+    /// parentheses. Works on bytes: every element of Herald's own email HTML has a style.
     static func declarations(in raw: String) -> [(name: String, value: String, written: String)] {
-        let text = decodeEscapes(removingComments(raw))
+        var bytes = Array(raw.utf8)
+        if bytes.contains(UInt8(ascii: "/")) || bytes.contains(UInt8(ascii: "\\")) {
+            bytes = Array(decodeEscapes(removingComments(raw)).utf8)
+        }
         var result: [(String, String, String)] = []
-        var current = ""
-        var quote: Character? = nil
+        var quote: UInt8? = nil
         var parentheses = 0
-        func finish() {
-            let written = current.trimmingASCIIWhitespace()
-            current = ""
-            guard let colon = written.firstIndex(of: ":") else { return }
-            let name = written[..<colon].trimmingASCIIWhitespace().lowercased()
-            var value = written[written.index(after: colon)...].trimmingASCIIWhitespace().lowercased()
-            if let bang = value.lastIndex(of: "!"), value[bang...].filter({ !$0.isWhitespace }) == "!important" {
-                value = value[..<bang].trimmingASCIIWhitespace()
+        var start = 0
+        func finish(_ end: Int) {
+            let declaration = bytes[start..<end]
+            start = end + 1
+            guard let colon = declaration.firstIndex(of: UInt8(ascii: ":")) else { return }
+            let name = lowercasedTrimmed(declaration[declaration.startIndex..<colon])
+            var value = lowercasedTrimmed(declaration[(colon + 1)...])
+            if let bang = value.lastIndex(of: UInt8(ascii: "!")),
+               value[(bang + 1)...].filter({ !isASCIISpace($0) }).elementsEqual("important".utf8) {
+                value = lowercasedTrimmed(value[..<bang])
             }
-            if !name.isEmpty { result.append((name, value, written)) }
+            guard !name.isEmpty else { return }
+            let written = String(decoding: trimmed(declaration), as: UTF8.self)
+            result.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self), written))
         }
-        for character in text {
+        for index in bytes.indices {
+            let byte = bytes[index]
             if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "\"" || character == "'" {
-                quote = character
-            } else if character == "(" {
+                if byte == open { quote = nil }
+            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                quote = byte
+            } else if byte == UInt8(ascii: "(") {
                 parentheses += 1
-            } else if character == ")" {
+            } else if byte == UInt8(ascii: ")") {
                 parentheses = max(0, parentheses - 1)
-            } else if character == ";" && parentheses == 0 {
-                finish()
-                continue
+            } else if byte == UInt8(ascii: ";") && parentheses == 0 {
+                finish(index)
             }
-            current.append(character)
         }
-        finish()
+        if start < bytes.count { finish(bytes.count) }
         return result
     }
 
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, isASCIISpace(first) { slice.removeFirst() }
+        while let last = slice.last, isASCIISpace(last) { slice.removeLast() }
+        return slice
+    }
+
+    private static func lowercasedTrimmed(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        trimmed(bytes).map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 | 0x20 : $0 }
+    }
+
     private static func removingComments(_ text: String) -> String {
-        guard text.contains("/*") else { return text }
+        guard Array(text.utf8).contains(subsequence: Array("/*".utf8)) else { return text }
         var result = ""
         var rest = Substring(text)
         while let start = rest.range(of: "/*") {
@@ -133,7 +158,7 @@ struct HTMLStyleAttribute {
     /// `\` + up to six hex digits (and one optional space) is that code point; `\` + any other
     /// character is the character.
     private static func decodeEscapes(_ text: String) -> String {
-        guard text.contains("\\") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "\\")) else { return text }
         var result = ""
         var scalars = Substring(text).unicodeScalars[...]
         while let scalar = scalars.popFirst() {

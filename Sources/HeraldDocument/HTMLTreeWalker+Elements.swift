@@ -38,7 +38,8 @@ enum HTMLElements {
 
 extension HTMLTreeWalker {
     mutating func enterElement(_ node: Node) -> Exit? {
-        let name = Self.name(of: node).lowercased()
+        // libxml2's HTML parser lowercases element names itself.
+        let name = Self.name(of: node)
         if HTMLElements.removedWithContent.contains(name) {
             log.record(.element(name), example: "<\(name)>")
             return nil

@@ -104,9 +104,13 @@ struct HTMLTreeWalker {
     private mutating func appendText(_ text: String) {
         var text = text
         // Word's "downlevel-revealed" conditionals reach libxml2 as text: `<![if !supportLists]>`.
-        if text.utf8.count >= 9, text.contains("<![") { text = removingDownlevelConditionals(text) }
+        if text.utf8.count >= 9, Array(text.utf8).contains(subsequence: Self.downlevelOpening) {
+            text = removingDownlevelConditionals(text)
+        }
         builder.append(text: text, context: inlineContext)
     }
+
+    private static let downlevelOpening = Array("<![".utf8)
 
     private mutating func removingDownlevelConditionals(_ text: String) -> String {
         var result = ""
@@ -204,7 +208,8 @@ struct HTMLTreeWalker {
         var result: [(String, String)] = []
         var attribute = node.pointee.properties
         while let current = attribute {
-            let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+            // libxml2's HTML parser lowercases attribute names itself.
+            let name = current.pointee.name.map { String(cString: $0) } ?? ""
             var value = ""
             if let child = current.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE {
                 if let content = child.pointee.content { value = String(cString: content) }
