@@ -59,6 +59,7 @@ let package = Package(
         .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald"], path: "Benchmarks/ChannelsBenchmark"),
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
+        .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
 

@@ -6,9 +6,11 @@ import CHeraldMarkdown
 ///
 /// Safety is applied here, on the way into the model, because cmark-gfm's own protection lives
 /// only in its HTML renderer, which Herald does not use: links and images keep only the schemes
-/// of `SafeURL` (an unsafe link keeps its text, an unsafe image its alt text), and raw HTML is
-/// kept as visible text, never as markup. Invalid UTF-8 becomes U+FFFD. Parsing is linear in the
-/// input (cmark-gfm is; the walk below visits each node once).
+/// of `SafeURL` (an unsafe link keeps its text, an unsafe image its alt text), and raw HTML goes
+/// through `HTMLReader`, the allow-list editor HTML goes through (HTML blocks become blocks;
+/// a paragraph with inline HTML is read as one fragment, see `MarkdownInlineHTML`). Invalid
+/// UTF-8 becomes U+FFFD. Parsing is linear in the input (cmark-gfm is; the walk below visits
+/// each node once).
 public struct MarkdownReader: Sendable {
     /// Nesting deeper than this (block quotes in block quotes, marks in marks...) is flattened:
     /// the content is kept, the extra levels are not. It bounds the recursion of every renderer.
@@ -118,10 +120,9 @@ private struct ASTWalker {
             let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init)
             blocks.append(.codeBlock(CodeBlock(language: language, code: code)))
         case CMARK_NODE_HTML_BLOCK:
-            // Raw HTML is shown as the text the author typed; the HTML reader will take over.
-            var text = fences.restoreFenceLines(in: literal(of: node))
-            while text.hasSuffix("\n") { text.removeLast() }
-            if !text.isEmpty { blocks.append(.paragraph(Paragraph(Self.textWithBreaks(text)))) }
+            // Fence lines cmark swallowed into the block are the author's text again.
+            let html = fences.restoreFenceLines(in: literal(of: node))
+            blocks.append(contentsOf: HTMLReader(maximumNesting: max(1, maximumNesting - depth)).read(html).document.blocks)
         case CMARK_NODE_BLOCK_QUOTE where depth >= maximumNesting, CMARK_NODE_LIST where depth >= maximumNesting:
             appendFlattened(node, to: &blocks)
         case CMARK_NODE_BLOCK_QUOTE:
@@ -206,6 +207,9 @@ private struct ASTWalker {
     // MARK: Inlines
 
     private func inlines(of node: Node, depth: Int) -> [Inline] {
+        if MarkdownInlineHTML.isPresent(under: node) {
+            return MarkdownInlineHTML.inlines(of: node, maximumNesting: max(1, maximumNesting - depth))
+        }
         var builder = InlineBuilder()
         appendInlines(of: node, depth: depth, to: &builder)
         return builder.finish()
@@ -231,7 +235,9 @@ private struct ASTWalker {
         case CMARK_NODE_CODE:
             builder.append(.code(literal(of: node)))
         case CMARK_NODE_HTML_INLINE:
-            builder.append(contentsOf: Self.textWithBreaks(literal(of: node)))
+            // Only reached inside an image's alt text (paragraphs with inline HTML are read by
+            // MarkdownInlineHTML): the alt text is what was typed.
+            builder.append(text: literal(of: node))
         case CMARK_NODE_STRONG:
             appendMarked(.bold, node, depth: depth, to: &builder)
         case CMARK_NODE_EMPH:
@@ -314,16 +320,6 @@ private struct ASTWalker {
     private func cString(_ pointer: UnsafePointer<CChar>?) -> String {
         guard let pointer else { return "" }
         return String(cString: pointer)
-    }
-
-    /// Text whose newlines are kept as line breaks (raw HTML shown as typed).
-    static func textWithBreaks(_ text: String) -> [Inline] {
-        var result: [Inline] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if index > 0 { result.append(.lineBreak) }
-            if !line.isEmpty { result.append(.text(String(line))) }
-        }
-        return result
     }
 }
 

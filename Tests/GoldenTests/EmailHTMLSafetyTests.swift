@@ -50,8 +50,16 @@ import Testing
         let report = HTMLSyntaxCheck.inspect(html)
         #expect(!report.elements.contains { ["script", "iframe", "object", "embed", "form"].contains($0.name) })
         #expect(report.elements.filter { $0.name == "a" }.compactMap { $0.attribute("href") } == ["https://example.com"])
-        // The attack text is shown, escaped, so the agent sees what was pasted.
-        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        // Raw HTML went through the HTML reader: scripts and styles are gone with their
+        // content, wrappers and unsafe links keep their text.
+        // (The subject, which names the attack, is escaped in <title> and aria-label; the body
+        // is what follows the content cell.)
+        let body = try #require(html.components(separatedBy: "class=\"herald-card\"").last)
+        #expect(!body.contains("alert(1)</script>") && !body.contains("&lt;script"))
+        #expect(!body.contains("display:none}"))
+        #expect(html.contains("<p style=\"margin:0 0 16px 0;\">Click anywhere to claim your prize.</p>"))
+        #expect(html.contains(">Raw anchor: raw anchor</li>"))
+        #expect(html.contains(">Inline script: after the tag</li>"))
         #expect(html.contains("JavaScript link: click"))
         #expect(!html.lowercased().contains("<a href=\"javascript"))
     }

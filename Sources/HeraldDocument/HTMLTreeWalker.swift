@@ -1,0 +1,225 @@
+import CLibXML2
+
+/// Walks libxml2's tree without recursion — down to the first child, along to the next sibling,
+/// back up through the parent — keeping one small `Exit` per open element, so input nested
+/// 100,000 levels deep costs heap, not stack. Each element is decided once, on the way in
+/// (`HTMLTreeWalker+Elements.swift`); its `Exit` undoes what it opened.
+struct HTMLTreeWalker {
+    typealias Node = UnsafeMutablePointer<xmlNode>
+
+    /// What to undo when an element ends.
+    struct Exit {
+        var inlineEntries = 0
+        var popStyle = false
+        /// The element ends a paragraph (it is a block).
+        var boundary = false
+        var container = false
+        var endsHeadSection = false
+        var suppressesText = false
+    }
+
+    let maximumNesting: Int
+    var builder = HTMLModelBuilder()
+    var log = RemovalLog()
+    /// The marks and links open around the current point.
+    var inlineContext: [HTMLInlineEntry] = []
+    var nextEntryID = 0
+    /// Inside `<head>`: nothing there is content.
+    var suppressText = 0
+
+    init(maximumNesting: Int) {
+        self.maximumNesting = maximumNesting
+    }
+
+    mutating func walk(firstNode: Node?) {
+        var exits: [Exit] = []
+        var node = firstNode
+        while let current = node {
+            if let exit = enter(current) {
+                if let child = current.pointee.children {
+                    exits.append(exit)
+                    node = child
+                    continue
+                }
+                leave(exit)
+            }
+            // Next sibling, or climb until an ancestor has one.
+            var climbing = current
+            node = nil
+            while true {
+                if let next = climbing.pointee.next {
+                    node = next
+                    break
+                }
+                guard let exit = exits.popLast(), let parent = climbing.pointee.parent else { break }
+                leave(exit)
+                climbing = parent
+            }
+        }
+        // A tree is balanced, but close anything left open all the same.
+        while let exit = exits.popLast() { leave(exit) }
+    }
+
+    mutating func finish() -> HTMLReading {
+        HTMLReading(document: Document(blocks: builder.finish()), removed: log.removals)
+    }
+
+    /// Decides what a node is; nil means its subtree is skipped.
+    private mutating func enter(_ node: Node) -> Exit? {
+        switch node.pointee.type {
+        case XML_ELEMENT_NODE:
+            return enterElement(node)
+        case XML_TEXT_NODE:
+            if suppressText == 0, let content = node.pointee.content {
+                appendText(String(cString: content))
+            }
+            return nil
+        case XML_COMMENT_NODE:
+            if let content = node.pointee.content {
+                let text = String(cString: content)
+                if Self.isConditional(text) { log.record(.conditionalComment, example: "<!--\(text)-->") }
+            }
+            return nil
+        default:
+            // CDATA (the content of script and style, never descended into), processing
+            // instructions, entity declarations: nothing a reader sees.
+            return nil
+        }
+    }
+
+    private mutating func leave(_ exit: Exit) {
+        if exit.container {
+            builder.closeContainer()
+        } else if exit.boundary {
+            builder.flushRun()
+        }
+        if exit.popStyle { builder.popStyle() }
+        if exit.endsHeadSection { builder.enterTableSection(head: false) }
+        if exit.inlineEntries > 0 { inlineContext.removeLast(min(exit.inlineEntries, inlineContext.count)) }
+        if exit.suppressesText { suppressText -= 1 }
+    }
+
+    // MARK: Text
+
+    private mutating func appendText(_ text: String) {
+        var text = text
+        // Word's "downlevel-revealed" conditionals reach libxml2 as text: `<![if !supportLists]>`.
+        if text.utf8.count >= 9, Array(text.utf8).contains(subsequence: Self.downlevelOpening) {
+            text = removingDownlevelConditionals(text)
+        }
+        builder.append(text: text, context: inlineContext)
+    }
+
+    private static let downlevelOpening = Array("<![".utf8)
+
+    private mutating func removingDownlevelConditionals(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "<![") {
+            let after = rest[start.upperBound...]
+            guard let end = after.range(of: "]>") else { break }
+            let inside = after[..<end.lowerBound].lowercased()
+            result += rest[..<start.lowerBound]
+            if inside.hasPrefix("if") || inside.hasPrefix("endif") {
+                log.record(.conditionalComment, example: String(rest[start.lowerBound..<end.upperBound]))
+            } else {
+                result += rest[start.lowerBound..<end.upperBound]
+            }
+            rest = after[end.upperBound...]
+        }
+        return result + rest
+    }
+
+    static func isConditional(_ comment: String) -> Bool {
+        let trimmed = comment.trimmingASCIIWhitespace().lowercased()
+        return trimmed.hasPrefix("[if") || trimmed.hasPrefix("[endif") || trimmed.hasPrefix("<![endif")
+    }
+
+    // MARK: Inline context
+
+    mutating func pushInline(_ kind: HTMLInlineEntry.Kind) -> Bool {
+        guard inlineContext.count < maximumNesting else { return false }
+        inlineContext.append(HTMLInlineEntry(id: nextEntryID, kind: kind))
+        nextEntryID += 1
+        return true
+    }
+
+    func isActive(_ mark: Mark) -> Bool {
+        inlineContext.contains { $0.kind == .mark(mark) }
+    }
+
+    var isInLink: Bool {
+        inlineContext.contains { if case .link = $0.kind { return true } else { return false } }
+    }
+
+    // MARK: Gathering text (code, pre)
+
+    /// The text under `node`, with `<br>` as `lineBreak`, skipping what is never content.
+    mutating func gatherText(under root: Node, lineBreak: String) -> String {
+        var result = ""
+        var node = root.pointee.children
+        var depth = 0
+        while let current = node {
+            var descend = false
+            switch current.pointee.type {
+            case XML_TEXT_NODE:
+                if let content = current.pointee.content { result += String(cString: content) }
+            case XML_ELEMENT_NODE:
+                let name = Self.name(of: current)
+                if name == "br" {
+                    result += lineBreak
+                } else if HTMLElements.removedWithContent.contains(name) {
+                    log.record(.element(name), example: "<\(name)>")
+                } else if !HTMLElements.skippedSilently.contains(name) {
+                    descend = true
+                }
+            default:
+                break
+            }
+            if descend, let child = current.pointee.children {
+                depth += 1
+                node = child
+                continue
+            }
+            var climbing = current
+            node = nil
+            while true {
+                if let next = climbing.pointee.next {
+                    node = next
+                    break
+                }
+                guard depth > 0, let parent = climbing.pointee.parent else { break }
+                depth -= 1
+                climbing = parent
+            }
+        }
+        return result
+    }
+
+    // MARK: Attributes
+
+    static func name(of node: Node) -> String {
+        guard let name = node.pointee.name else { return "" }
+        return String(cString: name)
+    }
+
+    /// Attributes in document order, names lowercased.
+    static func attributes(of node: Node) -> [(name: String, value: String)] {
+        var result: [(String, String)] = []
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            // libxml2's HTML parser lowercases attribute names itself.
+            let name = current.pointee.name.map { String(cString: $0) } ?? ""
+            var value = ""
+            if let child = current.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE {
+                if let content = child.pointee.content { value = String(cString: content) }
+            } else if let text = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
+                value = String(cString: text)
+                herald_xml_free(text)
+            }
+            result.append((name, value))
+            attribute = current.pointee.next
+        }
+        return result
+    }
+}

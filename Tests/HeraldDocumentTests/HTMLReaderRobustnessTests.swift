@@ -1,0 +1,158 @@
+import Foundation
+import HeraldDocument
+import Testing
+
+/// Malformed, deep and large input gives a model, never a crash: the text is always kept.
+/// (Linear time is measured by Benchmarks/HTMLReaderBenchmark, not timed here.)
+@Suite struct HTMLReaderRobustnessTests {
+    func blocks(_ html: String) -> [Block] {
+        HTMLReader().read(html).document.blocks
+    }
+
+    @Test func unclosedAndMisnestedTags() {
+        #expect(blocks("<p>one<p>two<b>bold<i>both</b>after") == [
+            .paragraph(Paragraph([.text("one")])),
+            .paragraph(Paragraph([.text("two"), .marked(.bold, [.text("bold"), .marked(.italic, [.text("both")])]), .text("after")])),
+        ])
+        #expect(blocks("</p>stray</p><ul><li>a<li>b</ul></div></table>end") == [
+            .paragraph(Paragraph([.text("stray")])),
+            .list(List(kind: .bullet, items: [ListItem([.paragraph(Paragraph([.text("a")]))]), ListItem([.paragraph(Paragraph([.text("b")]))])])),
+            .paragraph(Paragraph([.text("end")])),
+        ])
+    }
+
+    @Test func structureOutsideItsParentIsKeptAsText() {
+        // Cells without a table, items without a list, a row directly in the body.
+        #expect(blocks("<td>cell</td><li>item</li><tr><th>head</th></tr>") == [
+            .paragraph(Paragraph([.text("cell")])), .paragraph(Paragraph([.text("item")])), .paragraph(Paragraph([.text("head")])),
+        ])
+        // Text between rows goes before the table rather than being lost.
+        #expect(blocks("<table><tr>loose<td>c</td></tr></table>") == [
+            .paragraph(Paragraph([.text("loose")])),
+            .table(Table(columns: [nil], header: [], rows: [[TableCell([.text("c")])]])),
+        ])
+    }
+
+    @Test(arguments: ["div", "b", "span", "blockquote", "ul", "table"])
+    func tenThousandLevelsKeepTheText(_ element: String) {
+        let open: String
+        let close: String
+        switch element {
+        case "ul": (open, close) = ("<ul><li>", "</li></ul>")
+        case "table": (open, close) = ("<table><tr><td>", "</td></tr></table>")
+        default: (open, close) = ("<\(element)>", "</\(element)>")
+        }
+        let depth = 10_000
+        let html = "<p>start</p>" + String(repeating: open, count: depth) + "deep text" + String(repeating: close, count: depth) + "<p>after</p>"
+        let reader = HTMLReader(maximumNesting: 16)
+        let document = reader.read(html).document
+        let text = Self.plainText(of: document.blocks)
+        #expect(text == ["start", "deep text", "after"])
+        // Flattened: nothing deeper than the reader's limit reaches the model.
+        #expect(Self.depth(of: document.blocks) <= 16 + 1)
+    }
+
+    @Test func libxml2sOwnDepthLimitDoesNotCutTheText() {
+        // Without XML_PARSE_HUGE libxml2 stops at 256 levels and everything after is lost.
+        let html = String(repeating: "<div>", count: 300) + "deep" + String(repeating: "</div>", count: 300) + "<p>after</p>"
+        #expect(Self.plainText(of: blocks(html)) == ["deep", "after"])
+    }
+
+    @Test func fiveMegabytesOfEditorHTML() {
+        let unit = "<p>Paragraph with <b>bold</b>, <i>italic</i> and a <a href=\"https://example.com/x\">link</a>.</p><ul><li>item</li></ul>"
+        let count = 5 * 1024 * 1024 / unit.utf8.count + 1
+        let html = String(repeating: unit, count: count)
+        #expect(html.utf8.count >= 5 * 1024 * 1024)
+        let document = HTMLReader().read(html).document
+        // One paragraph and one list per unit; libxml2 does not merge adjacent lists.
+        #expect(document.blocks.count == 2 * count)
+        #expect(document.blocks.last == .list(List(kind: .bullet, items: [ListItem([.paragraph(Paragraph([.text("item")]))])])))
+    }
+
+    @Test func fiveMegabytesOfOneUnclosedTag() {
+        let html = "<b>" + String(repeating: "x", count: 5 * 1024 * 1024)
+        #expect(blocks(html) == [.paragraph(Paragraph([.marked(.bold, [.text(String(repeating: "x", count: 5 * 1024 * 1024))])]))])
+    }
+
+    @Test func emptyAndNonsenseInput() {
+        #expect(blocks("") == [])
+        #expect(blocks("<") == [.paragraph(Paragraph([.text("<")]))])
+        #expect(blocks("<<<>>>&&&;;") == [.paragraph(Paragraph([.text("<<<>>>&&&;;")]))])
+        #expect(blocks("<!DOCTYPE html><html><head><title>t</title></head><body></body></html>") == [])
+    }
+
+    /// The texts of the leaf paragraphs, in order.
+    static func plainText(of blocks: [Block]) -> [String] {
+        var result: [String] = []
+        var pending: [Block] = blocks.reversed()
+        while let block = pending.popLast() {
+            switch block {
+            case .paragraph(let paragraph): result.append(paragraph.content.plainText)
+            case .heading(let heading): result.append(heading.content.plainText)
+            case .blockQuote(let inner): pending.append(contentsOf: inner.reversed())
+            case .list(let list): pending.append(contentsOf: list.items.flatMap(\.blocks).reversed())
+            case .table(let table): result.append(contentsOf: (table.header + table.rows.flatMap { $0 }).map(\.content.plainText))
+            case .codeBlock(let code): result.append(code.code)
+            case .horizontalRule: break
+            }
+        }
+        return result
+    }
+
+    /// Container nesting plus mark nesting, the deepest anywhere.
+    static func depth(of blocks: [Block]) -> Int {
+        var deepest = 0
+        var pending: [(Block, Int)] = blocks.map { ($0, 1) }
+        func inlineDepth(_ inlines: [Inline]) -> Int {
+            var deepest = 0
+            var stack: [([Inline], Int)] = [(inlines, 0)]
+            while let (content, level) = stack.popLast() {
+                deepest = max(deepest, level)
+                for inline in content {
+                    switch inline {
+                    case .marked(_, let inner): stack.append((inner, level + 1))
+                    case .link(let link): stack.append((link.content, level + 1))
+                    default: break
+                    }
+                }
+            }
+            return deepest
+        }
+        while let (block, level) = pending.popLast() {
+            deepest = max(deepest, level)
+            switch block {
+            case .paragraph(let paragraph): deepest = max(deepest, level + inlineDepth(paragraph.content))
+            case .heading(let heading): deepest = max(deepest, level + inlineDepth(heading.content))
+            case .blockQuote(let inner): pending.append(contentsOf: inner.map { ($0, level + 1) })
+            case .list(let list): pending.append(contentsOf: list.items.flatMap(\.blocks).map { ($0, level + 1) })
+            case .table, .codeBlock, .horizontalRule: break
+            }
+        }
+        return deepest
+    }
+}
+
+/// The inputs that make libxml2's end-tag search quadratic (HTMLDepthLimiter) keep their text.
+@Suite struct HTMLReaderHostileNestingTests {
+    @Test func misnestedTablesListsAndStrayEndTagsKeepEveryWord() {
+        let unit = "<p><b><i>one</b> two</i><ul><li>three</p><td>four</li></ul></table>"
+        let html = String(repeating: unit, count: 3_000)
+        let text = HTMLReaderRobustnessTests.plainText(of: HTMLReader().read(html).document.blocks).joined(separator: " ")
+        // Words may run together where libxml2 puts the cell text next to the next paragraph;
+        // each must be there as often as it was written.
+        for word in ["one", "two", "three", "four"] {
+            #expect(text.components(separatedBy: word).count - 1 == 3_000, "\(word)")
+        }
+    }
+
+    @Test func deepSpansThenStrayEndTagsKeepTheText() {
+        let html = String(repeating: "<span>", count: 20_000) + "middle" + String(repeating: "</i>", count: 20_000) + "end"
+        #expect(HTMLReaderRobustnessTests.plainText(of: HTMLReader().read(html).document.blocks) == ["middleend"])
+    }
+
+    @Test func scriptContentIsNotMistakenForTags() {
+        // The depth pass skips script content; the script still goes, the text after stays.
+        let reading = HTMLReader().read("<p>a<script>if (x</i>) { document.write('</p><b>') }</script>b</p>")
+        #expect(reading.document.blocks == [.paragraph(Paragraph([.text("ab")]))])
+    }
+}
