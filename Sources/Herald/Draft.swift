@@ -12,11 +12,35 @@ public struct Draft: Sendable {
     public var template: FilledTemplate?
     /// Where the input's relative file names (attachments) are resolved.
     public var baseDirectory: URL?
+    /// What the HTML reader took out of an editor's HTML (scripts, handlers, unsafe links...),
+    /// for the composer to warn the agent.
+    public var removed: [HTMLRemoval] = []
 
     public init(document: Document, template: FilledTemplate? = nil, baseDirectory: URL? = nil) {
         self.document = document
         self.template = template
         self.baseDirectory = baseDirectory
+    }
+
+    /// How an input file is written.
+    public enum Format: String, Sendable, CaseIterable {
+        /// Markdown, or a template when it starts with a front matter.
+        case markdown
+        /// An editor's HTML, read by the sanitizing `HTMLReader`.
+        case html
+
+        /// By extension: .html and .htm are HTML, the rest Markdown.
+        public static func of(_ url: URL) -> Format {
+            ["html", "htm"].contains(url.pathExtension.lowercased()) ? .html : .markdown
+        }
+    }
+
+    /// Editor HTML → a draft, with what was removed.
+    public static func html(_ bytes: [UInt8], baseDirectory: URL? = nil) -> Draft {
+        let reading = HTMLReader().read(bytes: bytes)
+        var draft = Draft(document: reading.document, baseDirectory: baseDirectory)
+        draft.removed = reading.removed
+        return draft
     }
 
     /// Where the data of a template comes from.
@@ -29,12 +53,18 @@ public struct Draft: Sendable {
 
     /// Reads a Markdown file: a template when it starts with a front matter, else a document.
     /// `data` is needed for a template; `locale` picks its variant (`welcome.es.md`).
-    public static func read(_ url: URL, data: DataSource?, locale: String? = nil) throws -> Draft {
+    public static func read(_ url: URL, data: DataSource?, locale: String? = nil, format: Format? = nil) throws -> Draft {
         let bytes: [UInt8]
         do {
             bytes = [UInt8](try Data(contentsOf: url))
         } catch {
             throw HeraldError.io("cannot read '\(url.displayPath)': \(error.localizedDescription)")
+        }
+        if (format ?? Format.of(url)) == .html {
+            if locale != nil || data != nil {
+                throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data and --locale mean nothing for it; templates are Markdown with a front matter")
+            }
+            return html(bytes, baseDirectory: url.deletingLastPathComponent())
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard MessageTemplate.isTemplate(text) else {

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// A folder under `Samples/`:
 ///
-///     Samples/agent-reply/input.md      the input: a Markdown document, or a template (front matter)
+///     Samples/agent-reply/input.md      the input: a Markdown document, or a template (front matter);
+///                                       or input.html: an editor's HTML
 ///     Samples/agent-reply/data.json     for a template: its data (else its examples are used)
 ///     Samples/agent-reply/sample.json   optional: an `EmailRequest` ({"subject", "preheader",
 ///                                       "language", "from", "to", "cc", "bcc", "attachments"...})
@@ -40,10 +41,11 @@ public struct Sample: Sendable {
     public static let exampleRecipient = "Ana García <ana.garcia@example.com>"
     public static let examplePhone = "+14155550123"
 
-    /// A sample folder with its `input.md`.
+    /// A sample folder with its `input.md` (Markdown or a template) or `input.html` (editor HTML).
     public init(directory: URL) {
         self.directory = directory
-        self.input = directory.appendingPathComponent("input.md")
+        let html = directory.appendingPathComponent("input.html")
+        self.input = FileManager.default.fileExists(atPath: html.path) ? html : directory.appendingPathComponent("input.md")
         self.name = directory.lastPathComponent
     }
 
@@ -59,7 +61,7 @@ public struct Sample: Sendable {
     public static func all(in root: URL) throws -> [Sample] {
         let entries = try FileManager.default.contentsOfDirectory(atPath: root.path).map { root.appendingPathComponent($0) }
         let folders = entries
-            .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("input.md").path) }
+            .filter { folder in ["input.md", "input.html"].contains { FileManager.default.fileExists(atPath: folder.appendingPathComponent($0).path) } }
             .map(Sample.init(directory:))
         let templates = try TemplateLinter.templateFiles(in: root).map { file in
             Sample(template: file, goldenDirectory: root.appendingPathComponent("golden").appendingPathComponent(file.deletingPathExtension().lastPathComponent))
@@ -81,7 +83,7 @@ public struct Sample: Sendable {
     public func draft() throws -> Draft {
         let data = directory.appendingPathComponent("data.json")
         let head = (try? String(contentsOf: input, encoding: .utf8)) ?? ""
-        guard MessageTemplate.isTemplate(head) else { return try Draft.read(input, data: nil) }
+        guard Draft.Format.of(input) == .markdown, MessageTemplate.isTemplate(head) else { return try Draft.read(input, data: nil) }
         return try Draft.read(input, data: FileManager.default.fileExists(atPath: data.path) ? .file(data) : .examples)
     }
 

@@ -14,6 +14,15 @@ struct InputOptions: ParsableArguments {
     @Option(help: "The template's locale, e.g. es or es-MX: welcome.es-MX.md, then welcome.es.md, then welcome.md.")
     var locale: String?
 
+    @Option(name: .customLong("input-format"), help: "markdown or html (an editor's HTML, sanitized); by default .html and .htm files are HTML, the rest Markdown.")
+    var inputFormat: InputFormat?
+
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+        case markdown, html
+    }
+
+    var format: Draft.Format? { inputFormat.map { $0 == .html ? .html : .markdown } }
+
     func validate() throws {
         if data != nil && exampleData { throw ValidationError("give --data or --example-data, not both") }
         if let locale, !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) || locale.isEmpty {
@@ -37,25 +46,34 @@ struct InputOptions: ParsableArguments {
                 throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
             }
             let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            if format == .html { return reported(Draft.html(bytes)) }
             return Draft(document: MarkdownReader().read(bytes: bytes))
         }
         let source: Draft.DataSource?
         if let data {
             source = .file(URL(fileURLWithPath: data))
-        } else if exampleData || (examplesByDefault && Self.isTemplate(input)) {
+        } else if exampleData || (examplesByDefault && format != .html && Self.isTemplate(input)) {
             source = .examples
         } else {
             source = nil
         }
         do {
-            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale)
+            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
-            return draft
+            return reported(draft)
         } catch let error as HeraldError {
             if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
             throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
+    }
+
+    /// Tells the agent what the HTML reader removed; the message is still made, without it.
+    private func reported(_ draft: Draft) -> Draft {
+        if !draft.removed.isEmpty {
+            warn("removed from the HTML: \(draft.removed.map(\.summary).joined(separator: ", "))")
+        }
+        return draft
     }
 }

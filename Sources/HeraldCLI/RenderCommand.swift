@@ -5,7 +5,7 @@ import Herald
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Render a Markdown document or a template for a channel: email HTML, its plain-text alternative, a whole .eml message, its structure as JSON; SMS or WhatsApp text and JSON.",
+        abstract: "Render a Markdown document, an editor's HTML or a template for a channel: email HTML, its plain-text alternative, a whole .eml message, its structure as JSON; SMS or WhatsApp text and JSON.",
         discussion: """
             A .md file that starts with a front matter (---) is a template: it is filled with --data FILE.json, or with \
             the examples of its front matter when no --data is given; --locale picks its variant (welcome.es.md). \
@@ -22,7 +22,7 @@ struct RenderCommand: ParsableCommand {
         case email, sms, whatsapp
     }
 
-    @Argument(help: "The input: a Markdown document or template (.md, .markdown or .txt; '-' reads a document from standard input).")
+    @Argument(help: "The input: a Markdown document or template (.md, .markdown, .txt), or an editor's HTML (.html, .htm); '-' reads standard input.")
     var input: String
 
     @OptionGroup var inputOptions: InputOptions
@@ -47,10 +47,10 @@ struct RenderCommand: ParsableCommand {
     var output: String?
 
     func validate() throws {
-        if input != "-" {
+        if input != "-" && inputOptions.inputFormat == nil {
             let ext = URL(fileURLWithPath: input).pathExtension.lowercased()
-            guard ["md", "markdown", "txt"].contains(ext) else {
-                throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected a Markdown file (.md, .markdown or .txt)")
+            guard ["md", "markdown", "txt", "html", "htm"].contains(ext) else {
+                throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected Markdown (.md, .markdown, .txt) or editor HTML (.html, .htm), or say --input-format")
             }
         }
         if channelOptions.voiceNote && channel != .whatsapp {
