@@ -127,17 +127,27 @@ func deepThenStray(_ bytes: Int) -> String {
     return String(repeating: "<span>", count: depth) + "x" + String(repeating: "</i>", count: depth / 2)
 }
 
-say("\nLinearity: seconds per MB at 1 MB and at 10 MB (ratio ≈ 1 means linear)")
+say("\nLinearity: seconds per MB at 1 MB and at 10 MB (ratio ≈ 1 means linear; HERALD_BENCH_LINEARITY=NAME runs one case)")
 let only = ProcessInfo.processInfo.environment["HERALD_BENCH_LINEARITY"]
 for (name, make) in [("flat editor HTML", flat), ("10^5–10^6 nested <div>", deepDivs), ("unclosed <span><b>", deepInline),
                      ("misnested tags", misnested), ("deep then stray end tags", deepThenStray)] as [(String, (Int) -> String)] {
     if let only, !name.contains(only) { continue }
     let small = Array(make(1_048_576).utf8)
-    let large = Array(make(10 * 1_048_576).utf8)
+    // HERALD_BENCH_LARGE_MB changes the large size (10 by default), to see a trend.
+    let largeMB = Int(ProcessInfo.processInfo.environment["HERALD_BENCH_LARGE_MB"] ?? "") ?? 10
+    let large = Array(make(largeMB * 1_048_576).utf8)
     let smallTime = best(rounds: 3) { heraldRead(small) }
     let largeTime = best(rounds: 2) { heraldRead(large) }
     let perMBSmall = smallTime / (Double(small.count) / 1_048_576)
     let perMBLarge = largeTime / (Double(large.count) / 1_048_576)
-    say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%7.4f s/MB   %7.4f s/MB   ratio %.2f", perMBSmall, perMBLarge, perMBLarge / perMBSmall))
+    // libxml2 alone on the same bytes after the depth pass, for reference: how much of any
+    // growth is the parser's own (allocation of a 10 MB tree) rather than the reader's.
+    let limitedSmall = HTMLReader.depthLimited(small)
+    let limitedLarge = HTMLReader.depthLimited(large)
+    let parserSmall = best(rounds: 3) { libxml2Only(limitedSmall) } / (Double(small.count) / 1_048_576)
+    let parserLarge = best(rounds: 2) { libxml2Only(limitedLarge) } / (Double(large.count) / 1_048_576)
+    say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
+        + String(format: "%7.4f s/MB   %7.4f s/MB   ratio %.2f   (libxml2 alone: ratio %.2f)",
+                 perMBSmall, perMBLarge, perMBLarge / perMBSmall, parserLarge / parserSmall))
 }
 if sink == 42 { say("") }

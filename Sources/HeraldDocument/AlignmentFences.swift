@@ -81,6 +81,12 @@ struct AlignmentFences {
         return Alignment(rawValue: String(word)).map(Marker.open)
     }
 
+    /// Whether one of this input's marker lines is inside `literal` (an HTML block that ran on
+    /// over a fence line).
+    func containsMarker(_ literal: String) -> Bool {
+        Array(literal.utf8).contains(subsequence: Array("<!-- \(prefix) ".utf8))
+    }
+
     /// `::: center` (any case, up to three spaces of indentation) or a bare `:::`.
     static func marker(in line: ArraySlice<UInt8>) -> Marker? {
         // Most lines are not fences: decide that without making a String.

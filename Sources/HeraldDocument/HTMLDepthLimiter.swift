@@ -6,18 +6,23 @@
 /// (`<td>` outside a table, unclosed `<span>`s) and adds stray end tags is therefore quadratic:
 /// one megabyte of such tags took seconds, ten would take minutes. Before parsing, this pass
 /// tokenizes the tags (not a full HTML tokenizer: comments, quoted attributes, `script` and
-/// `style` content are skipped, which is all that decides where a tag is) and:
+/// `style` content are skipped, which is all that decides where a tag is) and keeps its own
+/// copy of libxml2's stack, with libxml2's rules: a start tag first closes the top element
+/// while libxml2's HTML 4 table says it does (`<p>` closes an open `<p>`, `<td>` a `<td>`,
+/// `<ul>` a `<p>`...), an end tag closes the nearest element of its name unless an element
+/// of higher end priority (`div`, cells, rows, tables) stands in the way. Then it:
 ///
-/// - removes end tags whose element was never opened (libxml2 would ignore them anyway);
-/// - once more than `maximumOpen` elements are open by its count, removes further start tags
-///   (and their end tags) until the count falls again. Their text stays where it was; only
-///   markup nested deeper than any editor writes is lost (the reader flattens beyond 48
-///   levels regardless).
+/// - removes end tags libxml2 would ignore (nothing of that name open, or blocked) — for
+///   libxml2 each costs a scan of the whole stack;
+/// - once `maximumOpen` elements are open, removes further start tags (and their end tags)
+///   until some close. Their text stays where it was; only markup nested deeper than any
+///   editor writes is lost (the reader flattens beyond 48 levels regardless).
 ///
-/// Its count is an approximation of libxml2's stack (libxml2 also closes elements implicitly),
-/// so it bounds the stack in the cases that matter rather than emulating it; the benchmark's
-/// linearity check covers flat, deep, misnested and stray-tag input. Documents within the
-/// limit and without stray end tags pass through byte for byte.
+/// Its own scans stop at `maximumOpen` elements, so the pass is linear, and libxml2's stack
+/// then stays within about that depth. The copy of libxml2's rules is partial (its tables are
+/// not public API), so this is a bound measured by the benchmark's linearity check — flat,
+/// deep, unclosed, misnested and stray-tag input — rather than a proof for every input.
+/// Documents within the limit and without ignored end tags pass through byte for byte.
 enum HTMLDepthLimiter {
     static let maximumOpen = 512
 
@@ -27,14 +32,62 @@ enum HTMLDepthLimiter {
     private static let voidElements: Set<String> = [
         "area", "base", "basefont", "br", "col", "frame", "hr", "img", "input", "isindex", "link", "meta", "param",
     ]
+    /// Which open element (on top of the stack) a start tag closes first: libxml2 2.9's
+    /// `htmlStartClose` rules for the elements that matter here.
+    private static let closesOnStart: [String: Set<String>] = {
+        let headings: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+        let paragraphs: Set<String> = ["p", "head"]
+        var rules: [String: Set<String>] = [
+            "p": paragraphs.union(headings),
+            "div": paragraphs, "blockquote": paragraphs, "hr": paragraphs, "center": paragraphs.union(["font", "b", "i"]),
+            "ul": paragraphs.union(["ol", "menu", "dir", "address", "pre", "listing", "xmp"]),
+            "ol": paragraphs.union(["ul"]), "menu": paragraphs.union(["ul"]), "dir": paragraphs,
+            "dl": paragraphs.union(["dt", "menu", "dir", "address", "pre", "listing", "xmp"]),
+            "dt": paragraphs.union(["menu", "dir", "address", "pre", "listing", "xmp", "dd"]),
+            "dd": paragraphs.union(["menu", "dir", "address", "pre", "listing", "xmp", "dt"]),
+            "li": paragraphs.union(headings).union(["dl", "address", "pre", "listing", "xmp", "li"]),
+            "pre": paragraphs.union(["ul"]), "address": paragraphs.union(["ul"]), "listing": paragraphs, "xmp": ["p"],
+            "form": paragraphs.union(headings).union(["form", "hr", "dl", "ul", "ol", "menu", "dir", "address", "pre", "listing", "xmp"]),
+            "table": paragraphs.union(headings).union(["pre", "listing", "xmp", "a"]),
+            "caption": ["p"], "colgroup": ["caption", "colgroup", "col", "p"],
+            "th": ["th", "td", "p", "span", "font", "a", "b", "i", "u"], "td": ["th", "td", "p"],
+            "tr": ["th", "td", "tr", "caption", "col", "colgroup", "p"],
+            "thead": ["caption", "col", "colgroup"],
+            "tfoot": ["th", "td", "tr", "caption", "col", "colgroup", "thead", "tbody", "p"],
+            "tbody": ["th", "td", "tr", "caption", "col", "colgroup", "thead", "tfoot", "tbody", "p"],
+            "option": ["option"], "optgroup": ["option"], "a": ["a", "head"],
+        ]
+        for heading in headings { rules[heading] = paragraphs.union(headings) }
+        return rules
+    }()
+
+    /// libxml2's `htmlEndPriority`: an end tag does not close past an element of higher priority.
+    private static func endPriority(_ name: String) -> Int {
+        switch name {
+        case "div": return 150
+        case "td", "th": return 160
+        case "tr": return 170
+        case "thead", "tbody", "tfoot": return 180
+        case "table": return 190
+        case "head", "body": return 200
+        case "html": return 220
+        default: return 100
+        }
+    }
     /// libxml2 places these itself and ignores misplaced ones: never counted, never removed.
     private static let structural: Set<String> = ["html", "head", "body", "br"]
 
     static func limited(_ bytes: [UInt8]) -> [UInt8] {
         var removals: [Range<Int>] = []
-        var open: [String: Int] = [:]
+        var stack: [String] = []
+        /// How many of each name the stack holds: an end tag with none open is settled
+        /// without a scan (stray end tags are what hostile input is made of).
+        var openCount: [String: Int] = [:]
         var dropped: [String: Int] = [:]
-        var depth = 0
+        func pop(to position: Int) {
+            for name in stack[position...] { openCount[name, default: 1] -= 1 }
+            stack.removeSubrange(position...)
+        }
         var index = 0
         let count = bytes.count
         while index < count {
@@ -66,9 +119,19 @@ enum HTMLDepthLimiter {
                 if let pending = dropped[name], pending > 0 {
                     dropped[name] = pending - 1
                     removals.append(start..<tagEnd)
-                } else if let opened = open[name], opened > 0 {
-                    open[name] = opened - 1
-                    depth -= 1
+                    continue
+                }
+                // The nearest open element of this name, unless a higher-priority one is above.
+                let priority = endPriority(name)
+                var position: Int? = nil
+                if openCount[name, default: 0] > 0 {
+                    for candidate in stack.indices.reversed() {
+                        if stack[candidate] == name { position = candidate; break }
+                        if endPriority(stack[candidate]) > priority { break }
+                    }
+                }
+                if let position {
+                    pop(to: position)
                 } else {
                     removals.append(start..<tagEnd)
                 }
@@ -80,12 +143,15 @@ enum HTMLDepthLimiter {
                 continue
             }
             if selfClosing || voidElements.contains(name) { continue }
-            if depth >= maximumOpen {
+            if let closes = closesOnStart[name] {
+                while let top = stack.last, closes.contains(top) { pop(to: stack.count - 1) }
+            }
+            if stack.count >= maximumOpen {
                 dropped[name, default: 0] += 1
                 removals.append(start..<tagEnd)
             } else {
-                open[name, default: 0] += 1
-                depth += 1
+                stack.append(name)
+                openCount[name, default: 0] += 1
             }
         }
         guard !removals.isEmpty else { return bytes }

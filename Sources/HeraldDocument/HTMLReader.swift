@@ -51,6 +51,12 @@ public struct HTMLReader: Sendable {
         return (HTMLModelBuilder.inlines(of: reading.document.blocks), reading.removed)
     }
 
+    /// The bytes libxml2 is given for `bytes` (after the repairs and the depth pass), so a
+    /// benchmark can time libxml2 alone on exactly what the reader parses.
+    public static func depthLimited(_ bytes: [UInt8]) -> [UInt8] {
+        HTMLDepthLimiter.limited(prepared(bytes))
+    }
+
     /// RECOVER: always a tree. NOERROR/NOWARNING: no output on stderr. NONET: no fetching.
     /// NODEFDTD: no DOCTYPE added. IGNORE_ENC: a `<meta charset>` in the input cannot switch
     /// the decoding of bytes Herald already decoded. HUGE: no 256-level depth limit.

@@ -37,6 +37,8 @@ public struct MarkdownReader: Sendable {
         guard let root = Self.parse(source) else { return Document() }
         defer { cmark_node_free(root) }
         var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting, keepsPlaceholderURLs: keepsPlaceholderURLs)
+        // Without a '<' there is no raw HTML: paragraphs skip looking for it.
+        walker.mayHoldHTML = source.contains(UInt8(ascii: "<"))
         return Document(blocks: walker.topLevelBlocks(of: root))
     }
 
@@ -61,6 +63,7 @@ private struct ASTWalker {
     let fences: AlignmentFences
     let maximumNesting: Int
     let keepsPlaceholderURLs: Bool
+    var mayHoldHTML = true
     let tableType = herald_table_node_type()
     let strikethroughType = herald_strikethrough_node_type()
 
@@ -76,13 +79,19 @@ private struct ASTWalker {
         var child = cmark_node_first_child(document)
         while let node = child {
             child = cmark_node_next(node)
-            if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK,
-               let marker = fences.marker(inHTMLBlock: literal(of: node)) {
-                switch marker {
-                case .open(let alignment): alignments.append(alignment)
-                case .close: _ = alignments.popLast()
+            if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK {
+                let html = literal(of: node)
+                if let marker = fences.marker(inHTMLBlock: html) {
+                    switch marker {
+                    case .open(let alignment): alignments.append(alignment)
+                    case .close: _ = alignments.popLast()
+                    }
+                    continue
                 }
-                continue
+                if fences.containsMarker(html) {
+                    appendHTMLWithFences(html, alignments: &alignments, to: &blocks)
+                    continue
+                }
             }
             let start = blocks.count
             appendBlock(node, depth: 1, to: &blocks)
@@ -91,6 +100,33 @@ private struct ASTWalker {
             }
         }
         return blocks
+    }
+
+    /// A top-level HTML block that swallowed fence lines (`::: center` right after `<p>…</p>`
+    /// with no blank line): the HTML between the lines is read, the lines are fences.
+    private func appendHTMLWithFences(_ html: String, alignments: inout [Alignment], to blocks: inout [Block]) {
+        var chunk = ""
+        func flush(_ alignments: [Alignment]) {
+            let start = blocks.count
+            blocks.append(contentsOf: HTMLReader(maximumNesting: max(1, maximumNesting - 1)).read(chunk).document.blocks)
+            if let alignment = alignments.last {
+                for index in start..<blocks.count { blocks[index].align(alignment) }
+            }
+            chunk = ""
+        }
+        for line in html.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let marker = fences.marker(inHTMLBlock: String(line)) {
+                flush(alignments)
+                switch marker {
+                case .open(let alignment): alignments.append(alignment)
+                case .close: _ = alignments.popLast()
+                }
+            } else {
+                chunk += line
+                chunk += "\n"
+            }
+        }
+        flush(alignments)
     }
 
     private func children(of node: Node, depth: Int) -> [Block] {
@@ -207,7 +243,7 @@ private struct ASTWalker {
     // MARK: Inlines
 
     private func inlines(of node: Node, depth: Int) -> [Inline] {
-        if MarkdownInlineHTML.isPresent(under: node) {
+        if mayHoldHTML, MarkdownInlineHTML.isPresent(under: node) {
             return MarkdownInlineHTML.inlines(of: node, maximumNesting: max(1, maximumNesting - depth))
         }
         var builder = InlineBuilder()

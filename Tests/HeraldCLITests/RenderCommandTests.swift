@@ -79,7 +79,7 @@ struct HeraldProcess {
     @Test func unsupportedInputOrOptionIsAUsageError() throws {
         let type = try HeraldProcess.run(["render", "message.docx"])
         #expect(type.status == 64)
-        #expect(type.stderr.contains("unsupported input type '.docx'; expected a Markdown file (.md, .markdown or .txt)"))
+        #expect(type.stderr.contains("unsupported input type '.docx'; expected Markdown (.md, .markdown, .txt) or editor HTML (.html, .htm), or say --input-format"))
 
         let format = try HeraldProcess.run(["render", "x.md", "--format", "pdf"])
         #expect(format.status == 64)

@@ -53,10 +53,15 @@ import Testing
         ])
     }
 
-    @Test func fenceSwallowedByRawHTMLIsShownAsTyped() {
-        // The raw <div> is a wrapper for the HTML reader; the fence line is text again.
-        #expect(blocks("<div>\n::: center\n") == [
-            .paragraph(Paragraph([.text("::: center")])),
+    @Test func fenceLinesInsideRawHTMLStillAlign() {
+        // cmark runs an HTML block on until a blank line, over the fence lines; the HTML
+        // between them is read, and the lines are fences as the author meant.
+        #expect(blocks("<div>before</div>\n::: right\n<p>after</p>\n:::\nplain\n") == [
+            .paragraph(Paragraph([.text("before")])),
+            .paragraph(Paragraph([.text("after")], alignment: .right)),
+            .paragraph(Paragraph([.text("plain")])),
         ])
+        // An open fence with nothing after it aligns nothing and shows nothing.
+        #expect(blocks("<div>\n::: center\n") == [])
     }
 }

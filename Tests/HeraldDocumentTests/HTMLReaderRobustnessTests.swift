@@ -150,6 +150,21 @@ import Testing
         #expect(HTMLReaderRobustnessTests.plainText(of: HTMLReader().read(html).document.blocks) == ["middleend"])
     }
 
+    @Test func longSloppyDocumentsKeepTheirStructure() {
+        // Thousands of unclosed paragraphs, items and cells are siblings, not nesting: the
+        // depth pass must not take them for deep input and strip their markup.
+        let paragraphs = String(repeating: "<p><b>bold</b> text", count: 2_000)
+        #expect(HTMLReader().read(paragraphs).document.blocks == Array(repeating: .paragraph(Paragraph([.marked(.bold, [.text("bold")]), .text(" text")])), count: 2_000))
+        let list = "<ul>" + String(repeating: "<li><i>item</i>", count: 2_000) + "</ul>"
+        #expect(HTMLReader().read(list).document.blocks == [
+            .list(List(kind: .bullet, items: Array(repeating: ListItem([.paragraph(Paragraph([.marked(.italic, [.text("item")])]))]), count: 2_000))),
+        ])
+        let table = "<table>" + String(repeating: "<tr><td>a<td><u>b</u>", count: 2_000) + "</table>"
+        #expect(HTMLReader().read(table).document.blocks == [
+            .table(Table(columns: [nil, nil], header: [], rows: Array(repeating: [TableCell([.text("a")]), TableCell([.marked(.underline, [.text("b")])])], count: 2_000))),
+        ])
+    }
+
     @Test func scriptContentIsNotMistakenForTags() {
         // The depth pass skips script content; the script still goes, the text after stays.
         let reading = HTMLReader().read("<p>a<script>if (x</i>) { document.write('</p><b>') }</script>b</p>")

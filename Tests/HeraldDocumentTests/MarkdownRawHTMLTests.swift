@@ -1,0 +1,44 @@
+import HeraldDocument
+import Testing
+
+/// Raw HTML in Markdown goes through the HTML reader, wherever it sits.
+@Suite struct MarkdownRawHTMLTests {
+    func blocks(_ markdown: String) -> [Block] {
+        MarkdownReader().read(markdown).blocks
+    }
+
+    @Test func htmlBlockInsideAnAlignmentFenceIsAligned() {
+        #expect(blocks("::: center\n<p>Signed <b>Ana</b></p>\n:::\n") == [
+            .paragraph(Paragraph([.text("Signed "), .marked(.bold, [.text("Ana")])], alignment: .center)),
+        ])
+    }
+
+    @Test func breakInATableCell() {
+        let result = blocks("| a |\n|---|\n| one<br>two |\n")
+        guard case .table(let table)? = result.first else {
+            Issue.record("expected a table, got \(result)")
+            return
+        }
+        #expect(table.rows == [[TableCell([.text("one"), .lineBreak, .text("two")])]])
+    }
+
+    @Test func markdownAroundInlineHTMLKeepsItsFormatting() {
+        #expect(blocks("**bold** and <mark>marked</mark> [link](https://e.com) `a<b` ![alt](cid:x)") == [
+            .paragraph(Paragraph([
+                .marked(.bold, [.text("bold")]), .text(" and "), .marked(.highlight, [.text("marked")]), .text(" "),
+                .link(Link(url: "https://e.com", content: [.text("link")])), .text(" "), .code("a<b"), .text(" "),
+                .image(Image(source: "cid:x", alt: "alt")),
+            ])),
+        ])
+    }
+
+    @Test func htmlBlockInAListItemAndQuote() {
+        #expect(blocks("- item\n\n  <div>inside <i>item</i></div>\n\n> <p>quoted</p>\n") == [
+            .list(List(kind: .bullet, items: [ListItem([
+                .paragraph(Paragraph([.text("item")])),
+                .paragraph(Paragraph([.text("inside "), .marked(.italic, [.text("item")])])),
+            ])], isTight: false)),
+            .blockQuote([.paragraph(Paragraph([.text("quoted")]))]),
+        ])
+    }
+}
