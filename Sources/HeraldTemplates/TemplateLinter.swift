@@ -275,28 +275,7 @@ public struct TemplateLinter: Sendable {
 
     static func links(in document: Document) -> [String] {
         var urls: [String] = []
-        func visit(_ inlines: [Inline]) {
-            for inline in inlines {
-                switch inline {
-                case .link(let link): urls.append(link.url); visit(link.content)
-                case .marked(_, let content): visit(content)
-                case .text, .code, .lineBreak, .image: break
-                }
-            }
-        }
-        func visit(_ blocks: [Block]) {
-            for block in blocks {
-                switch block {
-                case .paragraph(let paragraph): visit(paragraph.content)
-                case .heading(let heading): visit(heading.content)
-                case .list(let list): list.items.forEach { visit($0.blocks) }
-                case .table(let table): (table.header + table.rows.joined()).forEach { visit($0.content) }
-                case .blockQuote(let inner): visit(inner)
-                case .codeBlock, .horizontalRule: break
-                }
-            }
-        }
-        visit(document.blocks)
+        document.forEachInline { if case .link(let link) = $0 { urls.append(link.url) } }
         return urls
     }
 }

@@ -98,15 +98,7 @@ import Testing
     /// The link URLs of a document, in order.
     static func links(in document: Document) -> [String] {
         var urls: [String] = []
-        func visit(_ inlines: [Inline]) {
-            for inline in inlines {
-                if case .link(let link) = inline { urls.append(link.url); visit(link.content) }
-                if case .marked(_, let content) = inline { visit(content) }
-            }
-        }
-        for block in document.blocks {
-            if case .paragraph(let paragraph) = block { visit(paragraph.content) }
-        }
+        document.forEachInline { if case .link(let link) = $0 { urls.append(link.url) } }
         return urls
     }
 }

@@ -51,33 +51,11 @@ public struct EmailChannel: Sendable {
     /// The distinct `cid:` image references of a document, in order of appearance.
     static func contentIDReferences(in document: Document) -> [String] {
         var references: [String] = []
-        func visit(_ inlines: [Inline]) {
-            for inline in inlines {
-                switch inline {
-                case .image(let image):
-                    if image.source.lowercased().hasPrefix("cid:") {
-                        let reference = String(image.source.dropFirst(4))
-                        if !references.contains(reference) { references.append(reference) }
-                    }
-                case .marked(_, let content): visit(content)
-                case .link(let link): visit(link.content)
-                case .text, .code, .lineBreak: break
-                }
-            }
+        document.forEachInline { inline in
+            guard case .image(let image) = inline, image.source.lowercased().hasPrefix("cid:") else { return }
+            let reference = String(image.source.dropFirst(4))
+            if !references.contains(reference) { references.append(reference) }
         }
-        func visit(_ blocks: [Block]) {
-            for block in blocks {
-                switch block {
-                case .paragraph(let paragraph): visit(paragraph.content)
-                case .heading(let heading): visit(heading.content)
-                case .list(let list): list.items.forEach { visit($0.blocks) }
-                case .table(let table): (table.header + table.rows.joined()).forEach { visit($0.content) }
-                case .blockQuote(let inner): visit(inner)
-                case .codeBlock, .horizontalRule: break
-                }
-            }
-        }
-        visit(document.blocks)
         return references
     }
 }
