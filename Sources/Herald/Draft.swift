@@ -35,6 +35,14 @@ public struct Draft: Sendable {
         }
     }
 
+    /// Markdown → a draft, with what the HTML reader removed from its raw HTML.
+    public static func markdown(_ bytes: [UInt8], baseDirectory: URL? = nil) -> Draft {
+        let reading = MarkdownReader().readReportingRemovals(bytes: bytes)
+        var draft = Draft(document: reading.document, baseDirectory: baseDirectory)
+        draft.removed = reading.removed
+        return draft
+    }
+
     /// Editor HTML → a draft, with what was removed.
     public static func html(_ bytes: [UInt8], baseDirectory: URL? = nil) -> Draft {
         let reading = HTMLReader().read(bytes: bytes)
@@ -71,7 +79,7 @@ public struct Draft: Sendable {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data and --locale mean nothing for it; a template starts with a line of ---")
             }
-            return Draft(document: MarkdownReader().read(bytes: bytes), baseDirectory: url.deletingLastPathComponent())
+            return markdown(bytes, baseDirectory: url.deletingLastPathComponent())
         }
         let template = try MessageTemplate.load(url, locale: locale)
         return try fill(template, data: data)

@@ -46,8 +46,7 @@ struct InputOptions: ParsableArguments {
                 throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
             }
             let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            if format == .html { return reported(Draft.html(bytes)) }
-            return Draft(document: MarkdownReader().read(bytes: bytes))
+            return reported(format == .html ? Draft.html(bytes) : Draft.markdown(bytes), html: format == .html)
         }
         let source: Draft.DataSource?
         if let data {
@@ -60,7 +59,7 @@ struct InputOptions: ParsableArguments {
         do {
             let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
-            return reported(draft)
+            return reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html)
         } catch let error as HeraldError {
             if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
             throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)
@@ -70,9 +69,9 @@ struct InputOptions: ParsableArguments {
     }
 
     /// Tells the agent what the HTML reader removed; the message is still made, without it.
-    private func reported(_ draft: Draft) -> Draft {
+    private func reported(_ draft: Draft, html: Bool) -> Draft {
         if !draft.removed.isEmpty {
-            warn("removed from the HTML: \(draft.removed.map(\.summary).joined(separator: ", "))")
+            warn("removed from the \(html ? "HTML" : "Markdown"): \(draft.removed.map(\.summary).joined(separator: ", "))")
         }
         return draft
     }

@@ -32,11 +32,6 @@ enum MarkdownInlineHTML {
         return false
     }
 
-    /// The inlines of `node`, read through the HTML reader.
-    static func inlines(of node: Node, maximumNesting: Int) -> [Inline] {
-        HTMLReader(maximumNesting: maximumNesting).readInlines(fragment(of: node)).inlines
-    }
-
     /// `node`'s inline content as HTML (cmark's iterator walks without recursion).
     static func fragment(of node: Node) -> String {
         guard let iterator = cmark_iter_new(node) else { return "" }

@@ -32,14 +32,21 @@ public struct MarkdownReader: Sendable {
     }
 
     public func read(bytes input: [UInt8]) -> Document {
+        readReportingRemovals(bytes: input).document
+    }
+
+    /// The document, and what the HTML reader removed from the raw HTML in the Markdown
+    /// (scripts, event handlers, unsafe links...), for the composer to warn the agent.
+    public func readReportingRemovals(bytes input: [UInt8]) -> HTMLReading {
         let fences = AlignmentFences(for: input)
         let source = fences.rewrite(input)
-        guard let root = Self.parse(source) else { return Document() }
+        guard let root = Self.parse(source) else { return HTMLReading(document: Document(), removed: []) }
         defer { cmark_node_free(root) }
         var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting, keepsPlaceholderURLs: keepsPlaceholderURLs)
         // Without a '<' there is no raw HTML: paragraphs skip looking for it.
         walker.mayHoldHTML = source.contains(UInt8(ascii: "<"))
-        return Document(blocks: walker.topLevelBlocks(of: root))
+        let document = Document(blocks: walker.topLevelBlocks(of: root))
+        return HTMLReading(document: document, removed: walker.removals.log.removals)
     }
 
     /// cmark-gfm options: UTF-8 repair, and strikethrough only with `~~` (a lone `~` in "~5 min"
@@ -64,6 +71,9 @@ private struct ASTWalker {
     let maximumNesting: Int
     let keepsPlaceholderURLs: Bool
     var mayHoldHTML = true
+    /// What the HTML reader removed from raw HTML, gathered across the whole walk (a reference,
+    /// so the walk's non-mutating functions can add to it).
+    let removals = RemovalCollector()
     let tableType = herald_table_node_type()
     let strikethroughType = herald_strikethrough_node_type()
 
@@ -108,7 +118,7 @@ private struct ASTWalker {
         var chunk = ""
         func flush(_ alignments: [Alignment]) {
             let start = blocks.count
-            blocks.append(contentsOf: HTMLReader(maximumNesting: max(1, maximumNesting - 1)).read(chunk).document.blocks)
+            blocks.append(contentsOf: readHTML(chunk, maximumNesting: max(1, maximumNesting - 1)))
             if let alignment = alignments.last {
                 for index in start..<blocks.count { blocks[index].align(alignment) }
             }
@@ -127,6 +137,12 @@ private struct ASTWalker {
             }
         }
         flush(alignments)
+    }
+
+    private func readHTML(_ html: String, maximumNesting: Int) -> [Block] {
+        let reading = HTMLReader(maximumNesting: maximumNesting).read(html)
+        removals.log.merge(reading.removed)
+        return reading.document.blocks
     }
 
     private func children(of node: Node, depth: Int) -> [Block] {
@@ -158,7 +174,7 @@ private struct ASTWalker {
         case CMARK_NODE_HTML_BLOCK:
             // Fence lines cmark swallowed into the block are the author's text again.
             let html = fences.restoreFenceLines(in: literal(of: node))
-            blocks.append(contentsOf: HTMLReader(maximumNesting: max(1, maximumNesting - depth)).read(html).document.blocks)
+            blocks.append(contentsOf: readHTML(html, maximumNesting: max(1, maximumNesting - depth)))
         case CMARK_NODE_BLOCK_QUOTE where depth >= maximumNesting, CMARK_NODE_LIST where depth >= maximumNesting:
             appendFlattened(node, to: &blocks)
         case CMARK_NODE_BLOCK_QUOTE:
@@ -244,7 +260,9 @@ private struct ASTWalker {
 
     private func inlines(of node: Node, depth: Int) -> [Inline] {
         if mayHoldHTML, MarkdownInlineHTML.isPresent(under: node) {
-            return MarkdownInlineHTML.inlines(of: node, maximumNesting: max(1, maximumNesting - depth))
+            let reading = HTMLReader(maximumNesting: max(1, maximumNesting - depth)).readInlines(MarkdownInlineHTML.fragment(of: node))
+            removals.log.merge(reading.removed)
+            return reading.inlines
         }
         var builder = InlineBuilder()
         appendInlines(of: node, depth: depth, to: &builder)
@@ -303,7 +321,14 @@ private struct ASTWalker {
 
     private func checkedURL(_ raw: String, for context: SafeURL.Context) -> String? {
         if keepsPlaceholderURLs && raw.unicodeScalars.contains(MarkdownReader.placeholderMark) { return raw }
-        return SafeURL.clean(raw, for: context)
+        guard let clean = SafeURL.clean(raw, for: context) else {
+            // Reported like the HTML reader's refusals, so the agent hears of a javascript: link
+            // whichever way it was written.
+            let scheme = HTMLTreeWalker.displayScheme(raw)
+            removals.log.record(context == .link ? .link(scheme: scheme) : .image(scheme: scheme), example: raw)
+            return nil
+        }
+        return clean
     }
 
     private func appendMarked(_ mark: Mark, _ node: Node, depth: Int, to builder: inout InlineBuilder) {
@@ -431,4 +456,9 @@ extension Block {
             break
         }
     }
+}
+
+/// The removals of one Markdown read.
+final class RemovalCollector {
+    var log = RemovalLog()
 }

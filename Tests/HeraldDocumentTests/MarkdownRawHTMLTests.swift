@@ -41,4 +41,14 @@ import Testing
             .blockQuote([.paragraph(Paragraph([.text("quoted")]))]),
         ])
     }
+
+    @Test func whatWasRemovedIsReportedWhereverItWasWritten() {
+        let markdown = "Hi <b onclick=\"x()\">there</b>\n\n<script>alert(1)</script>\n\n- [a](javascript:x) ![i](data:image/png,xx) <a href=\"vbscript:y\">b</a>\n"
+        let reading = MarkdownReader().readReportingRemovals(bytes: Array(markdown.utf8))
+        // In the order first seen: a paragraph's inline HTML, an HTML block, then the list item.
+        #expect(reading.removed.map(\.summary) == ["1 onclick attribute", "1 <script> element", "1 javascript: link", "1 data: image", "1 vbscript: link"])
+        #expect(reading.document == MarkdownReader().read(markdown))
+        // Plain Markdown reports nothing.
+        #expect(MarkdownReader().readReportingRemovals(bytes: Array("**hi** [ok](https://e.com)".utf8)).removed.isEmpty)
+    }
 }
