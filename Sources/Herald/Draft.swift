@@ -10,16 +10,13 @@ public struct Draft: Sendable {
     public var document: Document
     /// Set when the input is a template.
     public var template: FilledTemplate?
-    /// Where the input's relative file names (attachments) are resolved.
-    public var baseDirectory: URL?
     /// What the HTML reader took out of an editor's HTML (scripts, handlers, unsafe links...),
     /// for the composer to warn the agent.
     public var removed: [HTMLRemoval] = []
 
-    public init(document: Document, template: FilledTemplate? = nil, baseDirectory: URL? = nil) {
+    public init(document: Document, template: FilledTemplate? = nil) {
         self.document = document
         self.template = template
-        self.baseDirectory = baseDirectory
     }
 
     /// How an input file is written.
@@ -36,17 +33,17 @@ public struct Draft: Sendable {
     }
 
     /// Markdown → a draft, with what the HTML reader removed from its raw HTML.
-    public static func markdown(_ bytes: [UInt8], baseDirectory: URL? = nil) -> Draft {
+    public static func markdown(_ bytes: [UInt8]) -> Draft {
         let reading = MarkdownReader().readReportingRemovals(bytes: bytes)
-        var draft = Draft(document: reading.document, baseDirectory: baseDirectory)
+        var draft = Draft(document: reading.document)
         draft.removed = reading.removed
         return draft
     }
 
     /// Editor HTML → a draft, with what was removed.
-    public static func html(_ bytes: [UInt8], baseDirectory: URL? = nil) -> Draft {
+    public static func html(_ bytes: [UInt8]) -> Draft {
         let reading = HTMLReader().read(bytes: bytes)
-        var draft = Draft(document: reading.document, baseDirectory: baseDirectory)
+        var draft = Draft(document: reading.document)
         draft.removed = reading.removed
         return draft
     }
@@ -72,14 +69,14 @@ public struct Draft: Sendable {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data and --locale mean nothing for it; templates are Markdown with a front matter")
             }
-            return html(bytes, baseDirectory: url.deletingLastPathComponent())
+            return html(bytes)
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard MessageTemplate.isTemplate(text) else {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data and --locale mean nothing for it; a template starts with a line of ---")
             }
-            return markdown(bytes, baseDirectory: url.deletingLastPathComponent())
+            return markdown(bytes)
         }
         let template = try MessageTemplate.load(url, locale: locale)
         return try fill(template, data: data)
@@ -105,7 +102,7 @@ public struct Draft: Sendable {
             throw HeraldError.badInput("\(template.file.displayPath) is a template: give its data with --data FILE.json (or --example-data to use the examples of its front matter)")
         }
         let filled = try template.fill(values, dataDirectory: dataDirectory)
-        return Draft(document: filled.document, template: filled, baseDirectory: template.file.deletingLastPathComponent())
+        return Draft(document: filled.document, template: filled)
     }
 
     /// The document the SMS is rendered from: the template's SMS part, or the body.
@@ -150,11 +147,13 @@ extension Herald {
     }
 
     /// A draft + request → a complete email message (the template's subject, sender, layout,
-    /// unsubscribe link and attachments where the request leaves them out).
+    /// unsubscribe link and attachments where the request leaves them out). The request's own
+    /// attachment paths are the caller's: relative ones are relative to the working directory;
+    /// a template's are resolved by the template (beside it, or beside its data).
     public static func composeEmail(_ draft: Draft, request: EmailRequest, loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
         let request = draft.completing(request)
         let channel = EmailChannel(htmlRenderer: EmailHTMLRenderer(theme: draft.theme))
         return try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),
-                                   attachments: try request.loadAttachments(relativeTo: draft.baseDirectory, loader: loader))
+                                   attachments: try request.loadAttachments(loader: loader))
     }
 }

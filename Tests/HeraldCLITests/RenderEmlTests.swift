@@ -88,4 +88,12 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output.path))
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["invoice.pdf"])
     }
+
+    @Test func relativeAttachmentPathsAreRelativeToTheWorkingDirectory() throws {
+        // Not to the input's folder: `--attach` names a file as the shell sees it.
+        let result = try HeraldProcess.run(["render", "Samples/agent-reply/input.md", "--format", "json", "--from", "a@example.com",
+                                            "--to", "b@example.com", "--attach", "Samples/agent-reply/refund-receipt.pdf"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\"filename\" : \"refund-receipt.pdf\""))
+    }
 }
