@@ -56,7 +56,7 @@ public enum PreviewPage {
         if channels.contains(.sms) {
             let sms = Herald.renderSMS(draft.smsDocument)
             page += "<div class=\"panel phone\"><h2>SMS</h2><div class=\"sms\">\(escape(sms.text))</div>"
-            page += "<p class=\"facts\">\(sms.encoding.uppercased()), \(sms.units) \(sms.encoding == "gsm7" ? "septets" : "UTF-16 units"), \(sms.segmentCount) segment\(sms.segmentCount == 1 ? "" : "s")</p>"
+            page += "<p class=\"facts\">\(sms.encoding), \(sms.units) \(sms.encoding == SMSEncoder.Encoding.ucs2.rawValue ? "UTF-16 units" : "septets"), \(sms.segmentCount) segment\(sms.segmentCount == 1 ? "" : "s")</p>"
             for warning in sms.warnings { page += "<p class=\"facts warn\">\(escape(warning))</p>" }
             page += "</div>\n"
         }

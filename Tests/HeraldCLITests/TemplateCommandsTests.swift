@@ -130,7 +130,7 @@ import Testing
         #expect(html.contains("width=\"640\"") && html.contains("width=\"375\""))
         #expect(html.contains("srcdoc=\"&lt;!DOCTYPE html&gt;"))
         #expect(html.contains("Your order is on its way\n========================"))
-        #expect(html.contains("GSM-7, ") && html.contains(" 1 segment<"))
+        #expect(html.contains("GSM-7, 110 septets, 1 segment<"))
         #expect(html.contains("Approved template <b>order_shipped</b>") && html.contains("[ Track your order ]"))
         // libxml2 reads the page without complaint, and it holds no script.
         let report = HTMLSyntaxCheck.inspect(html)
