@@ -154,6 +154,13 @@ import Testing
         #expect(read(html).document.blocks == [text("After")])
     }
 
+    @Test func aListInATableCellIsLinesOfTheCell() {
+        let html = "<table><tr><td>" + item("A", marker: "·") + item("B", level: 2, marker: "o") + "</td><td>x</td></tr></table>"
+        #expect(read(html).document.blocks == [
+            .table(Table(columns: [nil, nil], header: [], rows: [[TableCell([.text("A"), .lineBreak, .text("B")]), TableCell([.text("x")])]])),
+        ])
+    }
+
     @Test func longListsAreReadInOnePass() {
         var html = ""
         for index in 0..<6_000 { html += item("item \(index)", level: index % 9 + 1, marker: "·") }
