@@ -13,6 +13,10 @@ struct HTMLModelBuilder {
         case table(alignment: Alignment?)
         case row
         case cell(isHeader: Bool, alignment: ColumnAlignment?, span: Int)
+
+        var isList: Bool {
+            if case .list = self { return true } else { return false }
+        }
     }
 
     struct Container {
@@ -32,6 +36,8 @@ struct HTMLModelBuilder {
         // Rows
         var cells: [(TableCell, ColumnAlignment?)] = []
         var allHeaderCells = true
+        // Word list paragraphs among `blocks`, by index: grouped into lists when it closes.
+        var wordListItems: [Int: WordListItem] = [:]
 
         init(kind: ContainerKind) { self.kind = kind }
     }
@@ -41,6 +47,14 @@ struct HTMLModelBuilder {
         var headingLevel: Int? = nil
         var alignment: Alignment? = nil
         var isRTL = false
+        /// Inside a Word list paragraph (`<p style="mso-list:l0 level1 lfo1">`).
+        var wordList: WordListLevel? = nil
+    }
+
+    /// A paragraph Word wrote as a list item, with the marker text it wrote before it.
+    struct WordListItem {
+        var level: WordListLevel
+        var marker: String
     }
 
     /// Wider tables are cut: a row of 65,535 `colspan`s must not become 65,535 cells per row.
@@ -48,6 +62,10 @@ struct HTMLModelBuilder {
 
     var containers: [Container] = [Container(kind: .root)]
     var styles: [BlockStyle] = [BlockStyle()]
+    /// The marker (bullet or number) of the Word list paragraph being read, kept out of its text.
+    var wordListMarker = ""
+    /// Bounds how deep Word's list levels nest, as `maximumNesting` bounds `<ul>`s.
+    var maximumNesting = 48
 
     var top: ContainerKind { containers[containers.count - 1].kind }
     var style: BlockStyle { styles[styles.count - 1] }
@@ -69,11 +87,16 @@ struct HTMLModelBuilder {
     /// Ends the paragraph being read (a block element starts or ends).
     mutating func flushRun() {
         let index = containers.count - 1
+        let marker = wordListMarker
+        wordListMarker = ""
         guard !containers[index].run.isEmpty else { return }
         let content = containers[index].run.finish()
         guard !content.isBlank else { return }
         let style = self.style
-        if let level = style.headingLevel {
+        if let wordList = style.wordList, !containers[index].kind.isList {
+            containers[index].wordListItems[containers[index].blocks.count] = WordListItem(level: wordList, marker: marker)
+            containers[index].blocks.append(.paragraph(Paragraph(content, alignment: style.alignment)))
+        } else if let level = style.headingLevel {
             append(block: .heading(Heading(level: level, content, alignment: style.alignment)))
         } else {
             append(block: .paragraph(Paragraph(content, alignment: style.alignment)))
@@ -125,7 +148,8 @@ struct HTMLModelBuilder {
     /// Closes the innermost container and hands what it built to the one around it.
     mutating func closeContainer() {
         flushRun()
-        guard containers.count > 1, let container = containers.popLast() else { return }
+        guard containers.count > 1, var container = containers.popLast() else { return }
+        container.blocks = groupingWordLists(container, depth: containers.count + 1)
         switch container.kind {
         case .root:
             break
@@ -186,7 +210,80 @@ struct HTMLModelBuilder {
     mutating func finish() -> [Block] {
         while containers.count > 1 { closeContainer() }
         flushRun()
-        return containers[0].blocks
+        return groupingWordLists(containers[0], depth: 1)
+    }
+
+    // MARK: Word lists
+
+    /// The container's blocks with each run of consecutive Word list paragraphs of one list
+    /// made a tight list, nested by level. One pass: every paragraph is pushed and popped once.
+    private func groupingWordLists(_ container: Container, depth: Int) -> [Block] {
+        let tags = container.wordListItems
+        // A list opened at `depth` and each level below it cost two containers, like <ul><li>.
+        guard !tags.isEmpty, depth <= maximumNesting else { return container.blocks }
+        let maximumLevels = (maximumNesting - depth) / 2 + 1
+
+        struct OpenList {
+            var level: Int
+            var kind: List.Kind
+            var items: [ListItem]
+        }
+        var result: [Block] = []
+        var open: [OpenList] = []
+        var listID: String? = nil
+        func closeInnermost() {
+            guard let list = open.popLast() else { return }
+            let block = Block.list(List(kind: list.kind, items: list.items, isTight: true))
+            if open.isEmpty {
+                result.append(block)
+            } else {
+                // Every open list holds at least the item that opened it.
+                open[open.count - 1].items[open[open.count - 1].items.count - 1].blocks.append(block)
+            }
+        }
+        for (index, block) in container.blocks.enumerated() {
+            guard let tag = tags[index] else {
+                while !open.isEmpty { closeInnermost() }
+                listID = nil
+                result.append(block)
+                continue
+            }
+            if tag.level.id != listID {
+                while !open.isEmpty { closeInnermost() }
+                listID = tag.level.id
+            }
+            let level = tag.level.level
+            while let innermost = open.last, innermost.level > level { closeInnermost() }
+            let item = ListItem([block])
+            if let innermost = open.last, innermost.level == level || open.count >= maximumLevels {
+                open[open.count - 1].items.append(item)
+            } else {
+                open.append(OpenList(level: level, kind: Self.wordListKind(marker: tag.marker), items: [item]))
+            }
+        }
+        while !open.isEmpty { closeInnermost() }
+        return result
+    }
+
+    /// A number (`3.`, `3)`, `(3)`, legal `2.1.`) is an ordered list from that number; a letter
+    /// or a roman numeral (`a.`, `B)`, `iv.`) an ordered list from 1, since the model numbers
+    /// with digits only; anything else (`·`, `o`, `§`, `-`, Wingdings) or no marker a bullet list.
+    static func wordListKind(marker: String) -> List.Kind {
+        var text = Substring(marker)
+        while let first = text.first, first.isWhitespace { text.removeFirst() }
+        while let last = text.last, last.isWhitespace { text.removeLast() }
+        guard let last = text.last, last == "." || last == ")" else { return .bullet }
+        text.removeLast()
+        if last == ")", text.first == "(" { text.removeFirst() }
+        guard !text.isEmpty, text.count <= 24 else { return .bullet }
+        if text.allSatisfy({ ("0"..."9").contains($0) || $0 == "." }) {
+            // Legal numbering (`2.1`) counts by its last number.
+            guard let digits = text.split(separator: ".").last else { return .bullet }
+            return .ordered(start: Int(digits).map { min($0, 999_999_999) } ?? 999_999_999)
+        }
+        let isLetter = text.count == 1 && text.allSatisfy { $0.isASCII && $0.isLetter }
+        let isRoman = text.lowercased().allSatisfy { "ivxlcdm".contains($0) }
+        return isLetter || isRoman ? .ordered(start: 1) : .bullet
     }
 
     // MARK: Tables and cells

@@ -23,7 +23,9 @@ public struct HTMLRemoval: Equatable, Sendable {
         /// A CSS construct: `expression()`, `url()`, `javascript:`, `behavior`, `-moz-binding`,
         /// `position:fixed` (or absolute/sticky, used for overlays).
         case css(String)
-        /// An Outlook/Word conditional comment (`<!--[if mso]>` or `<![if !supportLists]>`).
+        /// An Outlook/Word conditional comment (`<!--[if mso]>`, `<![if !vml]>`). Word's
+        /// `[if !supportLists]` around a list item's bullet or number is not reported: the reader
+        /// reads that marker as the list's kind, and it hides or runs nothing.
         case conditionalComment
     }
 

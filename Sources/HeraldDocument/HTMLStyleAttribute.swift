@@ -18,6 +18,10 @@ struct HTMLStyleAttribute {
     var borderTop = false
     /// `margin-bottom` (or the `margin` shorthand's bottom) is zero: paragraphs without a gap.
     var hasNoBottomMargin = false
+    /// Word's list paragraph (`mso-list:l0 level2 lfo1`): which list and which level.
+    var wordList: WordListLevel?
+    /// Word's list marker span (`mso-list:Ignore`): the bullet or number Word writes as text.
+    var isWordListMarker = false
     /// Hostile constructs found, each with the declaration that held it.
     var hostile: [(construct: String, declaration: String)] = []
 
@@ -76,6 +80,12 @@ struct HTMLStyleAttribute {
             let values = value.split(separator: " ")
             let bottom = values.count >= 3 ? values[2] : values.first ?? ""
             hasNoBottomMargin = Self.isZeroLength(String(bottom))
+        case "mso-list":
+            if compact == "ignore" {
+                isWordListMarker = true
+            } else {
+                wordList = WordListLevel(value)
+            }
         case "border-left": borderLeft = Self.isVisibleBorder(compact)
         case "border-right": borderRight = Self.isVisibleBorder(compact)
         case "border-top": borderTop = Self.isVisibleBorder(compact)
@@ -205,4 +215,36 @@ struct HTMLStyleAttribute {
     private static func isVisibleBorder(_ compact: String) -> Bool {
         !(compact.isEmpty || compact.hasPrefix("none") || compact.hasPrefix("0") || compact.hasPrefix("hidden"))
     }
+}
+
+/// Where a Word list paragraph sits: `mso-list:l0 level2 lfo1` is level 2 of list definition
+/// `l0` as used by list instance `lfo1` (Word restarts numbering with a new `lfo`).
+struct WordListLevel: Equatable {
+    /// The definition and instance together ("l0 lfo1"): a new list when either changes.
+    var id: String
+    /// 1 (outermost) to 9, as Word allows.
+    var level: Int
+
+    /// Reads a lowercased `mso-list` value; nil without an `lN` word (`none`, `skip`...).
+    init?(_ value: String) {
+        var definition: Substring?
+        var instance: Substring = ""
+        var level = 1
+        for word in value.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if word.hasPrefix("level"), let number = Int(word.dropFirst(5)) {
+                level = number
+            } else if word.hasPrefix("lfo"), word.count > 3, word.dropFirst(3).allSatisfy(\.isASCIIDigit) {
+                instance = word
+            } else if word.hasPrefix("l"), word.count > 1, word.dropFirst().allSatisfy(\.isASCIIDigit) {
+                definition = word
+            }
+        }
+        guard let definition else { return nil }
+        id = instance.isEmpty ? String(definition) : "\(definition) \(instance)"
+        self.level = min(max(level, 1), 9)
+    }
+}
+
+private extension Character {
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
 }

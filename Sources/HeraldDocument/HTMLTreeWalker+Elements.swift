@@ -71,6 +71,8 @@ extension HTMLTreeWalker {
         let css = styleText.map(HTMLStyleAttribute.init) ?? HTMLStyleAttribute("")
         for (construct, declaration) in css.hostile { log.record(.css(construct), example: declaration) }
         func value(_ name: String) -> String? { attributes.first { $0.name == name }?.value }
+        // A Word list marker may hold a picture bullet or spacing: none of it is item content.
+        if isReadingWordListMarker, name == "br" || name == "img" || HTMLElements.code.contains(name) { return nil }
 
         switch name {
         case "br":
@@ -100,7 +102,12 @@ extension HTMLTreeWalker {
         case "a":
             return enterLink(href: value("href"), title: value("title"), css: css)
         default:
-            return enterInline(name, css: css)
+            var exit = enterInline(name, css: css)
+            if css.isWordListMarker {
+                wordListMarkerDepth += 1
+                exit.endsWordListMarker = true
+            }
+            return exit
         }
     }
 
@@ -113,6 +120,7 @@ extension HTMLTreeWalker {
         let ownAlignment = Self.alignment(css: css, align: align, isRTL: style.isRTL)
         let canNest = builder.depth <= maximumNesting
         var exit = Exit(popStyle: true, boundary: true)
+        style.wordList = nil
 
         switch name {
         case "h1", "h2", "h3", "h4", "h5", "h6":
@@ -124,6 +132,12 @@ extension HTMLTreeWalker {
             if !css.hasNoBottomMargin { builder.noteParagraphElement() }
             style.headingLevel = nil
             style.alignment = ownAlignment ?? style.alignment
+            // Word writes list items as paragraphs: `<p style="mso-list:l0 level1 lfo1">`.
+            if let wordList = css.wordList {
+                style.wordList = wordList
+                exit.endsWordListParagraph = true
+                inSupportListsConditional = false
+            }
         case "blockquote" where canNest:
             exit.container = true
             builder.openContainer(.quote)
@@ -254,7 +268,7 @@ extension HTMLTreeWalker {
         return exit
     }
 
-    private mutating func enterInline(_ name: String, css: HTMLStyleAttribute) -> Exit? {
+    private mutating func enterInline(_ name: String, css: HTMLStyleAttribute) -> Exit {
         Exit(inlineEntries: pushMarks(tag: HTMLElements.marks[name], css: css))
     }
 

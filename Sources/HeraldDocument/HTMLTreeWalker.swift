@@ -16,6 +16,10 @@ struct HTMLTreeWalker {
         var container = false
         var endsHeadSection = false
         var suppressesText = false
+        /// Word's list marker span (`mso-list:Ignore`) ends.
+        var endsWordListMarker = false
+        /// A Word list paragraph (`mso-list:l0 level1 lfo1`) ends.
+        var endsWordListParagraph = false
     }
 
     let maximumNesting: Int
@@ -26,9 +30,20 @@ struct HTMLTreeWalker {
     var nextEntryID = 0
     /// Inside `<head>`: nothing there is content.
     var suppressText = 0
+    /// Inside Word's list marker spans (`mso-list:Ignore`).
+    var wordListMarkerDepth = 0
+    /// Between Word's `<![if !supportLists]>` (or `<!--[if !supportLists]-->`) and its `[endif]`.
+    var inSupportListsConditional = false
 
     init(maximumNesting: Int) {
         self.maximumNesting = maximumNesting
+        builder.maximumNesting = maximumNesting
+    }
+
+    /// Text here is the bullet or number of a Word list paragraph: it decides the list's kind
+    /// and is not item text.
+    var isReadingWordListMarker: Bool {
+        (wordListMarkerDepth > 0 || inSupportListsConditional) && builder.style.wordList != nil
     }
 
     mutating func walk(firstNode: Node?) {
@@ -77,7 +92,9 @@ struct HTMLTreeWalker {
         case XML_COMMENT_NODE:
             if let content = node.pointee.content {
                 let text = String(cString: content)
-                if Self.isConditional(text) { log.record(.conditionalComment, example: "<!--\(text)-->") }
+                if Self.isConditional(text), !wordListConditional(text) {
+                    log.record(.conditionalComment, example: "<!--\(text)-->")
+                }
             }
             return nil
         default:
@@ -97,37 +114,67 @@ struct HTMLTreeWalker {
         if exit.endsHeadSection { builder.enterTableSection(head: false) }
         if exit.inlineEntries > 0 { inlineContext.removeLast(min(exit.inlineEntries, inlineContext.count)) }
         if exit.suppressesText { suppressText -= 1 }
+        if exit.endsWordListMarker { wordListMarkerDepth -= 1 }
+        if exit.endsWordListParagraph { inSupportListsConditional = false }
     }
 
     // MARK: Text
 
     private mutating func appendText(_ text: String) {
-        var text = text
         // Word's "downlevel-revealed" conditionals reach libxml2 as text: `<![if !supportLists]>`.
-        if text.utf8.count >= 9, Array(text.utf8).contains(subsequence: Self.downlevelOpening) {
-            text = removingDownlevelConditionals(text)
+        guard text.utf8.count >= 9, Array(text.utf8).contains(subsequence: Self.downlevelOpening) else {
+            appendVisibleText(text)
+            return
         }
-        builder.append(text: text, context: inlineContext)
-    }
-
-    private static let downlevelOpening = Array("<![".utf8)
-
-    private mutating func removingDownlevelConditionals(_ text: String) -> String {
-        var result = ""
         var rest = Substring(text)
         while let start = rest.range(of: "<![") {
             let after = rest[start.upperBound...]
             guard let end = after.range(of: "]>") else { break }
+            appendVisibleText(String(rest[..<start.lowerBound]))
+            let written = String(rest[start.lowerBound..<end.upperBound])
             let inside = after[..<end.lowerBound].lowercased()
-            result += rest[..<start.lowerBound]
             if inside.hasPrefix("if") || inside.hasPrefix("endif") {
-                log.record(.conditionalComment, example: String(rest[start.lowerBound..<end.upperBound]))
+                if !wordListConditional(inside) { log.record(.conditionalComment, example: written) }
             } else {
-                result += rest[start.lowerBound..<end.upperBound]
+                appendVisibleText(written)
             }
             rest = after[end.upperBound...]
         }
-        return result + rest
+        appendVisibleText(String(rest))
+    }
+
+    private static let downlevelOpening = Array("<![".utf8)
+
+    /// Text for the paragraph, or for the marker of the Word list paragraph being read.
+    private mutating func appendVisibleText(_ text: String) {
+        guard !text.isEmpty else { return }
+        if isReadingWordListMarker {
+            // Only its first characters decide the kind; a marker is a few characters.
+            if builder.wordListMarker.utf8.count < 64 { builder.wordListMarker += text }
+        } else {
+            builder.append(text: text, context: inlineContext)
+        }
+    }
+
+    /// Word's `[if !supportLists]` and the `[endif]` after it (as `<![…]>` text or as
+    /// `<!--[…]-->` comments) only wrap the bullet or number it writes before a list item's
+    /// text: that content is shown by every browser, hides nothing and runs nothing, so they are
+    /// not reported. Returns whether `condition` (with or without its brackets) is one of them,
+    /// and tracks whether a marker is open.
+    private mutating func wordListConditional(_ condition: String) -> Bool {
+        var token = condition.trimmingASCIIWhitespace().lowercased()
+        if token.hasPrefix("[") { token.removeFirst() }
+        if token.hasSuffix("]") { token.removeLast() }
+        token.removeAll { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        if token == "if!supportlists" {
+            inSupportListsConditional = true
+            return true
+        }
+        if token == "endif", inSupportListsConditional {
+            inSupportListsConditional = false
+            return true
+        }
+        return false
     }
 
     static func isConditional(_ comment: String) -> Bool {
