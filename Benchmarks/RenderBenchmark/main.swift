@@ -12,7 +12,7 @@ let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().fi
 // Plain Markdown samples only: a template sample is measured by TemplateBenchmark.
 let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory)).map {
     [UInt8]((try? Data(contentsOf: $0.input)) ?? Data())
-}.filter { !MessageTemplate.isTemplate(String(decoding: $0.prefix(8), as: UTF8.self)) }
+}.filter { !MessageTemplate.isTemplate(String(decoding: $0.prefix(512), as: UTF8.self)) }
 guard !inputs.isEmpty else {
     FileHandle.standardError.write(Data("error: no samples in \(samplesDirectory.path)\n".utf8))
     exit(74)

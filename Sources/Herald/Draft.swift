@@ -59,12 +59,7 @@ public struct Draft: Sendable {
     /// Reads a Markdown file: a template when it starts with a front matter, else a document.
     /// `data` is needed for a template; `locale` picks its variant (`welcome.es.md`).
     public static func read(_ url: URL, data: DataSource?, locale: String? = nil, format: Format? = nil) throws -> Draft {
-        let bytes: [UInt8]
-        do {
-            bytes = [UInt8](try Data(contentsOf: url))
-        } catch {
-            throw HeraldError.io("cannot read '\(url.displayPath)': \(error.localizedDescription)")
-        }
+        let bytes = try readFile(url, what: "")
         if (format ?? Format.of(url)) == .html {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data and --locale mean nothing for it; templates are Markdown with a front matter")
@@ -82,19 +77,26 @@ public struct Draft: Sendable {
         return try fill(template, data: data)
     }
 
+    /// A file's bytes; a folder or an unreadable file is an I/O error that says which.
+    static func readFile(_ url: URL, what: String) throws -> [UInt8] {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+            throw HeraldError.io("cannot read \(what)'\(url.displayPath)': it is a folder, not a file")
+        }
+        do {
+            return [UInt8](try Data(contentsOf: url))
+        } catch {
+            throw HeraldError.io("cannot read \(what)'\(url.displayPath)': \(error.localizedDescription)")
+        }
+    }
+
     /// Fills a loaded template.
     public static func fill(_ template: MessageTemplate, data: DataSource?) throws -> Draft {
         let values: [String: TemplateValue]
         var dataDirectory: URL?
         switch data {
         case .file(let url):
-            let bytes: Data
-            do {
-                bytes = try Data(contentsOf: url)
-            } catch {
-                throw HeraldError.io("cannot read the data file '\(url.displayPath)': \(error.localizedDescription)")
-            }
-            values = try TemplateValue.data(fromJSON: bytes, source: url.path)
+            values = try TemplateValue.data(fromJSON: Data(try readFile(url, what: "the data file ")), source: url.displayPath)
             dataDirectory = url.deletingLastPathComponent()
         case .examples:
             values = template.exampleData

@@ -62,7 +62,17 @@ public enum PreviewPage {
         }
         if channels.contains(.whatsapp) {
             page += "<div class=\"panel phone\"><h2>WhatsApp</h2>"
-            if let part = draft.template?.whatsapp {
+            let part: FilledWhatsApp?
+            var partError: String?
+            do {
+                part = try draft.template?.whatsapp()
+            } catch {
+                part = nil
+                partError = String(describing: error)
+            }
+            if let partError {
+                page += "<p class=\"facts warn\">\(escape(partError))</p>"
+            } else if let part {
                 page += "<div class=\"wa\"><div class=\"bubble\">\(escape(part.text))</div></div>"
                 page += "<p class=\"facts\">Approved template <b>\(escape(part.template.name))</b> (\(escape(part.template.language)), \(part.template.category.rawValue))</p>"
                 do {

@@ -114,7 +114,7 @@ public struct Sample: Sendable {
             outputs += [Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json)]
         }
         if draft.channels.contains(.whatsapp) {
-            if let part = draft.template?.whatsapp {
+            if let part = try draft.template?.whatsapp() {
                 do {
                     try part.validate()
                 } catch {

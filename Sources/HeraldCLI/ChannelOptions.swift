@@ -91,7 +91,13 @@ struct ChannelOptions: ParsableArguments {
     /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API
     /// request body for its one recipient (a free-form message must be inside the 24-hour window).
     func whatsapp(_ draft: Draft, request: EmailRequest, needsRequestBody: Bool) throws -> (text: String, body: String?, to: WhatsAppRecipient?) {
-        if whatsappTemplate == nil, let part = draft.template?.whatsapp {
+        let templatePart: FilledWhatsApp?
+        do {
+            templatePart = whatsappTemplate == nil ? try draft.template?.whatsapp() : nil
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
+        }
+        if let part = templatePart {
             // A template's own WhatsApp part: the approved template filled from the data.
             let recipient = needsRequestBody ? try whatsappRecipient(request) : nil
             do {

@@ -34,7 +34,7 @@ struct InputOptions: ParsableArguments {
     static func isTemplate(_ path: String) -> Bool {
         guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = String(decoding: handle.readData(ofLength: 8), as: UTF8.self)
+        let head = String(decoding: (try? handle.read(upToCount: 512)) ?? Data(), as: UTF8.self)
         return MessageTemplate.isTemplate(head)
     }
 
@@ -51,7 +51,7 @@ struct InputOptions: ParsableArguments {
         let source: Draft.DataSource?
         if let data {
             source = .file(URL(fileURLWithPath: data))
-        } else if exampleData || (examplesByDefault && format != .html && Self.isTemplate(input)) {
+        } else if exampleData || (examplesByDefault && (format ?? Draft.Format.of(URL(fileURLWithPath: input))) != .html && Self.isTemplate(input)) {
             source = .examples
         } else {
             source = nil

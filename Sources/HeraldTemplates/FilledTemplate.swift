@@ -21,7 +21,14 @@ public struct FilledTemplate: Sendable {
     public var listUnsubscribe: [String]
     /// Attachment file paths, resolved.
     public var attachments: [String]
-    public var whatsapp: FilledWhatsApp?
+    /// The WhatsApp part filled, or why it could not be: kept apart so that an email or SMS of a
+    /// template is not refused for a WhatsApp parameter it does not use.
+    var whatsappResult: Result<FilledWhatsApp, TemplateError>?
+
+    /// The WhatsApp part, when the template has one; throws what is wrong with its values.
+    public func whatsapp() throws -> FilledWhatsApp? {
+        try whatsappResult?.get()
+    }
     /// What the author should know but that does not stop the message (data keys no variable reads).
     public var warnings: [String] = []
 
@@ -103,6 +110,12 @@ extension MessageTemplate {
             return scoped.substituteLine(try scoped.render(field.value, context: context, firstLine: field.location.line ?? 1))
         }
 
+        func sender(_ field: Located<String>?) throws -> String? {
+            guard let field else { return nil }
+            let scoped = SafeFiller(copying: filler, file: field.location.file)
+            return try scoped.fillSender(try scoped.render(field.value, context: context, firstLine: field.location.line ?? 1), location: field.location)
+        }
+
         let document = try markdown(body, line: bodyLine)
         let sms = try manifest.sms.map { try markdown($0.value, line: $0.location.line ?? 1, file: $0.location.file) }
 
@@ -158,8 +171,8 @@ extension MessageTemplate {
 
         return FilledTemplate(templateName: manifest.name, channels: manifest.channels, document: document, sms: sms,
                               subject: try line(manifest.subject), preheader: try line(manifest.preheader), language: manifest.language,
-                              from: try line(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
-                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsapp: try fillWhatsApp(data), warnings: warnings)
+                              from: try sender(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
+                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsappResult: fillWhatsApp(data), warnings: warnings)
     }
 
     /// Required variables present and every given value of its declared type.
@@ -182,8 +195,12 @@ extension MessageTemplate {
         }
     }
 
-    private func fillWhatsApp(_ data: [String: TemplateValue]) throws -> FilledWhatsApp? {
+    private func fillWhatsApp(_ data: [String: TemplateValue]) -> Result<FilledWhatsApp, TemplateError>? {
         guard let part = manifest.whatsapp else { return nil }
+        return Result { try fillWhatsApp(part, data) }.mapError { $0 as? TemplateError ?? part.location.error("\($0)") }
+    }
+
+    private func fillWhatsApp(_ part: WhatsAppPart, _ data: [String: TemplateValue]) throws -> FilledWhatsApp {
         func value(_ path: Located<String>) throws -> String {
             let keys = path.value.split(separator: ".").map(String.init)
             guard let found = TemplateValue.object(data).value(at: keys), let text = found.scalarText, !text.isEmpty else {

@@ -15,7 +15,8 @@ struct FrontMatter: Sendable {
     var bodyLine: Int
 
     static func split(_ text: String, file: String) throws -> FrontMatter {
-        var source = Substring(text)
+        // CRLF files: "\r\n" is one Character, which a split on "\n" would not see.
+        var source = Substring(text.contains("\r\n") ? text.replacingOccurrences(of: "\r\n", with: "\n") : text)
         if source.hasPrefix("\u{FEFF}") { source = source.dropFirst() }
         let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
         func isFence(_ line: Substring, _ marks: [String]) -> Bool {

@@ -29,10 +29,20 @@ public struct MessageTemplate: Sendable {
     /// Markdown texts without any tag (a layout's footer), read once: they are the same every fill.
     var staticDocuments: [String: Document] = [:]
 
-    /// Whether `text` starts with a front matter: a `.md` file with one is a template.
+    /// Whether `text` starts like a front matter: a first line of `---`, then a line that opens
+    /// YAML settings (`key:`), a comment, or the closing `---` of an empty one. A Markdown
+    /// document that merely opens with a rule (`---`, blank line, text) is not a template.
     public static func isTemplate(_ text: String) -> Bool {
-        let start = text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)
-        return start.hasPrefix("---\n") || start.hasPrefix("---\r\n")
+        // By scalars: "\r\n" is one Character, so a String split on "\n" would not see CRLF lines.
+        let scalars = (text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)).unicodeScalars
+        var lines = scalars.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+            .map { Substring(String(String.UnicodeScalarView($0.last == "\r" ? $0.dropLast() : $0))) }
+        guard lines.count >= 2, lines.removeFirst() == "---" else { return false }
+        let next = lines[0]
+        if next == "---" || next == "..." || next.hasPrefix("#") { return true }
+        guard let colon = next.firstIndex(of: ":") else { return false }
+        let key = next[..<colon]
+        return !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
     /// Loads `url` in `locale`: `welcome.md` with locale `es-MX` tries `welcome.es-MX.md`, then
@@ -146,13 +156,37 @@ public struct MessageTemplate: Sendable {
 
     /// Parses every Mustache text once, so filling a thousand rows parses nothing.
     private mutating func prepare() throws {
+        try checkKinds(of: bodyTags, file: file.displayPath)
         compiled[body] = try SafeFiller.compile(body, file: file.displayPath, firstLine: bodyLine)
         for field in textFields {
             let tags = try MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
+            try checkKinds(of: tags, file: field.location.file)
             compiled[field.value] = try SafeFiller.compile(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
             if tags.isEmpty { staticDocuments[field.value] = MarkdownReader().read(field.value) }
         }
         usageLines = findUsageLines()
+    }
+
+    /// Tags that would print Swift's own notation or a placeholder's insides: `{{items}}` on a
+    /// list or object, and list transforms (`first(name)`) on text. Checked at the top level,
+    /// where a name can only be a declared variable (inside a loop it may be an item's field).
+    private func checkKinds(of tags: [MustacheTag], file: String) throws {
+        let kinds = Dictionary(variables.map { ($0.name, $0.kind) }, uniquingKeysWith: { first, _ in first })
+        var depth = 0
+        for tag in tags {
+            switch tag.kind {
+            case .section, .invertedSection: depth += 1
+            case .close: depth -= 1
+            case .value, .comment: break
+            }
+            guard depth == 0 || (tag.kind != .value && depth == 1), tag.path.count == 1, let root = tag.path.first, let kind = kinds[root] else { continue }
+            if tag.kind == .value, tag.transform == nil, kind == .list || kind == .object {
+                throw TemplateError(file: file, line: tag.line, message: "{{\(tag.written)}} would print a whole \(kind.rawValue); use {{#\(root)}}…{{/\(root)}} and its fields")
+            }
+            if let transform = tag.transform, kind != .list {
+                throw TemplateError(file: file, line: tag.line, message: "{{\(tag.written)}}: \(transform)() works on lists, and \(root) is a \(kind.rawValue)")
+            }
+        }
     }
 
     private static func readLayout(_ text: String, url: URL) throws -> LayoutSettings {

@@ -20,6 +20,7 @@ struct MustacheTag: Equatable, Sendable {
     var line: Int
 
     static let transforms = ["empty", "count", "first", "last", "reversed"]
+    static let maximumSectionDepth = 32
 
     var path: [String] { name == "." ? [] : name.split(separator: ".").map(String.init) }
 
@@ -88,7 +89,13 @@ struct MustacheTag: Equatable, Sendable {
         var open: [MustacheTag] = []
         for tag in tags {
             switch tag.kind {
-            case .section, .invertedSection: open.append(tag)
+            case .section, .invertedSection:
+                // swift-mustache parses sections recursively: a few hundred levels overflow the
+                // stack, and no message needs more than a handful.
+                guard open.count < maximumSectionDepth else {
+                    throw TemplateError(file: file, line: tag.line, message: "sections are nested more than \(maximumSectionDepth) deep here; flatten them")
+                }
+                open.append(tag)
             case .close:
                 guard let last = open.popLast() else {
                     throw TemplateError(file: file, line: tag.line, message: "{{/\(tag.written)}} closes a section that was never opened")

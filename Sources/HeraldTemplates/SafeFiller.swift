@@ -273,21 +273,72 @@ struct SafeFiller {
     func fillURL(_ url: String, context: SafeURL.Context) throws -> String {
         guard url.utf8.contains(0xEE) else { return url }
         var usedPaths: [String] = []
+        var refused: (path: String, value: String, expected: String)?
         let prefix = url[..<(url.firstIndex(of: Self.open) ?? url.endIndex)].lowercased()
         let whole = url.first == Self.open && url.last == Self.close && url.filter({ $0 == Self.open }).count == 1
         let filled = substitute(url) { slot in
             usedPaths.append(slot.path)
             let value = Self.oneLine(slot.value)
-            if whole || ((prefix == "mailto:" || prefix == "tel:") && usedPaths.count == 1) { return value }
+            if whole { return value }
+            // After mailto: or tel: a value is the one address or number, nothing more: a
+            // "?bcc=...&body=..." from data would add recipients and text to the customer's reply.
+            if prefix == "mailto:" && usedPaths.count == 1 {
+                if !Self.isAddrSpec(value) { refused = (slot.path, value, "one email address, like ana@example.com") }
+                return value
+            }
+            if prefix == "tel:" && usedPaths.count == 1 {
+                if value.isEmpty || !value.allSatisfy({ $0.isASCII && ($0.isNumber || "+-(). ".contains($0)) }) {
+                    refused = (slot.path, value, "a phone number: digits, +, -, (, ), . and spaces")
+                }
+                return value.replacingOccurrences(of: " ", with: "")
+            }
             return value.addingPercentEncoding(withAllowedCharacters: Self.urlComponentCharacters) ?? ""
+        }
+        if let refused {
+            throw TemplateError(file: file, line: usageLines[Self.rootName(refused.path)],
+                                message: "the value of \(refused.path), '\(refused.value)', is not \(refused.expected) (after \(prefix) in a link)")
         }
         guard let clean = SafeURL.clean(filled, for: context) else {
             let path = usedPaths.first ?? "?"
-            let name = path.split(separator: ".").first.map(String.init)?.split(separator: "[").first.map(String.init) ?? path
-            throw TemplateError(file: file, line: usageLines[name],
+            throw TemplateError(file: file, line: usageLines[Self.rootName(path)],
                                 message: "the \(context == .link ? "link" : "image") URL filled from \(path) is '\(filled)', which is not allowed; expected \(SafeURL.allowedSchemes(for: context).map { "\($0):" }.joined(separator: ", "))")
         }
         return clean
+    }
+
+    /// `order.items[2].name` → `order`.
+    static func rootName(_ path: String) -> String {
+        String(path.prefix { $0 != "." && $0 != "[" })
+    }
+
+    /// One bare address (`local@domain`): nothing that a header or a mailto: URL would read as
+    /// syntax (no spaces, brackets, quotes, commas, semicolons, ?, & or =).
+    static func isAddrSpec(_ value: String) -> Bool {
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
+        return !value.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "<>()[],;:\"\\?&=%#/".unicodeScalars.contains($0) }
+    }
+
+    /// A sender (`Name <address>` or an address) with values in: a value in the display name is
+    /// always a quoted display name, never address syntax (`evil@x (` cannot swallow the real
+    /// address), and a value in the address must be one bare address.
+    func fillSender(_ text: String, location: SourceLocation) throws -> String {
+        guard text.utf8.contains(0xEE) else { return text }
+        var display = ""
+        var address = text.trimmingCharacters(in: .whitespaces)
+        if let open = address.lastIndex(of: "<"), address.hasSuffix(">") {
+            display = String(address[..<open]).trimmingCharacters(in: .whitespaces)
+            address = String(address[address.index(after: open)..<address.index(before: address.endIndex)])
+        }
+        if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") { display = String(display.dropFirst().dropLast()) }
+        let filledAddress = substituteLine(address)
+        if address.utf8.contains(0xEE) && !Self.isAddrSpec(filledAddress) {
+            throw location.error("the sender's address became '\(filledAddress)'; a value there must be one email address, like ana@example.com")
+        }
+        guard !display.isEmpty else { return filledAddress }
+        guard display.utf8.contains(0xEE) else { return "\(display) <\(filledAddress)>" }
+        let name = substituteLine(display).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(name)\" <\(filledAddress)>"
     }
 
     /// Unreserved characters plus `@`, which is safe in paths and reads better in them.

@@ -38,7 +38,7 @@ public struct TemplateLinter: Sendable {
         return entries.filter { $0.pathExtension == "md" }.filter { url in
             guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
             defer { try? handle.close() }
-            return MessageTemplate.isTemplate(String(decoding: handle.readData(ofLength: 8), as: UTF8.self))
+            return MessageTemplate.isTemplate(String(decoding: (try? handle.read(upToCount: 512)) ?? Data(), as: UTF8.self))
         }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
@@ -254,9 +254,9 @@ public struct TemplateLinter: Sendable {
                     message: "with the examples the SMS is \(analysis.segments.count) segments (\(analysis.encoding.rawValue), \(analysis.units) units); at most \(maximumSMSSegments)"))
             }
         }
-        if let whatsapp = filled.whatsapp, let part = manifest.whatsapp {
+        if let part = manifest.whatsapp {
             do {
-                try whatsapp.validate()
+                try filled.whatsapp()?.validate()
             } catch {
                 findings.append(TemplateDiagnostic(.error, file: part.location.file, line: part.location.line, rule: "whatsapp-parameters",
                     message: "with the examples: \(error)"))

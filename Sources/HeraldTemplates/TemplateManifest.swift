@@ -118,15 +118,22 @@ public struct TemplateManifest: Equatable, Sendable {
 
     private static func readLayoutChoice(_ node: Node, fields: YAMLFields) throws -> LayoutChoice {
         let location = fields.location(of: node)
+        // A layout is a file of the layouts folder, named like a template: never a path.
+        func checked(_ name: String, at location: SourceLocation) throws -> String {
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                throw location.error("layout '\(name)' must be a name (letters, digits, - and _) of a file in layouts/, or none")
+            }
+            return name
+        }
         if let name = node.string, case .scalar = node {
             if name == "none" { return .none }
-            return .named(name, overrides: LayoutSettings(), at: location)
+            return .named(try checked(name, at: location), overrides: LayoutSettings(), at: location)
         }
         let layout = try YAMLFields(node, file: fields.file, lineOffset: fields.lineOffset, what: "layout")
         guard let base = try layout.string("extends") else {
             throw location.error("a layout mapping needs 'extends: NAME' (the layout it changes), or write layout: NAME")
         }
-        return .named(base.value, overrides: try LayoutSettings.read(layout, extraKeys: ["extends"]), at: base.location)
+        return .named(try checked(base.value, at: base.location), overrides: try LayoutSettings.read(layout, extraKeys: ["extends"]), at: base.location)
     }
 
     static func readVariableDeclaration(_ name: String, node: Node, in variables: YAMLFields) throws -> VariableDeclaration {

@@ -50,7 +50,11 @@ struct YAMLFields {
     /// Parses YAML text into a node; syntax errors carry the file line.
     static func compose(_ yaml: String, file: String, lineOffset: Int) throws -> Node? {
         do {
-            return try Yams.compose(yaml: yaml)
+            let node = try Yams.compose(yaml: yaml)
+            if let node { try checkSize(node, file: file, lineOffset: lineOffset) }
+            return node
+        } catch let error as TemplateError {
+            throw error
         } catch let error as YamlError {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
@@ -63,6 +67,35 @@ struct YAMLFields {
             }
         } catch {
             throw TemplateError(file: file, line: nil, message: "the YAML is not valid: \(error)")
+        }
+    }
+
+    /// Front matter is settings and examples: a few hundred values. Aliases can make a dozen
+    /// lines expand to millions (each alias a copy of its anchor), and deep nesting would
+    /// overflow the recursive readers after this, so both are bounded here, before anything
+    /// walks the tree recursively. The walk itself is iterative and stops at the budget.
+    static let maximumValues = 20_000
+    static let maximumDepth = 64
+
+    static func checkSize(_ root: Node, file: String, lineOffset: Int) throws {
+        var stack: [(node: Node, depth: Int)] = [(root, 1)]
+        var count = 0
+        while let (node, depth) = stack.popLast() {
+            count += 1
+            if count > maximumValues {
+                throw TemplateError(file: file, line: nil, message: "the YAML holds more than \(maximumValues) values (aliases expand to copies); keep examples small")
+            }
+            if depth > maximumDepth {
+                throw TemplateError(file: file, line: node.mark.map { $0.line + lineOffset }, message: "the YAML nests more than \(maximumDepth) levels deep")
+            }
+            switch node {
+            case .mapping(let mapping):
+                for (key, value) in mapping { stack.append((key, depth + 1)); stack.append((value, depth + 1)) }
+            case .sequence(let sequence):
+                for item in sequence { stack.append((item, depth + 1)) }
+            case .scalar, .alias:
+                break
+            }
         }
     }
 

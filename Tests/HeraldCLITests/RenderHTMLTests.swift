@@ -44,4 +44,17 @@ import Testing
         #expect(result.status == 65)
         #expect(result.stderr.contains("is editor HTML, so --data and --locale mean nothing for it"))
     }
+
+    @Test func aFolderOrAnHTMLFileOpeningWithARuleIsReadAsWhatItIs() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("folder.md"), withIntermediateDirectories: true)
+        let folder = try HeraldProcess.run(["render", "folder.md"], in: directory)
+        #expect(folder.status == 74 && folder.stderr == "error: cannot read 'folder.md': it is a folder, not a file\n")
+
+        try Data("---\n<p>hi</p>\n".utf8).write(to: directory.appendingPathComponent("rule.html"))
+        let html = try HeraldProcess.run(["render", "rule.html", "--format", "text"], in: directory)
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout == "---\n\nhi\n")
+    }
 }

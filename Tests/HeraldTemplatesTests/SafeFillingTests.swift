@@ -48,7 +48,7 @@ import Testing
         // The subject is one line; the header writer could not be handed a line break.
         #expect(filled.subject == "Order A-1 for x Bcc: victim@example.com")
         // WhatsApp refuses line breaks in parameters: they became a space.
-        #expect(filled.whatsapp?.bodyValues == ["x Bcc: victim@example.com", "A-1"])
+        #expect(try filled.whatsapp()?.bodyValues == ["x Bcc: victim@example.com", "A-1"])
         // In the body a line break of a value is a line break of the text, never a new block.
         #expect(filled.document.blocks.first == .paragraph(Paragraph([.text("Hi x"), .lineBreak, .text("Bcc: victim@example.com,")])))
     }
@@ -128,5 +128,55 @@ import Testing
     @Test func anEmptyStringIsFalseInASection() throws {
         let filled = try fill(["customer_name": .string("Ana"), "order": Self.order, "note": .string("")])
         #expect(!filled.document.blocks.contains { if case .paragraph(let p) = $0 { p.content.plainText.hasPrefix("Note") } else { false } })
+    }
+
+    static let sender = """
+        ---
+        name: order
+        from: "{{agent}} <support@shop.example>"
+        variables:
+          agent: {type: string, required: true, example: "Ana"}
+          email: {type: string, required: true, example: "ana@example.com"}
+        ---
+        [Write to us](mailto:{{email}})
+        """
+
+    @Test func aValueInTheSenderIsAlwaysAQuotedName() throws {
+        // "evil@evil.example (" would open a comment that swallows the real address.
+        let filled = try fill(["agent": .string("evil@evil.example ("), "email": .string("a@b.example")], template: Self.sender)
+        #expect(filled.from == "\"evil@evil.example (\" <support@shop.example>")
+        let quoted = try fill(["agent": .string("Pérez, \"Ana\" \\ Care"), "email": .string("a@b.example")], template: Self.sender)
+        #expect(quoted.from == "\"Pérez, \\\"Ana\\\" \\\\ Care\" <support@shop.example>")
+    }
+
+    @Test func afterMailtoAValueIsOneAddressAndNothingMore() throws {
+        #expect(TemplateLinterTests.links(in: try fill(["agent": .string("A"), "email": .string("ana@example.com")], template: Self.sender).document)
+                == ["mailto:ana@example.com"])
+        for hostile in ["support@shop.example?bcc=evil@evil.example", "a@b.example,evil@evil.example", "a@b.example&body=x", "not an address"] {
+            #expect(throws: TemplateError.self, "\(hostile)") {
+                _ = try fill(["agent": .string("A"), "email": .string(hostile)], template: Self.sender)
+            }
+        }
+    }
+
+    @Test func anEmailIsNotRefusedForAWhatsAppParameterItDoesNotUse() throws {
+        let template = """
+            ---
+            name: order
+            channels: [email, whatsapp]
+            variables:
+              name: {type: string, required: true, example: "Ana"}
+              eta: {type: string, example: "Friday"}
+            whatsapp:
+              template: t
+              language: en
+              body: "Hi {{1}}, it arrives {{2}}"
+              parameters: [name, eta]
+            ---
+            Hi {{name}}
+            """
+        let filled = try fill(["name": .string("Bob")], template: template)
+        #expect(filled.document.blocks == [.paragraph(Paragraph([.text("Hi Bob")]))])
+        #expect(throws: TemplateError.self) { _ = try filled.whatsapp() }
     }
 }

@@ -151,4 +151,38 @@ import Testing
         #expect(throws: TemplateError.self) { _ = try TemplateValue.data(fromJSON: Data("[1]".utf8), source: "d.json") }
         #expect(throws: TemplateError.self) { _ = try TemplateValue.data(fromJSON: Data("{".utf8), source: "d.json") }
     }
+
+    @Test func aDocumentThatOpensWithARuleIsNotATemplate() {
+        #expect(!MessageTemplate.isTemplate("---\n\nHello **there**\n\n---\n\nBye\n"))
+        #expect(!MessageTemplate.isTemplate("---\n"))
+        #expect(MessageTemplate.isTemplate("---\nname: t\n---\nx"))
+        #expect(MessageTemplate.isTemplate("\u{FEFF}---\r\nsubject: Hola\r\n---\r\nx"))
+        #expect(MessageTemplate.isTemplate("---\n---\nNoticias"))
+        #expect(MessageTemplate.isTemplate("---\n# a comment\nname: t\n---\n"))
+    }
+
+    @Test func inputThatWouldExhaustTheParsersIsRefusedWithTheLine() throws {
+        let deep = String(repeating: "{{#a}}", count: 40) + "x" + String(repeating: "{{/a}}", count: 40)
+        let sections = try #require(try loadError("---\nname: t\n---\n\(deep)"))
+        #expect(sections.line == 4 && sections.message.contains("nested more than 32 deep"))
+
+        // Ten aliases of ten aliases...: a dozen lines that would expand to millions of values.
+        var yaml = "---\nname: t\nvariables:\n  a: {type: list, example: &a [x, x, x, x, x, x, x, x, x, x]}\n"
+        for (index, name) in ["b", "c", "d", "e", "f"].enumerated() {
+            let previous = ["a", "b", "c", "d", "e"][index]
+            yaml += "  \(name): {type: list, example: &\(name) [\(Array(repeating: "*\(previous)", count: 10).joined(separator: ", "))]}\n"
+        }
+        let bomb = try #require(try loadError(yaml + "---\nx"))
+        #expect(bomb.message.contains("more than 20000 values"))
+
+        let layout = try #require(try loadError("---\nname: t\nlayout: ../../../etc/passwd\n---\nx"))
+        #expect(layout.line == 3 && layout.message.contains("must be a name"))
+    }
+
+    @Test func tagsMustFitTheKindOfTheirVariable() throws {
+        let list = try #require(try loadError("---\nname: t\nvariables:\n  items: {type: list, example: [a]}\n---\n{{items}}"))
+        #expect(list.line == 6 && list.message.contains("would print a whole list"))
+        let transform = try #require(try loadError("---\nname: t\nvariables:\n  name: {type: string, example: a}\n---\n{{#first(name)}}x{{/first(name)}}"))
+        #expect(transform.line == 6 && transform.message.contains("first() works on lists, and name is a string"))
+    }
 }
