@@ -69,7 +69,9 @@ enum MarkdownInlineHTML {
             case CMARK_NODE_CODE:
                 html += "<code>" + escaped(literal(current), attribute: false) + "</code>"
             case CMARK_NODE_HTML_INLINE:
-                html += literal(current)
+                // `<Ctrl>` is the author's text, not a tag: shown as typed.
+                let raw = literal(current)
+                html += HTMLElementNames.isMarkup(Substring(raw)) ? raw : escaped(raw, attribute: false)
             case CMARK_NODE_STRONG:
                 html += entering ? "<strong>" : "</strong>"
             case CMARK_NODE_EMPH:

@@ -174,7 +174,20 @@ private struct ASTWalker {
         case CMARK_NODE_HTML_BLOCK:
             // Fence lines cmark swallowed into the block are the author's text again.
             let html = fences.restoreFenceLines(in: literal(of: node))
-            blocks.append(contentsOf: readHTML(html, maximumNesting: max(1, maximumNesting - depth)))
+            if HTMLElementNames.isMarkup(Substring(html)) {
+                blocks.append(contentsOf: readHTML(html, maximumNesting: max(1, maximumNesting - depth)))
+            } else {
+                // `<Nombre del cliente>` on a line of its own: cmark calls it an HTML block, but
+                // it names no element; it is what the author typed.
+                var text = html
+                while text.hasSuffix("\n") { text.removeLast() }
+                var content: [Inline] = []
+                for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                    if index > 0 { content.append(.lineBreak) }
+                    if !line.isEmpty { content.append(.text(String(line))) }
+                }
+                if !content.isEmpty { blocks.append(.paragraph(Paragraph(content))) }
+            }
         case CMARK_NODE_BLOCK_QUOTE where depth >= maximumNesting, CMARK_NODE_LIST where depth >= maximumNesting:
             appendFlattened(node, to: &blocks)
         case CMARK_NODE_BLOCK_QUOTE:

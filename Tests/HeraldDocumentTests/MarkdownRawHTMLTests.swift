@@ -51,4 +51,19 @@ import Testing
         // Plain Markdown reports nothing.
         #expect(MarkdownReader().readReportingRemovals(bytes: Array("**hi** [ok](https://e.com)".utf8)).removed.isEmpty)
     }
+
+    @Test func aTagNamingNoElementIsTheAuthorsText() {
+        // Agents write key names, generics and placeholders in angle brackets: they stay.
+        #expect(blocks("Press <Ctrl> + <C>, or <kbd>Esc</kbd>.") == [
+            .paragraph(Paragraph([.text("Press <Ctrl> + <C>, or "), .code("Esc"), .text(".")])),
+        ])
+        #expect(blocks("<Nombre del cliente>\n") == [.paragraph(Paragraph([.text("<Nombre del cliente>")]))])
+        guard case .table(let table)? = blocks("| key |\n|---|\n| <Enter> |\n").first else {
+            Issue.record("expected a table")
+            return
+        }
+        #expect(table.rows == [[TableCell([.text("<Enter>")])]])
+        // A real element is still read, and a dangerous one still removed.
+        #expect(blocks("a <u>b</u> <script>x()</script>c") == [.paragraph(Paragraph([.text("a "), .marked(.underline, [.text("b")]), .text(" c")]))])
+    }
 }
