@@ -209,9 +209,12 @@ extension MessageTemplate {
             // WhatsApp refuses line breaks, tabs and runs of spaces in parameters.
             return SafeFiller.oneLine(text)
         }
-        return FilledWhatsApp(template: part.template, bodyValues: try part.parameters.map(value),
-                              namedValues: try part.namedParameters.map { ($0.name, try value($0.path)) },
-                              headerValue: try part.headerParameter.map(value), buttonValues: try part.buttonParameters.map(value))
+        // Text parameters are shown with the template's text, so WhatsApp's markers in a value
+        // are neutralised like any literal text; a button's value is part of a URL and is not.
+        func text(_ path: Located<String>) throws -> String { WhatsAppTextRenderer.literal(try value(path)) }
+        return FilledWhatsApp(template: part.template, bodyValues: try part.parameters.map(text),
+                              namedValues: try part.namedParameters.map { ($0.name, try text($0.path)) },
+                              headerValue: try part.headerParameter.map(text), buttonValues: try part.buttonParameters.map(value))
     }
 
     /// The file line where each variable is first used (body first), for error messages.

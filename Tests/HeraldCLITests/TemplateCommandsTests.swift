@@ -43,7 +43,8 @@ import Testing
         #expect(sms.stdout.hasPrefix("Hi **Bob** <script>alert(1)</script>\nBcc: victim@example.com, your Herald Home order A-1001"))
 
         let whatsapp = try HeraldProcess.run(["render", input, "--data", data.path, "--channel", "whatsapp", "--format", "text"])
-        #expect(whatsapp.stdout.hasPrefix("Hi **Bob** <script>alert(1)</script> Bcc: victim@example.com, your order A-1001"))
+        // WhatsApp has no escape: a word joiner (U+2060) after each * keeps **Bob** from turning bold.
+        #expect(whatsapp.stdout.hasPrefix("Hi *\u{2060}*\u{2060}Bob*\u{2060}*\u{2060} <script>alert(1)</script> Bcc: victim@example.com, your order A-1001"))
     }
 
     @Test func missingDataNamesTheTemplateLineAndVariable() throws {

@@ -4,6 +4,20 @@ import HeraldDocument
 import Testing
 
 @Suite struct WhatsAppTextRendererTests {
+    @Test func literalMarkersInTheTextCannotFormat() {
+        let joiner = "\u{2060}"
+        // Text that would be bold, italic, struck and monospace if sent as is.
+        let document = Document(blocks: [.paragraph(Paragraph([.text("*FREE* _money_ ~now~ `x`"), .text(" "),
+                                                               .marked(.bold, [.text("real bold")])]))])
+        #expect(WhatsAppTextRenderer().render(document)
+                == "*\(joiner)FREE*\(joiner) _\(joiner)money_\(joiner) ~\(joiner)now~\(joiner) `\(joiner)x`\(joiner) *real bold*")
+        // Links keep their URL exactly (an underscore in a URL must not change).
+        let link = Document(blocks: [.paragraph(Paragraph([.link(Link(url: "https://x.example/a_b", content: [.text("see_this")]))]))])
+        #expect(WhatsAppTextRenderer().render(link) == "see_\(joiner)this (https://x.example/a_b)")
+        // Plain text without markers is untouched.
+        #expect(WhatsAppTextRenderer.literal("Hola, ¿qué tal?") == "Hola, ¿qué tal?")
+    }
+
     func whatsapp(_ markdown: String) -> String {
         WhatsAppTextRenderer().render(MarkdownReader().read(markdown))
     }

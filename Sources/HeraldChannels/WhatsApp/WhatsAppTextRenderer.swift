@@ -20,7 +20,7 @@ public struct WhatsAppTextRenderer: Sendable {
         case .paragraph(let paragraph):
             return inlineText(paragraph.content)
         case .heading(let heading):
-            return wrap(heading.content.plainText, in: "*")
+            return wrap(Self.literal(heading.content.plainText), in: "*")
         case .list(let list):
             return PlainTextList.render(list) { render($0) }
         case .table(let table):
@@ -29,7 +29,7 @@ public struct WhatsAppTextRenderer: Sendable {
                     let value = inlineText(cell.content)
                     guard !value.isEmpty else { return nil }
                     let label = column < table.header.count ? table.header[column].content.plainText : ""
-                    return label.isEmpty ? value : "\(wrap(label, in: "*")): \(value)"
+                    return label.isEmpty ? value : "\(wrap(Self.literal(label), in: "*")): \(value)"
                 }
                 return "- " + pairs.joined(separator: ", ")
             }.joined(separator: "\n")
@@ -47,7 +47,7 @@ public struct WhatsAppTextRenderer: Sendable {
         var text = ""
         for inline in inlines {
             switch inline {
-            case .text(let value): text += value
+            case .text(let value): text += Self.literal(value)
             case .code(let value): text += wrap(value, in: "`")
             case .lineBreak: text += "\n"
             case .marked(.bold, let content): text += wrap(inlineText(content), in: "*")
@@ -57,12 +57,27 @@ public struct WhatsAppTextRenderer: Sendable {
             case .link(let link):
                 let label = link.content.plainText
                 let url = TextBlockLayout.displayURL(link.url)
-                text += label.isEmpty || label == url || label == link.url ? url : "\(label) (\(url))"
+                text += label.isEmpty || label == url || label == link.url ? url : "\(Self.literal(label)) (\(url))"
             case .image(let image):
-                text += image.alt
+                text += Self.literal(image.alt)
             }
         }
         return text
+    }
+
+    /// Text shown as written: WhatsApp has no escape character, so a `*`, `_`, `~` or `` ` `` of
+    /// the text itself (a customer named `*Bob*`, a value filled from data) would turn into
+    /// formatting. A WORD JOINER (U+2060, invisible, no width) after each such character keeps it
+    /// from pairing with another as a marker (the channels reference notes this as an inference
+    /// to confirm on real clients). URLs are never passed through here: they must stay as they are.
+    public static func literal(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x2A || $0 == 0x5F || $0 == 0x7E || $0 == 0x60 }) else { return text }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            result.append(scalar)
+            if scalar == "*" || scalar == "_" || scalar == "~" || scalar == "`" { result.append("\u{2060}") }
+        }
+        return String(result)
     }
 
     /// `*text*`, with spaces at the edges moved outside (`* x *` is not bold in WhatsApp).
