@@ -59,6 +59,17 @@ struct HTMLModelBuilder {
 
     /// Wider tables are cut: a row of 65,535 `colspan`s must not become 65,535 cells per row.
     static let maximumColumns = 256
+    /// A `colspan` counts for at most this many columns, and a table holds at most
+    /// `maximumCells` cells: every row is padded to the widest, so one wide row times thousands
+    /// of rows would otherwise turn a 64 KB paste into a 90 MB email.
+    static let maximumSpan = 32
+    static let maximumCells = 10_000
+
+    /// Adds a cell's text to the last cell of `cells`, after a space.
+    static func fold(_ cell: TableCell, into cells: inout [(TableCell, ColumnAlignment?)]) {
+        guard !cell.content.isEmpty, let last = cells.indices.last else { return }
+        cells[last].0.content += (cells[last].0.content.isEmpty ? [] : [.text(" ")]) + cell.content
+    }
 
     var containers: [Container] = [Container(kind: .root)]
     var styles: [BlockStyle] = [BlockStyle()]
@@ -199,10 +210,14 @@ struct HTMLModelBuilder {
             }
             if !isHeader { containers[index].allHeaderCells = false }
             let room = Self.maximumColumns - containers[index].cells.count
-            guard room > 0 else { return }
+            guard room > 0 else {
+                // Past the last column the text still counts: it joins the row's last cell.
+                Self.fold(cell, into: &containers[index].cells)
+                return
+            }
             containers[index].cells.append((cell, alignment))
             // A spanning cell is followed by empty cells so every row has the same columns.
-            for _ in 1..<max(1, min(span, room)) { containers[index].cells.append((TableCell([]), alignment)) }
+            for _ in 1..<max(1, min(span, room, Self.maximumSpan)) { containers[index].cells.append((TableCell([]), alignment)) }
         }
     }
 
@@ -289,16 +304,29 @@ struct HTMLModelBuilder {
     // MARK: Tables and cells
 
     private static func table(from container: Container, alignment: Alignment?) -> Table? {
-        let header = container.header ?? []
-        let width = max(header.count, container.rows.map(\.count).max() ?? 0)
+        var header = container.header ?? []
+        var rows = container.rows
+        var width = max(header.count, rows.map(\.count).max() ?? 0)
         guard width > 0 else { return nil }
+        if width * (rows.count + 1) > maximumCells {
+            // Narrower, so the whole stays within the budget; the cut cells' text is kept.
+            width = max(1, maximumCells / (rows.count + 1))
+            func narrowed(_ row: [(TableCell, ColumnAlignment?)]) -> [(TableCell, ColumnAlignment?)] {
+                guard row.count > width else { return row }
+                var kept = Array(row.prefix(width))
+                for extra in row.dropFirst(width) { fold(extra.0, into: &kept) }
+                return kept
+            }
+            header = narrowed(header)
+            rows = rows.map(narrowed)
+        }
         var columns: [ColumnAlignment?] = []
         for column in 0..<width {
             // The header's alignment decides the column, else the first row that has the cell.
             if column < header.count {
                 columns.append(header[column].1)
             } else {
-                columns.append(container.rows.first { $0.count > column }?[column].1)
+                columns.append(rows.first { $0.count > column }?[column].1)
             }
         }
         func padded(_ row: [(TableCell, ColumnAlignment?)]) -> [TableCell] {
@@ -306,7 +334,7 @@ struct HTMLModelBuilder {
         }
         return Table(columns: columns,
                      header: header.isEmpty ? [] : padded(header),
-                     rows: container.rows.map(padded),
+                     rows: rows.map(padded),
                      alignment: alignment)
     }
 

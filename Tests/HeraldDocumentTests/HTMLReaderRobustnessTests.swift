@@ -170,4 +170,26 @@ import Testing
         let reading = HTMLReader().read("<p>a<script>if (x</i>) { document.write('</p><b>') }</script>b</p>")
         #expect(reading.document.blocks == [.paragraph(Paragraph([.text("ab")]))])
     }
+
+    @Test func spansCannotMultiplyATableAndCutCellsKeepTheirText() {
+        // A huge colspan counts for 32 columns; the next cell's text is still there.
+        guard case .table(let spanned)? = HTMLReader().read("<table><tr><td colspan=\"99999999999\">c</td><td>d</td></tr></table>").document.blocks.first else {
+            Issue.record("expected a table")
+            return
+        }
+        #expect(spanned.columns.count == 33)
+        #expect(spanned.rows.first?.first == TableCell([.text("c")]) && spanned.rows.first?.last == TableCell([.text("d")]))
+
+        // 2,000 rows under one row 32 columns wide would be 64,000 cells: the table is narrowed
+        // to stay within 10,000, and the cut cells' text joins the last kept one.
+        let rows = "<tr>" + (1...32).map { "<td>c\($0)</td>" }.joined() + "</tr>" + String(repeating: "<tr><td>x</td></tr>", count: 1999)
+        guard case .table(let wide)? = HTMLReader().read("<table>\(rows)</table>").document.blocks.first else {
+            Issue.record("expected a table")
+            return
+        }
+        // 10,000 / (2,000 rows + a header's room) = 4 columns.
+        #expect(wide.columns.count == 4 && wide.rows.count == 2000)
+        #expect(wide.rows[0].last?.content.plainText == "c4 c5 c6 c7 c8 c9 c10 c11 c12 c13 c14 c15 c16 c17 c18 c19 c20 c21 c22 c23 c24 c25 c26 c27 c28 c29 c30 c31 c32")
+        #expect(wide.rows.allSatisfy { $0.count == 4 })
+    }
 }
