@@ -104,7 +104,9 @@ public struct Draft: Sendable {
             throw HeraldError.badInput("\(template.file.displayPath) is a template: give its data with --data FILE.json (or --example-data to use the examples of its front matter)")
         }
         let filled = try template.fill(values, dataDirectory: dataDirectory)
-        return Draft(document: filled.document, template: filled)
+        var draft = Draft(document: filled.document, template: filled)
+        draft.removed = filled.removed
+        return draft
     }
 
     /// The document the SMS is rendered from: the template's SMS part, or the body.

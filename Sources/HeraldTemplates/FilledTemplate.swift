@@ -31,6 +31,9 @@ public struct FilledTemplate: Sendable {
     }
     /// What the author should know but that does not stop the message (data keys no variable reads).
     public var warnings: [String] = []
+    /// What the HTML reader removed from the template's raw HTML (a `<script>`, or a raw
+    /// `<a href="{{url}}">`, whose URL is not known when the HTML is read: use Markdown links).
+    public var removed: [HTMLRemoval] = []
 
     /// The email render options the template implies.
     public var renderOptions: EmailRenderOptions {
@@ -98,11 +101,14 @@ extension MessageTemplate {
         var filler = SafeFiller(file: path, usageLines: usageLines, compiled: compiled)
         let context = filler.context(for: data)
 
+        var removed: [HTMLRemoval] = []
         func markdown(_ text: String, line: Int, file: String = path) throws -> Document {
             if let document = staticDocuments[text] { return document }
             let scoped = SafeFiller(copying: filler, file: file)
             let filled = try scoped.render(text, context: context, firstLine: line)
-            return try scoped.fill(MarkdownReader(keepsPlaceholderURLs: true).read(filled))
+            let reading = MarkdownReader(keepsPlaceholderURLs: true).readReportingRemovals(bytes: Array(filled.utf8))
+            removed += reading.removed
+            return try scoped.fill(reading.document)
         }
         func line(_ field: Located<String>?) throws -> String? {
             guard let field else { return nil }
@@ -172,7 +178,8 @@ extension MessageTemplate {
         return FilledTemplate(templateName: manifest.name, channels: manifest.channels, document: document, sms: sms,
                               subject: try line(manifest.subject), preheader: try line(manifest.preheader), language: manifest.language,
                               from: try sender(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
-                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsappResult: fillWhatsApp(data), warnings: warnings)
+                              listUnsubscribe: listUnsubscribe, attachments: attachments, whatsappResult: fillWhatsApp(data), warnings: warnings,
+                              removed: removed)
     }
 
     /// Required variables present and every given value of its declared type.

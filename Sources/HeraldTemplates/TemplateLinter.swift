@@ -227,6 +227,10 @@ public struct TemplateLinter: Sendable {
             return [TemplateDiagnostic(.error, file: file, line: nil, rule: "example-fill", message: "\(error)")]
         }
         let manifest = template.manifest
+        if !filled.removed.isEmpty {
+            findings.append(TemplateDiagnostic(.warning, file: file, line: template.bodyLine, rule: "raw-html",
+                message: "the template's raw HTML loses \(filled.removed.map(\.summary).joined(separator: ", ")); write links and images in Markdown (a raw <a href=\"{{url}}\"> cannot be filled)"))
+        }
         if let subject = filled.subject, subject.count > maximumSubjectLength {
             findings.append(TemplateDiagnostic(.warning, file: manifest.subject?.location.file ?? file, line: manifest.subject?.location.line,
                 rule: "subject-length", message: "with the examples the subject is \(subject.count) characters; keep it within \(maximumSubjectLength) (inbox lists cut it)"))

@@ -90,6 +90,12 @@ import Testing
         #expect(result.contains { $0.rule == "html-size" && $0.message.contains("Gmail clips") })
     }
 
+    @Test func rawHTMLThatLosesSomethingIsFlagged() throws {
+        let result = try findings("---\nname: t\nsubject: s\nvariables:\n  u: {type: string, example: \"https://x.example\"}\n---\nHi <a href=\"{{u}}\">link</a><script>x()</script>")
+        let finding = try #require(result.first { $0.rule == "raw-html" })
+        #expect(finding.line == 7 && finding.message.contains("1 link without a scheme, 1 <script> element"))
+    }
+
     @Test func anInvalidTemplateIsOneError() throws {
         let result = try findings("---\nname: t\nsubjet: s\n---\nx")
         #expect(rules(result) == ["invalid-template"] && result.first?.line == 3)
