@@ -62,14 +62,14 @@ public struct Draft: Sendable {
         let bytes = try readFile(url, what: "")
         if (format ?? Format.of(url)) == .html {
             if locale != nil || data != nil {
-                throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data and --locale mean nothing for it; templates are Markdown with a front matter")
+                throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data, --example-data and --locale mean nothing for it; templates are Markdown with a front matter")
             }
             return html(bytes)
         }
         let text = String(decoding: bytes, as: UTF8.self)
         guard MessageTemplate.isTemplate(text) else {
             if locale != nil || data != nil {
-                throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data and --locale mean nothing for it; a template starts with a line of ---")
+                throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data, --example-data and --locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }
             return markdown(bytes)
         }

@@ -12,7 +12,7 @@ struct LintCommand: ParsableCommand {
             (warnings alone do not fail).
             """)
 
-    @Argument(help: "The templates folder (its .md files with a front matter).")
+    @Argument(help: "The templates folder (its .md files with a front matter), or one template file.")
     var templatesDirectory: String = "Templates"
 
     @Flag(help: "Print the findings as JSON: {templates, diagnostics: [{severity, file, line, rule, message}], errors, warnings}.")
@@ -37,7 +37,8 @@ struct LintCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             for diagnostic in report.diagnostics { print(diagnostic) }
-            print("\(report.templates.count) templates: \(report.errorCount) errors, \(report.warningCount) warnings")
+            func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+            print("\(count(report.templates.count, "template")): \(count(report.errorCount, "error")), \(count(report.warningCount, "warning"))")
         }
         if report.errorCount > 0 { throw ExitCode(ExitStatus.failure) }
     }

@@ -42,7 +42,12 @@ public struct TemplateLinter: Sendable {
         }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
+    /// Lints a templates folder, or one template file.
     public func lint(directory: URL) throws -> Report {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
+            return Report(templates: [directory.displayPath], diagnostics: lint(file: directory))
+        }
         let files = try Self.templateFiles(in: directory)
         return Report(templates: files.map(\.displayPath), diagnostics: files.flatMap(lint(file:)))
     }

@@ -84,6 +84,11 @@ extension TemplateValue: Decodable {
         } catch let DecodingError.dataCorrupted(context) {
             let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
             throw TemplateError(file: source, line: nil, message: "is not valid JSON (\(detail)); expected an object like {\"customer_name\": \"Ana\"}")
+        } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
+            // What Foundation's reader could not take as any JSON value: a number out of range
+            // (1e400), invalid UTF-8 or a lone surrogate in a string.
+            let place = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw TemplateError(file: source, line: nil, message: "holds a value that cannot be read\(place.isEmpty ? "" : " at \(place)") (a number out of range, or text that is not valid UTF-8?); expected strings, numbers, true/false, null, lists and objects")
         } catch {
             throw TemplateError(file: source, line: nil, message: "is not valid JSON (\(error)); expected an object like {\"customer_name\": \"Ana\"}")
         }

@@ -109,7 +109,10 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.contains("bad.md:3: error: {{nmae}} uses nmae, which is not declared"))
         #expect(result.stdout.contains("bad.md:9: warning: an image without alt text"))
-        #expect(result.stdout.hasSuffix("1 templates: 1 errors, 1 warnings\n"))
+        #expect(result.stdout.hasSuffix("1 template: 1 error, 1 warning\n"))
+        // One file can be linted on its own.
+        let single = try HeraldProcess.run(["lint", directory.appendingPathComponent("bad.md").path])
+        #expect(single.status == 1 && single.stdout.hasSuffix("1 template: 1 error, 1 warning\n"))
 
         let json = try HeraldProcess.run(["lint", directory.path, "--json"])
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
