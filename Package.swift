@@ -48,18 +48,19 @@ let package = Package(
             dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
+        .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
             name: "RenderBenchmark",
-            dependencies: ["Herald", "CCmarkGFM", "CHeraldMarkdown"],
+            dependencies: ["Herald", "BenchmarkSupport", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
         .executableTarget(
             name: "TemplateBenchmark",
-            dependencies: ["Herald", "CCmarkGFM", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["Herald", "BenchmarkSupport", .product(name: "Mustache", package: "swift-mustache")],
             path: "Benchmarks/TemplateBenchmark"),
         .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald"], path: "Benchmarks/ChannelsBenchmark"),
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
-        .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
+        .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
 

@@ -5,6 +5,7 @@
 //
 //     swift run -c release HTMLReaderBenchmark [SAMPLES_DIR]
 import CLibXML2
+import BenchmarkSupport
 import Foundation
 import Herald
 
@@ -14,18 +15,6 @@ func say(_ line: String) {
 }
 
 let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Samples")
-
-/// The best of `rounds` timings of `body`, in seconds.
-func best(rounds: Int = 5, _ body: () -> Void) -> Double {
-    var fastest = Double.infinity
-    for _ in 0..<rounds {
-        let start = ContinuousClock.now
-        body()
-        let elapsed = ContinuousClock.now - start
-        fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-    return fastest
-}
 
 /// Keeps results alive so the optimizer cannot drop the work.
 nonisolated(unsafe) var sink = 0

@@ -5,12 +5,14 @@
 //     swift run -c release RenderBenchmark [SAMPLES_DIR]
 import CCmarkGFM
 import CHeraldMarkdown
+import BenchmarkSupport
 import Foundation
 import Herald
 
 let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Samples")
-// Plain Markdown samples only: a template sample is measured by TemplateBenchmark.
-let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory)).map {
+// Plain Markdown samples only: templates are measured by TemplateBenchmark, editor HTML by
+// HTMLReaderBenchmark.
+let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory)).filter { Draft.Format.of($0.input) == .markdown }.map {
     [UInt8]((try? Data(contentsOf: $0.input)) ?? Data())
 }.filter { !MessageTemplate.isTemplate(String(decoding: $0.prefix(512), as: UTF8.self)) }
 guard !inputs.isEmpty else {
@@ -18,18 +20,6 @@ guard !inputs.isEmpty else {
     exit(74)
 }
 let totalBytes = inputs.reduce(0) { $0 + $1.count }
-
-/// The best of `rounds` timings of `body`, in seconds.
-func best(rounds: Int = 5, _ body: () -> Void) -> Double {
-    var fastest = Double.infinity
-    for _ in 0..<rounds {
-        let start = ContinuousClock.now
-        body()
-        let elapsed = ContinuousClock.now - start
-        fastest = min(fastest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
-    return fastest
-}
 
 /// Keeps results alive so the optimizer cannot drop the work.
 nonisolated(unsafe) var sink = 0
@@ -40,21 +30,7 @@ func heraldRender(_ input: [UInt8]) {
 }
 
 func cmarkRender(_ input: [UInt8]) {
-    cmark_gfm_core_extensions_ensure_registered()
-    let parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8)
-    for name in ["table", "strikethrough", "autolink"] {
-        if let found = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, found) }
-    }
-    input.withUnsafeBufferPointer { buffer in
-        buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
-    }
-    let document = cmark_parser_finish(parser)
-    if let html = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) {
-        sink &+= strlen(html)
-        free(html)
-    }
-    cmark_node_free(document)
-    cmark_parser_free(parser)
+    sink &+= cmarkRenderHTML(input)
 }
 
 let iterations = 200

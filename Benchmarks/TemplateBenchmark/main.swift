@@ -5,7 +5,7 @@
 // one lacks: safe filling, the model, email-safe HTML, the text part and the SMS.
 //
 //     swift run -c release TemplateBenchmark [TEMPLATES_DIR]
-import CCmarkGFM
+import BenchmarkSupport
 import Foundation
 import Herald
 import Mustache
@@ -32,21 +32,6 @@ let rows: [[String: TemplateValue]] = (0..<1000).map { index in
                               "carrier": .string(index % 2 == 0 ? "UPS" : "FedEx"), "tracking_number": .string("1Z999AA1\(String(format: "%010d", index))"),
                               "tracking_url": .string("https://herald-home.example/track/A-\(10_000 + index)")]),
             "items": .list(items), "unsubscribe_token": .string("u-\(index)")]
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// The best of `rounds` timings of `body`.
-func best(rounds: Int = 5, _ body: () throws -> Void) rethrows -> Double {
-    var fastest = Double.infinity
-    for _ in 0..<rounds {
-        let start = ContinuousClock.now
-        try body()
-        fastest = min(fastest, seconds(ContinuousClock.now - start))
-    }
-    return fastest
 }
 
 nonisolated(unsafe) var sink = 0
@@ -80,23 +65,8 @@ func plainContext(_ value: TemplateValue) -> Any {
 let naiveTemplate = try MustacheTemplate(string: template.body)
 let naiveContexts = rows.map { row in row.mapValues(plainContext) }
 @MainActor func naive() {
-    cmark_gfm_core_extensions_ensure_registered()
     for context in naiveContexts {
-        let markdown = Array(naiveTemplate.render(context).utf8)
-        let parser = cmark_parser_new(CMARK_OPT_DEFAULT)
-        for name in ["table", "strikethrough", "autolink"] {
-            if let found = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, found) }
-        }
-        markdown.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
-        }
-        let document = cmark_parser_finish(parser)
-        if let html = cmark_render_html(document, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser)) {
-            sink &+= strlen(html)
-            free(html)
-        }
-        cmark_node_free(document)
-        cmark_parser_free(parser)
+        sink &+= cmarkRenderHTML(Array(naiveTemplate.render(context).utf8))
     }
 }
 
