@@ -34,7 +34,7 @@ struct InputOptions: ParsableArguments {
     static func isTemplate(_ path: String) -> Bool {
         guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 512)) ?? Data(), as: UTF8.self)
+        let head = String(decoding: (try? handle.read(upToCount: 65_536)) ?? Data(), as: UTF8.self)
         return MessageTemplate.isTemplate(head)
     }
 

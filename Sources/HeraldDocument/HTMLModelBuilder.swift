@@ -59,9 +59,10 @@ struct HTMLModelBuilder {
 
     /// Wider tables are cut: a row of 65,535 `colspan`s must not become 65,535 cells per row.
     static let maximumColumns = 256
-    /// A `colspan` counts for at most this many columns, and a table holds at most
-    /// `maximumCells` cells: every row is padded to the widest, so one wide row times thousands
-    /// of rows would otherwise turn a 64 KB paste into a 90 MB email.
+    /// A `colspan` counts for at most this many columns, and the tables of one document hold at
+    /// most `maximumCells` cells together (beyond that a table is narrowed to one column): every
+    /// row is padded to the widest, so wide rows times thousands of rows or tables would
+    /// otherwise turn a 64 KB paste into a 90 MB email.
     static let maximumSpan = 32
     static let maximumCells = 10_000
 
@@ -72,6 +73,8 @@ struct HTMLModelBuilder {
     }
 
     var containers: [Container] = [Container(kind: .root)]
+    /// Cells the document's tables may still hold (see `maximumCells`).
+    var cellBudget = HTMLModelBuilder.maximumCells
     var styles: [BlockStyle] = [BlockStyle()]
     /// The marker (bullet or number) of the Word list paragraph being read, kept out of its text.
     var wordListMarker = ""
@@ -186,7 +189,7 @@ struct HTMLModelBuilder {
             if container.sawParagraph { containers[index].isLoose = true }
         case .table(let alignment):
             for block in container.blocks { append(block: block) }
-            if let table = Self.table(from: container, alignment: alignment) { append(block: .table(table)) }
+            if let table = table(from: container, alignment: alignment) { append(block: .table(table)) }
         case .row:
             let index = containers.count - 1
             guard case .table = containers[index].kind else { return }
@@ -303,18 +306,19 @@ struct HTMLModelBuilder {
 
     // MARK: Tables and cells
 
-    private static func table(from container: Container, alignment: Alignment?) -> Table? {
+    private mutating func table(from container: Container, alignment: Alignment?) -> Table? {
         var header = container.header ?? []
         var rows = container.rows
         var width = max(header.count, rows.map(\.count).max() ?? 0)
         guard width > 0 else { return nil }
-        if width * (rows.count + 1) > maximumCells {
-            // Narrower, so the whole stays within the budget; the cut cells' text is kept.
-            width = max(1, maximumCells / (rows.count + 1))
+        defer { cellBudget = max(0, cellBudget - width * (rows.count + 1)) }
+        if width * (rows.count + 1) > cellBudget {
+            // Narrower, so the document stays within the budget; the cut cells' text is kept.
+            width = max(1, cellBudget / (rows.count + 1))
             func narrowed(_ row: [(TableCell, ColumnAlignment?)]) -> [(TableCell, ColumnAlignment?)] {
                 guard row.count > width else { return row }
                 var kept = Array(row.prefix(width))
-                for extra in row.dropFirst(width) { fold(extra.0, into: &kept) }
+                for extra in row.dropFirst(width) { Self.fold(extra.0, into: &kept) }
                 return kept
             }
             header = narrowed(header)

@@ -29,15 +29,19 @@ public struct MessageTemplate: Sendable {
     /// Markdown texts without any tag (a layout's footer), read once: they are the same every fill.
     var staticDocuments: [String: Document] = [:]
 
-    /// Whether `text` starts like a front matter: a first line of `---`, then a line that opens
-    /// YAML settings (`key:`), a comment, or the closing `---` of an empty one. A Markdown
-    /// document that merely opens with a rule (`---`, blank line, text) is not a template.
+    /// Whether `text` starts with a front matter: a first line of `---`, then a line that opens
+    /// YAML settings (`key:`), a comment, or the closing `---` of an empty one, and a closing
+    /// `---` somewhere after. A Markdown document that merely opens with a rule is not a
+    /// template.
     public static func isTemplate(_ text: String) -> Bool {
         // By scalars: "\r\n" is one Character, so a String split on "\n" would not see CRLF lines.
         let scalars = (text.hasPrefix("\u{FEFF}") ? text.dropFirst() : Substring(text)).unicodeScalars
-        var lines = scalars.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
+        var lines = scalars.split(separator: "\n", omittingEmptySubsequences: false)
             .map { Substring(String(String.UnicodeScalarView($0.last == "\r" ? $0.dropLast() : $0))) }
         guard lines.count >= 2, lines.removeFirst() == "---" else { return false }
+        // A front matter is closed: `---`, then `Note: text` and no closing line is a rule and a
+        // paragraph of a document.
+        guard lines.contains(where: { $0 == "---" || $0 == "..." }) else { return false }
         let next = lines[0]
         if next == "---" || next == "..." || next.hasPrefix("#") { return true }
         guard let colon = next.firstIndex(of: ":") else { return false }

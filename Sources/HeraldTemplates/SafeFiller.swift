@@ -279,7 +279,13 @@ struct SafeFiller {
         let filled = substitute(url) { slot in
             usedPaths.append(slot.path)
             let value = Self.oneLine(slot.value)
-            if whole { return value }
+            if whole {
+                // A whole mailto: URL from data is held to the same rule: one address, no ?bcc=.
+                if value.lowercased().hasPrefix("mailto:"), !Self.isAddrSpec(String(value.dropFirst(7))) {
+                    refused = (slot.path, value, "a mailto: URL of one address, like mailto:ana@example.com")
+                }
+                return value
+            }
             // After mailto: or tel: a value is the one address or number, nothing more: a
             // "?bcc=...&body=..." from data would add recipients and text to the customer's reply.
             if prefix == "mailto:" && usedPaths.count == 1 {
@@ -287,7 +293,7 @@ struct SafeFiller {
                 return value
             }
             if prefix == "tel:" && usedPaths.count == 1 {
-                if value.isEmpty || !value.allSatisfy({ $0.isASCII && ($0.isNumber || "+-(). ".contains($0)) }) {
+                if !value.contains(where: \.isNumber) || !value.allSatisfy({ $0.isASCII && ($0.isNumber || "+-(). ".contains($0)) }) {
                     refused = (slot.path, value, "a phone number: digits, +, -, (, ), . and spaces")
                 }
                 return value.replacingOccurrences(of: " ", with: "")
@@ -316,7 +322,12 @@ struct SafeFiller {
     static func isAddrSpec(_ value: String) -> Bool {
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return false }
-        return !value.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F || "<>()[],;:\"\\?&=%#/".unicodeScalars.contains($0) }
+        // Also no invisible or bidi characters (general category Cf) or C1 controls: they would
+        // become a different, lookalike domain.
+        return !value.unicodeScalars.contains {
+            $0.value <= 0x20 || (0x7F...0x9F).contains($0.value) || $0.properties.generalCategory == .format
+                || "<>()[],;:\"\\?&=%#/".unicodeScalars.contains($0)
+        }
     }
 
     /// A sender (`Name <address>` or an address) with values in: a value in the display name is

@@ -38,7 +38,7 @@ public struct TemplateLinter: Sendable {
         return entries.filter { $0.pathExtension == "md" }.filter { url in
             guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
             defer { try? handle.close() }
-            return MessageTemplate.isTemplate(String(decoding: (try? handle.read(upToCount: 512)) ?? Data(), as: UTF8.self))
+            return MessageTemplate.isTemplate(String(decoding: (try? handle.read(upToCount: 65_536)) ?? Data(), as: UTF8.self))
         }.sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 

@@ -192,4 +192,17 @@ import Testing
         #expect(wide.rows[0].last?.content.plainText == "c4 c5 c6 c7 c8 c9 c10 c11 c12 c13 c14 c15 c16 c17 c18 c19 c20 c21 c22 c23 c24 c25 c26 c27 c28 c29 c30 c31 c32")
         #expect(wide.rows.allSatisfy { $0.count == 4 })
     }
+
+    @Test func theCellBudgetIsTheDocumentsNotEachTables() {
+        // 1,500 one-row tables each spanning 32 columns would be 48,000 cells: the document's
+        // tables share 10,000, and the later ones are narrowed to one column.
+        let html = String(repeating: "<table><tr><td colspan=32>x</td></tr></table>", count: 1500)
+        let tables = HTMLReader().read(html).document.blocks.compactMap { block -> Table? in
+            if case .table(let table) = block { return table }
+            return nil
+        }
+        #expect(tables.count == 1500)
+        #expect(tables.reduce(0) { $0 + $1.columns.count * ($1.rows.count + 1) } <= 10_000 + 2 * 1500)
+        #expect(tables.allSatisfy { $0.rows.first?.first == TableCell([.text("x")]) })
+    }
 }

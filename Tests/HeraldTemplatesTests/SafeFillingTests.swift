@@ -152,11 +152,28 @@ import Testing
     @Test func afterMailtoAValueIsOneAddressAndNothingMore() throws {
         #expect(TemplateLinterTests.links(in: try fill(["agent": .string("A"), "email": .string("ana@example.com")], template: Self.sender).document)
                 == ["mailto:ana@example.com"])
-        for hostile in ["support@shop.example?bcc=evil@evil.example", "a@b.example,evil@evil.example", "a@b.example&body=x", "not an address"] {
+        for hostile in ["support@shop.example?bcc=evil@evil.example", "a@b.example,evil@evil.example", "a@b.example&body=x", "not an address",
+                        "a@b.example\u{200B}", "a@b.example\u{202E}", "a@b.example\u{0085}x"] {
             #expect(throws: TemplateError.self, "\(hostile)") {
                 _ = try fill(["agent": .string("A"), "email": .string(hostile)], template: Self.sender)
             }
         }
+    }
+
+    @Test func aWholeMailtoURLFromDataIsOneAddressAndATelNeedsDigits() throws {
+        let template = """
+            ---
+            name: order
+            variables:
+              url: {type: string, required: true, example: "mailto:a@b.example"}
+              phone: {type: string, required: true, example: "+1 415 555 0100"}
+            ---
+            [Write]({{url}}) [Call](tel:{{phone}})
+            """
+        let links = TemplateLinterTests.links(in: try fill(["url": .string("mailto:ana@example.com"), "phone": .string("+1 (415) 555-0100")], template: template).document)
+        #expect(links == ["mailto:ana@example.com", "tel:+1(415)555-0100"])
+        #expect(throws: TemplateError.self) { _ = try fill(["url": .string("mailto:a@b.example?bcc=e@x.example"), "phone": .string("1")], template: template) }
+        #expect(throws: TemplateError.self) { _ = try fill(["url": .string("https://x.example"), "phone": .string("+")], template: template) }
     }
 
     @Test func anEmailIsNotRefusedForAWhatsAppParameterItDoesNotUse() throws {

@@ -155,6 +155,9 @@ import Testing
     @Test func aDocumentThatOpensWithARuleIsNotATemplate() {
         #expect(!MessageTemplate.isTemplate("---\n\nHello **there**\n\n---\n\nBye\n"))
         #expect(!MessageTemplate.isTemplate("---\n"))
+        // A rule then "Key: text" (or a heading) and no closing line is a document too.
+        #expect(!MessageTemplate.isTemplate("---\nNote: this is a doc\n\nBody\n"))
+        #expect(!MessageTemplate.isTemplate("---\n# Heading after a rule\n\nBody\n"))
         #expect(MessageTemplate.isTemplate("---\nname: t\n---\nx"))
         #expect(MessageTemplate.isTemplate("\u{FEFF}---\r\nsubject: Hola\r\n---\r\nx"))
         #expect(MessageTemplate.isTemplate("---\n---\nNoticias"))
