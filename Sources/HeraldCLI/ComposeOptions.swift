@@ -66,6 +66,10 @@ struct ComposeOptions: ParsableArguments {
         var base = EmailRequest()
         if let file = request {
             let url = URL(fileURLWithPath: file)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
+                throw fail("cannot read --request '\(file)': it is a folder, not a file", status: ExitStatus.ioError)
+            }
             do {
                 base = try JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: url))
             } catch {

@@ -26,7 +26,9 @@ struct LintCommand: ParsableCommand {
         do {
             report = try TemplateLinter(maximumSMSSegments: maximumSMSSegments).lint(directory: URL(fileURLWithPath: templatesDirectory))
         } catch {
-            throw fail("cannot read templates folder '\(templatesDirectory)': \(error.localizedDescription)", status: ExitStatus.ioError)
+            let exists = FileManager.default.fileExists(atPath: templatesDirectory)
+            throw fail("cannot read '\(templatesDirectory)': \(exists ? error.localizedDescription : "no such folder or file"); expected a templates folder or one template file",
+                       status: ExitStatus.ioError)
         }
         guard !report.templates.isEmpty else {
             throw fail("'\(templatesDirectory)' holds no template (a .md file starting with a --- front matter)", status: ExitStatus.badInput)

@@ -3,6 +3,17 @@ import HeraldChannels
 import Testing
 
 @Suite struct WhatsAppTemplateTests {
+    @Test func aBodyOverTheLimitSaysHowManyWordJoinersItHolds() throws {
+        let template = WhatsAppTemplate(name: "t", language: "en", category: .utility, body: "Code {{1}}")
+        let value = WhatsAppTextRenderer.literal(String(repeating: "*", count: 600))
+        let message = WhatsAppTemplateMessage(template: template, recipient: .businessScopedUserID("US.1"), bodyValues: [value])
+        #expect {
+            try message.validate()
+        } throws: { error in
+            String(describing: error).contains("1205 characters; at most 1024 (600 of them invisible word joiners")
+        }
+    }
+
     let named = WhatsAppTemplate(name: "order_confirmation", language: "en_US", category: .utility, parameterFormat: .named,
                                  header: .init(format: .image, text: nil), body: "Thank you, {{first_name}}! Your order is {{order_number}}.")
 

@@ -158,7 +158,9 @@ public struct WhatsAppTemplateMessage: Equatable, Sendable {
         }
         let filled = renderedBody
         guard filled.count <= 1024 else {
-            throw WhatsAppError(reason: "the filled body of template \(template.name) is \(filled.count) characters; at most 1024")
+            let joiners = filled.unicodeScalars.filter { $0 == "\u{2060}" }.count
+            throw WhatsAppError(reason: "the filled body of template \(template.name) is \(filled.count) characters; at most 1024"
+                + (joiners == 0 ? "" : " (\(joiners) of them invisible word joiners, one after each *, _, ~ or ` of the values, which keep WhatsApp from reading them as formatting)"))
         }
         if let header = template.header {
             switch header.format {
