@@ -1,3 +1,5 @@
+import Foundation
+
 /// Punycode (RFC 3492): the Bootstring encoding that writes a Unicode DNS label with only
 /// letters, digits and "-", so an internationalized domain can travel through DNS and SMTP
 /// (`münchen` is `xn--mnchen-3ya` on the wire).
@@ -208,7 +210,8 @@ public enum IDNA {
     private static let maximumDomainLength = 253
 
     private static func asciiLabel(_ label: String) -> String? {
-        let lowered = label.lowercased()
+        // Compatibility mapping first, as UTS #46 does: full-width "ｅｘ" is "ex", not a new label.
+        let lowered = label.precomposedStringWithCompatibilityMapping.lowercased()
         let scalars = lowered.unicodeScalars
         guard let first = scalars.first, let last = scalars.last, first != "-", last != "-" else { return nil }
         for scalar in scalars {
@@ -234,7 +237,9 @@ public enum IDNA {
 
     private static func isAllowedNonASCII(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
-        case .control, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+        // .format: zero-width and bidi characters (U+200B, U+202E, U+2060, U+FEFF) that IDNA
+        // disallows; kept, they would make an invisible lookalike of a real domain.
+        case .control, .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
             return false
         default:
             return !scalar.properties.isNoncharacterCodePoint

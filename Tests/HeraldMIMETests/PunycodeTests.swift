@@ -130,6 +130,15 @@ struct PunycodeTests {
         #expect(IDNA.toASCII("ü\u{0085}.example") == nil, "C1 control")
     }
 
+    @Test func toASCIIRefusesInvisibleCharactersAndMapsFullWidthLetters() {
+        // Zero-width and bidi characters would make an invisible lookalike of a real domain.
+        for invisible in ["\u{200B}", "\u{2060}", "\u{202E}", "\u{FEFF}"] {
+            #expect(IDNA.toASCII("example.com\(invisible)") == nil, "U+\(String(invisible.unicodeScalars.first?.value ?? 0, radix: 16))")
+        }
+        // UTS #46 maps full-width letters to ASCII: the same domain, not a new punycode label.
+        #expect(IDNA.toASCII("ｅｘａｍｐｌｅ.com") == "example.com")
+    }
+
     @Test func toASCIIRefusesHyphenAtTheEdges() {
         #expect(IDNA.toASCII("-example.com") == nil)
         #expect(IDNA.toASCII("example-.com") == nil)
