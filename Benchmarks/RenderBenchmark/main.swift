@@ -12,9 +12,9 @@ import Herald
 let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Samples")
 // Plain Markdown samples only: templates are measured by TemplateBenchmark, editor HTML by
 // HTMLReaderBenchmark.
-let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory)).filter { Draft.Format.of($0.input) == .markdown }.map {
-    [UInt8]((try? Data(contentsOf: $0.input)) ?? Data())
-}.filter { !MessageTemplate.isTemplate(String(decoding: $0.prefix(512), as: UTF8.self)) }
+let inputs: [[UInt8]] = (try Sample.all(in: samplesDirectory))
+    .filter { Draft.Format.of($0.input) == .markdown && !MessageTemplate.isTemplate(fileAt: $0.input) }
+    .map { [UInt8]((try? Data(contentsOf: $0.input)) ?? Data()) }
 guard !inputs.isEmpty else {
     FileHandle.standardError.write(Data("error: no samples in \(samplesDirectory.path)\n".utf8))
     exit(74)

@@ -57,8 +57,11 @@ public struct Draft: Sendable {
     }
 
     /// Reads a Markdown file: a template when it starts with a front matter, else a document.
-    /// `data` is needed for a template; `locale` picks its variant (`welcome.es.md`).
-    public static func read(_ url: URL, data: DataSource?, locale: String? = nil, format: Format? = nil) throws -> Draft {
+    /// `data` is needed for a template, unless `examplesByDefault` lets its front matter's
+    /// examples stand in (previews and renders deliver nothing); `locale` picks its variant
+    /// (`welcome.es.md`). Data given for a plain document or HTML is a mistake, said so.
+    public static func read(_ url: URL, data: DataSource?, locale: String? = nil, format: Format? = nil,
+                            examplesByDefault: Bool = false) throws -> Draft {
         let bytes = try readFile(url, what: "")
         if (format ?? Format.of(url)) == .html {
             if locale != nil || data != nil {
@@ -74,7 +77,7 @@ public struct Draft: Sendable {
             return markdown(bytes)
         }
         let template = try MessageTemplate.load(url, locale: locale)
-        return try fill(template, data: data)
+        return try fill(template, data: data ?? (examplesByDefault ? .examples : nil))
     }
 
     /// A file's bytes; a folder or an unreadable file is an I/O error that says which.

@@ -82,9 +82,7 @@ public struct Sample: Sendable {
     /// The input read (and, for a template, filled with data.json or its examples).
     public func draft() throws -> Draft {
         let data = directory.appendingPathComponent("data.json")
-        let head = (try? String(contentsOf: input, encoding: .utf8)) ?? ""
-        guard Draft.Format.of(input) == .markdown, MessageTemplate.isTemplate(head) else { return try Draft.read(input, data: nil) }
-        return try Draft.read(input, data: FileManager.default.fileExists(atPath: data.path) ? .file(data) : .examples)
+        return try Draft.read(input, data: FileManager.default.fileExists(atPath: data.path) ? .file(data) : nil, examplesByDefault: true)
     }
 
     /// Renders the sample's input into every output of the channels it is for.

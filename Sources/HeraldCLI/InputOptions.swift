@@ -30,14 +30,6 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Whether the file at `path` is a template (starts with a front matter).
-    static func isTemplate(_ path: String) -> Bool {
-        guard path != "-", let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = String(decoding: (try? handle.read(upToCount: 65_536)) ?? Data(), as: UTF8.self)
-        return MessageTemplate.isTemplate(head)
-    }
-
     /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
@@ -48,16 +40,10 @@ struct InputOptions: ParsableArguments {
             let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             return reported(format == .html ? Draft.html(bytes) : Draft.markdown(bytes), html: format == .html)
         }
-        let source: Draft.DataSource?
-        if let data {
-            source = .file(URL(fileURLWithPath: data))
-        } else if exampleData || (examplesByDefault && (format ?? Draft.Format.of(URL(fileURLWithPath: input))) != .html && Self.isTemplate(input)) {
-            source = .examples
-        } else {
-            source = nil
-        }
+        let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
         do {
-            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format)
+            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
+                                       examplesByDefault: examplesByDefault)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
             return reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html)
         } catch let error as HeraldError {

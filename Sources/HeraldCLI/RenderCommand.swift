@@ -63,7 +63,7 @@ struct RenderCommand: ParsableCommand {
             return
         }
         if format == .eml || format == .json {
-            guard compose.hasSender || InputOptions.isTemplate(input) else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
+            guard compose.hasSender || MessageTemplate.isTemplate(fileAt: URL(fileURLWithPath: input)) else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
             guard compose.hasRecipient else {
                 throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
             }

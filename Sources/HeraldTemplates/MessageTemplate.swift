@@ -49,6 +49,13 @@ public struct MessageTemplate: Sendable {
         return !key.isEmpty && key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
     }
 
+    /// Whether the file at `url` is a template (its front matter must close, so the whole file
+    /// is read: templates are small). A missing or unreadable file is not one.
+    public static func isTemplate(fileAt url: URL) -> Bool {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return false }
+        return isTemplate(String(decoding: data, as: UTF8.self))
+    }
+
     /// Loads `url` in `locale`: `welcome.md` with locale `es-MX` tries `welcome.es-MX.md`, then
     /// `welcome.es.md`, then `welcome.md` itself. A variant file given directly
     /// (`welcome.es.md`) is read on top of its default-locale file when there is one.

@@ -35,11 +35,8 @@ public struct TemplateLinter: Sendable {
     /// The template files of a folder: its `.md` files that start with a front matter.
     public static func templateFiles(in directory: URL) throws -> [URL] {
         let entries = try FileManager.default.contentsOfDirectory(atPath: directory.path).map { directory.appendingPathComponent($0) }
-        return entries.filter { $0.pathExtension == "md" }.filter { url in
-            guard let handle = FileHandle(forReadingAtPath: url.path) else { return false }
-            defer { try? handle.close() }
-            return MessageTemplate.isTemplate(String(decoding: (try? handle.read(upToCount: 65_536)) ?? Data(), as: UTF8.self))
-        }.sorted { $0.lastPathComponent < $1.lastPathComponent }
+        return entries.filter { $0.pathExtension == "md" && MessageTemplate.isTemplate(fileAt: $0) }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
     }
 
     /// Lints a templates folder, or one template file.
