@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),

@@ -27,12 +27,10 @@ public struct GoldenRunner: Sendable {
             let url = sample.directory.appendingPathComponent(output.fileName)
             if let outputDirectory {
                 let folder = outputDirectory.appendingPathComponent(sample.name)
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try Data(output.content.utf8).write(to: folder.appendingPathComponent(output.fileName), options: .atomic)
+                try AtomicFile.write(Array(output.content.utf8), to: folder.appendingPathComponent(output.fileName).path)
             }
             if record {
-                try FileManager.default.createDirectory(at: sample.directory, withIntermediateDirectories: true)
-                try Data(output.content.utf8).write(to: url, options: .atomic)
+                try AtomicFile.write(Array(output.content.utf8), to: url.path)
                 continue
             }
             guard let data = FileManager.default.contents(atPath: url.path) else {

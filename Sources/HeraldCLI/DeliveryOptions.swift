@@ -27,21 +27,64 @@ struct DeliveryOptions: ParsableArguments {
     @Option(name: .customLong("lease-seconds"), help: "How long a claimed message stays reserved for its worker; a killed worker's messages are picked up again after it.")
     var leaseSeconds: Double = 120
 
+    @Option(name: .customLong("retry-base"), help: "Seconds before the first retry of a temporary failure (env HERALD_RETRY_BASE; default 30).")
+    var retryBase: Double?
+
+    @Option(name: .customLong("retry-factor"), help: "Each next retry waits this many times longer (env HERALD_RETRY_FACTOR; default 2).")
+    var retryFactor: Double?
+
+    @Option(name: .customLong("retry-max"), help: "The longest wait between two attempts, in seconds (env HERALD_RETRY_MAX; default 3600).")
+    var retryMaximum: Double?
+
+    @Option(name: .customLong("max-attempts"), help: "Attempts before a temporary failure becomes permanent (env HERALD_MAX_ATTEMPTS; default 8).")
+    var maximumAttempts: Int?
+
+    func validate() throws {
+        guard responseTimeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be more than 0") }
+        _ = try policy()
+    }
+
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The retry policy: flags, then HERALD_RETRY_* / HERALD_MAX_ATTEMPTS, then the defaults.
+    func policy() throws -> Outbox.Policy {
+        var policy = Outbox.Policy()
+        policy.leaseSeconds = leaseSeconds
+        func number(_ flag: Double?, _ variable: String, _ name: String, minimum: Double) throws -> Double? {
+            let text = flag.map { String($0) } ?? environment[variable]
+            guard let text else { return nil }
+            guard let value = Double(text), value.isFinite, value >= minimum else {
+                throw ValidationError("\(flag == nil ? variable : name) '\(text)' is not a number of at least \(minimum == 1 ? "1" : "0")")
+            }
+            return value
+        }
+        if let base = try number(retryBase, "HERALD_RETRY_BASE", "--retry-base", minimum: 0) { policy.baseDelay = base }
+        if let factor = try number(retryFactor, "HERALD_RETRY_FACTOR", "--retry-factor", minimum: 1) { policy.factor = factor }
+        if let maximum = try number(retryMaximum, "HERALD_RETRY_MAX", "--retry-max", minimum: 0) { policy.maximumDelay = maximum }
+        if let attempts = try number(maximumAttempts.map(Double.init), "HERALD_MAX_ATTEMPTS", "--max-attempts", minimum: 1) {
+            guard attempts == attempts.rounded() else { throw ValidationError("--max-attempts takes a whole number, like 8") }
+            policy.maximumAttempts = Int(attempts)
+        }
+        return policy
+    }
 
     var outboxPath: String { outbox ?? environment["HERALD_OUTBOX"] ?? ".herald/outbox.sqlite" }
     var maildirPath: String { maildir ?? environment["HERALD_MAILDIR"] ?? ".herald/maildir" }
 
-    func openOutbox() throws -> Outbox {
-        let url = URL(fileURLWithPath: outboxPath)
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            var policy = Outbox.Policy()
-            policy.leaseSeconds = leaseSeconds
-            return try Outbox(path: url.path, policy: policy)
-        } catch {
-            throw fail("cannot open the outbox at \(url.path): \(error)", status: ExitStatus.ioError)
+    /// The outbox; `create: false` for commands that only look or act on what is stored
+    /// (a typo in --outbox is an error, not a new empty outbox).
+    func openOutbox(create: Bool = true) throws -> Outbox {
+        let path = outboxPath
+        if create {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw fail("cannot create the outbox's folder \(folder.path): \(error.localizedDescription)", status: ExitStatus.ioError)
+            }
         }
+        return try Outbox(path: path, policy: try policy(), create: create)
     }
 
     /// SMTP when a URL is configured, the Maildir otherwise.
@@ -50,8 +93,14 @@ struct DeliveryOptions: ParsableArguments {
             let directory = URL(fileURLWithPath: maildirPath)
             return (MaildirTransport(directory: directory), "the Maildir \(directory.path)")
         }
-        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-            throw fail("--via '\(url)' is not an SMTP URL; expected smtp://host:port or smtps://host:port", status: ExitStatus.usage)
+        let source = via == nil ? "HERALD_SMTP_URL" : "--via"
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://"), let parts = URLComponents(string: url), let host = parts.host, !host.isEmpty,
+              parts.user == nil, parts.password == nil, parts.query == nil, parts.fragment == nil else {
+            throw fail("\(source) '\(url)' is not an SMTP URL; expected smtp://host:port or smtps://host:port (credentials go in HERALD_SMTP_USERNAME and HERALD_SMTP_PASSWORD)",
+                       status: ExitStatus.usage)
+        }
+        if let port = parts.port, !(1...65535).contains(port) {
+            throw fail("\(source) '\(url)': the port \(port) is not between 1 and 65535", status: ExitStatus.usage)
         }
         let modeName = starttls ?? environment["HERALD_SMTP_STARTTLS"] ?? "opportunistic"
         guard let mode = SMTPConfiguration.StartTLS(rawValue: modeName) else {
@@ -92,22 +141,32 @@ extension DeliveryOptions {
         let environment = ProcessInfo.processInfo.environment
         var transports: [String: any MessageTransport] = [:]
         if let phoneID = environment["HERALD_WHATSAPP_PHONE_NUMBER_ID"], let token = environment["HERALD_WHATSAPP_TOKEN"] {
-            transports["whatsapp"] = WhatsAppCloudTransport(baseURL: environment["HERALD_WHATSAPP_URL"] ?? "https://graph.facebook.com/v23.0",
+            transports["whatsapp"] = WhatsAppCloudTransport(baseURL: environment["HERALD_WHATSAPP_URL"] ?? Self.whatsappDefaultURL,
                                                             phoneNumberID: phoneID, token: token, timeout: responseTimeout)
         }
         if let account = environment["HERALD_SMS_ACCOUNT"], let token = environment["HERALD_SMS_TOKEN"], let from = environment["HERALD_SMS_FROM"] {
-            transports["sms"] = SMSGatewayTransport(baseURL: environment["HERALD_SMS_URL"] ?? "https://api.twilio.com", account: account,
+            transports["sms"] = SMSGatewayTransport(baseURL: environment["HERALD_SMS_URL"] ?? Self.smsDefaultURL, account: account,
                                                     token: token, from: from, timeout: responseTimeout)
         }
         return transports
     }
 
-    /// Refuses to enqueue for a channel with no provider configured, saying what to set.
+    static let whatsappDefaultURL = "https://graph.facebook.com/v23.0"
+    static let smsDefaultURL = "https://api.twilio.com"
+
+    /// Refuses to enqueue for a channel whose provider is not configured, or configured with an
+    /// endpoint that is not an http(s) URL, saying what to set.
     func requireProvider(for channel: String) throws {
         guard channel == "email" || messageTransports()[channel] != nil else {
             let variables = channel == "sms" ? "HERALD_SMS_ACCOUNT, HERALD_SMS_TOKEN and HERALD_SMS_FROM"
                                              : "HERALD_WHATSAPP_PHONE_NUMBER_ID and HERALD_WHATSAPP_TOKEN"
             throw fail("no \(channel) provider is configured; set \(variables) (and the _URL variable for a non-default endpoint)", status: ExitStatus.usage)
+        }
+        let variable = channel == "sms" ? "HERALD_SMS_URL" : "HERALD_WHATSAPP_URL"
+        if let url = environment[variable] {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), let host = URLComponents(string: url)?.host, !host.isEmpty else {
+                throw fail("\(variable) '\(url)' is not an http(s) URL, like https://api.example.com", status: ExitStatus.usage)
+            }
         }
     }
 }

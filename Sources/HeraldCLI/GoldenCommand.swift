@@ -28,12 +28,18 @@ struct GoldenCommand: ParsableCommand {
         guard !samples.isEmpty else {
             throw fail("'\(samplesDirectory)' holds no sample (a folder with an input.md)", status: ExitStatus.badInput)
         }
+        if let output, URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() == root.standardizedFileURL.resolvingSymlinksInPath() {
+            throw fail("--output '\(output)' is the samples folder itself: the rendered files would replace the golden files; use --record for that, or another folder",
+                       status: ExitStatus.usage)
+        }
         let runner = GoldenRunner(record: record, outputDirectory: output.map { URL(fileURLWithPath: $0) })
         var failures = 0
         for sample in samples {
             let mismatches: [GoldenRunner.Mismatch]
             do {
                 mismatches = try runner.run(sample)
+            } catch let error as AtomicFile.Failure {
+                throw fail("\(sample.name): \(error)", status: ExitStatus.ioError)
             } catch {
                 throw fail("\(sample.name): \(error.localizedDescription)", status: ExitStatus.badInput)
             }

@@ -8,6 +8,26 @@ struct HeraldCommand: ParsableCommand {
         commandName: "herald",
         abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
         subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self, LintCommand.self, PreviewCommand.self])
+
+    /// The one place library errors that reach the top become an `error:` line and an exit
+    /// status (BSD sysexits), whichever command met them.
+    static func main() {
+        // A file size limit (ulimit -f) makes write(2) fail with EFBIG, reported like a full
+        // disk, instead of killing the process halfway through a file.
+        signal(SIGXFSZ, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as OutboxError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(error.kind == .storage ? ExitStatus.ioError : ExitStatus.badInput)
+        } catch let error as AtomicFile.Failure {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.ioError)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Exit statuses of the architecture page (BSD sysexits).
@@ -31,4 +51,15 @@ func warn(_ message: String) {
 /// A line on standard output, unbuffered (it interleaves with progress lines written the same way).
 func say(_ message: String) {
     FileHandle.standardOutput.write(Data((message + "\n").utf8))
+}
+
+/// A time the user reads: "2026-11-30T10:35:00+01:00 (in 29 s)".
+func moment(_ secondsSince1970: Double, now: Double = Date().timeIntervalSince1970) -> String {
+    let formatter = ISO8601DateFormatter()
+    formatter.timeZone = TimeZone.current
+    let text = formatter.string(from: Date(timeIntervalSince1970: secondsSince1970))
+    let delta = Int((secondsSince1970 - now).rounded())
+    guard delta > 0 else { return text }
+    let span = delta < 120 ? "\(delta) s" : delta < 7200 ? "\(delta / 60) min" : "\(delta / 3600) h"
+    return "\(text) (in \(span))"
 }

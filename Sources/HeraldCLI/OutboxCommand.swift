@@ -13,7 +13,7 @@ struct OutboxCommand: ParsableCommand {
         @OptionGroup var delivery: DeliveryOptions
 
         func run() throws {
-            for entry in try delivery.openOutbox().entries() {
+            for entry in try delivery.openOutbox(create: false).entries() {
                 let done = entry.recipients.filter { $0.status == .accepted }.count
                 print("\(entry.id)\t\(entry.state.rawValue)\t\(entry.attempts) attempt(s)\t\(entry.mailFrom)\t\(done)/\(entry.recipients.count) delivered\(entry.lastError.map { "\t\($0)" } ?? "")")
             }
@@ -26,13 +26,13 @@ struct OutboxCommand: ParsableCommand {
         @OptionGroup var delivery: DeliveryOptions
 
         func run() throws {
-            guard let entry = try delivery.openOutbox().entry(id) else {
-                throw fail("no message with outbox ID \(id) (see `herald outbox list`)", status: ExitStatus.badInput)
+            guard let entry = try delivery.openOutbox(create: false).entry(id) else {
+                throw fail("no message with outbox ID \(id) in \(delivery.outboxPath) (see `herald outbox list`)", status: ExitStatus.badInput)
             }
             print("message \(entry.id): \(entry.state.rawValue), \(entry.attempts) attempt(s), \(entry.size) bytes, from \(entry.mailFrom)")
             if let key = entry.idempotencyKey { print("idempotency key: \(key)") }
             if let error = entry.lastError { print("last error: \(error)") }
-            if entry.state == .queued { print("next attempt: \(Date(timeIntervalSince1970: entry.nextAttemptAt))") }
+            if entry.state == .queued { print("next attempt: \(moment(entry.nextAttemptAt))") }
             for recipient in entry.recipients {
                 print("  \(recipient.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(recipient.address)\(recipient.code.map { "  \($0)" } ?? "") \(recipient.reply ?? "")")
             }
@@ -41,17 +41,13 @@ struct OutboxCommand: ParsableCommand {
 
     struct Retry: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Queue a held or failed message again, now, with the same bytes and Message-ID.",
-            discussion: "A message is held when the connection was lost after its body was sent: the server may have it. Retrying may deliver it twice; receivers that deduplicate by Message-ID will not show it twice.")
+            abstract: "Send a held, failed or waiting message again, now, with the same bytes and Message-ID.",
+            discussion: "A message is held when the connection was lost after its body was sent: the server may have it. Retrying may deliver it twice; receivers that deduplicate by Message-ID will not show it twice. A queued message waiting for its retry time becomes due at once; a failed one gets a new round of attempts. Recipients that accepted it never get it again.")
         @Argument(help: "The outbox ID.") var id: Int64
         @OptionGroup var delivery: DeliveryOptions
 
         func run() throws {
-            do {
-                try delivery.openOutbox().retry(id, now: Date().timeIntervalSince1970)
-            } catch let error as OutboxError {
-                throw fail(error.description, status: ExitStatus.badInput)
-            }
+            try delivery.openOutbox(create: false).retry(id, now: Date().timeIntervalSince1970)
             print("message \(id) queued; `herald worker` will send it")
         }
     }
@@ -61,7 +57,7 @@ struct OutboxCommand: ParsableCommand {
         @OptionGroup var delivery: DeliveryOptions
 
         func run() throws {
-            print("purged \(try delivery.openOutbox().purge()) message(s)")
+            print("purged \(try delivery.openOutbox(create: false).purge()) message(s)")
         }
     }
 }

@@ -21,9 +21,9 @@ struct PreviewCommand: ParsableCommand {
         let title = draft.template.map { "\($0.templateName) — \(URL(fileURLWithPath: input).lastPathComponent)" } ?? URL(fileURLWithPath: input).lastPathComponent
         let page = PreviewPage.html(for: draft, title: title)
         do {
-            try Data(page.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try AtomicFile.write(Array(page.utf8), to: output, inputs: [input] + [inputOptions.data].compactMap { $0 })
         } catch {
-            throw fail("cannot write '\(output)': \(error.localizedDescription)", status: ExitStatus.ioError)
+            throw fail(String(describing: error), status: ExitStatus.ioError)
         }
         say("wrote \(output)")
     }

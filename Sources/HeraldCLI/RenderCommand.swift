@@ -148,46 +148,28 @@ struct RenderCommand: ParsableCommand {
         try emit { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
     }
 
-    /// Streams the output to standard output, or to a temporary file renamed over `--output`
-    /// once complete (a failure leaves no half-written file).
-    private func emit(_ body: (inout FileHandleSink) throws -> Void) throws {
-        guard let output else {
-            var sink = FileHandleSink(FileHandle.standardOutput)
-            do {
-                try body(&sink)
-                try sink.flush()
-            } catch {
-                throw fail(String(describing: error), status: error is AttachmentError ? ExitStatus.badInput : ExitStatus.ioError)
-            }
-            return
-        }
-        let destination = URL(fileURLWithPath: output)
-        let temporary = destination.deletingLastPathComponent().appendingPathComponent(".\(destination.lastPathComponent).\(UUID().uuidString).partial")
+    /// Streams the output to standard output, or atomically to `--output` (see `AtomicFile`: a
+    /// failure leaves the file that was there untouched; a folder, a read-only file and the
+    /// files this command reads are refused before anything is written).
+    private func emit(_ body: (inout FileDescriptorSink) throws -> Void) throws {
         do {
-            try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            var sink = FileHandleSink(handle)
-            do {
+            if let output {
+                try AtomicFile.write(to: output, inputs: readFiles, body)
+            } else {
+                var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")
                 try body(&sink)
                 try sink.flush()
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
             }
-            if FileManager.default.fileExists(atPath: destination.path) {
-                _ = try FileManager.default.replaceItemAt(destination, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: destination)
-            }
+        } catch let error as AttachmentError {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            let status = error is AttachmentError ? ExitStatus.badInput : ExitStatus.ioError
-            throw fail("cannot write '\(output)': \(error is AttachmentError ? String(describing: error) : error.localizedDescription)", status: status)
+            throw fail(String(describing: error), status: ExitStatus.ioError)
         }
+    }
+
+    /// Every file this command reads: `--output` may be none of them.
+    private var readFiles: [String] {
+        [input] + [inputOptions.data, compose.request, channelOptions.whatsappTemplate].compactMap { $0 } + compose.attach
     }
 }
 

@@ -20,11 +20,16 @@ public struct MaildirTransport: Transport {
             for folder in ["tmp", "new", "cur"] {
                 try FileManager.default.createDirectory(at: directory.appendingPathComponent(folder), withIntermediateDirectories: true)
             }
-            try Data(message).write(to: temporary)
-            try FileManager.default.moveItem(at: temporary, to: final)
+            // Durable in tmp/ (fsynced) before it appears in new/: a crash never leaves a
+            // truncated message where a reader looks.
+            try AtomicFile.write(message, to: temporary.path)
+            guard rename(temporary.path, final.path) == 0 else {
+                throw AtomicFile.Failure(path: final.path, reason: String(cString: strerror(errno)))
+            }
+            AtomicFile.syncFolder(final.deletingLastPathComponent().path)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "cannot write to the Maildir \(directory.path): \(error.localizedDescription)"),
+            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "cannot write to the Maildir \(directory.path): \(error)"),
                                   transcript: [])
         }
         let results = envelope.recipients.map {

@@ -20,8 +20,9 @@ public final class Outbox: Sendable {
     public struct Policy: Sendable {
         /// Attempts before a temporary failure becomes permanent.
         public var maximumAttempts = 8
-        /// The first retry waits this long; each next one twice as long, up to `maximumDelay`.
+        /// The first retry waits this long; each next one `factor` times as long, up to `maximumDelay`.
         public var baseDelay: Double = 30
+        public var factor: Double = 2
         public var maximumDelay: Double = 3600
         /// ±20% so that many messages deferred together do not come back together.
         public var jitter: Double = 0.2
@@ -30,7 +31,7 @@ public final class Outbox: Sendable {
         public init() {}
 
         func delay(afterAttempt attempt: Int, random: Double) -> Double {
-            let exponential = min(baseDelay * pow(2, Double(max(attempt - 1, 0))), maximumDelay)
+            let exponential = min(baseDelay * pow(factor, Double(max(attempt - 1, 0))), maximumDelay)
             return exponential * (1 + jitter * (random * 2 - 1))
         }
     }
@@ -77,24 +78,72 @@ public final class Outbox: Sendable {
 
     private let queue: DatabaseQueue
     public let policy: Policy
+    /// The database file, as given: named in every error.
+    public let path: String
 
-    public init(path: String, policy: Policy = Policy()) throws {
+    /// Opens the outbox at `path`; `create: false` (commands that only look or act on what is
+    /// there) refuses a missing file instead of making an empty outbox where a typo pointed.
+    /// A file that is not SQLite, or a SQLite database that is not an outbox, is refused with
+    /// one line — never migrated into.
+    public init(path: String, policy: Policy = Policy(), create: Bool = true) throws {
+        self.path = path
+        self.policy = policy
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue {
+            throw OutboxError(.storage, "the outbox \(path) is a folder; --outbox names the database file, like \(path)/outbox.sqlite")
+        }
+        if !exists && !create {
+            throw OutboxError(.storage, "there is no outbox at \(path) (herald send and herald worker create one; check --outbox or HERALD_OUTBOX)")
+        }
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // A busy database (another worker writing) is waited for, not an error.
         configuration.busyMode = .timeout(10)
-        queue = try DatabaseQueue(path: path, configuration: configuration)
-        self.policy = policy
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in
+                // First: switching to WAL would already change somebody else's database file.
+                try Self.checkIsOutbox(db, path: path)
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                // WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL is
+                // written before COMMIT returns); only an OS crash or power cut can lose the last few.
+                // FULL would fsync every commit and cost more than the delivery itself.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: "open")
         }
-        // WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL is
-        // written before COMMIT returns); only an OS crash or power cut can lose the last few.
-        // FULL would fsync every commit and cost more than the delivery itself.
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+    }
+
+    /// A database with tables of its own is somebody else's: an outbox is empty (new) or has
+    /// Herald's migrations.
+    private static func checkIsOutbox(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        guard !tables.isEmpty else { return }
+        let isOutbox = tables.contains("grdb_migrations") && tables.contains("message") && tables.contains("recipient")
+        guard isOutbox else {
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            throw OutboxError(.storage, "\(path) is a SQLite database but not a Herald outbox (its tables: \(shown)); give another --outbox path")
         }
-        try Self.migrator.migrate(queue)
+    }
+
+    /// Every database call: a failure becomes one line naming the outbox and the cause.
+    private func write<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: doing)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: "read")
+        }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -153,14 +202,39 @@ public final class Outbox: Sendable {
     /// Stores a message of any channel: an SMS or WhatsApp payload goes to phone numbers.
     public func enqueue(_ bytes: [UInt8], channel: String, sender: String, recipients: [String], smtputf8: Bool = false,
                         idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
-        // The fingerprint only matters for an idempotency key; hashing every body would cost
-        // more than storing it.
-        let hash = idempotencyKey == nil ? "" : fingerprint ?? Self.contentHash(bytes, sender: sender, recipients: recipients)
-        return try queue.write { db in
+        try inOneTransaction(now: now) { batch in
+            try batch.enqueue(bytes, channel: channel, sender: sender, recipients: recipients, smtputf8: smtputf8,
+                              idempotencyKey: idempotencyKey, fingerprint: fingerprint)
+        }
+    }
+
+    /// Stores every message `body` enqueues, or none: an error thrown inside (a bad recipient on
+    /// line 5 of a bulk send, a full disk) rolls back the ones before it, so fixing the input and
+    /// sending again never delivers lines 1–4 twice. Nothing is claimable before the commit.
+    public func inOneTransaction<T>(now: Double, _ body: (Batch) throws -> T) throws -> T {
+        try write("store messages in") { db in try body(Batch(db: db, now: now)) }
+    }
+
+    /// Messages being stored together (see `inOneTransaction`).
+    public struct Batch {
+        fileprivate let db: Database
+        fileprivate let now: Double
+
+        /// Stores one message and returns its ID. The same idempotency key with the same
+        /// content returns the existing message; with different content it is an error.
+        /// `fingerprint` says what "the same content" is when the bytes differ anyway from one
+        /// composition to the next (a fresh Date and Message-ID); by default it is the bytes
+        /// and the envelope.
+        public func enqueue(_ bytes: [UInt8], channel: String, sender: String, recipients: [String], smtputf8: Bool = false,
+                            idempotencyKey: String? = nil, fingerprint: String? = nil) throws -> Int64 {
+            guard !recipients.isEmpty else { throw OutboxError(.invalid, "a message with no recipient cannot be stored") }
+            // The fingerprint only matters for an idempotency key; hashing every body would cost
+            // more than storing it.
+            let hash = idempotencyKey == nil ? "" : fingerprint ?? Outbox.contentHash(bytes, sender: sender, recipients: recipients)
             if let key = idempotencyKey,
                let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?"), arguments: [key]) {
                 guard existing["contentHash"] as String == hash else {
-                    throw OutboxError(reason: "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(existing["id"] as Int64)); use a new key for new content")
+                    throw OutboxError(.conflict, "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(existing["id"] as Int64)); use a new key for new content")
                 }
                 return existing["id"]
             }
@@ -171,10 +245,15 @@ public final class Outbox: Sendable {
             let id = db.lastInsertedRowID
             try db.cachedStatement(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)").execute(arguments: [id, Data(bytes)])
             for (position, recipient) in recipients.enumerated() {
-                try db.execute(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')",
-                               arguments: [id, position, recipient])
+                try db.cachedStatement(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')")
+                    .execute(arguments: [id, position, recipient])
             }
             return id
+        }
+
+        public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, idempotencyKey: String? = nil, fingerprint: String? = nil) throws -> Int64 {
+            try enqueue(bytes, channel: "email", sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
+                        smtputf8: smtputf8, idempotencyKey: idempotencyKey, fingerprint: fingerprint)
         }
     }
 
@@ -191,7 +270,7 @@ public final class Outbox: Sendable {
     /// Leases up to `limit` due messages (queued and due, or sending with an expired lease) to
     /// `owner`, in one write transaction: two workers never claim the same message.
     public func claim(owner: String, now: Double, limit: Int = 10, only id: Int64? = nil) throws -> [Claim] {
-        try queue.write { db in
+        try write("claim messages in") { db in
             let ids = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM message
                 WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
@@ -214,13 +293,20 @@ public final class Outbox: Sendable {
         }
     }
 
-    /// Records an attempt's outcome and decides the message's next state.
+    /// Records an attempt's outcome and decides the message's next state. The report's
+    /// recipients are matched to the message's by position — the i-th result is the i-th
+    /// recipient the claim handed out (those still pending or deferred, in order) — never by
+    /// spelling, so an address written differently in a reply (`"a>b"@example.com`) cannot
+    /// stay pending and be delivered again on every run.
     public func record(_ report: DeliveryReport, for id: Int64, now: Double, random: Double = Double.random(in: 0...1)) throws {
-        try queue.write { db in
-            for result in report.recipients {
+        try write("record a delivery in") { db in
+            let handedOut = try Int.fetchAll(db.cachedStatement(sql: """
+                SELECT position FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
+                """), arguments: [id])
+            for (position, result) in zip(handedOut, report.recipients) {
                 let status: RecipientState.Status = result.status == .accepted ? .accepted : result.status == .deferred ? .deferred : .rejected
-                try db.execute(sql: "UPDATE recipient SET status = ?, code = ?, reply = ? WHERE messageId = ? AND address = ? AND status IN ('pending', 'deferred')",
-                               arguments: [status.rawValue, result.code, result.reply, id, result.address])
+                try db.cachedStatement(sql: "UPDATE recipient SET status = ?, code = ?, reply = ? WHERE messageId = ? AND position = ?")
+                    .execute(arguments: [status.rawValue, result.code, result.reply, id, position])
             }
             let attempts = (try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM message WHERE id = ?"), arguments: [id]) ?? 0) + 1
             let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')"), arguments: [id]) ?? 0
@@ -256,7 +342,7 @@ public final class Outbox: Sendable {
 
     /// Gives back leases not used (a worker stopping cleanly).
     public func release(_ ids: [Int64], now: Double) throws {
-        try queue.write { db in
+        try write("release messages in") { db in
             for id in ids {
                 try db.execute(sql: "UPDATE message SET state = 'queued', leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND state = 'sending'",
                                arguments: [now, id])
@@ -266,38 +352,66 @@ public final class Outbox: Sendable {
 
     // MARK: Operators
 
-    /// Puts a held (ambiguous) or failed message back in the queue, now: the same bytes, so the
-    /// same Message-ID, which lets the receiving side recognize a duplicate.
+    /// Puts a held (ambiguous) or failed message back in the queue, now — or a queued one
+    /// waiting for its retry time ("retry now"). The same bytes, so the same Message-ID, which
+    /// lets the receiving side recognize a duplicate. Recipients that accepted it are not sent
+    /// it again; deferred ones are.
     public func retry(_ id: Int64, now: Double) throws {
-        try queue.write { db in
+        try write("update") { db in
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id]) else {
-                throw OutboxError(reason: "no message with outbox ID \(id)")
+                throw OutboxError(.notFound, "no message with outbox ID \(id) in \(path) (see herald outbox list)")
             }
-            guard state == State.held.rawValue || state == State.failed.rawValue else {
-                throw OutboxError(reason: "message \(id) is \(state); only held or failed messages can be retried")
+            guard [State.held, .failed, .queued].map(\.rawValue).contains(state) else {
+                throw OutboxError(.conflict, state == State.sending.rawValue
+                    ? "message \(id) is being delivered now; see herald outbox show \(id) for its outcome"
+                    : "message \(id) is \(state); only held, failed or queued messages can be retried")
+            }
+            if state == State.failed.rawValue {
+                // A new round of attempts: the budget that ran out starts again.
+                try db.execute(sql: "UPDATE message SET attempts = 0 WHERE id = ?", arguments: [id])
             }
             try db.execute(sql: "UPDATE message SET state = 'queued', nextAttemptAt = ?, updatedAt = ? WHERE id = ?", arguments: [now, now, id])
             try db.execute(sql: "UPDATE recipient SET status = 'pending' WHERE messageId = ? AND status = 'deferred'", arguments: [id])
         }
     }
 
+    /// What is left to do: messages waiting for their retry time (and the earliest), held ones.
+    public struct Backlog: Equatable, Sendable {
+        public var due: Int
+        public var waiting: Int
+        public var nextAttemptAt: Double?
+        public var held: Int
+        public var sending: Int
+    }
+
+    public func backlog(now: Double) throws -> Backlog {
+        try read { db in
+            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ?", arguments: [now]) ?? 0
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ?", arguments: [now]) ?? 0
+            let next = try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE state = 'queued' AND nextAttemptAt > ?", arguments: [now])
+            let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'held'") ?? 0
+            let sending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'sending'") ?? 0
+            return Backlog(due: due, waiting: waiting, nextAttemptAt: next, held: held, sending: sending)
+        }
+    }
+
     /// Deletes sent and failed messages; returns how many.
     @discardableResult
     public func purge() throws -> Int {
-        try queue.write { db in
+        try write("purge") { db in
             try db.execute(sql: "DELETE FROM message WHERE state IN ('sent', 'failed')")
             return db.changesCount
         }
     }
 
     public func entries() throws -> [Entry] {
-        try queue.read { db in
+        try read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM message ORDER BY id").compactMap { try Self.entry($0, in: db) }
         }
     }
 
     public func entry(_ id: Int64) throws -> Entry? {
-        try queue.read { db in try Self.entry(id, in: db) }
+        try read { db in try Self.entry(id, in: db) }
     }
 
     private static func entry(_ id: Int64, in db: Database) throws -> Entry? {
@@ -313,10 +427,52 @@ public final class Outbox: Sendable {
     }
 }
 
-/// A refused outbox operation: says what to do instead.
+/// A refused or failed outbox operation: one line that says what happened and what to do.
 public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable {
+        /// The same idempotency key for other content; a message in a state that forbids it.
+        case conflict
+        /// No such message, or no outbox at the path.
+        case notFound
+        /// The database could not be read or written (a full disk, not an outbox, corrupt).
+        case storage
+        /// Something that cannot be stored (a message without recipients).
+        case invalid
+    }
+
+    public var kind: Kind
     public var reason: String
     public var description: String { reason }
+
+    public init(_ kind: Kind, _ reason: String) {
+        self.kind = kind
+        self.reason = reason
+    }
+
+    /// SQLite's own words, after what Herald was doing and with which file.
+    init(storage error: DatabaseError, path: String, doing: String) {
+        let cause: String
+        switch error.resultCode {
+        case .SQLITE_FULL: cause = "the disk is full"
+        case .SQLITE_NOTADB: cause = "the file is not a SQLite database"
+        case .SQLITE_CORRUPT: cause = "the database file is damaged"
+        case .SQLITE_READONLY: cause = "the database is read-only"
+        case .SQLITE_CANTOPEN: cause = "the file cannot be opened"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: cause = "the database stayed busy (another process holds a long write)"
+        case .SQLITE_IOERR: cause = "a read or write of the file failed (a file size limit, or a failing disk)"
+        default: cause = "SQLite error \(error.resultCode.rawValue)\(error.message.map { ": \($0)" } ?? "")"
+        }
+        // GRDB's description carries the SQL statement; SQLite's own message is enough.
+        let detail = error.message.map { " (SQLite: \($0))" } ?? ""
+        let kept: String
+        switch doing {
+        case "open", "read": kept = ""
+        case "record a delivery in":
+            kept = "; the attempt's outcome was not stored, so the message is attempted again when its lease expires (a recipient that accepted it may get it twice)"
+        default: kept = "; nothing of this operation was stored, what was stored before is kept"
+        }
+        self.init(.storage, "cannot \(doing) the outbox \(path): \(cause)\(cause.hasPrefix("SQLite") ? "" : detail)\(kept)")
+    }
 }
 
 /// FNV-1a 64 over two lanes: a content fingerprint for idempotency (not a security boundary).

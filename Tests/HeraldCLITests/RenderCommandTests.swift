@@ -4,8 +4,10 @@ import Testing
 /// Runs the real `herald` executable, as scripts and CI use it.
 struct HeraldProcess {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    /// `herald` is built next to the test bundle.
-    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("herald")
+    /// `herald` is built next to the test bundle; HERALD_TEST_EXECUTABLE runs the CLI tests
+    /// against another build (say, the commit before a fix, to see its test fail).
+    static let executable = ProcessInfo.processInfo.environment["HERALD_TEST_EXECUTABLE"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("herald")
 
     struct Result {
         var status: Int32
@@ -13,11 +15,17 @@ struct HeraldProcess {
         var stderr: String
     }
 
+    /// Runs `herald`; `fileSizeLimitKB` runs it under `ulimit -f` (a disk that fills up).
     static func run(_ arguments: [String], stdin: String? = nil, in directory: URL = repository,
-                    environment: [String: String] = [:]) throws -> Result {
+                    environment: [String: String] = [:], fileSizeLimitKB: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let fileSizeLimitKB {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -f \(fileSizeLimitKB) && exec \"$0\" \"$@\"", executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe(), input = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import HeraldDelivery
 import HeraldMIME
 import Testing
@@ -96,7 +97,7 @@ import Testing
         #expect(again.recipients.count == 2 && again.envelope?.recipients.count == 2)
         #expect {
             try outbox.retry(id, now: 6)
-        } throws: { error in String(describing: error) == "message \(id) is sending; only held or failed messages can be retried" }
+        } throws: { error in String(describing: error) == "message \(id) is being delivered now; see herald outbox show \(id) for its outcome" }
     }
 
     @Test func permanentFailuresAndPurge() throws {
@@ -118,5 +119,129 @@ import Testing
         let reopened = try Outbox(path: path)
         let claim = try #require(try reopened.claim(owner: "w", now: 0).first)
         #expect(claim.id == id && claim.smtputf8)
+    }
+
+    @Test func resultsAreRecordedByPositionWhateverTheSpelling() throws {
+        let outbox = try Outbox(path: path)
+        // A quoted local part holding '>' is a valid address; a reply may spell it otherwise.
+        let id = try outbox.enqueue([1], envelope: try envelope(#""a>b"@example.com, c@example.com"#), smtputf8: false, now: 0)
+        let claim = try #require(try outbox.claim(owner: "w", now: 0).first)
+        #expect(claim.recipients == [#""a>b"@example.com"#, "c@example.com"])
+        try outbox.record(DeliveryReport(recipients: [result("a", .accepted, 250), result("C@EXAMPLE.COM", .deferred, 451)], failure: nil, transcript: []),
+                          for: id, now: 1, random: 0.5)
+        let entry = try #require(try outbox.entry(id))
+        #expect(entry.recipients.map(\.status) == [.accepted, .deferred])
+        // The next attempt goes to the deferred recipient only: the accepted one never gets it twice.
+        let retry = try #require(try outbox.claim(owner: "w", now: 1000).first)
+        #expect(retry.recipients == ["c@example.com"])
+        try outbox.record(DeliveryReport(recipients: [result("c@example.com", .accepted, 250)], failure: nil, transcript: []), for: id, now: 1001)
+        #expect(try outbox.entry(id)?.state == .sent)
+        #expect(try outbox.entry(id)?.recipients.map(\.status) == [.accepted, .accepted])
+    }
+
+    @Test func aBatchIsStoredWholeOrNotAtAll() throws {
+        struct LineFive: Error {}
+        let outbox = try Outbox(path: path)
+        #expect(throws: LineFive.self) {
+            try outbox.inOneTransaction(now: 0) { batch in
+                for line in 1...5 {
+                    if line == 5 { throw LineFive() }
+                    _ = try batch.enqueue([UInt8(line)], envelope: try envelope("l\(line)@example.com"), smtputf8: false, idempotencyKey: "bulk#\(line)")
+                }
+            }
+        }
+        #expect(try outbox.entries().isEmpty)
+        // Sending again after fixing line 5 stores each line once, keys included.
+        let ids = try outbox.inOneTransaction(now: 0) { batch in
+            try (1...5).map { line in
+                try batch.enqueue([UInt8(line)], envelope: try envelope("l\(line)@example.com"), smtputf8: false, idempotencyKey: "bulk#\(line)")
+            }
+        }
+        #expect(try outbox.entries().map(\.id) == ids)
+        #expect(try outbox.entries().map(\.idempotencyKey) == (1...5).map { "bulk#\($0)" })
+    }
+
+    @Test func aMessageWithoutRecipientsIsNotStored() throws {
+        let outbox = try Outbox(path: path)
+        #expect {
+            try outbox.enqueue([1], channel: "sms", sender: "sms", recipients: [], now: 0)
+        } throws: { error in (error as? OutboxError)?.kind == .invalid }
+        #expect(try outbox.entries().isEmpty)
+    }
+
+    @Test func retryNowMakesAWaitingMessageDueAndAFailedOneGetsNewAttempts() throws {
+        var policy = Outbox.Policy()
+        policy.maximumAttempts = 1
+        let outbox = try Outbox(path: path, policy: policy)
+        let waiting = try outbox.enqueue([1], envelope: try envelope(), smtputf8: false, now: 0)
+        _ = try outbox.claim(owner: "w", now: 0)
+        try outbox.record(DeliveryReport(recipients: [result("a@example.com", .accepted, 250), result("b@example.com", .deferred, 451)],
+                                         failure: nil, transcript: []), for: waiting, now: 1, random: 0.5)
+        // One attempt allowed: the deferred recipient made the message fail.
+        #expect(try outbox.entry(waiting)?.state == .failed)
+        try outbox.retry(waiting, now: 2)
+        #expect(try outbox.entry(waiting)?.attempts == 0)
+        #expect(try outbox.claim(owner: "w", now: 2).first?.recipients == ["b@example.com"])
+        try outbox.record(DeliveryReport(recipients: [], failure: .temporary(code: 421, reason: "busy"), transcript: []), for: waiting, now: 3, random: 0.5)
+
+        var patient = Outbox.Policy()
+        patient.baseDelay = 600
+        let second = try Outbox(path: path, policy: patient)
+        let queued = try second.enqueue([2], envelope: try envelope(), smtputf8: false, now: 0)
+        _ = try second.claim(owner: "w", now: 0, only: queued)
+        try second.record(DeliveryReport(recipients: [], failure: .temporary(code: 451, reason: "greylisted"), transcript: []), for: queued, now: 10, random: 0.5)
+        #expect(try second.backlog(now: 11) == Outbox.Backlog(due: 0, waiting: 1, nextAttemptAt: 610, held: 0, sending: 0))
+        #expect(try second.claim(owner: "w", now: 11, only: queued).isEmpty)
+        try second.retry(queued, now: 12)
+        #expect(try second.claim(owner: "w", now: 12, only: queued).map(\.id) == [queued])
+        #expect {
+            try second.retry(queued, now: 13)
+        } throws: { error in (error as? OutboxError)?.kind == .conflict }
+        #expect {
+            try second.retry(999, now: 13)
+        } throws: { error in (error as? OutboxError)?.kind == .notFound }
+    }
+
+    @Test func theBackoffPolicyIsConfigurable() {
+        var policy = Outbox.Policy()
+        policy.baseDelay = 5
+        policy.factor = 3
+        policy.maximumDelay = 100
+        policy.jitter = 0
+        #expect([1, 2, 3, 4].map { policy.delay(afterAttempt: $0, random: 0.9) } == [5, 15, 45, 100])
+    }
+
+    @Test func whatIsNotAnOutboxIsRefusedInOneLineAndLeftAsItIs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-notoutbox-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Missing, and not to be created.
+        let missing = directory.appendingPathComponent("typo/outbox.sqlite").path
+        #expect {
+            try Outbox(path: missing, create: false)
+        } throws: { error in
+            (error as? OutboxError)?.description == "there is no outbox at \(missing) (herald send and herald worker create one; check --outbox or HERALD_OUTBOX)"
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("typo").path))
+        // A text file.
+        let text = directory.appendingPathComponent("notes.sqlite")
+        try Data("not a database, just notes\n".utf8).write(to: text)
+        #expect {
+            try Outbox(path: text.path)
+        } throws: { error in
+            let description = String(describing: error)
+            return description.contains("the file is not a SQLite database") && !description.contains("\n")
+        }
+        #expect(try String(contentsOf: text, encoding: .utf8) == "not a database, just notes\n")
+        // Somebody else's database: not migrated into.
+        let other = directory.appendingPathComponent("crm.sqlite").path
+        let queue = try DatabaseQueue(path: other)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE customer (id INTEGER, name TEXT); CREATE TABLE ticket (id INTEGER)") }
+        #expect {
+            try Outbox(path: other)
+        } throws: { error in
+            String(describing: error) == "\(other) is a SQLite database but not a Herald outbox (its tables: customer, ticket); give another --outbox path"
+        }
+        #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") } == ["customer", "ticket"])
     }
 }

@@ -1,0 +1,181 @@
+import Foundation
+import HeraldMIME
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A file a user already has is never destroyed by writing a new one: the new bytes go to a
+/// temporary file in the same folder, are flushed and `fsync`ed, and only then `rename(2)`d over
+/// the target (and the folder `fsync`ed, so the rename itself survives a power cut). On any
+/// failure — a full disk, a file size limit, an error of the content being written, the process
+/// killed halfway — the old file is untouched and the temporary one removed (or, after a kill,
+/// left as a hidden `.NAME.herald-*.partial` beside it, never in its place).
+///
+/// Refused before anything is written: a folder (writing there would replace everything inside
+/// it), a read-only file, and any file the same command reads (`inputs`): replacing a user's
+/// Markdown with the HTML made from it loses their document. A symbolic link is followed (its
+/// target is replaced, the link stays); a device or FIFO (`/dev/null`, `/dev/stdout`, a pipe)
+/// is written in place, since it cannot be replaced.
+public enum AtomicFile {
+    /// Why an output could not be written; `description` is one line naming the file.
+    public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
+        public var path: String
+        public var reason: String
+
+        public var description: String { "cannot write '\(path)': \(reason)" }
+    }
+
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String, inputs: [String] = []) throws {
+        try write(to: path, inputs: inputs) { sink in try sink.write(bytes) }
+    }
+
+    /// Streams what `body` writes to `path` atomically. An error thrown by `body` (say, an
+    /// attachment refused halfway through a message) is rethrown as it is, after the clean-up;
+    /// failures of the file system are `Failure`s.
+    public static func write(to path: String, inputs: [String] = [], _ body: (inout FileDescriptorSink) throws -> Void) throws {
+        var target = try check(path, inputs: inputs)
+        if target.existingMode == nil && target.special == nil {
+            // A new file: its folder may need making, and only then can `sub/../input.md` be
+            // seen to be the input.
+            let folder = (path as NSString).deletingLastPathComponent
+            do {
+                try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+            } catch {
+                throw Failure(path: path, reason: "cannot create its folder '\(folder)': \(error.localizedDescription)")
+            }
+            target = try check(path, inputs: inputs)
+        }
+        if let special = target.special {
+            // A device or FIFO: nothing to replace, and renaming over /dev/null would be a disaster.
+            let descriptor = open(special, O_WRONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { throw Failure(path: path, reason: errnoDescription()) }
+            defer { close(descriptor) }
+            var sink = FileDescriptorSink(descriptor, path: path)
+            try body(&sink)
+            try sink.flush()
+            return
+        }
+        let folder = (target.path as NSString).deletingLastPathComponent
+        let folderPath = folder.isEmpty ? "." : folder
+        let name = (target.path as NSString).lastPathComponent
+        // NAME_MAX is 255 bytes: keep room for the prefix and the random suffix.
+        let stem = String(decoding: Array(name.utf8.prefix(180)), as: UTF8.self)
+        let temporary = (folderPath as NSString).appendingPathComponent(".\(stem).herald-\(UInt64.random(in: 0...UInt64.max)).partial")
+        // 0666 minus the umask for a new file, like a shell redirection; the old file's mode otherwise.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw Failure(path: path, reason: errnoDescription() + " (in the folder '\(folderPath)')") }
+        var renamed = false
+        defer { if !renamed { unlink(temporary) } }
+        do {
+            defer { close(descriptor) }
+            var sink = FileDescriptorSink(descriptor, path: path)
+            try body(&sink)
+            try sink.flush()
+            if let mode = target.existingMode, fchmod(descriptor, mode) != 0 {
+                throw Failure(path: path, reason: errnoDescription())
+            }
+            guard fsync(descriptor) == 0 else { throw Failure(path: path, reason: errnoDescription()) }
+        }
+        guard rename(temporary, target.path) == 0 else { throw Failure(path: path, reason: errnoDescription()) }
+        renamed = true
+        syncFolder(folderPath)
+    }
+
+    /// What `write` would write to, checked without touching anything.
+    struct Target {
+        var path: String
+        var existingMode: mode_t?
+        /// A device or FIFO to write in place.
+        var special: String?
+    }
+
+    static func check(_ path: String, inputs: [String]) throws -> Target {
+        guard !path.isEmpty else { throw Failure(path: path, reason: "the path is empty") }
+        var resolved = path
+        var info = stat()
+        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, let real = realpath(path, nil) {
+            resolved = String(cString: real)
+            free(real)
+        }
+        guard stat(resolved, &info) == 0 else {
+            // A new file: nothing to protect but the inputs, which exist, so cannot be it.
+            return Target(path: resolved)
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR:
+            throw Failure(path: path, reason: "it is a folder; give the path of the file to write, like '\(path.hasSuffix("/") ? path : path + "/")message.html'")
+        case S_IFREG:
+            break
+        default:
+            return Target(path: resolved, special: resolved)
+        }
+        // Even root, who may write anywhere, is refused a file its owner marked read-only.
+        if info.st_mode & 0o222 == 0 || access(resolved, W_OK) != 0 {
+            throw Failure(path: path, reason: "it is read-only; make it writable or choose another path")
+        }
+        for input in inputs where input != "-" {
+            var inputInfo = stat()
+            if stat(input, &inputInfo) == 0 && inputInfo.st_dev == info.st_dev && inputInfo.st_ino == info.st_ino {
+                throw Failure(path: path, reason: "this command reads it (as '\(input)'); writing there would replace it with the output. Choose another output path")
+            }
+        }
+        return Target(path: resolved, existingMode: info.st_mode & 0o7777)
+    }
+
+    /// Makes a rename into `folder` durable (a Maildir delivery renames tmp/ → new/ itself).
+    public static func syncFolder(_ folder: String) {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        // Best effort: the file's own bytes are already durable; this makes the new name so.
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+}
+
+/// Writes to a file descriptor in blocks of 64 KB; a failed write (a full disk, a file size
+/// limit) throws an `AtomicFile.Failure` saying so.
+public struct FileDescriptorSink: ByteSink {
+    private let descriptor: Int32
+    private let path: String
+    private var pending: [UInt8] = []
+
+    /// `path` names the file in errors ("standard output" for descriptor 1).
+    public init(_ descriptor: Int32, path: String) {
+        self.descriptor = descriptor
+        self.path = path
+        pending.reserveCapacity(1 << 16)
+    }
+
+    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+        pending.append(contentsOf: bytes)
+        if pending.count >= 1 << 16 { try flush() }
+    }
+
+    public mutating func flush() throws {
+        var offset = 0
+        while offset < pending.count {
+            let written = pending.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.Failure(path: path, reason: errnoDescription())
+            }
+            offset += written
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// `strerror` in words a user reads, for the errors a disk gives.
+func errnoDescription(_ code: Int32 = errno) -> String {
+    switch code {
+    case ENOSPC: return "the disk is full (\(String(cString: strerror(code))))"
+    case EDQUOT: return "the disk quota is exhausted (\(String(cString: strerror(code))))"
+    case EFBIG: return "the file is larger than this process may write (file size limit: \(String(cString: strerror(code))))"
+    case EACCES, EPERM: return "permission denied"
+    case EROFS: return "the file system is read-only"
+    default: return String(cString: strerror(code))
+    }
+}
