@@ -67,11 +67,24 @@ struct ChannelOptions: ParsableArguments {
     func phoneNumbers(_ request: EmailRequest) throws -> [PhoneNumber] {
         let raw = request.to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         guard !raw.isEmpty else { throw fail("give at least one --to phone number, like +34612345678", status: ExitStatus.usage) }
+        let numbers: [PhoneNumber]
         do {
-            return try raw.map { try PhoneNumber($0, defaultCountryCode: countryCode) }
+            numbers = try raw.map { try PhoneNumber($0, defaultCountryCode: countryCode) }
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
+        // One customer, one copy: "+34612345678" and "612 345 678" are the same number.
+        var unique: [PhoneNumber] = []
+        var spellings: [String: [String]] = [:]
+        for (number, text) in zip(numbers, raw) {
+            if spellings[number.e164] == nil { unique.append(number) }
+            spellings[number.e164, default: []].append(text)
+        }
+        for number in unique where (spellings[number.e164]?.count ?? 0) > 1 {
+            let given = spellings[number.e164]?.map { "'\($0)'" }.joined(separator: ", ") ?? ""
+            warn("\(number.e164) is given \(spellings[number.e164]?.count ?? 0) times (\(given)); it gets one copy")
+        }
+        return unique
     }
 
     /// WhatsApp's one recipient: a phone number, or a business-scoped user ID (`US.1349…`).

@@ -39,33 +39,40 @@ struct SendCommand: ParsableCommand {
         if channelOptions.voiceNote && channel != .whatsapp {
             throw ValidationError("--voice-note is for --channel whatsapp; \(channel.rawValue) has no voice notes")
         }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+        if recipientsFile != nil && channel != .email {
+            throw ValidationError("--recipients-file is for email; send SMS to several numbers with --to \"+34612345678, +34698765432\"")
+        }
     }
 
+    /// Every check — the destination, every recipient, every attachment, every template value
+    /// — happens before the first row is written; the messages of one send are stored in one
+    /// transaction, all or none. Only then is anything delivered.
     func run() throws {
         let draft = try inputOptions.draft(input, examplesByDefault: false)
         if let template = draft.template, !template.channels.contains(where: { $0.rawValue == channel.rawValue }) {
             throw fail("template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(channel.rawValue) (its channels: list)",
                        status: ExitStatus.badInput)
         }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
-        let outbox = try delivery.openOutbox()
         if let recipientsFile {
-            try bulkSend(draft, recipientsFile: recipientsFile, outbox: outbox)
+            try bulkSend(draft, recipientsFile: recipientsFile)
             return
         }
         let ids: [Int64]
         let transport: any Transport
         var destination: String
         if channel == .email {
-            ids = [try enqueue(draft, to: nil, idempotencyKey: idempotencyKey, outbox: outbox)]
             (transport, destination) = try delivery.transport()
+            let message = try compose(draft, to: nil)
+            ids = [try store(message, idempotencyKey: idempotencyKey, in: delivery.openOutbox())]
         } else {
             try delivery.requireProvider(for: channel.rawValue)
-            ids = try enqueuePhoneMessages(draft, outbox: outbox)
+            ids = try enqueuePhoneMessages(draft)
             // The worker picks the provider's transport by the entry's channel; the email
-            // transport it also needs is never used for this one entry.
+            // transport it also needs is never used for these entries.
             (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
         }
+        let outbox = try delivery.openOutbox()
         // One message after the other, in order: a WhatsApp text and its media arrive as written.
         let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports())
         var allAccepted = true
@@ -74,16 +81,25 @@ struct SendCommand: ParsableCommand {
             try worker.runOnce(batch: 1, only: id) { _, report in last = report }
             guard let entry = try outbox.entry(id) else { continue }
             if let last { print(describe(last)) }
-            print("outbox message \(id): \(entry.state.rawValue) (via \(destination))")
+            print("outbox message \(id): \(entry.state.rawValue) (via \(destination))\(waitingNote(entry))")
             if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { allAccepted = false }
         }
         if !allAccepted { throw ExitCode(ExitStatus.failure) }
     }
 
+    /// What happens next to a message that was not sent at once.
+    private func waitingNote(_ entry: Outbox.Entry) -> String {
+        switch entry.state {
+        case .queued: return "; next attempt at \(moment(entry.nextAttemptAt)) by herald worker (herald outbox retry \(entry.id) to try now)"
+        case .held: return "; held: the server may have it — herald outbox show \(entry.id), then herald outbox retry \(entry.id) to send it again"
+        default: return ""
+        }
+    }
+
     /// An SMS (one entry for every --to number) or WhatsApp messages (to its one number: the text,
     /// then one message per attachment), checked and enqueued; each payload is what the
     /// provider's API takes. Returns the outbox IDs in sending order.
-    private func enqueuePhoneMessages(_ draft: Draft, outbox: Outbox) throws -> [Int64] {
+    private func enqueuePhoneMessages(_ draft: Draft) throws -> [Int64] {
         let request = try compose.emailRequest()
         var payloads: [Payload] = []
         let recipients: [String]
@@ -99,15 +115,14 @@ struct SendCommand: ParsableCommand {
             recipients = [phone.description]
             payloads = try whatsappPayloads(text: message.text, textBody: message.body, media: media, request: request, to: phone)
         }
-        do {
-            let now = Date().timeIntervalSince1970
-            return try payloads.enumerated().map { index, payload in
-                try outbox.enqueue(payload.bytes, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
-                                   idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 },
-                                   fingerprint: payload.fingerprint, now: now)
+        // The text and its media together, or nothing: a half-stored WhatsApp send would
+        // deliver a caption without its picture.
+        return try delivery.openOutbox().inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            try payloads.enumerated().map { index, payload in
+                try batch.enqueue(payload.bytes, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
+                                  idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 },
+                                  fingerprint: payload.fingerprint)
             }
-        } catch let error as OutboxError {
-            throw fail(error.description, status: ExitStatus.badInput)
         }
     }
 
@@ -157,49 +172,61 @@ struct SendCommand: ParsableCommand {
         return payloads
     }
 
-    /// Renders, writes and enqueues one message; returns its outbox ID.
-    private func enqueue(_ draft: Draft, to: [String]?, idempotencyKey: String?, outbox: Outbox) throws -> Int64 {
+    /// A composed email, checked and written, not stored yet.
+    private struct ComposedEmail {
+        var bytes: [UInt8]
+        var envelope: Envelope
+        var smtputf8: Bool
+        /// What makes two compositions "the same message" for an idempotency key.
+        var fingerprint: String?
+    }
+
+    /// Renders and writes one message: every check of its content happens here.
+    private func compose(_ draft: Draft, to: [String]?, quiet: Bool = false) throws -> ComposedEmail {
         let request = try compose.emailRequest(to: to)
-        let written: [UInt8]
-        let message: EmailMessage
         do {
             let composed = try Herald.composeEmail(draft, request: request)
-            message = composed.message
-            for warning in composed.warnings { warn(warning.message) }
+            let message = composed.message
+            if !quiet {
+                for warning in composed.warnings { warn(warning.message) }
+                warnAboutRepeatedRecipients(message)
+            }
             var random = SystemRandomNumberGenerator()
             let now = MessageDate(secondsSince1970: Int64(Date().timeIntervalSince1970), utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60)
-            written = try MIMEWriter().bytes(of: message, identity: MessageIdentity.unique(for: message, now: now, using: &random))
-        } catch {
-            throw fail(String(describing: error), status: ExitStatus.badInput)
-        }
-        do {
+            let bytes = try MIMEWriter().bytes(of: message, identity: MessageIdentity.unique(for: message, now: now, using: &random))
             // The same request composed again differs only in Date and Message-ID: the content
             // hash of deterministic mode tells whether it is really the same message.
             let fingerprint = idempotencyKey == nil ? nil : try MessageIdentity.deterministic(for: message).messageID.value
-            return try outbox.enqueue(written, envelope: message.envelope, smtputf8: message.needsSMTPUTF8,
-                                      idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: Date().timeIntervalSince1970)
-        } catch let error as OutboxError {
-            throw fail(error.description, status: ExitStatus.badInput)
+            return ComposedEmail(bytes: bytes, envelope: message.envelope, smtputf8: message.needsSMTPUTF8, fingerprint: fingerprint)
+        } catch {
+            throw fail(String(describing: error), status: ExitStatus.badInput)
         }
     }
 
-    /// One message per recipient line: all are stored first, then delivered with progress.
-    private func bulkSend(_ draft: Draft, recipientsFile: String, outbox: Outbox) throws {
-        let lines: [String]
-        do {
-            lines = try String(contentsOfFile: recipientsFile, encoding: .utf8).split(whereSeparator: \.isNewline)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        } catch {
-            throw fail("cannot read '\(recipientsFile)': \(error.localizedDescription)", status: ExitStatus.ioError)
+    private func store(_ message: ComposedEmail, idempotencyKey: String?, in outbox: Outbox) throws -> Int64 {
+        try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8,
+                              idempotencyKey: idempotencyKey, fingerprint: message.fingerprint)
         }
-        guard !lines.isEmpty else { throw fail("'\(recipientsFile)' lists no recipient", status: ExitStatus.badInput) }
-        var ids: [Int64] = []
-        for (index, line) in lines.enumerated() {
-            do {
-                ids.append(try enqueue(draft, to: [line], idempotencyKey: idempotencyKey.map { "\($0)#\(index + 1)" }, outbox: outbox))
-            } catch let exit as ExitCode {
-                FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(index + 1): nothing was sent)\n".utf8))
-                throw exit
+    }
+
+    /// One message per recipient line. Every line is checked first (its addresses, then the
+    /// whole message for it), lines naming the same recipients as an earlier line are sent once,
+    /// and all messages are stored in one transaction before any is delivered.
+    private func bulkSend(_ draft: Draft, recipientsFile: String) throws {
+        _ = try delivery.transport()  // the destination is checked before anything is stored
+        let lines = try recipientLines(recipientsFile)
+        let outbox = try delivery.openOutbox()
+        let ids = try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            try lines.map { line in
+                do {
+                    let message = try compose(draft, to: [line.text], quiet: line.number != lines.first?.number)
+                    return try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8,
+                                             idempotencyKey: idempotencyKey.map { "\($0)#\(line.number)" }, fingerprint: message.fingerprint)
+                } catch let exit as ExitCode {
+                    FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(line.number): nothing was stored or sent)\n".utf8))
+                    throw exit
+                }
             }
         }
         let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
@@ -212,5 +239,56 @@ struct SendCommand: ParsableCommand {
         let notSent = entries.filter { $0.state != .sent }
         say("\(entries.count - notSent.count) sent, \(notSent.count) not delivered\(notSent.isEmpty ? "" : " (see herald outbox list)")")
         if !notSent.isEmpty { throw ExitCode(ExitStatus.failure) }
+    }
+
+    /// The recipients file's lines (numbered as in the file), each checked as an address list;
+    /// a line naming exactly the recipients of an earlier line is dropped with a warning.
+    private func recipientLines(_ path: String) throws -> [(number: Int, text: String)] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw fail("cannot read '\(path)': \(error.localizedDescription)", status: ExitStatus.ioError)
+        }
+        var lines: [(number: Int, text: String)] = []
+        var seen: [Set<String>: Int] = [:]
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !line.isEmpty, !line.hasPrefix("#") else { continue }
+            let recipients: [EmailAddress]
+            do {
+                recipients = try AddressParser.parseList(line).flatMap(\.mailboxes)
+            } catch {
+                throw fail("\(path), line \(index + 1): \(error); nothing was stored or sent", status: ExitStatus.badInput)
+            }
+            guard !recipients.isEmpty else {
+                throw fail("\(path), line \(index + 1): '\(line)' names no recipient; nothing was stored or sent", status: ExitStatus.badInput)
+            }
+            let key = Set(recipients.map(\.recipientKey))
+            if let earlier = seen[key] {
+                warn("\(path), line \(index + 1) names the same recipient\(key.count == 1 ? "" : "s") as line \(earlier); sending once")
+                continue
+            }
+            seen[key] = index + 1
+            lines.append((index + 1, line))
+        }
+        guard !lines.isEmpty else { throw fail("'\(path)' lists no recipient", status: ExitStatus.badInput) }
+        return lines
+    }
+}
+
+/// "ana@example.com is given twice (To, Cc): it gets one copy" — the envelope holds each
+/// recipient once, compared by address with the domain in lower case and IDNA-mapped.
+func warnAboutRepeatedRecipients(_ message: EmailMessage) {
+    let named = message.headers.to.flatMap(\.mailboxes).map { ($0, "To") } + message.headers.cc.flatMap(\.mailboxes).map { ($0, "Cc") }
+        + message.headers.bcc.map { ($0, "Bcc") }
+    var fields: [String: [String]] = [:]
+    var order: [String] = []
+    for (address, field) in named {
+        if fields[address.recipientKey] == nil { order.append(address.recipientKey) }
+        fields[address.recipientKey, default: []].append(field)
+    }
+    for key in order where (fields[key]?.count ?? 0) > 1 {
+        warn("\(key) is given \(fields[key]?.count ?? 0) times (\(fields[key]?.joined(separator: ", ") ?? "")); it gets one copy")
     }
 }

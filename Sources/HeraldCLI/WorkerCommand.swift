@@ -34,6 +34,23 @@ struct WorkerCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data("message \(id): \(report.failure.map(\.description) ?? "\(accepted)/\(report.recipients.count) accepted")\n".utf8))
         }
         withExtendedLifetime(sources) {}
+        if untilIdle { reportBacklog(outbox) }
+    }
+
+    /// `--until-idle` stops when nothing is due — which is not "nothing left": say what waits.
+    private func reportBacklog(_ outbox: Outbox) {
+        guard let backlog = try? outbox.backlog(now: Date().timeIntervalSince1970) else { return }
+        var parts: [String] = []
+        if backlog.waiting > 0, let next = backlog.nextAttemptAt {
+            parts.append("\(backlog.waiting) message\(backlog.waiting == 1 ? "" : "s") wait\(backlog.waiting == 1 ? "s" : "") for a retry, the next at \(moment(next)) (herald outbox retry ID to try now)")
+        }
+        if backlog.held > 0 {
+            parts.append("\(backlog.held) held after an ambiguous failure (herald outbox show ID, then herald outbox retry ID)")
+        }
+        if backlog.sending > 0 {
+            parts.append("\(backlog.sending) leased by another worker")
+        }
+        say(parts.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + parts.joined(separator: "; "))
     }
 }
 

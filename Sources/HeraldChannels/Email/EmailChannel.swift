@@ -20,8 +20,13 @@ public struct EmailChannel: Sendable {
     /// part of multipart/related; a reference with no such attachment is an error.
     public func message(for document: Document, addressing: Addressing, options: EmailRenderOptions = EmailRenderOptions(),
                         attachments: [Attachment] = []) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
-        guard !(addressing.to.isEmpty && addressing.cc.isEmpty && addressing.bcc.isEmpty) else {
-            throw CompositionError(reason: "the message has no recipient; give at least one To, Cc or Bcc address")
+        // Mailboxes, not entries: an empty group ("Undisclosed recipients:;") names nobody.
+        guard !(addressing.to.flatMap(\.mailboxes).isEmpty && addressing.cc.flatMap(\.mailboxes).isEmpty && addressing.bcc.isEmpty) else {
+            let groups = (addressing.to + addressing.cc).compactMap { entry -> String? in
+                if case .group(let name, _) = entry { return "\"\(name):;\"" }
+                return nil
+            }
+            throw CompositionError(reason: "the message has no recipient\(groups.isEmpty ? "" : " (the empty group \(groups.joined(separator: ", ")) names nobody)"); give at least one To, Cc or Bcc address")
         }
         var renderOptions = options
         if renderOptions.title == nil { renderOptions.title = addressing.subject?.value }
