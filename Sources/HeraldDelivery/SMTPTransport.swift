@@ -49,6 +49,10 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
     /// An easy handle belongs to one thread at a time.
     private let lock = NSLock()
     private let handle: UnsafeMutableRawPointer?
+    /// What the server advertised in the last EHLO (or HELO) reply. libcurl keeps the connection
+    /// between messages and does not say EHLO again, so the next message is checked against
+    /// this. Guarded by `lock`.
+    private var capabilities: SMTPCapabilities?
 
     private static let globalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
 
@@ -68,8 +72,15 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         guard let handle else {
             return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "libcurl could not create a handle"), transcript: [])
         }
-        let transcript = Transcript(capabilities: nil)
-        let upload = Upload(bytes: message)
+        let requirements = Requirements(message: message, smtputf8: smtputf8)
+        // The server already said what it takes on the open connection: a message it cannot take
+        // is refused without a word to it (and without breaking the connection off mid-DATA).
+        if let capabilities, let refusal = requirements.refusal(by: capabilities) {
+            return DeliveryReport(recipients: [], failure: .permanent(code: nil, reason: "\(refusal) (as its EHLO reply said); nothing was sent"),
+                                  transcript: [])
+        }
+        let transcript = Transcript(capabilities: capabilities)
+        let upload = Upload(bytes: message, requirements: requirements, transcript: transcript)
         var recipients: UnsafeMutablePointer<curl_slist>? = nil
         for recipient in envelope.recipients {
             recipients = curl_slist_append(recipients, "<\(recipient.addrSpec)>")
@@ -82,6 +93,9 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         herald_curl_set_pointer(handle, CURLOPT_MAIL_RCPT, recipients)
         herald_curl_set_long(handle, CURLOPT_MAIL_RCPT_ALLLOWFAILS, 1)
         herald_curl_set_long(handle, CURLOPT_UPLOAD, 1)
+        // With the size known, libcurl declares it in MAIL FROM (SIZE=) when the server
+        // advertised SIZE, so an oversized message is refused before its body is sent.
+        herald_curl_set_long(handle, CURLOPT_INFILESIZE, message.count)
         herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         herald_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, config.connectTimeout)
         herald_curl_set_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, config.responseTimeout)
@@ -103,6 +117,7 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         herald_curl_set_pointer(handle, CURLOPT_DEBUGDATA, nil)
         herald_curl_set_pointer(handle, CURLOPT_MAIL_RCPT, nil)
         transcript.endOfTransfer()
+        capabilities = transcript.capabilities
         var connections = 0
         herald_curl_get_long(handle, CURLINFO_NUM_CONNECTS, &connections)
 
@@ -139,6 +154,9 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
     /// `connected`: this attempt opened a TCP connection (libcurl's count of new connections).
     static func classify(_ code: CURLcode, upload: Upload, transcript: Transcript, results: [RecipientResult],
                          configuration: SMTPConfiguration, connected: Bool) -> DeliveryFailure? {
+        if let refusal = upload.refusal {
+            return .permanent(code: nil, reason: "\(refusal); the body was not sent")
+        }
         if code == CURLE_OK { return nil }
         let curlReason = String(cString: curl_easy_strerror(code))
         let timedOut = code == CURLE_OPERATION_TIMEDOUT
@@ -162,7 +180,7 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
                 return nil
             }
             if reply.code >= 400 && reply.code < 600 {
-                return refusal(failed, reply, results: results)
+                return refusal(failed, reply, upload: upload, transcript: transcript, results: results)
             }
             if !failed.command.expects(reply.code) {
                 return .temporary(code: nil, reason: "\(name): unexpected reply \(reply.code) \(reply.text)")
@@ -196,7 +214,8 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
     }
 
     /// A 4xx or 5xx reply to the command that failed.
-    private static func refusal(_ failed: Transcript.Exchange, _ reply: Reply, results: [RecipientResult]) -> DeliveryFailure {
+    private static func refusal(_ failed: Transcript.Exchange, _ reply: Reply, upload: Upload, transcript: Transcript,
+                                results: [RecipientResult]) -> DeliveryFailure {
         var code = reply.code
         var reason = failed.command == .greeting ? "the server refused the session in its greeting: \(reply.code) \(reply.text)"
             : "\(failed.command.name) refused: \(reply.code) \(reply.text)"
@@ -212,7 +231,15 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
                 reason = "RCPT TO refused for every recipient; \(first.address): \(first.code) \(first.reply)"
             }
         }
-        return code >= 500 ? .permanent(code: code, reason: reason) : .temporary(code: code, reason: reason)
+        if code >= 500 {
+            // A refusal of what the server said it would not take anyway (SIZE=, a UTF-8
+            // address) says why in Herald's words first.
+            if let capabilities = transcript.capabilities, let requirement = upload.requirements.refusal(by: capabilities) {
+                return .permanent(code: code, reason: "\(requirement) (\(reason))")
+            }
+            return .permanent(code: code, reason: reason)
+        }
+        return .temporary(code: code, reason: reason)
     }
 
     /// No reply explains the failure: libcurl's own error says whether retrying can help.
@@ -253,6 +280,35 @@ struct SMTPCapabilities: Equatable, Sendable {
     }
 }
 
+/// What a message needs from the server beyond plain SMTP.
+struct Requirements: Equatable, Sendable {
+    var size: Int
+    /// Any byte over 127: the body is 8-bit (RFC 6152), which Herald's MIME writer never makes
+    /// but raw bytes may be.
+    var eightBit: Bool
+    var smtputf8: Bool
+
+    init(message: [UInt8], smtputf8: Bool) {
+        size = message.count
+        eightBit = message.contains { $0 >= 0x80 }
+        self.smtputf8 = smtputf8
+    }
+
+    /// Why a server with these capabilities cannot take the message, or nil.
+    func refusal(by capabilities: SMTPCapabilities) -> String? {
+        if smtputf8 && !capabilities.keywords.contains("SMTPUTF8") {
+            return "the message needs SMTPUTF8 but the server does not offer it"
+        }
+        if eightBit && !capabilities.keywords.contains("8BITMIME") {
+            return "the message has 8-bit bytes but the server does not offer 8BITMIME"
+        }
+        if let limit = capabilities.sizeLimit, size > limit {
+            return "the message is \(size) bytes; the server accepts at most \(limit)"
+        }
+        return nil
+    }
+}
+
 /// The message being uploaded.
 final class Upload: @unchecked Sendable {
     let bytes: [UInt8]
@@ -260,9 +316,17 @@ final class Upload: @unchecked Sendable {
     /// libcurl has read all of it. (With the size set, libcurl stops once it has that many
     /// bytes and may never ask for the end, so this is counted, not told.)
     var finished: Bool { offset >= bytes.count }
+    let requirements: Requirements
+    /// Read for the capabilities of the connection when libcurl first asks for body bytes.
+    let transcript: Transcript
+    var checked = false
+    /// Why Herald stopped the transfer before handing libcurl the first body byte.
+    var refusal: String?
 
-    init(bytes: [UInt8]) {
+    init(bytes: [UInt8], requirements: Requirements, transcript: Transcript) {
         self.bytes = bytes
+        self.requirements = requirements
+        self.transcript = transcript
     }
 }
 
@@ -524,6 +588,18 @@ final class Transcript: @unchecked Sendable {
 private let readCallback: herald_curl_read_function = { buffer, size, count, user in
     guard let buffer, let user else { return 0 }
     let upload = Unmanaged<Upload>.fromOpaque(user).takeUnretainedValue()
+    if !upload.checked {
+        upload.checked = true
+        // libcurl first asks for body bytes after DATA's 354, once the EHLO reply has been read:
+        // the last moment a body the server cannot take can be kept from it. libcurl 7.88 offers
+        // no earlier one (the debug callback's answer is ignored; CONNECT_ONLY would take a
+        // second connection). Aborting here costs MAIL, RCPT and DATA and the connection (libcurl
+        // drops it without a QUIT that the server would read as body), never a body byte.
+        if let capabilities = upload.transcript.capabilities, let refusal = upload.requirements.refusal(by: capabilities) {
+            upload.refusal = refusal
+            return Int(CURL_READFUNC_ABORT)
+        }
+    }
     let length = min(size * count, upload.bytes.count - upload.offset)
     if length <= 0 { return 0 }
     upload.bytes.withUnsafeBytes { source in

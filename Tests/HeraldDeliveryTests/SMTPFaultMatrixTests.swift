@@ -265,6 +265,120 @@ import Testing
         #expect(try server.received().map(\.bytes) == [bytes])
     }
 
+    // MARK: What the server advertised
+
+    @Test func aMessageOverTheAdvertisedSizeIsRefusedBeforeItsBody() throws {
+        let server = try TestServer(script: "smtp-fault-server.py", ["--size", "200"])
+        let (envelope, bytes) = try Self.message()
+        let report = Self.deliver(bytes, envelope, to: server)
+        let failure = try #require(Self.describe(report.failure))
+        #expect(failure.kind == .permanent)
+        #expect(failure.reason.contains("the message is \(bytes.count) bytes; the server accepts at most 200"), "\(failure.reason)")
+        // libcurl declared the size, and the server refused it at MAIL FROM: no body byte went out.
+        #expect(server.commands().contains { $0.hasPrefix("MAIL FROM:") && $0.hasSuffix("SIZE=\(bytes.count)") }, "\(server.commands())")
+        #expect(failure.reason.contains("552 5.3.4"), "\(failure.reason)")
+        #expect(server.bodyBytesReceived() == 0 && !server.commands().contains("DATA"), "\(server.commands())")
+    }
+
+    @Test func aMessageOverTheSizeOfALaxServerIsStoppedBeforeItsBody() throws {
+        let server = try TestServer(script: "smtp-fault-server.py", ["--size", "200", "--lenient"])
+        let (envelope, bytes) = try Self.message()
+        let report = Self.deliver(bytes, envelope, to: server)
+        let failure = try #require(Self.describe(report.failure))
+        #expect(failure.kind == .permanent)
+        #expect(failure.reason.contains("the message is \(bytes.count) bytes; the server accepts at most 200"), "\(failure.reason)")
+        #expect(report.accepted.isEmpty)
+        #expect(server.bodyBytesReceived() == 0, "\(server.commands())")
+        #expect(try server.received().isEmpty)
+    }
+
+    @Test func aMessageWithinTheAdvertisedSizeDeclaresItsSize() throws {
+        let server = try TestServer(script: "smtp-fault-server.py", ["--size", "100000"])
+        let (envelope, bytes) = try Self.message()
+        let report = Self.deliver(bytes, envelope, to: server)
+        #expect(report.failure == nil, "\(report.transcript)")
+        #expect(server.commands().contains { $0.hasSuffix("SIZE=\(bytes.count)") }, "\(server.commands())")
+        #expect(try server.received().map(\.bytes) == [bytes])
+    }
+
+    static func eightBitMessage() throws -> (envelope: Envelope, bytes: [UInt8]) {
+        let text = "From: support@example.com\r\nTo: ana@example.com\r\nSubject: raw\r\nMessage-ID: <raw@example.com>\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\nCafé crème\r\n"
+        let envelope = Envelope(mailFrom: try EmailAddress(validating: "support@example.com"), recipients: [try EmailAddress(validating: "ana@example.com")])
+        return (envelope, Array(text.utf8))
+    }
+
+    @Test func anEightBitBodyNeeds8BITMIME() throws {
+        let (envelope, bytes) = try Self.eightBitMessage()
+        let server = try TestServer(script: "smtp-fault-server.py", ["--no-8bitmime"])
+        let report = Self.deliver(bytes, envelope, to: server)
+        let failure = try #require(Self.describe(report.failure), "delivered: \(report.transcript)")
+        #expect(failure.kind == .permanent)
+        #expect(failure.reason.contains("the server does not offer 8BITMIME"), "\(failure.reason)")
+        #expect(report.accepted.isEmpty)
+        #expect(server.bodyBytesReceived() == 0, "\(server.commands())")
+        #expect(try server.received().isEmpty)
+
+        // The same bytes go to a server that offers it.
+        let offering = try TestServer(script: "smtp-fault-server.py", [])
+        #expect(Self.deliver(bytes, envelope, to: offering).failure == nil)
+        #expect(try offering.received().map(\.bytes) == [bytes])
+    }
+
+    /// On an open connection the server has already said what it takes: a message it cannot
+    /// take is refused without a word to it, and the connection stays usable.
+    @Test func theOpenConnectionsCapabilitiesRefuseWithoutAWord() throws {
+        let server = try TestServer(script: "smtp-fault-server.py", ["--no-8bitmime"])
+        let transport = SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))
+        let (envelope, bytes) = try Self.message()
+        #expect(transport.deliver(bytes, envelope: envelope, smtputf8: false).failure == nil)
+        let before = server.commands()
+
+        let (rawEnvelope, raw) = try Self.eightBitMessage()
+        let refused = transport.deliver(raw, envelope: rawEnvelope, smtputf8: false)
+        let failure = try #require(Self.describe(refused.failure))
+        #expect(failure.kind == .permanent)
+        #expect(failure.reason.contains("the message has 8-bit bytes but the server does not offer 8BITMIME"), "\(failure.reason)")
+        #expect(server.commands() == before)
+
+        let again = transport.deliver(bytes, envelope: envelope, smtputf8: false)
+        #expect(again.failure == nil)
+        #expect(!again.transcript.contains { $0.hasPrefix("> EHLO") }, "a new connection: \(again.transcript)")
+        #expect(try server.received().count == 2)
+    }
+
+    struct UTF8Case: Sendable, CustomTestStringConvertible {
+        var name: String
+        var recipients: String
+        var options: [String]
+        /// The server's refusal the reason must carry, if it refused before the body.
+        var serverReply: String?
+        var testDescription: String { name }
+    }
+
+    static let utf8Cases: [UTF8Case] = [
+        UTF8Case(name: "the server refuses the non-ASCII address", recipients: "josé@example.com", options: ["--no-smtputf8"],
+                 serverReply: "553 5.6.7 Non-ASCII address requires SMTPUTF8"),
+        UTF8Case(name: "a lax server takes the non-ASCII address", recipients: "josé@example.com", options: ["--no-smtputf8", "--lenient"]),
+        UTF8Case(name: "ASCII envelope, UTF-8 headers", recipients: "ana@example.com", options: ["--no-smtputf8"]),
+    ]
+
+    @Test(arguments: utf8Cases)
+    func aMessageThatNeedsSMTPUTF8IsRefusedByAServerWithoutIt(_ utf8Case: UTF8Case) throws {
+        let (envelope, bytes) = try Self.message(to: utf8Case.recipients)
+        let server = try TestServer(script: "smtp-fault-server.py", utf8Case.options)
+        let report = Self.deliver(bytes, envelope, to: server, smtputf8: true)
+        let failure = try #require(Self.describe(report.failure), "delivered: \(report.transcript)")
+        #expect(failure.kind == .permanent)
+        #expect(failure.reason.contains("the message needs SMTPUTF8 but the server does not offer it"), "\(failure.reason)")
+        if let reply = utf8Case.serverReply {
+            #expect(failure.reason.contains(reply), "\(failure.reason)")
+        }
+        #expect(report.accepted.isEmpty)
+        #expect(server.bodyBytesReceived() == 0, "\(server.commands())")
+        #expect(try server.received().isEmpty)
+    }
+
     // MARK: Retries
 
     @Test func refusedOnceAfterTheDotThenAccepted() throws {
