@@ -99,6 +99,10 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         herald_curl_set_long(handle, CURLOPT_NOSIGNAL, 1)
         herald_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, config.connectTimeout)
         herald_curl_set_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, config.responseTimeout)
+        // The response timeout covers replies only: a server that stops reading the body would
+        // hold the upload (and the outbox lease) forever. Under 1 byte/s for as long is a stall.
+        herald_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+        herald_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, config.responseTimeout)
         let useSSL: curl_usessl = config.startTLS == .required ? CURLUSESSL_ALL : config.startTLS == .opportunistic ? CURLUSESSL_TRY : CURLUSESSL_NONE
         herald_curl_set_long(handle, CURLOPT_USE_SSL, Int(useSSL.rawValue))
         herald_curl_set_string(handle, CURLOPT_USERNAME, config.username)
@@ -198,7 +202,11 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
                     : "the connection was lost after the whole message was sent, before the server's reply (\(curlReason))"
                 return .ambiguous(reason: "\(lost); the server may have it")
             }
-            return .temporary(code: nil, reason: "the connection was lost while the message body was sent (\(curlReason))")
+            // A timeout here is the low-speed limit: libcurl averages over a few seconds, so
+            // it notices a stall some seconds after `responseTimeout`.
+            let stalled = timedOut ? "the server stopped reading the message body (\(curlReason))"
+                : "the connection was lost while the message body was sent (\(curlReason))"
+            return .temporary(code: nil, reason: stalled)
         }
         let greeting = failed.command == .greeting
         guard !failed.strays.isEmpty else {

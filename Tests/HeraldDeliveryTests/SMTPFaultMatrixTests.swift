@@ -224,6 +224,23 @@ import Testing
         #expect(report.accepted.isEmpty)
     }
 
+    /// A server that stops reading the body: nothing is answered late, the upload just stops.
+    /// The message is larger than what both sockets' buffers hold on loopback.
+    @Test func aServerThatStopsReadingTheBodyIsTemporary() throws {
+        let server = try TestServer(script: "smtp-fault-server.py", ["--delay", "BODY=30"])
+        let envelope = Envelope(mailFrom: try EmailAddress(validating: "support@example.com"), recipients: [try EmailAddress(validating: "ana@example.com")])
+        let bytes = Array(("Subject: big\r\n\r\n" + String(repeating: String(repeating: "x", count: 1022) + "\r\n", count: 8 * 1024)).utf8)
+        let started = Date()
+        let report = Self.deliver(bytes, envelope, to: server, responseTimeout: 1)
+        let failure = try #require(Self.describe(report.failure))
+        #expect(failure.kind == .temporary)
+        #expect(failure.reason.contains("the server stopped reading the message body"), "\(failure.reason)")
+        // libcurl's low-speed check averages over about five seconds, then waits the 1 s.
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(report.accepted.isEmpty)
+        #expect(try server.received().isEmpty)
+    }
+
     @Test func aGarbageReplyThenSilenceIsTemporary() throws {
         let server = try TestServer(script: "smtp-fault-server.py", ["--reply", "MAIL=hello, this is not SMTP"])
         let (envelope, bytes) = try Self.message()
