@@ -165,8 +165,10 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         let curlReason = String(cString: curl_easy_strerror(code))
         let timedOut = code == CURLE_OPERATION_TIMEDOUT
         let seconds = { (command: Transcript.Command) in
-            // The greeting comes while libcurl is still connecting: the shorter timeout applies.
-            let limit = command == .greeting ? min(configuration.connectTimeout, configuration.responseTimeout) : configuration.responseTimeout
+            // libcurl counts the greeting, EHLO/HELO, STARTTLS and AUTH as connecting: the
+            // connect timeout runs too, and the shorter one ends the wait.
+            let connecting = [.greeting, .ehlo, .helo, .startTLS, .auth].contains(command)
+            let limit = connecting ? min(configuration.connectTimeout, configuration.responseTimeout) : configuration.responseTimeout
             return "within \(limit) second\(limit == 1 ? "" : "s")"
         }
         // The command that failed is the last one sent: libcurl stops at the first failure and

@@ -23,8 +23,9 @@ import Testing
     }
 
     static func deliver(_ bytes: [UInt8], _ envelope: Envelope, to server: TestServer, startTLS: SMTPConfiguration.StartTLS = .none,
-                        responseTimeout: Int = 10, smtputf8: Bool = false) -> DeliveryReport {
-        SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: startTLS, responseTimeout: responseTimeout))
+                        username: String? = nil, responseTimeout: Int = 10, smtputf8: Bool = false) -> DeliveryReport {
+        SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: startTLS, username: username, password: username.map { _ in "secret" },
+                                                       responseTimeout: responseTimeout))
             .deliver(bytes, envelope: envelope, smtputf8: smtputf8)
     }
 
@@ -44,6 +45,8 @@ import Testing
         var name: String
         var options: [String]
         var startTLS: SMTPConfiguration.StartTLS = .none
+        /// Log in as this user (password "secret").
+        var username: String?
         var responseTimeout = 10
         var kind: Kind
         var code: Int?
@@ -89,6 +92,12 @@ import Testing
                  startTLS: .opportunistic, kind: .permanent, code: 530, reason: "MAIL FROM refused: 530 5.7.0 Must issue a STARTTLS command first"),
         Scenario(name: "AUTH required, no credentials", options: ["--require-auth"],
                  kind: .permanent, code: 530, reason: "MAIL FROM refused: 530 5.7.0 Authentication required"),
+        Scenario(name: "AUTH refused 535", options: ["--require-auth"], username: "herald",
+                 kind: .permanent, code: 535, reason: "AUTH refused: 535 5.7.8 Authentication credentials invalid"),
+        Scenario(name: "AUTH refused 454", options: ["--require-auth", "--reply", "AUTH=454 4.7.0 Temporary authentication failure"], username: "herald",
+                 kind: .temporary, code: 454, reason: "AUTH refused: 454 4.7.0 Temporary authentication failure"),
+        Scenario(name: "no reply to AUTH within the timeout", options: ["--require-auth", "--delay", "AUTH=4"], username: "herald", responseTimeout: 1,
+                 kind: .temporary, code: nil, reason: "the server did not answer AUTH within 1 second"),
         Scenario(name: "connection closed after MAIL FROM, no reply", options: ["--close-after", "MAIL"],
                  kind: .temporary, code: nil, reason: "the connection was closed before the server answered MAIL FROM"),
         Scenario(name: "garbage reply to MAIL FROM, then closed", options: ["--reply", "MAIL=hello, this is not SMTP", "--close-after-reply", "MAIL"],
@@ -101,7 +110,8 @@ import Testing
     func wholeAttemptFailure(_ scenario: Scenario) throws {
         let server = try TestServer(script: "smtp-fault-server.py", scenario.options)
         let (envelope, bytes) = try Self.message()
-        let report = Self.deliver(bytes, envelope, to: server, startTLS: scenario.startTLS, responseTimeout: scenario.responseTimeout)
+        let report = Self.deliver(bytes, envelope, to: server, startTLS: scenario.startTLS, username: scenario.username,
+                                  responseTimeout: scenario.responseTimeout)
         let failure = try #require(Self.describe(report.failure), "delivered: \(report.transcript)")
         #expect(failure.kind == scenario.kind, "\(failure.reason)\n\(report.transcript)")
         #expect(failure.code == scenario.code, "\(failure.reason)")
