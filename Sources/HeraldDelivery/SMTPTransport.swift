@@ -201,7 +201,7 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
                 // All of it, and the final dot (a failed write of the dot is a send error): the
                 // server may have taken the message and lost only its reply.
                 let lost = timedOut ? "the server did not answer the end of DATA \(within)"
-                    : "the connection was lost after the whole message was sent, before the server's reply (\(curlReason))"
+                    : "the connection was lost after the message was sent, before the server replied (\(curlReason))"
                 return .ambiguous(reason: "\(lost); the server may have it")
             }
             // A timeout here is the low-speed limit: libcurl averages over a few seconds, so

@@ -103,7 +103,7 @@ import Testing
         Scenario(name: "garbage reply to MAIL FROM, then closed", options: ["--reply", "MAIL=hello, this is not SMTP", "--close-after-reply", "MAIL"],
                  kind: .temporary, code: nil, reason: "MAIL FROM with something that is not an SMTP reply: \"hello, this is not SMTP\""),
         Scenario(name: "connection closed after the final dot, no reply", options: ["--close-after", "DOT"],
-                 kind: .ambiguous, code: nil, reason: "the connection was lost after the whole message was sent"),
+                 kind: .ambiguous, code: nil, reason: "the connection was lost after the message was sent, before the server replied"),
     ]
 
     @Test(arguments: wholeAttemptFailures)
