@@ -411,8 +411,9 @@ final class Transcript: @unchecked Sendable {
         var strays: [String] = []
     }
 
-    /// A transcript line, or a reply's text, keeps at most this many bytes: a server may send
-    /// lines of any length, and the transcript is stored with every attempt.
+    /// A transcript line, or a line of a reply, keeps at most this many bytes (a reply's joined
+    /// text twice as many): a server may send lines of any length, and the transcript and the
+    /// replies are stored with every attempt. The code is read before the cut.
     static let maximumLineBytes = 512
 
     private(set) var lines: [String] = []
