@@ -16,12 +16,16 @@ public struct RecipientResult: Equatable, Sendable {
     /// The SMTP reply code and text, e.g. 550 and "5.1.1 No such user".
     public var code: Int
     public var reply: String
+    /// The enhanced status code (RFC 3463) the reply starts with, e.g. "5.1.1", if it has one:
+    /// the reply's subject and detail, which the three-digit code does not say.
+    public var enhancedStatus: String?
 
-    public init(address: String, status: Status, code: Int, reply: String) {
+    public init(address: String, status: Status, code: Int, reply: String, enhancedStatus: String? = nil) {
         self.address = address
         self.status = status
         self.code = code
         self.reply = reply
+        self.enhancedStatus = enhancedStatus
     }
 }
 

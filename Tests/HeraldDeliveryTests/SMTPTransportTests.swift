@@ -187,6 +187,47 @@ import Testing
         #expect(try server.received().count == 1)
     }
 
+    /// libcurl 7.88 hands the debug callback whole lines, but nothing promises it: lines split
+    /// across callbacks, several in one, bare LF, multi-line and garbage replies, and lines over
+    /// 512 bytes all pair with the right command.
+    @Test func theTranscriptPairsEveryReplyWithItsCommandHoweverItArrives() throws {
+        let transcript = Transcript(capabilities: nil)
+        func feed(_ text: String, sent: Bool = false) {
+            Array(text.utf8).withUnsafeBytes { sent ? transcript.sent($0) : transcript.received($0) }
+        }
+        let filler = String(repeating: "é", count: 400)
+        feed("220 mx.example.com ESMTP\r\n")
+        feed("EHLO herald\r\n", sent: true)
+        feed("250-mx.example.com\r\n250-SI")
+        feed("ZE 1000\r\n250-8BITMIME\r\n250 ENHANCEDSTATUSCODES\r\n")
+        feed("MAIL FROM:<a@example.com> SIZE=10\r\n", sent: true)
+        feed("25")
+        feed("0 2.1.0 Ok\n")
+        feed("RCPT TO:<\"a>b\"@example.com>\r\n", sent: true)
+        feed("hello?\r\n")
+        feed("550-5.1.1 No such\r\n550 5.1.1 user here\r\n")
+        feed("RCPT TO:<c@exa", sent: true)
+        feed("mple.com>\r\n", sent: true)
+        feed("451 4.2.1 \(filler)\r\n")
+        feed("RCPT TO:<d@example.com>\r\n", sent: true)
+        feed("250 2.1.5 Ok\r\n")
+        transcript.endOfTransfer()
+
+        #expect(transcript.capabilities?.keywords == ["SIZE", "8BITMIME", "ENHANCEDSTATUSCODES"])
+        #expect(transcript.capabilities?.sizeLimit == 1000)
+        let replies = transcript.recipientReplies
+        #expect(replies.map(\.position) == [0, 1, 2])
+        #expect(replies.map(\.reply.code) == [550, 451, 250])
+        #expect(replies.map(\.reply.enhancedStatus) == ["5.1.1", "4.2.1", "2.1.5"])
+        #expect(replies.first?.reply.text == "5.1.1 No such user here")
+        let long = try #require(replies.dropFirst().first?.reply.text)
+        #expect(long.hasPrefix("4.2.1 éé") && long.hasSuffix("… [806 bytes]") && long.utf8.count <= 530, "\(long)")
+        #expect(transcript.exchanges.map(\.command) == [.greeting, .ehlo, .mail, .recipient(0), .recipient(1), .recipient(2)])
+        #expect(transcript.exchanges[3].strays == ["hello?"])
+        #expect(transcript.lines.contains("> RCPT TO:<c@example.com>"))
+        #expect(transcript.lines.allSatisfy { $0.utf8.count <= 540 && !$0.contains("\r") && !$0.contains("\n") }, "\(transcript.lines)")
+    }
+
     @Test func theConnectionStaysOpenBetweenMessages() throws {
         let server = try TestServer()
         let (message, bytes) = try message()

@@ -1,8 +1,9 @@
 import Foundation
 
 /// A test server on a free loopback port, started for one test and killed when released: the
-/// real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) by default, or the
-/// providers' stand-in (Tests/Support/provider-server.py).
+/// real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) by default, the
+/// scripted fault SMTP server (Tests/Support/smtp-fault-server.py), or the providers' stand-in
+/// (Tests/Support/provider-server.py).
 public final class TestServer {
     private let process = Process()
     public let spool: URL
@@ -12,7 +13,8 @@ public final class TestServer {
         try self.init(script: "smtp-server.py", options)
     }
 
-    /// Any of the Tests/Support servers that print "READY <port>" (smtp-server.py, provider-server.py).
+    /// Any of the Tests/Support servers that print "READY <port>" (smtp-server.py,
+    /// smtp-fault-server.py, provider-server.py).
     public init(script: String, _ options: [String]) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
@@ -59,6 +61,22 @@ public final class TestServer {
         return try text.split(separator: "\n").map { line in
             let request = try JSONDecoder().decode(Request.self, from: Data(line.utf8))
             return (request.method, request.path, request.headers, [UInt8](Data(base64Encoded: request.body) ?? Data()))
+        }
+    }
+
+    /// The lines the fault server (smtp-fault-server.py) received outside message bodies, in
+    /// order, with one "<body N bytes>" line per body (", no final dot" when the connection ended
+    /// inside it): whether a body byte ever reached the server is `bodyBytesReceived()`.
+    public func commands() -> [String] {
+        guard let data = try? Data(contentsOf: spool.appendingPathComponent("commands.log")) else { return [] }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+    }
+
+    /// How many body bytes the fault server received in all, from the "<body N bytes" lines of
+    /// `commands()`.
+    public func bodyBytesReceived() -> Int {
+        commands().filter { $0.hasPrefix("<body ") }.reduce(0) { total, line in
+            total + (Int(line.dropFirst(6).prefix { $0.isNumber }) ?? 0)
         }
     }
 
