@@ -61,8 +61,9 @@ import Testing
         #expect(show.stdout.hasPrefix("message 1: held, 1 attempt(s)"))
         let retry = try HeraldProcess.run(["outbox", "retry", "1"], in: directory)
         #expect(retry.status == 0 && retry.stdout.contains("message 1 queued"))
+        // Queued already: retrying again means "now", which it already is.
         let twice = try HeraldProcess.run(["outbox", "retry", "1"], in: directory)
-        #expect(twice.status == 65 && twice.stderr.contains("message 1 is queued; only held or failed messages can be retried"))
+        #expect(twice.status == 0 && twice.stdout.contains("message 1 queued"))
         #expect(try HeraldProcess.run(["outbox", "show", "99"], in: directory).status == 65)
     }
 
