@@ -6,22 +6,22 @@ import Testing
 /// `herald worker` as a real process against a real SMTP server: killed with SIGKILL mid-batch
 /// it loses no message; stopped with SIGTERM it gives its leases back.
 @Suite(.serialized) struct WorkerDurabilityTests {
-    /// Fills an outbox with `count` distinct messages and returns their Message-IDs.
+    /// Fills an outbox with `count` distinct messages (one transaction) and returns their Message-IDs.
     func fill(_ path: String, count: Int) throws -> [String] {
         let outbox = try Outbox(path: path)
-        var ids: [String] = []
-        for index in 1...count {
-            let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "support@example.com"),
-                                                               to: try AddressParser.parseList("ana@example.com"),
-                                                               subject: try HeaderText("Message \(index)", field: "subject")),
-                                       text: "Message number \(index).\n")
-            let identity = MessageIdentity(date: .deterministic, messageID: try MessageID(validating: "<durability-\(index)@example.com>"),
-                                           boundarySeed: "00000000000000\(index < 10 ? "0" : "")\(index)")
-            ids.append(identity.messageID.description)
-            _ = try outbox.enqueue(try MIMEWriter().bytes(of: message, identity: identity), envelope: message.envelope,
-                                   smtputf8: false, now: Date().timeIntervalSince1970)
+        return try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            try (1...count).map { index in
+                let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "support@example.com"),
+                                                                   to: try AddressParser.parseList("ana@example.com"),
+                                                                   subject: try HeaderText("Message \(index)", field: "subject")),
+                                           text: "Message number \(index).\n")
+                let seed = String(index, radix: 16)
+                let identity = MessageIdentity(date: .deterministic, messageID: try MessageID(validating: "<durability-\(index)@example.com>"),
+                                               boundarySeed: String(repeating: "0", count: 16 - seed.count) + seed)
+                _ = try batch.enqueue(try MIMEWriter().bytes(of: message, identity: identity), envelope: message.envelope, smtputf8: false)
+                return identity.messageID.description
+            }
         }
-        return ids
     }
 
     func startWorker(_ arguments: [String]) throws -> Process {
@@ -83,5 +83,50 @@ import Testing
         #expect(!entries.contains { $0.state == .sending }, "\(entries.map(\.state))")
         #expect(entries.filter { $0.state == .sent }.count == server.receivedMessageIDs().count)
         #expect(entries.contains { $0.state == .queued })
+    }
+
+    /// Messages the server stored so far (a directory count: cheap enough to poll at 1,000).
+    func storedCount(_ server: TestServer) -> Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: server.spool.path)) ?? []).filter { $0.hasSuffix(".eml") }.count
+    }
+
+    /// 1,000 messages, a worker killed with SIGKILL twice mid-run, a third one finishing: every
+    /// message arrives, and at most the one in flight at each kill arrives twice. With
+    /// `deferEvery` 3 the server answers 451 to the first attempt of every third message (the
+    /// retry base is 0, so the worker retries at once).
+    @Test(arguments: [0, 3])
+    func killedTwiceOverAThousandMessagesEveryMessageArrivesOnce(deferEvery: Int) throws {
+        let server = try TestServer(script: "smtp-fault-server.py",
+                                    ["--delay", "DOT=0.002"] + (deferEvery > 0 ? ["--defer-first-attempt-every", String(deferEvery)] : []))
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = directory.appendingPathComponent("outbox.sqlite").path
+        let expected = try fill(database, count: 1000)
+        let common = ["--outbox", database, "--via", server.url, "--starttls", "none", "--lease-seconds", "1", "--batch", "20",
+                      "--retry-base", "0", "--poll-interval", "0.05"]
+        for threshold in [300, 650] {
+            let worker = try startWorker(common)
+            #expect(waitUntil(seconds: 60) { storedCount(server) >= threshold })
+            kill(worker.processIdentifier, SIGKILL)
+            worker.waitUntilExit()
+            #expect(worker.terminationReason == .uncaughtSignal)
+        }
+        #expect(storedCount(server) < expected.count, "the workers finished before the second kill; the test proves less")
+        // The last worker picks up what the killed ones had leased once the leases expire.
+        let last = try startWorker(common)
+        #expect(waitUntil(seconds: 90) { storedCount(server) >= expected.count && Set(server.receivedMessageIDs()).count == expected.count })
+        kill(last.processIdentifier, SIGTERM)
+        last.waitUntilExit()
+        #expect(last.terminationStatus == 0)
+        let received = server.receivedMessageIDs()
+        #expect(Set(received) == Set(expected), "missing: \(Set(expected).subtracting(received).sorted().prefix(10))")
+        #expect(received.count - Set(received).count <= 2, "\(received.count - Set(received).count) messages arrived twice; at most the one in flight at each of the two kills may")
+        let entries = try Outbox(path: database).entries()
+        #expect(entries.filter { $0.state == .sent }.count == expected.count)
+        if deferEvery > 0 {
+            let deferred = (try? String(contentsOf: server.spool.appendingPathComponent("deferred.log"), encoding: .utf8))?.split(separator: "\n").count ?? 0
+            #expect(deferred >= 300, "the server deferred only \(deferred) first attempts")
+            #expect(entries.filter { $0.attempts >= 2 }.count >= 300)
+        }
     }
 }
