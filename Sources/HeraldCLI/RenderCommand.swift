@@ -43,7 +43,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.")
     var deterministic = false
 
-    @Option(help: "Write here instead of standard output (atomically: never a half-written file).")
+    @Option(help: "Write here instead of standard output ('-'), atomically: a failure leaves the file that was there untouched. A folder, a read-only file and the files this command reads are refused.")
     var output: String?
 
     func validate() throws {
@@ -153,7 +153,7 @@ struct RenderCommand: ParsableCommand {
     /// files this command reads are refused before anything is written).
     private func emit(_ body: (inout FileDescriptorSink) throws -> Void) throws {
         do {
-            if let output {
+            if let output, output != "-" {
                 try AtomicFile.write(to: output, inputs: readFiles, body)
             } else {
                 var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")

@@ -38,9 +38,9 @@ public enum AtomicFile {
         if target.existingMode == nil && target.special == nil {
             // A new file: its folder may need making, and only then can `sub/../input.md` be
             // seen to be the input.
-            let folder = (path as NSString).deletingLastPathComponent
+            let folder = split(path).folder
             do {
-                try FileManager.default.createDirectory(atPath: folder.isEmpty ? "." : folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw Failure(path: path, reason: "cannot create its folder '\(folder)': \(error.localizedDescription)")
             }
@@ -56,12 +56,10 @@ public enum AtomicFile {
             try sink.flush()
             return
         }
-        let folder = (target.path as NSString).deletingLastPathComponent
-        let folderPath = folder.isEmpty ? "." : folder
-        let name = (target.path as NSString).lastPathComponent
+        let (folderPath, name) = split(target.path)
         // NAME_MAX is 255 bytes: keep room for the prefix and the random suffix.
         let stem = String(decoding: Array(name.utf8.prefix(180)), as: UTF8.self)
-        let temporary = (folderPath as NSString).appendingPathComponent(".\(stem).herald-\(UInt64.random(in: 0...UInt64.max)).partial")
+        let temporary = (folderPath == "/" ? "" : folderPath) + "/.\(stem).herald-\(UInt64.random(in: 0...UInt64.max)).partial"
         // 0666 minus the umask for a new file, like a shell redirection; the old file's mode otherwise.
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         guard descriptor >= 0 else { throw Failure(path: path, reason: errnoDescription() + " (in the folder '\(folderPath)')") }
@@ -80,6 +78,15 @@ public enum AtomicFile {
         guard rename(temporary, target.path) == 0 else { throw Failure(path: path, reason: errnoDescription()) }
         renamed = true
         syncFolder(folderPath)
+    }
+
+    /// The folder and the name of a path, by its last "/" ("." for a bare name). Not NSString's
+    /// path methods: Foundation on Linux traps on a one-character path ("-", "a").
+    static func split(_ path: String) -> (folder: String, name: String) {
+        let bytes = Array(path.utf8)
+        guard let slash = bytes.lastIndex(of: UInt8(ascii: "/")) else { return (".", path) }
+        let folder = slash == 0 ? "/" : String(decoding: bytes[..<slash], as: UTF8.self)
+        return (folder, String(decoding: bytes[(slash + 1)...], as: UTF8.self))
     }
 
     /// What `write` would write to, checked without touching anything.

@@ -190,4 +190,18 @@ import Testing
         #expect(golden.stderr.contains("is the samples folder itself"))
         #expect(try snapshot(samples) == goldenBefore)
     }
+
+    @Test func aOneLetterNameAndADashAsOutput() throws {
+        let (directory, input) = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Foundation on Linux traps on one-character paths in NSString's path methods: not used.
+        let letter = try HeraldProcess.run(["render", input, "--format", "text", "--output", "a"], in: directory)
+        #expect(letter.status == 0, "\(letter.stderr)")
+        #expect(try String(contentsOf: directory.appendingPathComponent("a"), encoding: .utf8) == text)
+        // '-' is standard output, as it is for the input.
+        let dash = try HeraldProcess.run(["render", input, "--format", "text", "--output", "-"], in: directory)
+        #expect(dash.status == 0, "\(dash.stderr)")
+        #expect(dash.stdout == text)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("-").path))
+    }
 }

@@ -245,3 +245,4 @@ import Testing
         #expect(try queue.read { db in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") } == ["customer", "ticket"])
     }
 }
+
