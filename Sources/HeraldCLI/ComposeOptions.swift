@@ -47,6 +47,9 @@ struct ComposeOptions: ParsableArguments {
     @Option(help: "A JSON request (a sample's sample.json format): used where no option is given, its lists extended by the options; its attachment paths are relative to it.")
     var request: String?
 
+    /// The files the options name (the request file; attachments are in the request itself).
+    var filesNamed: [String] { [request].compactMap { $0 } }
+
     func validate() throws {
         if let language, !language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
             throw ValidationError("--lang '\(language)' is not a language tag; expected letters, digits and '-', like en, es-MX or zh-Hans")

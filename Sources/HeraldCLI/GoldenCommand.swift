@@ -28,9 +28,15 @@ struct GoldenCommand: ParsableCommand {
         guard !samples.isEmpty else {
             throw fail("'\(samplesDirectory)' holds no sample (a folder with an input.md)", status: ExitStatus.badInput)
         }
-        if let output, URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() == root.standardizedFileURL.resolvingSymlinksInPath() {
-            throw fail("--output '\(output)' is the samples folder itself: the rendered files would replace the golden files; use --record for that, or another folder",
-                       status: ExitStatus.usage)
+        if let output {
+            // The golden files live inside the samples folder (Samples/NAME/, Templates/golden/NAME/):
+            // rendered files written anywhere in it could replace them.
+            let outputPath = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
+            let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
+            if outputPath == rootPath || outputPath.hasPrefix(rootPath.hasSuffix("/") ? rootPath : rootPath + "/") {
+                throw fail("--output '\(output)' is inside the samples folder '\(samplesDirectory)': the rendered files could replace the golden files; use --record for that, or a folder outside it",
+                           status: ExitStatus.usage)
+            }
         }
         let runner = GoldenRunner(record: record, outputDirectory: output.map { URL(fileURLWithPath: $0) })
         var failures = 0

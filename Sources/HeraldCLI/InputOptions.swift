@@ -61,4 +61,22 @@ struct InputOptions: ParsableArguments {
         }
         return draft
     }
+
+    /// Every file a command reading `input` may have read — the input, the data, the request
+    /// and every attachment, and for a template its locale variants and layouts — so that no
+    /// output is ever written over one of them.
+    func filesRead(by input: String, draft: Draft, request: EmailRequest?) -> [String] {
+        var files = [input] + [data].compactMap { $0 } + draft.completing(request ?? EmailRequest()).attachments
+        if let request { files += request.attachments }
+        if draft.template != nil {
+            let url = URL(fileURLWithPath: input)
+            let folder = url.deletingLastPathComponent()
+            let stem = url.deletingPathExtension().lastPathComponent.split(separator: ".").first.map(String.init) ?? ""
+            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            files += siblings.filter { $0.hasPrefix(stem + ".") }.map { folder.appendingPathComponent($0).path }
+            let layouts = folder.appendingPathComponent("layouts")
+            files += ((try? FileManager.default.contentsOfDirectory(atPath: layouts.path)) ?? []).map { layouts.appendingPathComponent($0).path }
+        }
+        return files
+    }
 }

@@ -21,7 +21,7 @@ struct PreviewCommand: ParsableCommand {
         let title = draft.template.map { "\($0.templateName) — \(URL(fileURLWithPath: input).lastPathComponent)" } ?? URL(fileURLWithPath: input).lastPathComponent
         let page = PreviewPage.html(for: draft, title: title)
         do {
-            try AtomicFile.write(Array(page.utf8), to: output, inputs: [input] + [inputOptions.data].compactMap { $0 })
+            try AtomicFile.write(Array(page.utf8), to: output, inputs: inputOptions.filesRead(by: input, draft: draft, request: nil))
         } catch {
             throw fail(String(describing: error), status: ExitStatus.ioError)
         }

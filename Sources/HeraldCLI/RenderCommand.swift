@@ -68,7 +68,7 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
             }
         }
-        guard maximumAttachmentMegabytes > 0 else { throw ValidationError("--max-attachment-mb must be at least 1") }
+        guard (1...2048).contains(maximumAttachmentMegabytes) else { throw ValidationError("--max-attachment-mb takes 1 to 2048, not \(maximumAttachmentMegabytes)") }
     }
 
     func run() throws {
@@ -90,7 +90,7 @@ struct RenderCommand: ParsableCommand {
         case .html, .text:
             let email = Herald.renderEmail(draft, request: request)
             for warning in email.warnings { warn(warning.message) }
-            try emit { sink in try sink.write(format == .html ? email.html : email.text) }
+            try emit(draft, request) { sink in try sink.write(format == .html ? email.html : email.text) }
         case .eml, .json:
             try composeAndWrite(draft, request: request)
         }
@@ -120,12 +120,12 @@ struct RenderCommand: ParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let json = try encoder.encode(report)
-            try emit { sink in
+            try emit(draft, request) { sink in
                 try sink.write([UInt8](json))
                 try sink.write("\n")
             }
         } else {
-            try emit { sink in try MIMEWriter().write(composed.message, identity: identity, to: &sink) }
+            try emit(draft, request) { sink in try MIMEWriter().write(composed.message, identity: identity, to: &sink) }
         }
     }
 
@@ -133,7 +133,7 @@ struct RenderCommand: ParsableCommand {
     private func renderSMS(_ draft: Draft, request: EmailRequest) throws {
         let report = try channelOptions.sms(draft.smsDocument, request: request)
         for warning in report.warnings { warn(warning) }
-        try emit { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
+        try emit(draft, request) { sink in try sink.write(format == .text ? report.text + "\n" : report.json) }
     }
 
     /// WhatsApp: the message as the customer sees it, or the Cloud API request body. A template
@@ -145,16 +145,18 @@ struct RenderCommand: ParsableCommand {
                        + "use herald send --channel whatsapp --attach, or render the text alone", status: ExitStatus.badInput)
         }
         let message = try channelOptions.whatsapp(draft, request: request, needsRequestBody: format == .json)
-        try emit { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
+        try emit(draft, request) { sink in try sink.write(format == .text ? message.text + "\n" : message.body ?? "") }
     }
 
     /// Streams the output to standard output, or atomically to `--output` (see `AtomicFile`: a
     /// failure leaves the file that was there untouched; a folder, a read-only file and the
     /// files this command reads are refused before anything is written).
-    private func emit(_ body: (inout FileDescriptorSink) throws -> Void) throws {
+    private func emit(_ draft: Draft, _ request: EmailRequest, _ body: (inout FileDescriptorSink) throws -> Void) throws {
         do {
             if let output, output != "-" {
-                try AtomicFile.write(to: output, inputs: readFiles, body)
+                let read = inputOptions.filesRead(by: input, draft: draft, request: request) + compose.filesNamed
+                    + [channelOptions.whatsappTemplate].compactMap { $0 }
+                try AtomicFile.write(to: output, inputs: read, body)
             } else {
                 var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")
                 try body(&sink)
@@ -165,11 +167,6 @@ struct RenderCommand: ParsableCommand {
         } catch {
             throw fail(String(describing: error), status: ExitStatus.ioError)
         }
-    }
-
-    /// Every file this command reads: `--output` may be none of them.
-    private var readFiles: [String] {
-        [input] + [inputOptions.data, compose.request, channelOptions.whatsappTemplate].compactMap { $0 } + compose.attach
     }
 }
 

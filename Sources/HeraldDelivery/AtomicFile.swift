@@ -32,23 +32,13 @@ public enum AtomicFile {
 
     /// Streams what `body` writes to `path` atomically. An error thrown by `body` (say, an
     /// attachment refused halfway through a message) is rethrown as it is, after the clean-up;
-    /// failures of the file system are `Failure`s.
+    /// failures of the file system are `Failure`s. Every check is made before anything is
+    /// created, missing folders included.
     public static func write(to path: String, inputs: [String] = [], _ body: (inout FileDescriptorSink) throws -> Void) throws {
-        var target = try check(path, inputs: inputs)
-        if target.existingMode == nil && target.special == nil {
-            // A new file: its folder may need making, and only then can `sub/../input.md` be
-            // seen to be the input.
-            let folder = split(path).folder
-            do {
-                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            } catch {
-                throw Failure(path: path, reason: "cannot create its folder '\(folder)': \(error.localizedDescription)")
-            }
-            target = try check(path, inputs: inputs)
-        }
-        if let special = target.special {
+        let target = try check(path, inputs: inputs)
+        if target.special {
             // A device or FIFO: nothing to replace, and renaming over /dev/null would be a disaster.
-            let descriptor = open(special, O_WRONLY | O_CLOEXEC)
+            let descriptor = open(target.path, O_WRONLY | O_CLOEXEC)
             guard descriptor >= 0 else { throw Failure(path: path, reason: errnoDescription()) }
             defer { close(descriptor) }
             var sink = FileDescriptorSink(descriptor, path: path)
@@ -57,6 +47,13 @@ public enum AtomicFile {
             return
         }
         let (folderPath, name) = split(target.path)
+        if target.existing == nil {
+            do {
+                try FileManager.default.createDirectory(atPath: folderPath, withIntermediateDirectories: true)
+            } catch {
+                throw Failure(path: path, reason: "cannot create its folder '\(folderPath)': \(error.localizedDescription)")
+            }
+        }
         // NAME_MAX is 255 bytes: keep room for the prefix and the random suffix.
         let stem = String(decoding: Array(name.utf8.prefix(180)), as: UTF8.self)
         let temporary = (folderPath == "/" ? "" : folderPath) + "/.\(stem).herald-\(UInt64.random(in: 0...UInt64.max)).partial"
@@ -70,8 +67,11 @@ public enum AtomicFile {
             var sink = FileDescriptorSink(descriptor, path: path)
             try body(&sink)
             try sink.flush()
-            if let mode = target.existingMode, fchmod(descriptor, mode) != 0 {
-                throw Failure(path: path, reason: errnoDescription())
+            if let existing = target.existing {
+                // The replacement is the same file to its owner: mode, owner and group kept
+                // (changing the owner only works for root, who is the one that would change it).
+                guard fchmod(descriptor, existing.mode) == 0 else { throw Failure(path: path, reason: errnoDescription()) }
+                _ = fchown(descriptor, existing.owner, existing.group)
             }
             guard fsync(descriptor) == 0 else { throw Failure(path: path, reason: errnoDescription()) }
         }
@@ -91,31 +91,46 @@ public enum AtomicFile {
 
     /// What `write` would write to, checked without touching anything.
     struct Target {
+        /// Absolute, with symbolic links followed and no "." or "..".
         var path: String
-        var existingMode: mode_t?
-        /// A device or FIFO to write in place.
-        var special: String?
+        /// The file there now, to keep its mode and owner.
+        var existing: (mode: mode_t, owner: uid_t, group: gid_t)?
+        /// A device or FIFO, written in place.
+        var special = false
     }
 
     static func check(_ path: String, inputs: [String]) throws -> Target {
         guard !path.isEmpty else { throw Failure(path: path, reason: "the path is empty") }
-        var resolved = path
-        var info = stat()
-        if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK, let real = realpath(path, nil) {
-            resolved = String(cString: real)
-            free(real)
+        // Arguments are read as UTF-8: a name that was not arrives with U+FFFD in it, and would
+        // name some other file.
+        guard !path.unicodeScalars.contains("\u{FFFD}") else {
+            throw Failure(path: path, reason: "the path is not valid UTF-8 (or holds U+FFFD); Herald reads paths as UTF-8")
         }
+        guard !path.hasSuffix("/") else {
+            throw Failure(path: path, reason: "it names a folder; give the path of the file to write, like '\(path)message.html'")
+        }
+        let resolved = try resolve(path)
+        var info = stat()
         guard stat(resolved, &info) == 0 else {
-            // A new file: nothing to protect but the inputs, which exist, so cannot be it.
+            // A new file: nothing there to protect (the inputs exist, so it is none of them). Its
+            // nearest existing folder must be writable.
+            var folder = split(resolved).folder
+            while stat(folder, &info) != 0 && folder != "/" { folder = split(folder).folder }
+            if (info.st_mode & S_IFMT) != S_IFDIR {
+                throw Failure(path: path, reason: "'\(folder)' is a file, not a folder")
+            }
+            if info.st_mode & 0o222 == 0 {
+                throw Failure(path: path, reason: "its folder '\(folder)' is read-only")
+            }
             return Target(path: resolved)
         }
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
-            throw Failure(path: path, reason: "it is a folder; give the path of the file to write, like '\(path.hasSuffix("/") ? path : path + "/")message.html'")
+            throw Failure(path: path, reason: "it is a folder; give the path of the file to write, like '\(path)/message.html'")
         case S_IFREG:
             break
         default:
-            return Target(path: resolved, special: resolved)
+            return Target(path: resolved, special: true)
         }
         // Even root, who may write anywhere, is refused a file its owner marked read-only.
         if info.st_mode & 0o222 == 0 || access(resolved, W_OK) != 0 {
@@ -127,7 +142,56 @@ public enum AtomicFile {
                 throw Failure(path: path, reason: "this command reads it (as '\(input)'); writing there would replace it with the output. Choose another output path")
             }
         }
-        return Target(path: resolved, existingMode: info.st_mode & 0o7777)
+        if isSQLiteDatabase(resolved) {
+            // An outbox, most likely: Herald never writes a rendered message over a database.
+            throw Failure(path: path, reason: "it is a SQLite database (an outbox?); Herald never writes over one. Choose another output path")
+        }
+        return Target(path: resolved, existing: (info.st_mode & 0o7777, info.st_uid, info.st_gid))
+    }
+
+    /// `path` made absolute, symbolic links followed (a dangling one too: its target is what is
+    /// written), "." and ".." taken away: through the real file system as far as it exists, then
+    /// as written — so `new/../input.md` is seen to be the input before `new` is made.
+    static func resolve(_ path: String) throws -> String {
+        var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var current: [String] = []
+        if !path.hasPrefix("/") {
+            current = FileManager.default.currentDirectoryPath.split(separator: "/").map(String.init)
+        }
+        var links = 0
+        pending.reverse()
+        while let component = pending.popLast() {
+            switch component {
+            case ".": continue
+            case "..": _ = current.popLast(); continue
+            default: break
+            }
+            let candidate = "/" + (current + [component]).joined(separator: "/")
+            var info = stat()
+            if lstat(candidate, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK {
+                links += 1
+                guard links <= 40 else { throw Failure(path: path, reason: "too many levels of symbolic links") }
+                var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let length = readlink(candidate, &buffer, Int(PATH_MAX))
+                guard length > 0 else { throw Failure(path: path, reason: errnoDescription()) }
+                let target = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if target.hasPrefix("/") { current = [] }
+                pending.append(contentsOf: target.split(separator: "/", omittingEmptySubsequences: true).map(String.init).reversed())
+                continue
+            }
+            current.append(component)
+        }
+        return "/" + current.joined(separator: "/")
+    }
+
+    /// The first 16 bytes are SQLite's header.
+    private static func isSQLiteDatabase(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var header = [UInt8](repeating: 0, count: 16)
+        let count = read(descriptor, &header, 16)
+        return count == 16 && header == Array("SQLite format 3\0".utf8)
     }
 
     /// Makes a rename into `folder` durable (a Maildir delivery renames tmp/ → new/ itself).

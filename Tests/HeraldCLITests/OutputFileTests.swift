@@ -187,7 +187,7 @@ import Testing
         let goldenBefore = try snapshot(samples)
         let golden = try HeraldProcess.run(["golden", samples.path, "--output", samples.path + "/"])
         #expect(golden.status == 64)
-        #expect(golden.stderr.contains("is the samples folder itself"))
+        #expect(golden.stderr.contains("is inside the samples folder"))
         #expect(try snapshot(samples) == goldenBefore)
     }
 
@@ -203,5 +203,104 @@ import Testing
         #expect(dash.status == 0, "\(dash.stderr)")
         #expect(dash.stdout == text)
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("-").path))
+    }
+
+    @Test func aDanglingLinkIsFollowedAndTheLinkKept() throws {
+        let (directory, input) = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("latest.txt")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "out/first.txt")
+        let result = try HeraldProcess.run(["render", input, "--format", "text", "--output", link.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "out/first.txt")
+        #expect(try String(contentsOf: directory.appendingPathComponent("out/first.txt"), encoding: .utf8) == text)
+    }
+
+    @Test func refusedOutputsLeaveNoFolderBehind() throws {
+        let (directory, input) = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        for output in ["newthing.html/", "./sub/../input.md", "deep/er/\u{FFFD}.md"] {
+            let result = try HeraldProcess.run(["render", "input.md", "--output", output], in: directory)
+            #expect(result.status == 74, "\(output): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == before)
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == markdown)
+    }
+
+    @Test func aReadOnlyFolderAndADatabaseAreNotWrittenInto() throws {
+        let (directory, input) = try workspace()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.appendingPathComponent("locked").path)
+            try? FileManager.default.removeItem(at: directory)
+        }
+        let locked = directory.appendingPathComponent("locked")
+        try FileManager.default.createDirectory(at: locked, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: locked.path)
+        let folder = try HeraldProcess.run(["render", input, "--output", locked.appendingPathComponent("out.html").path])
+        #expect(folder.status == 74)
+        #expect(folder.stderr.contains("is read-only"), "\(folder.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: locked.path).isEmpty)
+        // The outbox (any SQLite database) is never replaced by a rendered message.
+        let send = try HeraldProcess.run(["send", input, "--from", "help@example.com", "--to", "ana@example.com", "--outbox", "outbox.sqlite",
+                                          "--maildir", "maildir"], in: directory)
+        #expect(send.status == 0, "\(send.stderr)")
+        let database = try Data(contentsOf: directory.appendingPathComponent("outbox.sqlite"))
+        let render = try HeraldProcess.run(["render", input, "--output", "outbox.sqlite"], in: directory)
+        #expect(render.status == 74)
+        #expect(render.stderr.contains("it is a SQLite database (an outbox?)"), "\(render.stderr)")
+        #expect(try Data(contentsOf: directory.appendingPathComponent("outbox.sqlite")) == database)
+    }
+
+    @Test func theOwnerOfAReplacedFileIsKept() throws {
+        let (directory, input) = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let output = directory.appendingPathComponent("shared.html")
+        try Data("old".utf8).write(to: output)
+        // Only root can give a file away; as anybody else the owner is the writer anyway.
+        let owner: uid_t = getuid() == 0 ? 1000 : getuid()
+        #expect(chown(output.path, owner, owner) == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: output.path)
+        let result = try HeraldProcess.run(["render", input, "--output", output.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var info = stat()
+        #expect(stat(output.path, &info) == 0)
+        #expect(info.st_uid == owner && info.st_gid == owner && info.st_mode & 0o777 == 0o640)
+    }
+
+    @Test func aTemplatesOwnFilesAreNeverOutputs() throws {
+        let (directory, _) = try workspace()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let templates = directory.appendingPathComponent("Templates")
+        try FileManager.default.copyItem(at: HeraldProcess.repository.appendingPathComponent("Templates"), to: templates)
+        let before = try snapshot(templates)
+        let welcome = templates.appendingPathComponent("welcome.md").path
+        let invoice = templates.appendingPathComponent("invoice.md").path
+        let attachment = try #require(try FileManager.default.subpathsOfDirectory(atPath: templates.path).first { $0.hasSuffix(".pdf") })
+        let attempts: [[String]] = [
+            ["render", welcome, "--locale", "es", "--output", templates.appendingPathComponent("welcome.es.md").path],
+            ["preview", welcome, "--locale", "es", "--output", templates.appendingPathComponent("welcome.es.md").path],
+            ["render", invoice, "--output", templates.appendingPathComponent("layouts/default.yml").path],
+            ["render", invoice, "--format", "eml", "--to", "ana@example.com", "--output", templates.appendingPathComponent(attachment).path],
+        ]
+        for arguments in attempts {
+            let result = try HeraldProcess.run(arguments)
+            #expect(result.status == 74, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("writing there would replace it"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try snapshot(templates) == before)
+        // A --request's attachment, and the golden files of templates.
+        let pdf = directory.appendingPathComponent("inv.pdf")
+        try FileManager.default.copyItem(at: HeraldProcess.repository.appendingPathComponent("Tests/Fixtures/attachments/sample.pdf"), to: pdf)
+        let request = directory.appendingPathComponent("request.json")
+        try Data(#"{"from": "help@example.com", "to": ["ana@example.com"], "attachments": ["inv.pdf"]}"#.utf8).write(to: request)
+        let pdfBytes = try Data(contentsOf: pdf)
+        let overAttachment = try HeraldProcess.run(["render", directory.appendingPathComponent("input.md").path, "--format", "eml",
+                                                    "--request", request.path, "--output", pdf.path])
+        #expect(overAttachment.status == 74, "\(overAttachment.stderr)")
+        #expect(try Data(contentsOf: pdf) == pdfBytes)
+        let golden = try HeraldProcess.run(["golden", templates.path, "--output", templates.appendingPathComponent("golden").path])
+        #expect(golden.status == 64)
+        #expect(try snapshot(templates) == before)
     }
 }
