@@ -31,4 +31,7 @@ static inline CURLcode herald_curl_set_write_function(CURL *handle, herald_curl_
 static inline CURLcode herald_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }
+static inline CURLcode herald_curl_get_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
 #endif

@@ -32,9 +32,11 @@ final class Progress: @unchecked Sendable {
     private func line(done: Int) -> String {
         let elapsed = max(Date().timeIntervalSince(started), 0.001)
         let rate = Double(done) / elapsed
-        let remaining = rate > 0 ? Double(total - done) / rate : 0
+        // Attempts, not messages, are counted: a message retried within the send counts twice,
+        // so `done` may pass `total`; the bar and the ETA never go past their ends.
+        let remaining = rate > 0 ? Double(max(total - done, 0)) / rate : 0
         let width = 24
-        let filled = total == 0 ? width : width * done / total
+        let filled = total == 0 ? width : min(width, width * done / total)
         let bar = isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " : ""
         return "\(bar)\(done)/\(total)  sent \(sent)  failed \(failed)  \(String(format: "%.1f", rate))/s  ETA \(Int(remaining.rounded()))s"
     }

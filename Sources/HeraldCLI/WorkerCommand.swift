@@ -39,7 +39,7 @@ struct WorkerCommand: ParsableCommand {
 
     /// `--until-idle` stops when nothing is due — which is not "nothing left": say what waits.
     private func reportBacklog(_ outbox: Outbox) {
-        guard let backlog = try? outbox.backlog(now: Date().timeIntervalSince1970) else { return }
+        guard let backlog = try? outbox.backlog(now: Date().timeIntervalSince1970, route: delivery.route) else { return }
         var parts: [String] = []
         if backlog.waiting > 0, let next = backlog.nextAttemptAt {
             parts.append("\(backlog.waiting) message\(backlog.waiting == 1 ? "" : "s") wait\(backlog.waiting == 1 ? "s" : "") for a retry, the next at \(moment(next)) (herald outbox retry ID to try now)")
@@ -49,6 +49,11 @@ struct WorkerCommand: ParsableCommand {
         }
         if backlog.sending > 0 {
             parts.append("\(backlog.sending) leased by another worker")
+        }
+        for (route, count) in backlog.otherRoutes.sorted(by: { $0.key < $1.key }) {
+            // Sent with another --via (or Maildir): this worker would misfile them.
+            let how = route.hasPrefix("maildir:") ? "--maildir \(route.dropFirst(8))" : "--via \(route)"
+            parts.append("\(count) message\(count == 1 ? " is" : "s are") for \(route), not for this worker's destination (herald worker \(how) delivers \(count == 1 ? "it" : "them"))")
         }
         say(parts.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + parts.joined(separator: "; "))
     }

@@ -11,7 +11,15 @@ public final class HTTPClient: @unchecked Sendable {
 
     public struct Failure: Error, Equatable, Sendable, CustomStringConvertible {
         public var reason: String
+        /// The whole request went out before the connection failed or went quiet: the provider
+        /// may have acted on it (sent the SMS) and lost only its answer.
+        public var requestSent = false
         public var description: String { reason }
+
+        public init(reason: String, requestSent: Bool = false) {
+            self.reason = reason
+            self.requestSent = requestSent
+        }
     }
 
     let lock = NSLock()
@@ -42,13 +50,13 @@ public final class HTTPClient: @unchecked Sendable {
             herald_curl_set_long(handle, CURLOPT_POST, 1)
             herald_curl_set_pointer(handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: raw.baseAddress))
             herald_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
-            return try perform(handle, url: url, headers: headers)
+            return try perform(handle, url: url, headers: headers, bodySize: raw.count)
         }
     }
 
     /// Sends the request the caller set up on `handle` and collects the reply; leaves no pointer
     /// to this call's memory on the handle. Runs under `lock`.
-    func perform(_ handle: UnsafeMutableRawPointer, url: String, headers: [String]) throws -> Response {
+    func perform(_ handle: UnsafeMutableRawPointer, url: String, headers: [String], bodySize: Int? = nil) throws -> Response {
         var list: UnsafeMutablePointer<curl_slist>? = nil
         for header in headers { list = curl_slist_append(list, header) }
         defer { curl_slist_free_all(list) }
@@ -62,7 +70,15 @@ public final class HTTPClient: @unchecked Sendable {
         let code = withExtendedLifetime(collected) { curl_easy_perform(handle) }
         herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
         herald_curl_set_pointer(handle, CURLOPT_HTTPHEADER, nil)
-        guard code == CURLE_OK else { throw Failure(reason: String(cString: curl_easy_strerror(code))) }
+        guard code == CURLE_OK else {
+            var uploaded: curl_off_t = 0
+            herald_curl_get_off_t(handle, CURLINFO_SIZE_UPLOAD_T, &uploaded)
+            // Connected, the body sent in full, then no (complete) answer: like an SMTP message
+            // whose final dot got no reply — it may have been taken.
+            let lostAnswer = [CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_OPERATION_TIMEDOUT, CURLE_PARTIAL_FILE].contains(code)
+            let sent = lostAnswer && bodySize.map { Int(uploaded) >= $0 } == true
+            throw Failure(reason: String(cString: curl_easy_strerror(code)), requestSent: sent)
+        }
         var status = 0
         herald_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
         return Response(status: status, body: collected.bytes)

@@ -88,8 +88,18 @@ public final class Outbox: Sendable {
     public init(path: String, policy: Policy = Policy(), create: Bool = true) throws {
         self.path = path
         self.policy = policy
+        // SQLite reads "" and ":memory:" as a private database that vanishes when closed: a
+        // message stored there would be lost without a word.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
+            throw OutboxError(.storage, "'\(path)' is not an outbox path; give a file, like .herald/outbox.sqlite")
+        }
         var isFolder: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        var info = stat()
+        if exists && stat(path, &info) == 0 && info.st_mode & 0o222 == 0 {
+            // Even root, who could write it, respects an outbox its owner made read-only.
+            throw OutboxError(.storage, "the outbox \(path) is read-only; make it writable (chmod u+w) or give another --outbox")
+        }
         if isFolder.boolValue {
             throw OutboxError(.storage, "the outbox \(path) is a folder; --outbox names the database file, like \(path)/outbox.sqlite")
         }
@@ -184,6 +194,11 @@ public final class Outbox: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2: route") { db in
+            // Where an email was meant to go (its SMTP URL, or the Maildir): a worker only
+            // delivers what was meant for its own destination. NULL (older rows): any.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN route TEXT")
+        }
         return migrator
     }
 
@@ -193,17 +208,17 @@ public final class Outbox: Sendable {
     /// content returns the existing message; with different content it is an error. `fingerprint`
     /// says what "the same content" is when the bytes differ anyway from one composition to the
     /// next (a fresh Date and Message-ID); by default it is the bytes and the envelope.
-    public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, channel: String = "email",
+    public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, channel: String = "email", route: String? = nil,
                         idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
         try enqueue(bytes, channel: channel, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
-                    smtputf8: smtputf8, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
+                    smtputf8: smtputf8, route: route, idempotencyKey: idempotencyKey, fingerprint: fingerprint, now: now)
     }
 
     /// Stores a message of any channel: an SMS or WhatsApp payload goes to phone numbers.
     public func enqueue(_ bytes: [UInt8], channel: String, sender: String, recipients: [String], smtputf8: Bool = false,
-                        idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
+                        route: String? = nil, idempotencyKey: String? = nil, fingerprint: String? = nil, now: Double) throws -> Int64 {
         try inOneTransaction(now: now) { batch in
-            try batch.enqueue(bytes, channel: channel, sender: sender, recipients: recipients, smtputf8: smtputf8,
+            try batch.enqueue(bytes, channel: channel, sender: sender, recipients: recipients, smtputf8: smtputf8, route: route,
                               idempotencyKey: idempotencyKey, fingerprint: fingerprint)
         }
     }
@@ -216,17 +231,26 @@ public final class Outbox: Sendable {
     }
 
     /// Messages being stored together (see `inOneTransaction`).
-    public struct Batch {
+    public final class Batch {
         fileprivate let db: Database
         fileprivate let now: Double
+        /// The IDs this batch inserted, in order (contiguous: the transaction holds the write
+        /// lock); an idempotent repeat returns an older ID and is not among them.
+        public private(set) var inserted: [Int64] = []
+
+        fileprivate init(db: Database, now: Double) {
+            self.db = db
+            self.now = now
+        }
 
         /// Stores one message and returns its ID. The same idempotency key with the same
         /// content returns the existing message; with different content it is an error.
         /// `fingerprint` says what "the same content" is when the bytes differ anyway from one
         /// composition to the next (a fresh Date and Message-ID); by default it is the bytes
         /// and the envelope.
+        /// `route` is where the message is meant to go (see `claim`): nil for any.
         public func enqueue(_ bytes: [UInt8], channel: String, sender: String, recipients: [String], smtputf8: Bool = false,
-                            idempotencyKey: String? = nil, fingerprint: String? = nil) throws -> Int64 {
+                            route: String? = nil, idempotencyKey: String? = nil, fingerprint: String? = nil) throws -> Int64 {
             guard !recipients.isEmpty else { throw OutboxError(.invalid, "a message with no recipient cannot be stored") }
             // The fingerprint only matters for an idempotency key; hashing every body would cost
             // more than storing it.
@@ -239,10 +263,11 @@ public final class Outbox: Sendable {
                 return existing["id"]
             }
             try db.cachedStatement(sql: """
-                INSERT INTO message (idempotencyKey, contentHash, channel, mailFrom, smtputf8, size, state, nextAttemptAt, createdAt, updatedAt)
-                VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)
-                """).execute(arguments: [idempotencyKey, hash, channel, sender, smtputf8, bytes.count, now, now, now])
+                INSERT INTO message (idempotencyKey, contentHash, channel, mailFrom, smtputf8, size, state, nextAttemptAt, createdAt, updatedAt, route)
+                VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+                """).execute(arguments: [idempotencyKey, hash, channel, sender, smtputf8, bytes.count, now, now, now, route])
             let id = db.lastInsertedRowID
+            inserted.append(id)
             try db.cachedStatement(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)").execute(arguments: [id, Data(bytes)])
             for (position, recipient) in recipients.enumerated() {
                 try db.cachedStatement(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')")
@@ -251,9 +276,10 @@ public final class Outbox: Sendable {
             return id
         }
 
-        public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, idempotencyKey: String? = nil, fingerprint: String? = nil) throws -> Int64 {
+        public func enqueue(_ bytes: [UInt8], envelope: Envelope, smtputf8: Bool, route: String? = nil, idempotencyKey: String? = nil,
+                            fingerprint: String? = nil) throws -> Int64 {
             try enqueue(bytes, channel: "email", sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
-                        smtputf8: smtputf8, idempotencyKey: idempotencyKey, fingerprint: fingerprint)
+                        smtputf8: smtputf8, route: route, idempotencyKey: idempotencyKey, fingerprint: fingerprint)
         }
     }
 
@@ -269,23 +295,37 @@ public final class Outbox: Sendable {
 
     /// Leases up to `limit` due messages (queued and due, or sending with an expired lease) to
     /// `owner`, in one write transaction: two workers never claim the same message.
-    public func claim(owner: String, now: Double, limit: Int = 10, only id: Int64? = nil) throws -> [Claim] {
+    ///
+    /// `route` is the claiming worker's email destination: an email stored for another route
+    /// (sent with `--via smtp://a` while this worker delivers to the Maildir) is left for a
+    /// worker of its own — never misfiled. `ids` restricts the claim (one send's own messages).
+    /// A message with no recipient left to serve is closed here (sent, or failed when some were
+    /// rejected), never delivered to nobody.
+    public func claim(owner: String, now: Double, limit: Int = 10, only id: Int64? = nil, ids: ClosedRange<Int64>? = nil,
+                      route: String? = nil) throws -> [Claim] {
         try write("claim messages in") { db in
-            let ids = try Int64.fetchAll(db.cachedStatement(sql: """
+            let due = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM message
                 WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
-                  AND (? IS NULL OR id = ?)
+                  AND (? IS NULL OR id = ?) AND (? IS NULL OR id BETWEEN ? AND ?)
+                  AND (channel != 'email' OR route IS NULL OR route IS ?)
                 ORDER BY nextAttemptAt, id LIMIT ?
-                """), arguments: [now, now, id, id, limit])
+                """), arguments: [now, now, id, id, ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit])
             var claims: [Claim] = []
-            for id in ids {
+            for id in due {
+                let pending = try String.fetchAll(db.cachedStatement(sql: """
+                    SELECT address FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
+                    """), arguments: [id])
+                guard !pending.isEmpty else {
+                    let rejected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status = 'rejected'", arguments: [id]) ?? 0
+                    try db.execute(sql: "UPDATE message SET state = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ?",
+                                   arguments: [rejected > 0 ? State.failed.rawValue : State.sent.rawValue, now, id])
+                    continue
+                }
                 try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
                                arguments: [owner, now + policy.leaseSeconds, now, id])
                 guard let row = try Row.fetchOne(db, sql: "SELECT bytes, channel, mailFrom, smtputf8 FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
                                                  arguments: [id]) else { continue }
-                let pending = try String.fetchAll(db.cachedStatement(sql: """
-                    SELECT address FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
-                    """), arguments: [id])
                 claims.append(Claim(id: id, channel: row["channel"], bytes: [UInt8](row["bytes"] as Data), sender: row["mailFrom"],
                                     recipients: pending, smtputf8: row["smtputf8"]))
             }
@@ -366,6 +406,10 @@ public final class Outbox: Sendable {
                     ? "message \(id) is being delivered now; see herald outbox show \(id) for its outcome"
                     : "message \(id) is \(state); only held, failed or queued messages can be retried")
             }
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')", arguments: [id]) ?? 0
+            guard open > 0 else {
+                throw OutboxError(.conflict, "message \(id) has nobody left to send it to: every recipient accepted or refused it for good (see herald outbox show \(id))")
+            }
             if state == State.failed.rawValue {
                 // A new round of attempts: the budget that ran out starts again.
                 try db.execute(sql: "UPDATE message SET attempts = 0 WHERE id = ?", arguments: [id])
@@ -377,21 +421,31 @@ public final class Outbox: Sendable {
 
     /// What is left to do: messages waiting for their retry time (and the earliest), held ones.
     public struct Backlog: Equatable, Sendable {
+        /// Due now, for this route (or any channel's provider).
         public var due: Int
         public var waiting: Int
         public var nextAttemptAt: Double?
         public var held: Int
         public var sending: Int
+        /// Queued emails meant for other routes, by route.
+        public var otherRoutes: [String: Int] = [:]
     }
 
-    public func backlog(now: Double) throws -> Backlog {
+    public func backlog(now: Double, route: String? = nil) throws -> Backlog {
         try read { db in
-            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ?", arguments: [now]) ?? 0
-            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ?", arguments: [now]) ?? 0
-            let next = try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE state = 'queued' AND nextAttemptAt > ?", arguments: [now])
+            let mine = "(channel != 'email' OR route IS NULL OR route IS ?)"
+            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ? AND \(mine)", arguments: [now, route]) ?? 0
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route]) ?? 0
+            let next = try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route])
             let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'held'") ?? 0
             let sending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'sending'") ?? 0
-            return Backlog(due: due, waiting: waiting, nextAttemptAt: next, held: held, sending: sending)
+            var others: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT route, COUNT(*) AS count FROM message WHERE state = 'queued' AND channel = 'email' AND route IS NOT NULL AND route IS NOT ? GROUP BY route
+                """, arguments: [route]) {
+                others[row["route"]] = row["count"]
+            }
+            return Backlog(due: due, waiting: waiting, nextAttemptAt: next, held: held, sending: sending, otherRoutes: others)
         }
     }
 

@@ -9,14 +9,21 @@ public final class OutboxWorker: Sendable {
     /// Transports of the other channels, by channel name ("sms", "whatsapp").
     public let messageTransports: [String: any MessageTransport]
     public let owner: String
+    /// Where `transport` delivers email (an SMTP URL, `maildir:PATH`): only emails stored for
+    /// this route (or for none) are claimed. See `Outbox.claim`.
+    public let route: String?
+    /// Only these messages (one send's own), when set.
+    public let ids: ClosedRange<Int64>?
     private let stopSignal = StopSignal()
 
     public init(outbox: Outbox, transport: any Transport, messageTransports: [String: any MessageTransport] = [:],
-                owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)") {
+                owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", route: String? = nil, ids: ClosedRange<Int64>? = nil) {
         self.outbox = outbox
         self.transport = transport
         self.messageTransports = messageTransports
         self.owner = owner
+        self.route = route
+        self.ids = ids
     }
 
     public func stop() { stopSignal.set() }
@@ -26,7 +33,7 @@ public final class OutboxWorker: Sendable {
     /// reports, in order.
     @discardableResult
     public func runOnce(batch: Int = 10, only id: Int64? = nil, progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws -> Int {
-        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, only: id)
+        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, only: id, ids: ids, route: route)
         for (index, claim) in claims.enumerated() {
             if isStopping {
                 try outbox.release(claims[index...].map(\.id), now: Date().timeIntervalSince1970)
@@ -50,12 +57,26 @@ public final class OutboxWorker: Sendable {
         guard let channelTransport = messageTransports[claim.channel] else {
             return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "no transport is configured for the \(claim.channel) channel"), transcript: [])
         }
+        // Exactly one result per recipient, in the claim's order (the outbox matches results to
+        // recipients by position): a request that failed as a whole gives its recipient a result
+        // too, or the next recipient's would be taken for it.
         var combined = DeliveryReport(recipients: [], failure: nil, transcript: [])
         for recipient in claim.recipients {
             let report = channelTransport.send(claim.bytes, to: recipient)
-            combined.recipients += report.recipients
+            var result = report.recipients.first ?? RecipientResult(address: recipient, status: .deferred, code: 0, reply: "")
+            result.address = recipient
+            if let failure = report.failure {
+                result.status = {
+                    if case .permanent = failure { return .rejected }
+                    return .deferred
+                }()
+                if result.reply.isEmpty { result.reply = failure.description }
+                // A recipient refused for good does not sink the others; a temporary or
+                // ambiguous failure keeps the message coming back (or held).
+                if case .permanent = failure {} else { combined.failure = failure }
+            }
+            combined.recipients.append(result)
             combined.transcript += report.transcript
-            if let failure = report.failure { combined.failure = failure }
         }
         return combined
     }

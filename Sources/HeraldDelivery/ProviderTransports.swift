@@ -33,7 +33,7 @@ public struct WhatsAppCloudTransport: MessageTransport {
                 return (error["code"] as? Int, error["message"] as? String ?? "unknown error")
             }
         } catch {
-            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "POST \(url): \(error)"), transcript: [])
+            return ProviderReply.failed(error, request: "POST \(url)")
         }
     }
 
@@ -95,7 +95,7 @@ public struct SMSGatewayTransport: MessageTransport {
                 return (object["code"] as? Int, message)
             }
         } catch {
-            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "POST \(url): \(error)"), transcript: [])
+            return ProviderReply.failed(error, request: "POST \(url)")
         }
     }
 
@@ -117,6 +117,16 @@ public struct SMSGatewayTransport: MessageTransport {
 
 /// Turns a provider's HTTP answer into a delivery report.
 enum ProviderReply {
+    /// No answer: temporary when the request never went out whole (nothing can have been sent),
+    /// ambiguous when it did (the message is held rather than sent twice).
+    static func failed(_ error: any Error, request: String) -> DeliveryReport {
+        if let failure = error as? HTTPClient.Failure, failure.requestSent {
+            return DeliveryReport(recipients: [], failure: .ambiguous(reason: "\(request): the request was sent but no answer came (\(failure.reason)); the provider may have sent it"),
+                                  transcript: ["> \(request)"])
+        }
+        return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "\(request): \(error)"), transcript: ["> \(request)"])
+    }
+
     static func report(_ response: HTTPClient.Response, recipient: String, request: String,
                        accepted: ([String: Any]) -> String?, providerError: ([String: Any]) -> (Int?, String)?) -> DeliveryReport {
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]

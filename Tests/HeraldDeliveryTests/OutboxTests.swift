@@ -246,3 +246,77 @@ import Testing
     }
 }
 
+
+/// Where a message goes and what is left of it.
+@Suite struct OutboxRouteTests {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-outbox-\(UUID().uuidString).sqlite").path
+
+    func envelope(_ recipients: String = "a@example.com") throws -> Envelope {
+        Envelope(mailFrom: try EmailAddress(validating: "me@example.com"), recipients: try AddressParser.parseMailboxes(recipients))
+    }
+
+    @Test func aWorkerClaimsOnlyTheEmailsOfItsRoute() throws {
+        let outbox = try Outbox(path: path)
+        let smtp = try outbox.enqueue([1], envelope: try envelope(), smtputf8: false, route: "smtp://mx.example.com", now: 0)
+        let maildir = try outbox.enqueue([2], envelope: try envelope(), smtputf8: false, route: "maildir:/var/mail/herald", now: 0)
+        let any = try outbox.enqueue([3], envelope: try envelope(), smtputf8: false, now: 0)
+        let sms = try outbox.enqueue([4], channel: "sms", sender: "sms", recipients: ["+34612345678"], route: "ignored", now: 0)
+        #expect(try outbox.claim(owner: "w", now: 0, limit: 10, route: "maildir:/var/mail/herald").map(\.id) == [maildir, any, sms])
+        #expect(try outbox.backlog(now: 0, route: "maildir:/var/mail/herald").otherRoutes == ["smtp://mx.example.com": 1])
+        #expect(try outbox.claim(owner: "w", now: 0, limit: 10, route: "smtp://mx.example.com").map(\.id) == [smtp])
+    }
+
+    @Test func aClaimRestrictedToIDsTakesNothingElse() throws {
+        let outbox = try Outbox(path: path)
+        let older = try outbox.enqueue([1], envelope: try envelope(), smtputf8: false, now: 0)
+        let (ids, inserted) = try outbox.inOneTransaction(now: 0) { batch in
+            let ids = try (0..<3).map { _ in try batch.enqueue([2], envelope: try envelope(), smtputf8: false) }
+            return (ids, batch.inserted)
+        }
+        #expect(ids == inserted && inserted == [older + 1, older + 2, older + 3])
+        #expect(try outbox.claim(owner: "w", now: 0, limit: 10, ids: older + 1...older + 3).map(\.id) == inserted)
+        #expect(try outbox.entry(older)?.state == .queued)
+    }
+
+    @Test func aMessageWithNobodyLeftIsClosedNotDeliveredToNobody() throws {
+        let outbox = try Outbox(path: path)
+        let id = try outbox.enqueue([1], envelope: try envelope("a@example.com, b@example.com"), smtputf8: false, now: 0)
+        _ = try outbox.claim(owner: "w", now: 0)
+        try outbox.record(DeliveryReport(recipients: [RecipientResult(address: "a@example.com", status: .rejected, code: 550, reply: "no"),
+                                                      RecipientResult(address: "b@example.com", status: .rejected, code: 550, reply: "no")],
+                                         failure: .permanent(code: 550, reason: "every recipient refused"), transcript: []), for: id, now: 1)
+        #expect {
+            try outbox.retry(id, now: 2)
+        } throws: { error in
+            String(describing: error) == "message \(id) has nobody left to send it to: every recipient accepted or refused it for good (see herald outbox show \(id))"
+        }
+        #expect(try outbox.entry(id)?.state == .failed)
+    }
+
+    @Test func anOutboxThatWouldVanishOrCannotBeWrittenIsRefused() throws {
+        for path in ["", ":memory:", "file:x?mode=memory"] {
+            #expect {
+                try Outbox(path: path)
+            } throws: { error in (error as? OutboxError)?.kind == .storage && String(describing: error).contains("is not an outbox path") }
+        }
+        let readOnly = path
+        _ = try Outbox(path: readOnly)
+        try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: readOnly)
+        defer { try? FileManager.default.removeItem(atPath: readOnly) }
+        #expect {
+            try Outbox(path: readOnly)
+        } throws: { error in String(describing: error).contains("is read-only") }
+    }
+
+    @Test func aClaimClosesAMessageThatHasNobodyLeft() throws {
+        let outbox = try Outbox(path: path)
+        let id = try outbox.enqueue([1], envelope: try envelope(), smtputf8: false, now: 0)
+        _ = try outbox.claim(owner: "w", now: 0)
+        // The recipient accepted it, then the attempt failed as a whole (a provider's second request).
+        try outbox.record(DeliveryReport(recipients: [RecipientResult(address: "a@example.com", status: .accepted, code: 250, reply: "ok")],
+                                         failure: .temporary(code: 451, reason: "later"), transcript: []), for: id, now: 1, random: 0.5)
+        #expect(try outbox.entry(id)?.state == .queued)
+        #expect(try outbox.claim(owner: "w", now: 10_000).isEmpty)
+        #expect(try outbox.entry(id)?.state == .sent)
+    }
+}

@@ -3,10 +3,11 @@
 free loopback port, for Herald's transport tests. It records every request exactly as received
 (method, path, headers, body as base64) to SPOOL/requests.jsonl, so the tests can compare them
 byte for byte with the documented shape, and answers with the statuses given in order (the last
-one repeats). A POST to .../media (a WhatsApp media upload) answers {"id": "<digits>"}. Prints
-"READY <port>" when it listens.
+one repeats). A POST to .../media (a WhatsApp media upload) answers {"id": "<digits>"}. Status 0
+reads and records the whole request, then closes the connection without a word (the provider
+may have acted on it; the client cannot know). Prints "READY <port>" when it listens.
 
-Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 429,200]
+Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 0,429,200]
 """
 import argparse, base64, json, os, socket, sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -41,6 +42,9 @@ class Handler(BaseHTTPRequestHandler):
                                 "body": base64.b64encode(body).decode()}) + "\n")
         status = statuses[min(count, len(statuses) - 1)]
         count += 1
+        if status == 0:
+            self.close_connection = True
+            return
         if 200 <= status < 300 and self.path.endswith("/media"):
             # A media upload answers with the id messages refer to (digits, as Meta's are).
             reply = json.dumps({"id": "44907093273840%02d" % count})
