@@ -46,7 +46,24 @@ public struct EmailRequest: Equatable, Sendable, Codable {
         case from, to, cc, bcc, replyTo, subject, preheader, language, attachments, headers, inReplyTo, references, listUnsubscribe
     }
 
+    /// Any key, to find the ones a request does not know.
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
     public init(from decoder: any Decoder) throws {
+        // A misspelt key ("attachements", "BCC") would send the message without that
+        // attachment or recipient: refused, naming the key and the ones that exist.
+        let known = Set(["from", "to", "cc", "bcc", "replyTo", "subject", "preheader", "language", "attachments", "headers", "inReplyTo",
+                         "references", "listUnsubscribe"])
+        let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+        if let first = unknown.first {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [AnyKey(stringValue: first)],
+                debugDescription: "unknown key\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); a request has \(known.sorted().joined(separator: ", "))"))
+        }
         let container = try decoder.container(keyedBy: CodingKeys.self)
         func list(_ key: CodingKeys) throws -> [String] { try container.decodeIfPresent([String].self, forKey: key) ?? [] }
         self.init(from: try container.decodeIfPresent(String.self, forKey: .from), to: try list(.to), cc: try list(.cc),

@@ -90,15 +90,24 @@ struct ChannelOptions: ParsableArguments {
     /// WhatsApp's one recipient: a phone number, or a business-scoped user ID (`US.1349…`).
     func whatsappRecipient(_ request: EmailRequest) throws -> WhatsAppRecipient {
         let raw = request.to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        guard raw.count == 1 else {
-            throw fail("WhatsApp needs exactly one --to: a phone number like +34612345678 or a business-scoped user ID like US.13491208655302741918",
-                       status: ExitStatus.usage)
-        }
+        let recipients: [WhatsAppRecipient]
         do {
-            return try WhatsAppRecipient(raw[0], defaultCountryCode: countryCode)
+            recipients = try raw.map { try WhatsAppRecipient($0, defaultCountryCode: countryCode) }
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
+        // Two spellings of one number are one recipient (said, as for SMS).
+        let unique = recipients.reduce(into: [WhatsAppRecipient]()) { list, recipient in
+            if !list.contains(where: { $0.description == recipient.description }) { list.append(recipient) }
+        }
+        guard unique.count == 1, let recipient = unique.first else {
+            throw fail("WhatsApp needs exactly one --to: a phone number like +34612345678 or a business-scoped user ID like US.13491208655302741918",
+                       status: ExitStatus.usage)
+        }
+        if raw.count > 1 {
+            warn("\(recipient) is given \(raw.count) times (\(raw.map { "'\($0)'" }.joined(separator: ", "))); it gets one copy")
+        }
+        return recipient
     }
 
     /// The WhatsApp message: what the customer reads and, when `needsRequestBody`, the Cloud API

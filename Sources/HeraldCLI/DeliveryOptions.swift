@@ -40,8 +40,12 @@ struct DeliveryOptions: ParsableArguments {
     var maximumAttempts: Int?
 
     func validate() throws {
-        guard responseTimeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
-        guard leaseSeconds > 0 else { throw ValidationError("--lease-seconds must be more than 0") }
+        // Bounded: a timeout or lease beyond a day is a typo, and huge values overflow libcurl's
+        // longs and the clock arithmetic.
+        guard (1...3600).contains(responseTimeout) else { throw ValidationError("--timeout takes 1 to 3600 seconds, not \(responseTimeout)") }
+        guard leaseSeconds.isFinite, leaseSeconds > 0, leaseSeconds <= 86_400 else {
+            throw ValidationError("--lease-seconds takes more than 0 and at most 86400 seconds, not \(leaseSeconds)")
+        }
         _ = try policy()
     }
 
@@ -51,22 +55,33 @@ struct DeliveryOptions: ParsableArguments {
     func policy() throws -> Outbox.Policy {
         var policy = Outbox.Policy()
         policy.leaseSeconds = leaseSeconds
-        func number(_ flag: Double?, _ variable: String, _ name: String, minimum: Double) throws -> Double? {
-            let text = flag.map { String($0) } ?? environment[variable]
-            guard let text else { return nil }
-            guard let value = Double(text), value.isFinite, value >= minimum else {
-                throw ValidationError("\(flag == nil ? variable : name) '\(text)' is not a number of at least \(minimum == 1 ? "1" : "0")")
+        let month = 30.0 * 86_400
+        func number(_ flag: Double?, _ variable: String, _ name: String, range: ClosedRange<Double>) throws -> Double? {
+            guard let text = flag.map({ String($0) }) ?? environment[variable] else { return nil }
+            // Decimal digits only: Double("0x8") and Double("inf") parse too.
+            let plain = !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "e" || $0 == "E" || $0 == "+") }
+            guard plain, let value = Double(text), value.isFinite, range.contains(value) else {
+                throw ValidationError("\(flag == nil ? variable : name) '\(text)' is not a number from \(Self.plain(range.lowerBound)) to \(Self.plain(range.upperBound))")
             }
             return value
         }
-        if let base = try number(retryBase, "HERALD_RETRY_BASE", "--retry-base", minimum: 0) { policy.baseDelay = base }
-        if let factor = try number(retryFactor, "HERALD_RETRY_FACTOR", "--retry-factor", minimum: 1) { policy.factor = factor }
-        if let maximum = try number(retryMaximum, "HERALD_RETRY_MAX", "--retry-max", minimum: 0) { policy.maximumDelay = maximum }
-        if let attempts = try number(maximumAttempts.map(Double.init), "HERALD_MAX_ATTEMPTS", "--max-attempts", minimum: 1) {
-            guard attempts == attempts.rounded() else { throw ValidationError("--max-attempts takes a whole number, like 8") }
-            policy.maximumAttempts = Int(attempts)
+        if let base = try number(retryBase, "HERALD_RETRY_BASE", "--retry-base", range: 0...month) { policy.baseDelay = base }
+        if let factor = try number(retryFactor, "HERALD_RETRY_FACTOR", "--retry-factor", range: 1...100) { policy.factor = factor }
+        if let maximum = try number(retryMaximum, "HERALD_RETRY_MAX", "--retry-max", range: 0...month) { policy.maximumDelay = maximum }
+        if let attempts = maximumAttempts {
+            guard (1...1000).contains(attempts) else { throw ValidationError("--max-attempts takes a whole number from 1 to 1000, not \(attempts)") }
+            policy.maximumAttempts = attempts
+        } else if let text = environment["HERALD_MAX_ATTEMPTS"] {
+            guard let attempts = Int(text), (1...1000).contains(attempts) else {
+                throw ValidationError("HERALD_MAX_ATTEMPTS '\(text)' is not a whole number from 1 to 1000")
+            }
+            policy.maximumAttempts = attempts
         }
         return policy
+    }
+
+    private static func plain(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     var outboxPath: String { outbox ?? environment["HERALD_OUTBOX"] ?? ".herald/outbox.sqlite" }
@@ -87,10 +102,21 @@ struct DeliveryOptions: ParsableArguments {
         return try Outbox(path: path, policy: try policy(), create: create)
     }
 
-    /// SMTP when a URL is configured, the Maildir otherwise.
+    /// Where this command's email goes, stored with each message so that only a worker with
+    /// the same destination delivers it: the SMTP URL, or `maildir:` and the Maildir's path.
+    var route: String {
+        if let url = via ?? environment["HERALD_SMTP_URL"] { return url }
+        return "maildir:" + URL(fileURLWithPath: maildirPath).standardizedFileURL.path
+    }
+
+    /// SMTP when a URL is configured, the Maildir otherwise; every setting checked.
     func transport() throws -> (any Transport, String) {
         guard let url = via ?? environment["HERALD_SMTP_URL"] else {
             let directory = URL(fileURLWithPath: maildirPath)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isFolder), !isFolder.boolValue {
+                throw fail("the Maildir \(directory.path) is a file, not a folder; give --maildir a folder (it is made if missing)", status: ExitStatus.ioError)
+            }
             return (MaildirTransport(directory: directory), "the Maildir \(directory.path)")
         }
         let source = via == nil ? "HERALD_SMTP_URL" : "--via"
@@ -101,6 +127,12 @@ struct DeliveryOptions: ParsableArguments {
         }
         if let port = parts.port, !(1...65535).contains(port) {
             throw fail("\(source) '\(url)': the port \(port) is not between 1 and 65535", status: ExitStatus.usage)
+        }
+        // The path is the name Herald gives itself in EHLO: a host name, nothing else.
+        let ehlo = parts.percentEncodedPath.drop { $0 == "/" }
+        guard ehlo.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+            throw fail("\(source) '\(url)': the path names the EHLO host and must be a host name (letters, digits, '.', '-'), like smtp://mx.example.com/herald.example.com",
+                       status: ExitStatus.usage)
         }
         let modeName = starttls ?? environment["HERALD_SMTP_STARTTLS"] ?? "opportunistic"
         guard let mode = SMTPConfiguration.StartTLS(rawValue: modeName) else {
@@ -114,6 +146,9 @@ struct DeliveryOptions: ParsableArguments {
                 throw fail("cannot read HERALD_SMTP_PASSWORD_FILE (\(file)): \(error.localizedDescription)", status: ExitStatus.ioError)
             }
         }
+        if let caFile = caFile ?? environment["HERALD_SMTP_CA_FILE"], !FileManager.default.isReadableFile(atPath: caFile) {
+            throw fail("cannot read the CA bundle '\(caFile)' (--ca-file / HERALD_SMTP_CA_FILE)", status: ExitStatus.ioError)
+        }
         let configuration = SMTPConfiguration(url: url, startTLS: mode, username: environment["HERALD_SMTP_USERNAME"], password: password,
                                               bearerToken: environment["HERALD_SMTP_OAUTH_TOKEN"], responseTimeout: responseTimeout,
                                               caFile: caFile ?? environment["HERALD_SMTP_CA_FILE"])
@@ -123,13 +158,14 @@ struct DeliveryOptions: ParsableArguments {
 
 extension DeliveryOptions {
     /// `count` workers on one outbox, each with its own transports (so its own connections).
-    func workers(for outbox: Outbox, count: Int) throws -> (workers: [OutboxWorker], destination: String) {
+    /// `ids`: only these messages (a bulk send's own).
+    func workers(for outbox: Outbox, count: Int, ids: ClosedRange<Int64>? = nil) throws -> (workers: [OutboxWorker], destination: String) {
         var workers: [OutboxWorker] = []
         var destination = ""
         for _ in 0..<count {
             let (transport, name) = try transport()
             destination = name
-            workers.append(OutboxWorker(outbox: outbox, transport: transport, messageTransports: messageTransports()))
+            workers.append(OutboxWorker(outbox: outbox, transport: transport, messageTransports: messageTransports(), route: route, ids: ids))
         }
         return (workers, destination)
     }
@@ -164,9 +200,32 @@ extension DeliveryOptions {
         }
         let variable = channel == "sms" ? "HERALD_SMS_URL" : "HERALD_WHATSAPP_URL"
         if let url = environment[variable] {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://"), let host = URLComponents(string: url)?.host, !host.isEmpty else {
-                throw fail("\(variable) '\(url)' is not an http(s) URL, like https://api.example.com", status: ExitStatus.usage)
+            let parts = URLComponents(string: url)
+            guard url.hasPrefix("https://") || url.hasPrefix("http://"), let parts, let host = parts.host, !host.isEmpty,
+                  parts.query == nil, parts.fragment == nil, parts.user == nil, parts.port.map({ (1...65535).contains($0) }) ?? true else {
+                throw fail("\(variable) '\(url)' is not an http(s) URL without query or credentials, like https://api.example.com/v23.0", status: ExitStatus.usage)
             }
+        }
+        // The IDs become parts of the request's path: nothing that could climb out of it.
+        func identifier(_ variable: String, _ allowed: (Character) -> Bool, _ example: String) throws {
+            guard let value = environment[variable] else { return }
+            guard !value.isEmpty, value.count <= 64, value.allSatisfy({ $0.isASCII && allowed($0) }) else {
+                throw fail("\(variable) '\(value)' is not an ID like \(example)", status: ExitStatus.usage)
+            }
+        }
+        if channel == "sms" {
+            try identifier("HERALD_SMS_ACCOUNT", { $0.isLetter || $0.isNumber }, "AC0123456789abcdef")
+            if let from = environment["HERALD_SMS_FROM"] {
+                // A number (E.164), or an alphanumeric sender ID of at most 11 characters.
+                let alphanumeric = (1...11).contains(from.count) && from.contains(where: \.isLetter)
+                    && from.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }
+                guard alphanumeric || (try? PhoneNumber(from, defaultCountryCode: nil)) != nil else {
+                    throw fail("HERALD_SMS_FROM '\(from)' is neither a phone number like +15005550006 nor a sender ID of 1 to 11 letters and digits",
+                               status: ExitStatus.usage)
+                }
+            }
+        } else {
+            try identifier("HERALD_WHATSAPP_PHONE_NUMBER_ID", { $0.isNumber }, "106540352242922")
         }
     }
 }

@@ -43,6 +43,12 @@ struct SendCommand: ParsableCommand {
         if recipientsFile != nil && channel != .email {
             throw ValidationError("--recipients-file is for email; send SMS to several numbers with --to \"+34612345678, +34698765432\"")
         }
+        if recipientsFile != nil && !compose.to.isEmpty {
+            throw ValidationError("--to and --recipients-file: each line of the file is its message's To; put \(compose.to.joined(separator: ", ")) in the file")
+        }
+        if channel != .email && !(compose.cc.isEmpty && compose.bcc.isEmpty) {
+            throw ValidationError("\(channel.rawValue) has no Cc or Bcc; give every number in --to")
+        }
     }
 
     /// Every check — the destination, every recipient, every attachment, every template value
@@ -64,7 +70,10 @@ struct SendCommand: ParsableCommand {
         if channel == .email {
             (transport, destination) = try delivery.transport()
             let message = try compose(draft, to: nil)
-            ids = [try store(message, idempotencyKey: idempotencyKey, in: delivery.openOutbox())]
+            ids = [try delivery.openOutbox().inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+                try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8, route: delivery.route,
+                                  idempotencyKey: idempotencyKey, fingerprint: message.fingerprint)
+            }]
         } else {
             try delivery.requireProvider(for: channel.rawValue)
             ids = try enqueuePhoneMessages(draft)
@@ -74,7 +83,7 @@ struct SendCommand: ParsableCommand {
         }
         let outbox = try delivery.openOutbox()
         // One message after the other, in order: a WhatsApp text and its media arrive as written.
-        let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports())
+        let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports(), route: delivery.route)
         var allAccepted = true
         for id in ids {
             var last: DeliveryReport?
@@ -203,37 +212,41 @@ struct SendCommand: ParsableCommand {
         }
     }
 
-    private func store(_ message: ComposedEmail, idempotencyKey: String?, in outbox: Outbox) throws -> Int64 {
-        try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
-            try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8,
-                              idempotencyKey: idempotencyKey, fingerprint: message.fingerprint)
-        }
-    }
-
     /// One message per recipient line. Every line is checked first (its addresses, then the
     /// whole message for it), lines naming the same recipients as an earlier line are sent once,
     /// and all messages are stored in one transaction before any is delivered.
     private func bulkSend(_ draft: Draft, recipientsFile: String) throws {
         _ = try delivery.transport()  // the destination is checked before anything is stored
         let lines = try recipientLines(recipientsFile)
+        for copied in compose.cc + compose.bcc {
+            warn("\(copied) is copied on every line's message: it gets \(lines.count) messages")
+        }
         let outbox = try delivery.openOutbox()
-        let ids = try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
-            try lines.map { line in
+        let (ids, inserted) = try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            let ids = try lines.map { line in
                 do {
                     let message = try compose(draft, to: [line.text], quiet: line.number != lines.first?.number)
-                    return try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8,
+                    return try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8, route: delivery.route,
                                              idempotencyKey: idempotencyKey.map { "\($0)#\(line.number)" }, fingerprint: message.fingerprint)
                 } catch let exit as ExitCode {
                     FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(line.number): nothing was stored or sent)\n".utf8))
                     throw exit
                 }
             }
+            return (ids, batch.inserted)
         }
-        let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
-        say("sending \(ids.count) messages via \(destination) on \(concurrency) connection(s)")
-        let progress = Progress(total: ids.count)
-        try runConcurrently(workers, batch: 10, pollInterval: 0.1, untilIdle: true) { _, report in
-            progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
+        if ids.count > inserted.count {
+            say("\(ids.count - inserted.count) of the \(ids.count) messages were stored by an earlier send with the same --idempotency-key; herald worker delivers what is left of them")
+        }
+        // This send's own messages only: other messages in the outbox are the worker's.
+        let range = inserted.first.flatMap { first in inserted.last.map { first...$0 } }
+        if let range {
+            let (workers, destination) = try delivery.workers(for: outbox, count: concurrency, ids: range)
+            say("sending \(inserted.count) messages via \(destination) on \(concurrency) connection(s)")
+            let progress = Progress(total: inserted.count)
+            try runConcurrently(workers, batch: 10, pollInterval: 0.1, untilIdle: true) { _, report in
+                progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
+            }
         }
         let entries = try ids.compactMap { try outbox.entry($0) }
         let notSent = entries.filter { $0.state != .sent }
@@ -241,8 +254,9 @@ struct SendCommand: ParsableCommand {
         if !notSent.isEmpty { throw ExitCode(ExitStatus.failure) }
     }
 
-    /// The recipients file's lines (numbered as in the file), each checked as an address list;
-    /// a line naming exactly the recipients of an earlier line is dropped with a warning.
+    /// The recipients file's lines (numbered as in the file), each checked as an address list.
+    /// Each recipient gets one message: a line naming only recipients of earlier lines is
+    /// dropped, one naming some of them is sent to the others, each with a warning.
     private func recipientLines(_ path: String) throws -> [(number: Int, text: String)] {
         let text: String
         do {
@@ -251,9 +265,10 @@ struct SendCommand: ParsableCommand {
             throw fail("cannot read '\(path)': \(error.localizedDescription)", status: ExitStatus.ioError)
         }
         var lines: [(number: Int, text: String)] = []
-        var seen: [Set<String>: Int] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var served: [String: Int] = [:]
+        // isNewline: "\r\n" is one Character in Swift, so splitting on "\n" would not split a CRLF file.
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             let recipients: [EmailAddress]
             do {
@@ -264,16 +279,25 @@ struct SendCommand: ParsableCommand {
             guard !recipients.isEmpty else {
                 throw fail("\(path), line \(index + 1): '\(line)' names no recipient; nothing was stored or sent", status: ExitStatus.badInput)
             }
-            let key = Set(recipients.map(\.recipientKey))
-            if let earlier = seen[key] {
-                warn("\(path), line \(index + 1) names the same recipient\(key.count == 1 ? "" : "s") as line \(earlier); sending once")
-                continue
+            let repeated = recipients.filter { served[$0.recipientKey] != nil }
+            let fresh = recipients.filter { served[$0.recipientKey] == nil }
+            for address in repeated {
+                warn("\(path), line \(index + 1): \(address.recipientKey) already gets the message of line \(served[address.recipientKey] ?? 0); sending it once")
             }
-            seen[key] = index + 1
-            lines.append((index + 1, line))
+            guard !fresh.isEmpty else { continue }
+            for address in fresh { served[address.recipientKey] = index + 1 }
+            // As typed, unless some recipients were taken out: then the others, each quoted.
+            lines.append((index + 1, repeated.isEmpty ? line : fresh.map(Self.mailbox).joined(separator: ", ")))
         }
         guard !lines.isEmpty else { throw fail("'\(path)' lists no recipient", status: ExitStatus.badInput) }
         return lines
+    }
+
+    /// An address written back as a mailbox the parser reads as the same: the name quoted.
+    private static func mailbox(_ address: EmailAddress) -> String {
+        guard let name = address.displayName else { return address.addrSpec }
+        let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return "\"\(escaped)\" <\(address.addrSpec)>"
     }
 }
 

@@ -5,9 +5,16 @@ public struct PhoneNumber: Hashable, Sendable, CustomStringConvertible {
     public let e164: String
 
     /// Accepts `+34 612 345 678`, `0034-612-345-678`, `(612) 345 678` with a default country
-    /// code, and the like: spaces, dashes, dots and parentheses are ignored.
+    /// code, `+44 (0) 20 7946 0000`, and the like: spaces, dashes, dots and parentheses are
+    /// ignored, a "(0)" after the country code dropped.
     public init(_ raw: String, defaultCountryCode: String? = nil) throws {
-        var text = raw.filter { !" -.()\u{00A0}".contains($0) }
+        // "+44 (0) 20 7946 0000": the "(0)" is the trunk prefix dialled at home only, written
+        // after the country code by convention; kept, it would make another number.
+        var trimmed = raw.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("+") || trimmed.hasPrefix("00"), let range = trimmed.range(of: "(0)") {
+            trimmed.removeSubrange(range)
+        }
+        var text = trimmed.filter { !" -.()\u{00A0}".contains($0) }
         if text.hasPrefix("00") { text = "+" + text.dropFirst(2) }
         if !text.hasPrefix("+") {
             guard let code = defaultCountryCode?.filter({ $0 != "+" }), !code.isEmpty, code.allSatisfy(\.isASCIIDigit) else {

@@ -53,9 +53,38 @@ import Testing
             ([input, "--channel", "sms", "--to", "+34612345678"],
              ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006", "HERALD_SMS_URL": "ftp://sms.example.com"],
              64, "HERALD_SMS_URL 'ftp://sms.example.com' is not an http(s) URL"),
+            // Numbers that would overflow, or keep a message leased for ever.
+            (message + ["--to", "ana@example.com", "--max-attempts", "9223372036854775807"], [:], 64, "--max-attempts takes a whole number from 1 to 1000"),
+            (message + ["--to", "ana@example.com", "--retry-base", "1e300"], [:], 64, "--retry-base"),
+            (message + ["--to", "ana@example.com", "--retry-max", "1e19"], [:], 64, "--retry-max"),
+            (message + ["--to", "ana@example.com", "--lease-seconds", "inf"], [:], 64, "--lease-seconds"),
+            (message + ["--to", "ana@example.com", "--timeout", "92233720368547758"], [:], 64, "--timeout takes 1 to 3600 seconds"),
+            (message + ["--to", "ana@example.com"], ["HERALD_MAX_ATTEMPTS": "0x8"], 64, "HERALD_MAX_ATTEMPTS '0x8'"),
+            (message + ["--to", "ana@example.com"], ["HERALD_RETRY_BASE": "0x8"], 64, "HERALD_RETRY_BASE '0x8'"),
+            // Destinations that cannot work.
+            (message + ["--to", "ana@example.com", "--via", "smtp://127.0.0.1:1/ehlo%20name"], [:], 64, "the path names the EHLO host"),
+            (message + ["--to", "ana@example.com", "--via", "smtp://127.0.0.1:1", "--ca-file", "missing.pem"], [:], 74, "cannot read the CA bundle 'missing.pem'"),
+            (message + ["--to", "ana@example.com", "--maildir", "reply.md"], [:], 74, "is a file, not a folder"),
+            (message + ["--to", "ana@example.com", "--outbox", ""], [:], 74, "'' is not an outbox path"),
+            (message + ["--to", "ana@example.com", "--outbox", ":memory:"], [:], 74, "':memory:' is not an outbox path"),
+            ([input, "--channel", "sms", "--to", "+34612345678"],
+             ["HERALD_SMS_ACCOUNT": "A C/../x", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006"], 64, "HERALD_SMS_ACCOUNT 'A C/../x' is not an ID"),
+            ([input, "--channel", "sms", "--to", "+34612345678"],
+             ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": ""], 64, "HERALD_SMS_FROM ''"),
+            ([input, "--channel", "sms", "--to", "+34612345678"],
+             ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006", "HERALD_SMS_URL": "http://127.0.0.1:9?x=1"],
+             64, "is not an http(s) URL without query"),
+            ([input, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", "1"],
+             ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1 2/../x", "HERALD_WHATSAPP_TOKEN": "t"], 64, "HERALD_WHATSAPP_PHONE_NUMBER_ID '1 2/../x' is not an ID"),
+            ([input, "--channel", "whatsapp", "--to", "+34612345678", "--last-inbound", String(Int(Date().timeIntervalSince1970) * 1000)],
+             ["HERALD_WHATSAPP_PHONE_NUMBER_ID": "1065", "HERALD_WHATSAPP_TOKEN": "t", "HERALD_WHATSAPP_URL": "http://127.0.0.1:9"], 65, "it looks like milliseconds"),
+            // Options that would be dropped silently.
+            ([input, "--channel", "sms", "--to", "+34612345678", "--cc", "+34698765432"],
+             ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006"], 64, "sms has no Cc or Bcc"),
         ]
         for refusal in cases {
-            let result = try HeraldProcess.run(["send"] + refusal.arguments + common, in: directory, environment: refusal.environment)
+            // The case's own options come last, so that its --outbox or --maildir is the one used.
+            let result = try HeraldProcess.run(["send"] + common + refusal.arguments, in: directory, environment: refusal.environment)
             #expect(result.status == refusal.status, "\(refusal.arguments): \(result.stderr)")
             #expect(result.stderr.contains(refusal.says), "\(refusal.arguments): \(result.stderr)")
         }
@@ -76,6 +105,8 @@ import Testing
         try Data((good + ["eve@@example.com", "fay@example.com"]).joined(separator: "\n").utf8).write(to: recipients)
         let send = ["send", input, "--from", "news@example.com", "--subject", "News", "--recipients-file", recipients.path,
                     "--via", server.url, "--starttls", "none", "--idempotency-key", "news-1"] + common
+        let withTo = try HeraldProcess.run(send + ["--to", "boss@example.com"], in: directory)
+        #expect(withTo.status == 64 && withTo.stderr.contains("each line of the file is its message's To"), "\(withTo.stderr)")
         let refused = try HeraldProcess.run(send, in: directory)
         #expect(refused.status == 65)
         #expect(refused.stderr.contains("customers.txt, line 6: "), "\(refused.stderr)")
@@ -84,17 +115,28 @@ import Testing
         #expect(try server.received().isEmpty)
 
         // Fixed — and with a line repeating an earlier recipient with its domain in capitals (a
-        // local part's case is the receiving server's business: Ana@ and ana@ may differ).
-        try Data((good + ["eve@example.com", "fay@example.com", "ana@EXAMPLE.com"]).joined(separator: "\n").utf8).write(to: recipients)
+        // local part's case is the receiving server's business: Ana@ and ana@ may differ), and
+        // one naming an earlier recipient among others.
+        try Data((good + ["eve@example.com", "fay@example.com", "ana@EXAMPLE.com", "\"Bo, B.\" <bo@example.com>, Gus <gus@example.com>"])
+            .joined(separator: "\n").utf8).write(to: recipients)
         let sent = try HeraldProcess.run(send, in: directory)
         #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
-        #expect(sent.stderr.contains("line 8 names the same recipient as line 1; sending once"), "\(sent.stderr)")
+        #expect(sent.stderr.contains("line 8: ana@example.com already gets the message of line 1; sending it once"), "\(sent.stderr)")
+        #expect(sent.stderr.contains("line 9: bo@example.com already gets the message of line 2; sending it once"), "\(sent.stderr)")
         let received = try server.received().flatMap(\.recipients).sorted()
-        #expect(received == ["ana@example.com", "bo@example.com", "carla@example.com", "dan@example.com", "eve@example.com", "fay@example.com"])
+        #expect(received == ["ana@example.com", "bo@example.com", "carla@example.com", "dan@example.com", "eve@example.com", "fay@example.com",
+                             "gus@example.com"])
         // Sending the same file again under the same key delivers nothing new.
         let again = try HeraldProcess.run(send, in: directory)
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(try server.received().count == 6)
+        #expect(again.stdout.contains("7 of the 7 messages were stored by an earlier send"), "\(again.stdout)")
+        #expect(try server.received().count == 7)
+        // A misspelt key of a request would drop what it names.
+        let request = directory.appendingPathComponent("request.json")
+        try Data(#"{"from": "help@example.com", "to": ["ana@example.com"], "attachements": ["invoice.pdf"]}"#.utf8).write(to: request)
+        let typo = try HeraldProcess.run(["send", input, "--request", request.path] + common, in: directory)
+        #expect(typo.status == 65, "\(typo.stderr)")
+        #expect(try server.received().count == 7)
     }
 
     @Test func oneCustomerGetsOneCopy() throws {

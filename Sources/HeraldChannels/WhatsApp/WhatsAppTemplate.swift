@@ -244,6 +244,12 @@ public struct CustomerServiceWindow: Equatable, Sendable {
         guard let lastInbound else {
             throw WhatsAppError(reason: "a free-form WhatsApp message cannot start a conversation; send an approved template (--whatsapp-template)")
         }
+        // A time in milliseconds (JavaScript's Date.now()) or in the future would open the
+        // window for ever: refused, not trusted. Five minutes of clock skew are allowed.
+        guard lastInbound.isFinite, lastInbound <= now + 300 else {
+            let milliseconds = lastInbound > 1e11 ? " (it looks like milliseconds; give seconds)" : ""
+            throw WhatsAppError(reason: "the customer's last message time \(lastInbound) is in the future\(milliseconds); give Unix seconds of a past message")
+        }
         guard now < lastInbound + Self.length else {
             let hours = Int((now - lastInbound) / 3600)
             throw WhatsAppError(reason: "the customer's last message was \(hours) hours ago, outside the 24-hour window: only an approved template (--whatsapp-template) may be sent")
