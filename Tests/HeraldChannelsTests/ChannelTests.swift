@@ -24,4 +24,12 @@ import Testing
         #expect(rule.dialString(for: try PhoneNumber("+1 555 010 0199")) == "0+15550100199")
         #expect(DialRule().dialString(for: try PhoneNumber("+44 20 7946 0958")) == "+442079460958")
     }
+
+    @Test func theTrunkZeroInParenthesesIsNotPartOfTheNumber() throws {
+        #expect(try PhoneNumber("+44 (0) 20 7946 0958").e164 == "+442079460958")
+        #expect(try PhoneNumber("+34 (0) 612 345 678").e164 == "+34612345678")
+        #expect(try PhoneNumber("0049 (0)30 901820").e164 == "+4930901820")
+        // Without a country code the parentheses are an area code's, as before.
+        #expect(try PhoneNumber("(612) 345 678", defaultCountryCode: "34").e164 == "+34612345678")
+    }
 }

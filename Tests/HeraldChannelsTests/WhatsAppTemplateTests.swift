@@ -64,6 +64,13 @@ import Testing
         try CustomerServiceWindow(lastInbound: 1000).checkFreeForm(at: 1000 + 23 * 3600)
         #expect(throws: WhatsAppError.self) { try CustomerServiceWindow(lastInbound: 1000).checkFreeForm(at: 1000 + 24 * 3600) }
         #expect(throws: WhatsAppError.self) { try CustomerServiceWindow(lastInbound: nil).checkFreeForm(at: 0) }
+        // A time from the future (or in milliseconds) would keep the window open for ever.
+        let now = 1_796_000_000.0
+        try CustomerServiceWindow(lastInbound: now + 60).checkFreeForm(at: now)  // a minute of clock skew
+        #expect {
+            try CustomerServiceWindow(lastInbound: (now - 3 * 86_400) * 1000).checkFreeForm(at: now)
+        } throws: { error in String(describing: error).contains("it looks like milliseconds") }
+        #expect(throws: WhatsAppError.self) { try CustomerServiceWindow(lastInbound: now + 3600).checkFreeForm(at: now) }
     }
 
     @Test func placeholdersInOrder() {
