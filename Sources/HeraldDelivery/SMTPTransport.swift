@@ -202,7 +202,9 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
                 // server may have taken the message and lost only its reply.
                 let lost = timedOut ? "the server did not answer the end of DATA \(within)"
                     : "the connection was lost after the message was sent, before the server replied (\(curlReason))"
-                return .ambiguous(reason: "\(lost); the server may have it")
+                // What it said instead of a reply, if anything, is quoted as it is elsewhere.
+                let said = failed.strays.isEmpty ? "" : "; it said only \"\(Transcript.bounded(failed.strays.joined(separator: " ")))\""
+                return .ambiguous(reason: "\(lost)\(said); the server may have it")
             }
             // A timeout here is the low-speed limit: libcurl averages over a few seconds, so
             // it notices a stall some seconds after `responseTimeout`.

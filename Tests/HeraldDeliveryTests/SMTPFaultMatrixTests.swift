@@ -104,6 +104,8 @@ import Testing
                  kind: .temporary, code: nil, reason: "MAIL FROM with something that is not an SMTP reply: \"hello, this is not SMTP\""),
         Scenario(name: "connection closed after the final dot, no reply", options: ["--close-after", "DOT"],
                  kind: .ambiguous, code: nil, reason: "the connection was lost after the message was sent, before the server replied"),
+        Scenario(name: "garbage reply to the final dot, then closed", options: ["--reply", "DOT=hello", "--close-after-reply", "DOT"],
+                 kind: .ambiguous, code: nil, reason: "; it said only \"hello\"; the server may have it"),
     ]
 
     @Test(arguments: wholeAttemptFailures)
