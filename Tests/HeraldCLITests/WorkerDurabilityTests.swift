@@ -119,6 +119,8 @@ import Testing
         last.waitUntilExit()
         #expect(last.terminationStatus == 0)
         let received = server.receivedMessageIDs()
+        print("durability (\(deferEvery == 0 ? "every message accepted" : "451 to the first attempt of every \(deferEvery)rd message")): \(expected.count) stored, \(received.count) deliveries, "
+              + "\(Set(received).count) distinct, \(received.count - Set(received).count) twice")
         #expect(Set(received) == Set(expected), "missing: \(Set(expected).subtracting(received).sorted().prefix(10))")
         #expect(received.count - Set(received).count <= 2, "\(received.count - Set(received).count) messages arrived twice; at most the one in flight at each of the two kills may")
         let entries = try Outbox(path: database).entries()
