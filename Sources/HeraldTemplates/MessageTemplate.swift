@@ -59,7 +59,16 @@ public struct MessageTemplate: Sendable {
     /// Loads `url` in `locale`: `welcome.md` with locale `es-MX` tries `welcome.es-MX.md`, then
     /// `welcome.es.md`, then `welcome.md` itself. A variant file given directly
     /// (`welcome.es.md`) is read on top of its default-locale file when there is one.
+    ///
+    /// A tag or WhatsApp parameter that names no declared variable is refused with its file and
+    /// line: Mustache would fill a misspelt `{{nmae}}` with nothing.
     public static func load(_ url: URL, locale: String? = nil) throws -> MessageTemplate {
+        try load(url, locale: locale, requiringDeclaredVariables: true)
+    }
+
+    /// `requiringDeclaredVariables: false` is for the linter, which reports every undeclared
+    /// tag instead of stopping at the first.
+    static func load(_ url: URL, locale: String?, requiringDeclaredVariables: Bool) throws -> MessageTemplate {
         let (baseURL, variantLocale) = splitVariant(url)
         var chosenLocale = variantLocale
         var variantURL: URL? = variantLocale == nil ? nil : url
@@ -90,6 +99,9 @@ public struct MessageTemplate: Sendable {
         loaded.locale = chosenLocale
         try loaded.resolveLayout()
         try loaded.prepare()
+        if requiringDeclaredVariables, let undeclared = loaded.resolveVariables().undeclared.first {
+            throw TemplateError(file: undeclared.file, line: undeclared.line, message: "template \(loaded.name): \(undeclared.message)")
+        }
         return loaded
     }
 
