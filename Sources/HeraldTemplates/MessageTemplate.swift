@@ -25,7 +25,8 @@ public struct MessageTemplate: Sendable {
     var bodyTags: [MustacheTag]
     /// Set by `prepare()` once the layout is known: parsed texts and where variables are used.
     var compiled: [String: MustacheTemplate] = [:]
-    var usageLines: [String: Int] = [:]
+    /// Where each variable is first used in each file (the template's, then its layout's), for errors.
+    var usages: [String: [SourceLocation]] = [:]
     /// Markdown texts without any tag (a layout's footer), read once: they are the same every fill.
     var staticDocuments: [String: Document] = [:]
 
@@ -187,7 +188,7 @@ public struct MessageTemplate: Sendable {
             compiled[field.value] = try SafeFiller.compile(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
             if tags.isEmpty { staticDocuments[field.value] = MarkdownReader().read(field.value) }
         }
-        usageLines = findUsageLines()
+        usages = findUsages()
     }
 
     /// Tags that would print Swift's own notation or a placeholder's insides: `{{items}}` on a

@@ -38,4 +38,17 @@ import Testing
         #expect(preview.stderr.hasPrefix(expected), "\(preview.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("preview.html").path))
     }
+
+    @Test func aMissingLayoutVariableNamesTheLayoutFileAndLine() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("data.json")
+        try Data(#"{"customer_name": "Ana", "order": {"id": "A-1"}}"#.utf8).write(to: data)
+        let result = try HeraldProcess.run(["render", "Templates/order-shipped.md", "--data", data.path])
+        #expect(result.status == 65)
+        // Line 17 of the layout is the unsubscribe URL that reads the variable; 24 declares it.
+        #expect(result.stderr == "error: Templates/layouts/default.yml:17: template order-shipped: the required variable unsubscribe_token "
+                + "(declared by the layout default, Templates/layouts/default.yml:24) has no value; the data gives customer_name, order\n")
+        #expect(result.stdout.isEmpty)
+    }
 }
