@@ -37,6 +37,11 @@ import Testing
         #expect(preview.status == 65)
         #expect(preview.stderr.hasPrefix(expected), "\(preview.stderr)")
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("preview.html").path))
+
+        // The golden runner loads templates the same way, and says what is wrong in words.
+        let golden = try HeraldProcess.run(["golden", directory.path], in: directory)
+        #expect(golden.status == 65)
+        #expect(golden.stderr.hasPrefix("error: greeting: \(expected.dropFirst("error: ".count))"), "\(golden.stderr)")
     }
 
     @Test func aMissingLayoutVariableNamesTheLayoutFileAndLine() throws {

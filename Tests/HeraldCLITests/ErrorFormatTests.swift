@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// One error format for every failure of the real `herald`: the first line on standard error is
+/// the one `error: …` line (a usage error's usage lines follow it), and the exit status is the
+/// README's (64 usage, 65 bad input, 74 I/O).
+@Suite struct ErrorFormatTests {
+    let input = HeraldProcess.repository.appendingPathComponent("Samples/blocks/input.md").path
+
+    /// The first line of standard error, after checking it is the only `error:` line.
+    func errorLine(_ result: HeraldProcess.Result, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> String {
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.filter { $0.hasPrefix("error: ") }.count == 1, "\(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("Error: "), "\(result.stderr)", sourceLocation: sourceLocation)
+        return lines.first ?? ""
+    }
+
+    /// The usage lines after the error line.
+    func usage(_ result: HeraldProcess.Result) -> String {
+        result.stderr.split(separator: "\n").dropFirst().joined(separator: "\n")
+    }
+
+    @Test func anUnknownOption() throws {
+        let result = try HeraldProcess.run(["render", input, "--bogus"])
+        #expect(result.status == 64)
+        #expect(errorLine(result) == "error: unknown option '--bogus'")
+        #expect(usage(result).hasPrefix("Usage: herald render [<options>] <input>"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func aMissingArgument() throws {
+        let result = try HeraldProcess.run(["render"])
+        #expect(result.status == 64)
+        #expect(errorLine(result) == "error: missing expected argument '<input>'")
+        #expect(usage(result).contains("Usage: herald render [<options>] <input>"))
+    }
+
+    @Test func aBadEnumValue() throws {
+        let result = try HeraldProcess.run(["render", input, "--format", "pdf"])
+        #expect(result.status == 64)
+        #expect(errorLine(result) == "error: the value 'pdf' is invalid for '--format <format>'. Please provide one of 'html', 'text', 'eml' or 'json'.")
+    }
+
+    @Test func aValidationErrorOfTheCommand() throws {
+        let result = try HeraldProcess.run(["worker", "--concurrency", "0"])
+        #expect(result.status == 64)
+        #expect(errorLine(result) == "error: --concurrency must be at least 1")
+        #expect(usage(result).hasPrefix("Usage: herald worker"))
+    }
+
+    @Test func helpIsNotAnError() throws {
+        for arguments in [["--help"], ["help", "render"], ["render", "--help"]] {
+            let result = try HeraldProcess.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.contains("USAGE: herald") && result.stderr.isEmpty, "\(arguments)")
+        }
+    }
+
+    @Test func lintAndGoldenFailuresEndWithOneErrorLine() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("---\nname: bad\nsubject: \"Hi {{nmae}}\"\n---\nx".utf8).write(to: directory.appendingPathComponent("bad.md"))
+        let lint = try HeraldProcess.run(["lint", directory.path])
+        #expect(lint.status == 1)
+        #expect(lint.stdout.contains("bad.md:3: error: {{nmae}} uses nmae, which is not declared"))
+        #expect(errorLine(lint) == "error: lint found 1 error in '\(directory.path)'")
+
+        let sample = directory.appendingPathComponent("samples/one")
+        try FileManager.default.createDirectory(at: sample, withIntermediateDirectories: true)
+        try Data("# Hello\n".utf8).write(to: sample.appendingPathComponent("input.md"))
+        let golden = try HeraldProcess.run(["golden", directory.appendingPathComponent("samples").path])
+        #expect(golden.status == 1)
+        #expect(errorLine(golden) == "error: 1 of 1 samples differ from their golden files")
+    }
+}
