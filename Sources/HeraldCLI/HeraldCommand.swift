@@ -7,6 +7,7 @@ struct HeraldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
+        version: Herald.version,
         subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self, LintCommand.self, PreviewCommand.self])
 
     /// Every failure, whichever command met it, ends here: one `error: …` line on standard
@@ -18,7 +19,10 @@ struct HeraldCommand: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         var command: any ParsableCommand
         do {
+            try CommandNameCheck.check(arguments, root: self)
             command = try parseAsRoot(arguments)
+        } catch let failure as CommandFailure {
+            exit(printing: failure.message, usage: usageLines(for: ValidationError(failure.message)), status: failure.status)
         } catch {
             exitAfterParsing(error)
         }

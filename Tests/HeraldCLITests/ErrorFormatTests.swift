@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 import Testing
 
 /// One error format for every failure of the real `herald`: the first line on standard error is
@@ -46,6 +47,31 @@ import Testing
         #expect(result.status == 64)
         #expect(errorLine(result) == "error: --concurrency must be at least 1")
         #expect(usage(result).hasPrefix("Usage: herald worker"))
+    }
+
+    @Test func aTypoedSubcommandGetsASuggestion() throws {
+        let render = try HeraldProcess.run(["rendr", input])
+        #expect(render.status == 64)
+        #expect(errorLine(render) == "error: unknown command 'rendr'; did you mean 'render'? (the commands of herald are render, send, outbox, worker, golden, lint, preview)")
+        #expect(usage(render).hasPrefix("Usage: herald <subcommand>"))
+
+        let send = try HeraldProcess.run(["sned", input])
+        #expect(errorLine(send).hasPrefix("error: unknown command 'sned'; did you mean 'send'?"))
+
+        let list = try HeraldProcess.run(["outbox", "lsit"])
+        #expect(list.status == 64)
+        #expect(errorLine(list) == "error: unknown command 'lsit'; did you mean 'list'? (the commands of herald outbox are list, show, retry, purge)")
+
+        let nothingClose = try HeraldProcess.run(["frobnicate"])
+        #expect(nothingClose.status == 64)
+        #expect(errorLine(nothingClose) == "error: unknown command 'frobnicate'; the commands of herald are render, send, outbox, worker, golden, lint, preview")
+    }
+
+    @Test func versionComesFromTheLibrary() throws {
+        let result = try HeraldProcess.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == Herald.version + "\n")
+        #expect(result.stderr.isEmpty)
     }
 
     @Test func helpIsNotAnError() throws {
