@@ -121,12 +121,8 @@ struct ChannelOptions: ParsableArguments {
             return (part.text, recipient.map { part.message(to: $0).json }, recipient)
         }
         if let whatsappTemplate {
-            let template: WhatsAppTemplate
-            do {
-                template = try JSONDecoder().decode(WhatsAppTemplate.self, from: Data(contentsOf: URL(fileURLWithPath: whatsappTemplate)))
-            } catch {
-                throw fail("cannot use --whatsapp-template '\(whatsappTemplate)': \(error)", status: ExitStatus.badInput)
-            }
+            let template = try JSONFile.read(WhatsAppTemplate.self, at: URL(fileURLWithPath: whatsappTemplate), what: "WhatsApp template",
+                                             expected: "an approved template: {\"name\", \"language\", \"category\", \"parameter_format\", \"header\", \"body\", \"footer\", \"buttons\"}")
             let phone = try whatsappRecipient(request)
             var message = WhatsAppTemplateMessage(template: template, recipient: phone, headerValue: headerParameter, buttonValues: buttonParameters)
             if template.parameterFormat == .named {

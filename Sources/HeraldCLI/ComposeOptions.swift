@@ -53,11 +53,15 @@ struct ComposeOptions: ParsableArguments {
         }
     }
 
-    var hasSender: Bool { from != nil || requestFile?.from != nil }
-    var hasRecipient: Bool { !(to.isEmpty && cc.isEmpty && bcc.isEmpty) || requestFile.map { !($0.to.isEmpty && $0.cc.isEmpty && $0.bcc.isEmpty) } == true }
-
-    private var requestFile: EmailRequest? {
-        request.flatMap { try? JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+    /// A message needs a sender and a recipient: `request` is the options on top of the
+    /// `--request` file, completed by the template (see `Draft.completing`).
+    static func checkAddressed(_ request: EmailRequest, purpose: String) throws {
+        guard request.from != nil else {
+            throw fail("\(purpose) composes a message: give --from (or \"from\" in the --request file, or a template's from:)", status: ExitStatus.usage)
+        }
+        guard !(request.to.isEmpty && request.cc.isEmpty && request.bcc.isEmpty) else {
+            throw fail("\(purpose) composes a message: give at least one --to, --cc or --bcc", status: ExitStatus.usage)
+        }
     }
 
     /// The options on top of the `--request` file, if any; `to` replaces the recipients given
@@ -66,15 +70,8 @@ struct ComposeOptions: ParsableArguments {
         var base = EmailRequest()
         if let file = request {
             let url = URL(fileURLWithPath: file)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-                throw fail("cannot read --request '\(file)': it is a folder, not a file", status: ExitStatus.ioError)
-            }
-            do {
-                base = try JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: url))
-            } catch {
-                throw fail("cannot use --request '\(file)': \(error.localizedDescription)", status: ExitStatus.badInput)
-            }
+            // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
+            base = try EmailRequest.read(at: url)
             let folder = url.deletingLastPathComponent()
             base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
         }

@@ -82,6 +82,68 @@ import Testing
         }
     }
 
+    @Test func aRequestFileWithAJSONSyntaxErrorNamesTheFileAndWhere() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let request = directory.appendingPathComponent("request.json")
+        try Data("{\"from\": \"shop@example.com\",\n \"to\": [ana@example.com]}".utf8).write(to: request)
+        // No --from: the sender was to come from the request, which used to be read with try?
+        // and reported as "give --from" (64).
+        let result = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path])
+        #expect(result.status == 65)
+        #expect(errorLine(result) == "error: cannot use the request '\(request.path)': the JSON is not valid at line 2, column 9: Invalid value; "
+                + "expected \(EmailRequest.expectedJSON)")
+        #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty)
+    }
+
+    @Test func aRequestFileOfTheWrongTypeNamesTheFieldAndTheTypes() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let request = directory.appendingPathComponent("request.json")
+        try Data(#"{"from": "shop@example.com", "to": "ana@example.com"}"#.utf8).write(to: request)
+        let wrongField = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path])
+        #expect(wrongField.status == 65)
+        #expect(errorLine(wrongField) == "error: cannot use the request '\(request.path)': \"to\": expected a list, found a string; expected \(EmailRequest.expectedJSON)")
+
+        try Data(#"["shop@example.com"]"#.utf8).write(to: request)
+        let notAnObject = try HeraldProcess.run(["send", input, "--request", request.path], in: directory)
+        #expect(notAnObject.status == 65)
+        #expect(errorLine(notAnObject).hasPrefix("error: cannot use the request '\(request.path)': the top level: expected an object, found an array;"))
+
+        let missing = try HeraldProcess.run(["render", input, "--format", "eml", "--request", directory.appendingPathComponent("nope.json").path])
+        #expect(missing.status == 74)
+        #expect(errorLine(missing) == "error: cannot read the request '\(directory.path)/nope.json': there is no such file")
+    }
+
+    @Test func aRequestFileThatGivesTheSenderIsEnough() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let request = directory.appendingPathComponent("request.json")
+        try Data(#"{"from": "shop@example.com", "to": ["ana@example.com"], "subject": "From the request"}"#.utf8).write(to: request)
+        let result = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path, "--deterministic"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\r\nFrom: <shop@example.com>\r\n") && result.stdout.contains("\r\nSubject: From the request\r\n"))
+
+        let noSender = try HeraldProcess.run(["render", input, "--format", "eml", "--to", "ana@example.com"])
+        #expect(noSender.status == 64)
+        #expect(errorLine(noSender).hasPrefix("error: --format eml composes a message: give --from"))
+    }
+
+    @Test func aWhatsAppTemplateFileIsReadTheSameWay() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let template = directory.appendingPathComponent("hsm.json")
+        try Data(#"{"name": "offer", "language": "en_US", "category": "MARKETING", "body": ["Hi {{1}}"]}"#.utf8).write(to: template)
+        let arguments = ["render", "-", "--channel", "whatsapp", "--format", "json", "--to", "+34612345678", "--param", "Ana", "--whatsapp-template"]
+        let wrongType = try HeraldProcess.run(arguments + [template.path], stdin: "")
+        #expect(wrongType.status == 65)
+        #expect(errorLine(wrongType).hasPrefix("error: cannot use the WhatsApp template '\(template.path)': \"body\": expected a string, found an array; expected an approved template"))
+
+        let missing = try HeraldProcess.run(arguments + [directory.appendingPathComponent("nope.json").path], stdin: "")
+        #expect(missing.status == 74)
+        #expect(errorLine(missing) == "error: cannot read the WhatsApp template '\(directory.path)/nope.json': there is no such file")
+    }
+
     @Test func lintAndGoldenFailuresEndWithOneErrorLine() throws {
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
