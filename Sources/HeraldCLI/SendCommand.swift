@@ -24,7 +24,7 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup var channelOptions: ChannelOptions
 
-    @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
+    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
 
     @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
