@@ -74,6 +74,16 @@ public struct EmailRequest: Equatable, Sendable, Codable {
                   listUnsubscribe: try list(.listUnsubscribe))
     }
 
+    /// What a request file holds, for error messages.
+    public static let expectedJSON = "an object with \"subject\", \"preheader\", \"language\", \"from\" (strings) and \"to\", \"cc\", \"bcc\", "
+        + "\"replyTo\", \"attachments\", \"headers\", \"inReplyTo\", \"references\", \"listUnsubscribe\" (lists of strings)"
+
+    /// A request file (a sample's `sample.json` format); errors name the file and what in its
+    /// JSON is wrong.
+    public static func read(at url: URL) throws -> EmailRequest {
+        try JSONFile.read(EmailRequest.self, at: url, what: "request", expected: expectedJSON)
+    }
+
     public var renderOptions: EmailRenderOptions {
         EmailRenderOptions(title: subject, preheader: preheader, language: language)
     }

@@ -72,11 +72,7 @@ public struct Sample: Sendable {
     public func settings() throws -> Settings {
         let url = directory.appendingPathComponent("sample.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
-        do {
-            return try JSONDecoder().decode(Settings.self, from: Data(contentsOf: url))
-        } catch {
-            throw HeraldError.badInput("\(url.path): \(error.localizedDescription); expected an object with \"subject\", \"preheader\", \"language\", \"from\" (strings) and \"to\", \"cc\", \"bcc\", \"attachments\", \"headers\" (lists of strings)")
-        }
+        return try EmailRequest.read(at: url)
     }
 
     /// The input read (and, for a template, filled with data.json or its examples).

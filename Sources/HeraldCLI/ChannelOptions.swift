@@ -14,13 +14,14 @@ struct ChannelOptions: ParsableArguments {
     @Option(name: .customLong("whatsapp-template"), help: "WhatsApp: an approved template's definition (JSON) to send instead of free-form text.")
     var whatsappTemplate: String?
 
-    @Option(name: .customLong("param"), help: "WhatsApp template: a body value (repeatable, in order), or name=value for named parameters.")
+    // Template values are free text ("-5", "-20%"): taken as they come, like ComposeOptions' text.
+    @Option(name: .customLong("param"), parsing: .unconditionalSingleValue, help: "WhatsApp template: a body value (repeatable, in order), or name=value for named parameters.")
     var parameters: [String] = []
 
-    @Option(name: .customLong("header-param"), help: "WhatsApp template: the header's value (text, or the https link of its media).")
+    @Option(name: .customLong("header-param"), parsing: .unconditional, help: "WhatsApp template: the header's value (text, or the https link of its media).")
     var headerParameter: String?
 
-    @Option(name: .customLong("button-param"), help: "WhatsApp template: the variable suffix of a URL button (repeatable, in order).")
+    @Option(name: .customLong("button-param"), parsing: .unconditionalSingleValue, help: "WhatsApp template: the variable suffix of a URL button (repeatable, in order).")
     var buttonParameters: [String] = []
 
     @Option(name: .customLong("last-inbound"), help: "WhatsApp: when the customer last wrote (Unix seconds); free-form messages need one within 24 hours.")
@@ -130,12 +131,8 @@ struct ChannelOptions: ParsableArguments {
             return (part.text, recipient.map { part.message(to: $0).json }, recipient)
         }
         if let whatsappTemplate {
-            let template: WhatsAppTemplate
-            do {
-                template = try JSONDecoder().decode(WhatsAppTemplate.self, from: Data(contentsOf: URL(fileURLWithPath: whatsappTemplate)))
-            } catch {
-                throw fail("cannot use --whatsapp-template '\(whatsappTemplate)': \(error)", status: ExitStatus.badInput)
-            }
+            let template = try JSONFile.read(WhatsAppTemplate.self, at: URL(fileURLWithPath: whatsappTemplate), what: "WhatsApp template",
+                                             expected: "an approved template: {\"name\", \"language\", \"category\", \"parameter_format\", \"header\", \"body\", \"footer\", \"buttons\"}")
             let phone = try whatsappRecipient(request)
             var message = WhatsAppTemplateMessage(template: template, recipient: phone, headerValue: headerParameter, buttonValues: buttonParameters)
             if template.parameterFormat == .named {

@@ -4,26 +4,31 @@ import Herald
 
 /// The options that state a message — shared by `herald render` and `herald send`, so both
 /// compose the same message from the same flags.
+///
+/// Free text and addresses are taken as they come (`parsing: .unconditional`): a subject
+/// "-50% off" or an address -sales@example.com starts with "-" and is still a value, not an
+/// option; the parser's default would refuse it as a missing value. Paths and checked tags
+/// (--attach, --request, --lang) keep the default, so a forgotten value there is still caught.
 struct ComposeOptions: ParsableArguments {
-    @Option(help: "The sender, e.g. \"Support <help@example.com>\".")
+    @Option(parsing: .unconditional, help: "The sender, e.g. \"Support <help@example.com>\".")
     var from: String?
 
-    @Option(help: "Recipients (repeatable; each may be a comma-separated list).")
+    @Option(parsing: .unconditionalSingleValue, help: "Recipients (repeatable; each may be a comma-separated list).")
     var to: [String] = []
 
-    @Option(help: "Copy recipients (repeatable).")
+    @Option(parsing: .unconditionalSingleValue, help: "Copy recipients (repeatable).")
     var cc: [String] = []
 
-    @Option(help: "Blind copy recipients (repeatable): in the envelope only, never in the message.")
+    @Option(parsing: .unconditionalSingleValue, help: "Blind copy recipients (repeatable): in the envelope only, never in the message.")
     var bcc: [String] = []
 
-    @Option(name: .customLong("reply-to"), help: "Where replies go (repeatable).")
+    @Option(name: .customLong("reply-to"), parsing: .unconditionalSingleValue, help: "Where replies go (repeatable).")
     var replyTo: [String] = []
 
-    @Option(help: "The subject; also the HTML <title>.")
+    @Option(parsing: .unconditional, help: "The subject; also the HTML <title>.")
     var subject: String?
 
-    @Option(help: "Preview text shown after the subject in inbox lists.")
+    @Option(parsing: .unconditional, help: "Preview text shown after the subject in inbox lists.")
     var preheader: String?
 
     @Option(name: .customLong("lang"), help: "The content's language tag, e.g. es or zh-Hans (sets lang).")
@@ -32,16 +37,16 @@ struct ComposeOptions: ParsableArguments {
     @Option(help: "A file to attach (repeatable); its type is checked from its bytes.")
     var attach: [String] = []
 
-    @Option(help: "An extra header \"Name: value\" (repeatable).")
+    @Option(parsing: .unconditionalSingleValue, help: "An extra header \"Name: value\" (repeatable).")
     var header: [String] = []
 
-    @Option(name: .customLong("in-reply-to"), help: "The Message-ID this message answers.")
+    @Option(name: .customLong("in-reply-to"), parsing: .unconditionalSingleValue, help: "The Message-ID this message answers.")
     var inReplyTo: [String] = []
 
-    @Option(help: "Message-IDs of the thread (repeatable).")
+    @Option(parsing: .unconditionalSingleValue, help: "Message-IDs of the thread (repeatable).")
     var references: [String] = []
 
-    @Option(name: .customLong("list-unsubscribe"), help: "An unsubscribe URL, https: or mailto: (repeatable).")
+    @Option(name: .customLong("list-unsubscribe"), parsing: .unconditionalSingleValue, help: "An unsubscribe URL, https: or mailto: (repeatable).")
     var listUnsubscribe: [String] = []
 
     @Option(help: "A JSON request (a sample's sample.json format): used where no option is given, its lists extended by the options; its attachment paths are relative to it.")
@@ -56,11 +61,15 @@ struct ComposeOptions: ParsableArguments {
         }
     }
 
-    var hasSender: Bool { from != nil || requestFile?.from != nil }
-    var hasRecipient: Bool { !(to.isEmpty && cc.isEmpty && bcc.isEmpty) || requestFile.map { !($0.to.isEmpty && $0.cc.isEmpty && $0.bcc.isEmpty) } == true }
-
-    private var requestFile: EmailRequest? {
-        request.flatMap { try? JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+    /// A message needs a sender and a recipient: `request` is the options on top of the
+    /// `--request` file, completed by the template (see `Draft.completing`).
+    static func checkAddressed(_ request: EmailRequest, purpose: String) throws {
+        guard request.from != nil else {
+            throw fail("\(purpose) composes a message: give --from (or \"from\" in the --request file, or a template's from:)", status: ExitStatus.usage)
+        }
+        guard !(request.to.isEmpty && request.cc.isEmpty && request.bcc.isEmpty) else {
+            throw fail("\(purpose) composes a message: give at least one --to, --cc or --bcc", status: ExitStatus.usage)
+        }
     }
 
     /// The options on top of the `--request` file, if any; `to` replaces the recipients given
@@ -69,15 +78,8 @@ struct ComposeOptions: ParsableArguments {
         var base = EmailRequest()
         if let file = request {
             let url = URL(fileURLWithPath: file)
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-                throw fail("cannot read --request '\(file)': it is a folder, not a file", status: ExitStatus.ioError)
-            }
-            do {
-                base = try JSONDecoder().decode(EmailRequest.self, from: Data(contentsOf: url))
-            } catch {
-                throw fail("cannot use --request '\(file)': \(error.localizedDescription)", status: ExitStatus.badInput)
-            }
+            // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
+            base = try EmailRequest.read(at: url)
             let folder = url.deletingLastPathComponent()
             base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
         }

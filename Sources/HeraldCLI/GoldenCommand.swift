@@ -44,10 +44,11 @@ struct GoldenCommand: ParsableCommand {
             let mismatches: [GoldenRunner.Mismatch]
             do {
                 mismatches = try runner.run(sample)
-            } catch let error as AtomicFile.Failure {
-                throw fail("\(sample.name): \(error)", status: ExitStatus.ioError)
             } catch {
-                throw fail("\(sample.name): \(error.localizedDescription)", status: ExitStatus.badInput)
+                // The error's own words and status (a golden file not writable is I/O), named by
+                // sample; what nothing classifies is the sample's input.
+                let (status, message) = ExitStatus.of(error)
+                throw fail("\(sample.name): \(message)", status: status == ExitStatus.failure ? ExitStatus.badInput : status)
             }
             if mismatches.isEmpty {
                 print("\(record ? "recorded" : "ok")  \(sample.name)")
@@ -61,7 +62,9 @@ struct GoldenCommand: ParsableCommand {
         } else {
             if let output { print("rendered outputs are in \(URL(fileURLWithPath: output).path)") }
             print("\(samples.count - failures) passed, \(failures) failed")
-            if failures > 0 { throw ExitCode(ExitStatus.failure) }
+            if failures > 0 {
+                throw fail("\(failures) of \(samples.count) samples differ from their golden files", status: ExitStatus.failure)
+            }
         }
     }
 }

@@ -42,6 +42,8 @@ struct LintCommand: ParsableCommand {
             func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
             print("\(count(report.templates.count, "template")): \(count(report.errorCount, "error")), \(count(report.warningCount, "warning"))")
         }
-        if report.errorCount > 0 { throw ExitCode(ExitStatus.failure) }
+        if report.errorCount > 0 {
+            throw fail("lint found \(report.errorCount) error\(report.errorCount == 1 ? "" : "s") in '\(templatesDirectory)'", status: ExitStatus.failure)
+        }
     }
 }

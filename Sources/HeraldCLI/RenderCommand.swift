@@ -62,12 +62,6 @@ struct RenderCommand: ParsableCommand {
             }
             return
         }
-        if format == .eml || format == .json {
-            guard compose.hasSender || MessageTemplate.isTemplate(fileAt: URL(fileURLWithPath: input)) else { throw ValidationError("--format \(format.rawValue) composes a message: give --from") }
-            guard compose.hasRecipient else {
-                throw ValidationError("--format \(format.rawValue) composes a message: give at least one --to, --cc or --bcc")
-            }
-        }
         guard (1...2048).contains(maximumAttachmentMegabytes) else { throw ValidationError("--max-attachment-mb takes 1 to 2048, not \(maximumAttachmentMegabytes)") }
     }
 
@@ -92,6 +86,9 @@ struct RenderCommand: ParsableCommand {
             for warning in email.warnings { warn(warning.message) }
             try emit(draft, request) { sink in try sink.write(format == .html ? email.html : email.text) }
         case .eml, .json:
+            // Checked here, not in validate(): the sender may come from the --request file or
+            // the template, which are read only now (and whose errors are their own).
+            try ComposeOptions.checkAddressed(draft.completing(request), purpose: "--format \(format.rawValue)")
             try composeAndWrite(draft, request: request)
         }
     }

@@ -24,7 +24,7 @@ struct SendCommand: ParsableCommand {
 
     @OptionGroup var channelOptions: ChannelOptions
 
-    @Option(name: .customLong("idempotency-key"), help: "Sending the same key twice stores and sends the message once.")
+    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.")
     var idempotencyKey: String?
 
     @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
@@ -84,16 +84,19 @@ struct SendCommand: ParsableCommand {
         let outbox = try delivery.openOutbox()
         // One message after the other, in order: a WhatsApp text and its media arrive as written.
         let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports(), route: delivery.route)
-        var allAccepted = true
+        var notAccepted: [Int64] = []
         for id in ids {
             var last: DeliveryReport?
             try worker.runOnce(batch: 1, only: id) { _, report in last = report }
             guard let entry = try outbox.entry(id) else { continue }
             if let last { print(describe(last)) }
             print("outbox message \(id): \(entry.state.rawValue) (via \(destination))\(waitingNote(entry))")
-            if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { allAccepted = false }
+            if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { notAccepted.append(id) }
         }
-        if !allAccepted { throw ExitCode(ExitStatus.failure) }
+        if !notAccepted.isEmpty {
+            throw fail("not every recipient accepted outbox message\(notAccepted.count == 1 ? "" : "s") \(notAccepted.map(String.init).joined(separator: ", ")) "
+                       + "(see the lines above, or herald outbox show \(notAccepted[0]))", status: ExitStatus.failure)
+        }
     }
 
     /// What happens next to a message that was not sent at once.
@@ -228,9 +231,9 @@ struct SendCommand: ParsableCommand {
                     let message = try compose(draft, to: [line.text], quiet: line.number != lines.first?.number)
                     return try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8, route: delivery.route,
                                              idempotencyKey: idempotencyKey.map { "\($0)#\(line.number)" }, fingerprint: message.fingerprint)
-                } catch let exit as ExitCode {
-                    FileHandle.standardError.write(Data("  (in \(recipientsFile), line \(line.number): nothing was stored or sent)\n".utf8))
-                    throw exit
+                } catch let failure as CommandFailure {
+                    // Still one line: the refusal, then which line of the file it concerns.
+                    throw fail("\(failure.message) (in \(recipientsFile), line \(line.number): nothing was stored or sent)", status: failure.status)
                 }
             }
             return (ids, batch.inserted)
@@ -251,7 +254,9 @@ struct SendCommand: ParsableCommand {
         let entries = try ids.compactMap { try outbox.entry($0) }
         let notSent = entries.filter { $0.state != .sent }
         say("\(entries.count - notSent.count) sent, \(notSent.count) not delivered\(notSent.isEmpty ? "" : " (see herald outbox list)")")
-        if !notSent.isEmpty { throw ExitCode(ExitStatus.failure) }
+        if !notSent.isEmpty {
+            throw fail("\(notSent.count) of \(entries.count) messages were not delivered (see herald outbox list)", status: ExitStatus.failure)
+        }
     }
 
     /// The recipients file's lines (numbered as in the file), each checked as an address list.

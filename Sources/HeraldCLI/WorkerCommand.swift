@@ -14,8 +14,11 @@ struct WorkerCommand: ParsableCommand {
     @Flag(name: .customLong("until-idle"), help: "Stop once nothing is due (for scripts and tests).") var untilIdle = false
     @OptionGroup var delivery: DeliveryOptions
 
-    func run() throws {
+    func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    func run() throws {
         let outbox = try delivery.openOutbox()
         let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
         // Signals become a stop request; the loops check it between messages.

@@ -98,7 +98,7 @@ extension MessageTemplate {
         for variable in variables where variable.kind == .list && (data[variable.name] ?? .null) == .null {
             data[variable.name] = .list([])
         }
-        var filler = SafeFiller(file: path, usageLines: usageLines, compiled: compiled)
+        var filler = SafeFiller(file: path, usages: usages, compiled: compiled)
         let context = filler.context(for: data)
 
         var removed: [HTMLRemoval] = []
@@ -182,22 +182,28 @@ extension MessageTemplate {
                               removed: removed)
     }
 
-    /// Required variables present and every given value of its declared type.
+    /// Required variables present and every given value of its declared type. Each error points
+    /// at the variable's first use, else at its declaration — in the layout's file for a
+    /// variable only the layout reads or declares.
     func checkData(_ data: [String: TemplateValue]) throws {
         let given = data.keys.sorted()
         for variable in variables {
             let value = data[variable.name]
+            let place = usages[variable.name]?.first ?? variable.location
+            let ofLayout = !manifest.variables.contains { $0.name == variable.name }
+            let declaration = "\(variable.location.file)\(variable.location.line.map { ":\($0)" } ?? "")"
             if value == nil || value == .null {
                 if variable.required {
-                    throw TemplateError(file: file.displayPath, line: usageLines[variable.name] ?? variable.location.line,
-                                        message: "template \(manifest.name): the required variable \(variable.name) has no value; "
-                                            + (given.isEmpty ? "the data is empty" : "the data gives \(given.joined(separator: ", "))"))
+                    throw TemplateError(file: place.file, line: place.line,
+                                        message: "template \(manifest.name): the required variable \(variable.name)"
+                                            + (ofLayout ? " (declared by the layout \(layoutName ?? ""), \(declaration))" : "")
+                                            + " has no value; " + (given.isEmpty ? "the data is empty" : "the data gives \(given.joined(separator: ", "))"))
                 }
                 continue
             }
             if let value, let kind = value.kind, kind != variable.kind {
-                throw TemplateError(file: file.displayPath, line: usageLines[variable.name] ?? variable.location.line,
-                                    message: "template \(manifest.name): \(variable.name) is a \(kind.rawValue) in the data; the template declares a \(variable.kind.rawValue)")
+                throw TemplateError(file: place.file, line: place.line,
+                                    message: "template \(manifest.name): \(variable.name) is a \(kind.rawValue) in the data; \(ofLayout ? "the layout \(layoutName ?? "")" : "the template") declares a \(variable.kind.rawValue)")
             }
         }
     }
@@ -224,19 +230,22 @@ extension MessageTemplate {
                               headerValue: try part.headerParameter.map(text), buttonValues: try part.buttonParameters.map(value))
     }
 
-    /// The file line where each variable is first used (body first), for error messages.
-    func findUsageLines() -> [String: Int] {
-        var lines: [String: Int] = [:]
-        for tag in bodyTags where tag.kind != .comment && tag.kind != .close {
-            if let root = tag.path.first, lines[root] == nil { lines[root] = tag.line }
-        }
-        for field in textFields {
-            guard let tags = try? MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1) else { continue }
+    /// Where each variable is first used in each file — the body first, then the front
+    /// matter's and the layout's texts — for error messages.
+    func findUsages() -> [String: [SourceLocation]] {
+        var usages: [String: [SourceLocation]] = [:]
+        func record(_ tags: [MustacheTag], in file: String) {
             for tag in tags where tag.kind != .comment && tag.kind != .close {
-                if let root = tag.path.first, lines[root] == nil { lines[root] = tag.line }
+                guard let root = tag.path.first, !(usages[root] ?? []).contains(where: { $0.file == file }) else { continue }
+                usages[root, default: []].append(SourceLocation(file: file, line: tag.line))
             }
         }
-        return lines
+        record(bodyTags, in: file.displayPath)
+        for field in textFields {
+            guard let tags = try? MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1) else { continue }
+            record(tags, in: field.location.file)
+        }
+        return usages
     }
 
     /// The front-matter and layout fields that hold Mustache text.

@@ -25,7 +25,8 @@ public struct MessageTemplate: Sendable {
     var bodyTags: [MustacheTag]
     /// Set by `prepare()` once the layout is known: parsed texts and where variables are used.
     var compiled: [String: MustacheTemplate] = [:]
-    var usageLines: [String: Int] = [:]
+    /// Where each variable is first used in each file (the template's, then its layout's), for errors.
+    var usages: [String: [SourceLocation]] = [:]
     /// Markdown texts without any tag (a layout's footer), read once: they are the same every fill.
     var staticDocuments: [String: Document] = [:]
 
@@ -59,7 +60,16 @@ public struct MessageTemplate: Sendable {
     /// Loads `url` in `locale`: `welcome.md` with locale `es-MX` tries `welcome.es-MX.md`, then
     /// `welcome.es.md`, then `welcome.md` itself. A variant file given directly
     /// (`welcome.es.md`) is read on top of its default-locale file when there is one.
+    ///
+    /// A tag or WhatsApp parameter that names no declared variable is refused with its file and
+    /// line: Mustache would fill a misspelt `{{nmae}}` with nothing.
     public static func load(_ url: URL, locale: String? = nil) throws -> MessageTemplate {
+        try load(url, locale: locale, requiringDeclaredVariables: true)
+    }
+
+    /// `requiringDeclaredVariables: false` is for the linter, which reports every undeclared
+    /// tag instead of stopping at the first.
+    static func load(_ url: URL, locale: String?, requiringDeclaredVariables: Bool) throws -> MessageTemplate {
         let (baseURL, variantLocale) = splitVariant(url)
         var chosenLocale = variantLocale
         var variantURL: URL? = variantLocale == nil ? nil : url
@@ -90,6 +100,9 @@ public struct MessageTemplate: Sendable {
         loaded.locale = chosenLocale
         try loaded.resolveLayout()
         try loaded.prepare()
+        if requiringDeclaredVariables, let undeclared = loaded.resolveVariables().undeclared.first {
+            throw TemplateError(file: undeclared.file, line: undeclared.line, message: "template \(loaded.name): \(undeclared.message)")
+        }
         return loaded
     }
 
@@ -175,7 +188,7 @@ public struct MessageTemplate: Sendable {
             compiled[field.value] = try SafeFiller.compile(field.value, file: field.location.file, firstLine: field.location.line ?? 1)
             if tags.isEmpty { staticDocuments[field.value] = MarkdownReader().read(field.value) }
         }
-        usageLines = findUsageLines()
+        usages = findUsages()
     }
 
     /// Tags that would print Swift's own notation or a placeholder's insides: `{{items}}` on a

@@ -25,17 +25,17 @@ struct SafeFiller {
 
     private(set) var slots: [Slot] = []
     var file: String
-    /// Where each variable is first used, for errors: name → file line.
-    let usageLines: [String: Int]
+    /// Where each variable is first used in each file, for errors: name → places, body first.
+    let usages: [String: [SourceLocation]]
     /// The template's texts parsed once at load (parsing is most of a fill's cost otherwise).
     let compiled: [String: MustacheTemplate]
 
     static let open: Character = "\u{E000}"
     static let close: Character = "\u{E001}"
 
-    init(file: String, usageLines: [String: Int], compiled: [String: MustacheTemplate] = [:]) {
+    init(file: String, usages: [String: [SourceLocation]], compiled: [String: MustacheTemplate] = [:]) {
         self.file = file
-        self.usageLines = usageLines
+        self.usages = usages
         self.compiled = compiled
     }
 
@@ -301,15 +301,23 @@ struct SafeFiller {
             return value.addingPercentEncoding(withAllowedCharacters: Self.urlComponentCharacters) ?? ""
         }
         if let refused {
-            throw TemplateError(file: file, line: usageLines[Self.rootName(refused.path)],
-                                message: "the value of \(refused.path), '\(refused.value)', is not \(refused.expected) (after \(prefix) in a link)")
+            throw usageError(of: refused.path, "the value of \(refused.path), '\(refused.value)', is not \(refused.expected) (after \(prefix) in a link)")
         }
         guard let clean = SafeURL.clean(filled, for: context) else {
             let path = usedPaths.first ?? "?"
-            throw TemplateError(file: file, line: usageLines[Self.rootName(path)],
-                                message: "the \(context == .link ? "link" : "image") URL filled from \(path) is '\(filled)', which is not allowed; expected \(SafeURL.allowedSchemes(for: context).map { "\($0):" }.joined(separator: ", "))")
+            throw usageError(of: path, "the \(context == .link ? "link" : "image") URL filled from \(path) is '\(filled)', which is not allowed; expected \(SafeURL.allowedSchemes(for: context).map { "\($0):" }.joined(separator: ", "))")
         }
         return clean
+    }
+
+    /// An error at the first use of the variable `path` reads in the file being filled (the
+    /// template's or its layout's), else at its first use anywhere: file and line always agree.
+    private func usageError(of path: String, _ message: String) -> TemplateError {
+        let places = usages[Self.rootName(path)] ?? []
+        guard let place = places.first(where: { $0.file == file }) ?? places.first else {
+            return TemplateError(file: file, line: nil, message: message)
+        }
+        return TemplateError(file: place.file, line: place.line, message: message)
     }
 
     /// `order.items[2].name` → `order`.

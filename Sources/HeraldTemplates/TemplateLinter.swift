@@ -53,7 +53,8 @@ public struct TemplateLinter: Sendable {
     public func lint(file url: URL) -> [TemplateDiagnostic] {
         let template: MessageTemplate
         do {
-            template = try MessageTemplate.load(url)
+            // Undeclared tags are reported below, each with its line, rather than only the first.
+            template = try MessageTemplate.load(url, locale: nil, requiringDeclaredVariables: false)
         } catch let error as TemplateError {
             return [TemplateDiagnostic(error, rule: "invalid-template")]
         } catch {
@@ -69,84 +70,10 @@ public struct TemplateLinter: Sendable {
     // MARK: Variables
 
     private func checkVariables(_ template: MessageTemplate) -> [TemplateDiagnostic] {
-        var findings: [TemplateDiagnostic] = []
-        let file = template.file.displayPath
-        let declared = Dictionary(template.variables.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        var used: Set<String> = []
-
-        // Each text's tags, resolved in the scope of the sections around them.
-        var texts: [(tags: [MustacheTag], file: String)] = [(template.bodyTags, file)]
-        for field in template.textFields {
-            do {
-                texts.append((try MustacheTag.scan(field.value, file: field.location.file, firstLine: field.location.line ?? 1), field.location.file))
-            } catch let error as TemplateError {
-                findings.append(TemplateDiagnostic(error, rule: "invalid-template"))
-            } catch {}
-        }
-        for (tags, textFile) in texts {
-            var scopes: [[String: TemplateValue?]] = []
-            for tag in tags {
-                switch tag.kind {
-                case .comment: continue
-                case .close:
-                    _ = scopes.popLast()
-                    continue
-                case .value, .section, .invertedSection: break
-                }
-                let path = tag.path
-                var resolved = path.isEmpty
-                var example: TemplateValue??
-                if let root = path.first {
-                    for scope in scopes.reversed() where scope.keys.contains(root) {
-                        resolved = true
-                        example = scope[root]
-                        break
-                    }
-                    if !resolved, let variable = declared[root] {
-                        resolved = true
-                        used.insert(root)
-                        example = .some(variable.example)
-                    }
-                }
-                if !resolved {
-                    findings.append(TemplateDiagnostic(.error, file: textFile, line: tag.line, rule: "undeclared-variable",
-                        message: "{{\(tag.written)}} uses \(path.first ?? tag.name), which is not declared; add it under variables: (type, required, example)"))
-                } else if path.count > 1, case .some(.some(let value)) = example, value.value(at: Array(path.dropFirst())) == nil {
-                    findings.append(TemplateDiagnostic(.warning, file: textFile, line: tag.line, rule: "example-missing-field",
-                        message: "{{\(tag.written)}}: the example of \(path[0]) has no \(path.dropFirst().joined(separator: ".")); add it so previews and goldens show it"))
-                }
-                if tag.kind != .value {
-                    // Inside {{#items}}, the fields of an item are in scope.
-                    var scope: [String: TemplateValue?] = [:]
-                    if tag.transform == nil || tag.transform == "first" || tag.transform == "last" || tag.transform == "reversed",
-                       case .some(.some(let value)) = example {
-                        let target = path.count > 1 ? value.value(at: Array(path.dropFirst())) : value
-                        var samples: [TemplateValue] = []
-                        if case .list(let items)? = target { samples = items } else if let target { samples = [target] }
-                        for sample in samples {
-                            if case .object(let fields) = sample { for (key, field) in fields where scope[key] == nil { scope[key] = .some(field) } }
-                        }
-                    }
-                    scopes.append(scope)
-                }
-            }
-        }
-        if let part = template.manifest.whatsapp {
-            for path in part.variablePaths {
-                let root = path.value.split(separator: ".").first.map(String.init) ?? path.value
-                if let variable = declared[root] {
-                    used.insert(root)
-                    let rest = Array(path.value.split(separator: ".").dropFirst().map(String.init))
-                    if !rest.isEmpty, let example = variable.example, example.value(at: rest) == nil {
-                        findings.append(TemplateDiagnostic(.warning, file: path.location.file, line: path.location.line, rule: "example-missing-field",
-                            message: "WhatsApp parameter \(path.value): the example of \(root) has no \(rest.joined(separator: "."))"))
-                    }
-                } else {
-                    findings.append(TemplateDiagnostic(.error, file: path.location.file, line: path.location.line, rule: "undeclared-variable",
-                        message: "the WhatsApp parameter \(path.value) uses \(root), which is not declared; add it under variables:"))
-                }
-            }
-        }
+        // The same resolution that loading a template for render, send or preview enforces.
+        let resolution = template.resolveVariables()
+        var findings = resolution.findings
+        let used = resolution.used
         for variable in template.manifest.variables where !used.contains(variable.name) {
             findings.append(TemplateDiagnostic(.warning, file: variable.location.file, line: variable.location.line, rule: "unused-variable",
                 message: "the variable \(variable.name) is declared but never used; remove it or use it"))

@@ -45,6 +45,8 @@ import Testing
         #expect(result.status == 1)
         #expect(result.stdout.contains("accepted  ana@example.com  250"))
         #expect(result.stdout.contains("rejected  bo@example.com  550 5.1.1 <bo@example.com>: Recipient address rejected: User unknown"))
+        // Exit 1 is a failure like any other: one error line says so.
+        #expect(result.stderr == "error: not every recipient accepted outbox message 1 (see the lines above, or herald outbox show 1)\n")
         #expect(server.receivedMessageIDs().count == 1)
     }
 

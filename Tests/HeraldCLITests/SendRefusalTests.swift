@@ -136,6 +136,7 @@ import Testing
         try Data(#"{"from": "help@example.com", "to": ["ana@example.com"], "attachements": ["invoice.pdf"]}"#.utf8).write(to: request)
         let typo = try HeraldProcess.run(["send", input, "--request", request.path] + common, in: directory)
         #expect(typo.status == 65, "\(typo.stderr)")
+        #expect(typo.stderr.contains(#"unknown key "attachements""#), "\(typo.stderr)")
         #expect(try server.received().count == 7)
     }
 
