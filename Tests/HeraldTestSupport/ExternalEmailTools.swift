@@ -22,14 +22,21 @@ public enum ExternalEmailTools {
         }
 
         public var headers: [[String]]
+        /// Unfolded as written, and decoded by Python's RFC 2047 decoder (`email.header`).
+        public var raw_headers: [[String]]?
+        public var rfc2047_headers: [[String]]?
         public var subject: String?
         public var from: [[String]]
         public var to: [[String]]
         public var cc: [[String]]
+        public var reply_to: [[String]]?
         public var defects: [String]
         public var parts: [Part]
 
         public var headerNames: [String] { headers.map { $0[0].lowercased() } }
+
+        public func raw(_ name: String) -> String? { raw_headers?.first { $0[0].lowercased() == name.lowercased() }?[1] }
+        public func rfc2047(_ name: String) -> String? { rfc2047_headers?.first { $0[0].lowercased() == name.lowercased() }?[1] }
         public var leaves: [Part] { parts.filter { $0.multipart != true } }
     }
 

@@ -24,7 +24,8 @@ public struct MIMEWriter: Sendable {
         if let subject = message.subject { headers.addText("Subject", subject) }
         headers.addStructured("Message-ID", tokens: [identity.messageID.description])
         if !message.inReplyTo.isEmpty { headers.addStructured("In-Reply-To", tokens: message.inReplyTo.map(\.description)) }
-        if !message.references.isEmpty { headers.addStructured("References", tokens: message.references.map(\.description)) }
+        let references = message.headers.threadReferences
+        if !references.isEmpty { headers.addStructured("References", tokens: references.map(\.description)) }
         if !message.listUnsubscribe.isEmpty {
             let targets = message.listUnsubscribe.map(\.description)
             headers.addStructured("List-Unsubscribe", tokens: targets.enumerated().map { $0.offset < targets.count - 1 ? $0.element + "," : $0.element })
