@@ -82,6 +82,47 @@ import Testing
         #expect(attachment.contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     }
 
+    /// The charset a reader gets for an attachment: the message is written and Python reads it.
+    func writtenCharset(of attachment: Attachment) throws -> String? {
+        let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "a@example.com"),
+                                                           to: try AddressParser.parseList("b@example.com")),
+                                   text: "Attached.\n", attachments: [attachment])
+        let identity = MessageIdentity(date: .deterministic, messageID: MessageID(unchecked: "t@example.com"), boundarySeed: "0123456789abcdef")
+        let bytes = try MIMEWriter().bytes(of: message, identity: identity)
+        #expect(try ExternalEmailTools.checkMessage(bytes) == [])
+        return try ExternalEmailTools.inspect(bytes).leaves.last?.charset
+    }
+
+    @Test func textAttachmentsStateTheCharsetLibmagicFinds() throws {
+        // sample.txt and sample.csv hold UTF-8 (canción, María): without a charset readers take ASCII.
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.txt"))) == "utf-8")
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.csv"))) == "utf-8")
+        #expect(try writtenCharset(of: try AttachmentLoader().load(bytes: Array("Plain ASCII text.\n".utf8), filename: "a.txt")) == "us-ascii")
+        let latin1: [UInt8] = Array("caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB, 0x6C, 0xE9, 0x65, 0x0A]
+        #expect(try writtenCharset(of: try AttachmentLoader().load(bytes: latin1, filename: "menu.txt")) == "iso-8859-1")
+        // Files that are not text get no charset.
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.pdf"))) == nil)
+    }
+
+    @Test(arguments: [([0x0A], "us-ascii"), (Array("a".utf8), "us-ascii"), ([0x09], "us-ascii"), ([0x0D, 0x0A], "us-ascii"),
+                      ([0xC3, 0xA9], "utf-8")] as [([UInt8], String)])
+    func tinyTextFilesAreText(_ bytes: [UInt8], _ charset: String) throws {
+        // libmagic calls one byte application/octet-stream: Herald decides what is text.
+        let attachment = try AttachmentLoader().load(bytes: bytes, filename: "note.txt")
+        #expect(attachment.contentType == "text/plain")
+        #expect(try writtenCharset(of: attachment) == charset)
+        #expect(try AttachmentLoader().load(bytes: bytes, filename: "one.csv").contentType == "text/csv")
+    }
+
+    @Test(arguments: [[0x00], [0x61, 0x01], [0xFF], [0x7F]] as [[UInt8]])
+    func tinyFilesWithControlsOrInvalidUTF8AreNotText(_ bytes: [UInt8]) {
+        #expect {
+            try AttachmentLoader().load(bytes: bytes, filename: "note.txt")
+        } throws: { error in
+            String(describing: error) == "attachment \"note.txt\" refused: its name claims .txt (text/plain) but its content is application/octet-stream"
+        }
+    }
+
     @Test func missingFilesAndFoldersAreRefused() {
         #expect {
             try AttachmentLoader().load(path: "/nonexistent/x.pdf")

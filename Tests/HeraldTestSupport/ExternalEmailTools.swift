@@ -15,6 +15,8 @@ public enum ExternalEmailTools {
             public var encoding: String?
             public var disposition: String?
             public var filename: String?
+            /// Content-Type's `name` parameter (RFC 2231 decoded).
+            public var name: String?
             public var content_id: String?
             public var size: Int?
             public var sha256: String?

@@ -27,6 +27,7 @@ for part in message.walk():
         "encoding": part.get("Content-Transfer-Encoding"),
         "disposition": part.get_content_disposition(),
         "filename": part.get_filename(),
+        "name": part["content-type"].params.get("name") if part["content-type"] is not None else None,
         "content_id": part.get("Content-ID"),
         "size": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),

@@ -44,7 +44,8 @@ public struct EmailChannel: Sendable {
             files[index].contentID = reference
         }
         let message = EmailMessage(headers: addressing, text: text, html: html.html, attachments: files)
-        return (message, html.warnings)
+        let renamed = files.compactMap(\.renameWarning).map { RenderWarning(code: .attachmentRenamed, message: $0) }
+        return (message, html.warnings + renamed)
     }
 
     static func filename(_ filename: String, answers reference: String) -> Bool {

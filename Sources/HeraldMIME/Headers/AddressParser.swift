@@ -300,7 +300,8 @@ enum AddressSyntax {
     }
 
     /// Text for an error message: control characters shown as escapes, so a refused CR/LF is
-    /// visible and cannot break the message itself.
+    /// visible and cannot break the message itself, and bidi controls and line separators
+    /// too, so they cannot reorder or hide part of it on a terminal.
     static func printable(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
@@ -310,7 +311,7 @@ enum AddressSyntax {
             case "\t": result += "\\t"
             case "\0": result += "\\0"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if DisguisingCharacters.contains(scalar) {
                     result += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     result.unicodeScalars.append(scalar)
