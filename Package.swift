@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "CHeraldMarkdown", dependencies: ["CCmarkGFM"], path: "Sources/CHeraldMarkdown"),
 
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
-        .target(name: "HeraldMIME", dependencies: ["CMagic"]),
+        // libxml2 reads SVG attachments as a browser would, to find what could run script.
+        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
         .target(name: "HeraldTemplates", dependencies: [
             "HeraldDocument", "HeraldChannels",

@@ -33,7 +33,7 @@ import Testing
         ("photo.png", "its name claims .png (image/png) but its content is application/zip"),
         ("report.docx", "its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its content is application/zip"),
         ("script.txt", "its name claims .txt (text/plain) but its content is text/x-shellscript"),
-        ("page.svg", "it is an SVG image that contains a script"),
+        ("page.svg", "it is an SVG image that contains a script (<script>)"),
         ("empty.txt", "it is empty"),
     ])
     func mismatchesAreRefusedNamingClaimAndContent(_ file: String, _ reason: String) {
@@ -42,6 +42,54 @@ import Testing
         } throws: { error in
             String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
         }
+    }
+
+    /// Hostile SVGs read by libxml2, as a browser reads them (Tests/Fixtures/attachments/README.md).
+    @Test(arguments: [
+        ("onload.svg", "it is an SVG image with an event handler (onload on <svg>)"),
+        ("namespaced-script.svg", "it is an SVG image that contains a script (<h:script>)"),
+        ("entity-script.svg", "its DOCTYPE declares the entity payload, which can hide a script"),
+        ("javascript-link.svg", "it is an SVG image with a javascript: URL (href on <a>)"),
+        ("foreign-object.svg", "it is an SVG image that contains a foreignObject (HTML inside the image can run a script)"),
+        ("malformed.svg", "it is an SVG image libxml2 cannot read as XML (line 4: Opening and ending tag mismatch: rect line 3 and svg)"),
+    ])
+    func svgsThatCouldRunAScriptAreRefused(_ file: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(path: path(file))
+        } throws: { error in
+            String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
+        }
+    }
+
+    static let svgOpen = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+    static let svgRoot = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="8" height="8">"#
+
+    @Test(arguments: [
+        (svgRoot + #"<SCRIPT>alert(1)</SCRIPT></svg>"#, "contains a script (<SCRIPT>)"),
+        (svgRoot + #"<x:script>alert(1)</x:script></svg>"#, "contains a script (<x:script>)"),
+        (svgRoot + #"<rect width="8" height="8"><set attributeName="href" to="javascript:alert(1)"/></rect></svg>"#, "javascript: URL (to on <set>)"),
+        (svgRoot + #"<a><animate attributeName="href" values="https://example.com/;&#32;JAVA&#10;SCRIPT:alert(1)"/></a></svg>"#, "javascript: URL (values on <animate>)"),
+        (svgRoot + #"<animate onbegin="alert(1)" attributeName="x"/></svg>"#, "event handler (onbegin on <animate>)"),
+        (svgRoot + #"<rect xlink:onclick="alert(1)"/></svg>"#, "event handler (onclick on <rect>)"),
+        (svgRoot + #"<a href="vbscript:msgbox(1)"><rect/></a></svg>"#, "vbscript: URL (href on <a>)"),
+        (#"<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>"# + svgRoot + "</svg>", "declares default attributes"),
+        (#"<?xml-stylesheet type="text/xsl" href="evil.xsl"?>"# + svgRoot + "</svg>", "xml-stylesheet instruction"),
+    ])
+    func svgTricksAreRefused(_ svg: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(bytes: Array((Self.svgOpen + svg).utf8), filename: "image.svg")
+        } throws: { error in
+            String(describing: error).contains(reason)
+        }
+    }
+
+    @Test func ordinarySVGsAreAccepted() throws {
+        // A public DTD (never fetched), an embedded PNG, links, and "javascript:" as mere text.
+        let svg = Self.svgOpen + #"<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">"#
+            + Self.svgRoot + #"<title>Why javascript: links are refused</title><a href="https://example.com/"><rect width="8" height="8"/></a>"#
+            + #"<image width="1" height="1" xlink:href="data:image/png;base64,iVBORw0KGgo="/><text x="1" y="6">Herald &amp; co</text></svg>"#
+        let attachment = try AttachmentLoader().load(bytes: Array(svg.utf8), filename: "diagram.svg")
+        #expect(attachment.contentType == "image/svg+xml")
     }
 
     @Test func typesOutsideTheListAreRefused() throws {

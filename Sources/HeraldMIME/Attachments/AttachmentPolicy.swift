@@ -101,9 +101,9 @@ public struct AttachmentPolicy: Sendable {
         guard matches else {
             throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its content is \(detectedType)")
         }
-        if try ext == "svg" && (containsBytes("<script") || containsBytes("javascript:")) {
-            // An SVG opened in a browser runs its scripts: refuse it rather than carry it.
-            throw AttachmentError(file: filename, reason: "it is an SVG image that contains a script")
+        // An SVG opened in a browser runs its scripts: refuse it rather than carry it.
+        if ext == "svg", let problem = SVGScriptCheck.problem(in: try contents()) {
+            throw AttachmentError(file: filename, reason: problem)
         }
         return Verdict(contentType: kind.contentType, charset: isText ? Self.charset(fromMagic: encoding) : nil)
     }
