@@ -171,6 +171,96 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("macro.docx", "it is a macro-enabled Office file (a .docm, not a .docx): it holds word/vbaProject.bin; macro-enabled files are not accepted"),
+        ("macro.xlsx", "it is a macro-enabled Office file (a .xlsm, not a .xlsx): it holds xl/vbaProject.bin; macro-enabled files are not accepted"),
+    ])
+    func macroEnabledOfficeFilesAreRefused(_ file: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(path: path(file))
+        } throws: { error in
+            String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
+        }
+    }
+
+    /// Rewrites sample.docx with python3's zipfile: `edit` is Python run with `text` (the
+    /// [Content_Types].xml) and `out` (the open ZipFile) in scope.
+    func rewrittenDocx(_ name: String, in directory: URL, compression: String = "ZIP_DEFLATED", zip64: Bool = false, edit: String = "") throws -> String {
+        let output = directory.appendingPathComponent(name).path
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.\(compression)) as out:
+                for info in src.infolist():
+                    data = src.read(info.filename)
+                    if info.filename == "[Content_Types].xml":
+                        text = data.decode()
+            \(edit.split(separator: "\n").map { "            " + $0 }.joined(separator: "\n"))
+                        data = text.encode()
+                    with out.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w", force_zip64=\(zip64 ? "True" : "False")) as part:
+                        part.write(data)
+            """
+        let result = try ExternalEmailTools.run("/usr/bin/env", ["python3", "-c", script, path("sample.docx"), output])
+        #expect(result.status == 0, "\(result.stderr)")
+        return output
+    }
+
+    @Test func macrosAreFoundWhereverOfficeDeclaresThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-office-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let macroType = #"text = text.replace("wordprocessingml.document.main+xml", "ms-word.document.macroEnabled.main+xml")"#
+        let vbaPart = #"text = text.replace("</Types>", '<Override PartName="/word/code.dat" ContentType="application/vnd.ms-office.vbaProject"/></Types>')"#
+        let cases: [(String, String, String, Bool, String)] = [
+            // Only the content type says macroEnabled (no vbaProject.bin part).
+            ("typed.docx", "ZIP_DEFLATED", macroType, false, "its [Content_Types].xml declares a macroEnabled document"),
+            // The same, stored rather than deflated, and with ZIP64 local headers.
+            ("stored.docx", "ZIP_STORED", macroType, false, "its [Content_Types].xml declares a macroEnabled document"),
+            ("zip64.docx", "ZIP_DEFLATED", macroType, true, "its [Content_Types].xml declares a macroEnabled document"),
+            // A VBA project part under another name, declared by its content type.
+            ("renamed-part.docx", "ZIP_DEFLATED", vbaPart, false, "its [Content_Types].xml declares a VBA project"),
+        ]
+        for (name, compression, edit, zip64, reason) in cases {
+            let file = try rewrittenDocx(name, in: directory, compression: compression, zip64: zip64, edit: edit)
+            #expect {
+                try AttachmentLoader().load(path: file)
+            } throws: { error in
+                String(describing: error) == "attachment \"\(name)\" refused: it is a macro-enabled Office file (a .docm, not a .docx): \(reason); macro-enabled files are not accepted"
+            }
+        }
+        // With ZIP64 records (Info-ZIP's -fz; libmagic calls it a plain ZIP) it is a document too.
+        #expect(try AttachmentLoader().load(path: path("zip64.docx")).contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        // Rewritten without a change, stored or with ZIP64 local headers, it is still a document.
+        for (name, compression, zip64) in [("plain.docx", "ZIP_STORED", false), ("plain64.docx", "ZIP_DEFLATED", true)] {
+            let file = try rewrittenDocx(name, in: directory, compression: compression, zip64: zip64)
+            #expect(try AttachmentLoader().load(path: file).contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+    }
+
+    @Test func officePartsAreReadFromTheZipDirectoryNotFromBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A stored text file that merely mentions the part is no Word document.
+        let document = directory.appendingPathComponent("notes.docx")
+        let script = "import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:\n    z.writestr('readme.txt', 'see word/document.xml')\n"
+        #expect(try ExternalEmailTools.run("/usr/bin/env", ["python3", "-c", script, document.path]).status == 0)
+        #expect(try ContentSniffer.shared.mediaType(ofFile: document.path) == "application/zip")
+        #expect {
+            try AttachmentLoader().load(path: document.path)
+        } throws: { error in
+            String(describing: error).hasSuffix("refused: its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its content is application/zip")
+        }
+        // A real document cut short keeps libmagic's verdict but has no directory left.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("sample.docx"))))
+        let cut = directory.appendingPathComponent("cut.docx")
+        try Data(bytes.prefix(bytes.count - 300)).write(to: cut)
+        #expect {
+            try AttachmentLoader().load(path: cut.path)
+        } throws: { error in
+            String(describing: error).hasSuffix("refused: its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its ZIP directory cannot be read")
+        }
+    }
+
     @Test func missingFilesAndFoldersAreRefused() {
         #expect {
             try AttachmentLoader().load(path: "/nonexistent/x.pdf")

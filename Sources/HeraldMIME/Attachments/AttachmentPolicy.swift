@@ -12,6 +12,9 @@ public struct AttachmentPolicy: Sendable {
         /// For Office Open XML: a plain ZIP is accepted when it holds this part (a document
         /// written by a tool that libmagic does not recognize as Office).
         public var zipPart: String? = nil
+        /// For Office Open XML: the extension of its macro-enabled twin (`docm`), which is
+        /// refused under this one's name.
+        public var macroEnabledExtension: String? = nil
     }
 
     public var kinds: [String: Kind]
@@ -42,10 +45,12 @@ public struct AttachmentPolicy: Sendable {
         "zip": Kind(category: "document", contentType: "application/zip", detectedTypes: ["application/zip"]),
         "doc": Kind(category: "document", contentType: "application/msword", detectedTypes: ["application/msword"]),
         "docx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     detectedTypes: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], zipPart: "word/document.xml"),
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], zipPart: "word/document.xml",
+                     macroEnabledExtension: "docm"),
         "xls": Kind(category: "document", contentType: "application/vnd.ms-excel", detectedTypes: ["application/vnd.ms-excel"]),
         "xlsx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     detectedTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], zipPart: "xl/workbook.xml"),
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], zipPart: "xl/workbook.xml",
+                     macroEnabledExtension: "xlsm"),
         // A small CSV has no signature: libmagic calls it text/plain (or text/csv when it can tell).
         "csv": Kind(category: "document", contentType: "text/csv", detectedTypes: ["text/csv", "text/plain"]),
         "mp3": Kind(category: "audio", contentType: "audio/mpeg", detectedTypes: ["audio/mpeg"]),
@@ -95,9 +100,23 @@ public struct AttachmentPolicy: Sendable {
             detectedType = "text/plain"
             encoding = textEncoding
         }
-        func containsBytes(_ needle: String) throws -> Bool { AttachmentLoader.contains(try contents(), needle: Array(needle.utf8)) }
         var matches = kind.detectedTypes.contains(detectedType)
-        if !matches, detectedType == "application/zip", let part = kind.zipPart { matches = try containsBytes(part) }
+        if let part = kind.zipPart, matches || detectedType == "application/zip" {
+            // Office Open XML is judged by the parts its ZIP directory lists, not by bytes.
+            guard let archive = ZipArchive(bytes: try contents()) else {
+                throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its ZIP directory cannot be read")
+            }
+            if !matches { matches = archive.entry(named: part) != nil }
+            switch matches ? OfficeMacros.finding(in: archive) : nil {
+            case .macros(let evidence):
+                let twin = kind.macroEnabledExtension.map { " (a .\($0), not a .\(ext))" } ?? ""
+                throw AttachmentError(file: filename, reason: "it is a macro-enabled Office file\(twin): \(evidence); macro-enabled files are not accepted")
+            case .unreadable(let why):
+                throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but \(why)")
+            case nil:
+                break
+            }
+        }
         guard matches else {
             throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its content is \(detectedType)")
         }

@@ -134,21 +134,4 @@ public struct AttachmentLoader: Sendable {
         return Attachment(filename: name, contentType: verdict.contentType, charset: verdict.charset, content: .bytes(bytes),
                           size: bytes.count, contentID: contentID, renamedFrom: name == filename ? nil : filename)
     }
-
-    /// ASCII-case-insensitive search (a `<SCRIPT>` is as bad as a `<script>`).
-    static func contains(_ haystack: [UInt8], needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
-        let lowerNeedle = needle.map(lower)
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if lower(haystack[index]) == lower(first) {
-                var offset = 1
-                while offset < needle.count && lower(haystack[index + offset]) == lowerNeedle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
-    }
 }
