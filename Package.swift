@@ -29,13 +29,18 @@ let package = Package(
         .systemLibrary(
             name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // cmark-gfm inline syntax extensions (==highlight==, ++underline++). C, because cmark
         // calls them back through plain C function pointers.
         .target(name: "CHeraldMarkdown", dependencies: ["CCmarkGFM"], path: "Sources/CHeraldMarkdown"),
 
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
-        .target(name: "HeraldMIME", dependencies: ["CMagic"]),
+        // libxml2 reads SVG attachments as a browser would, to find what could run script;
+        // zlib reads an Office file's [Content_Types].xml, to find macros.
+        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib"]),
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
         .target(name: "HeraldTemplates", dependencies: [
             "HeraldDocument", "HeraldChannels",

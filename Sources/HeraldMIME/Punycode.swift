@@ -165,11 +165,11 @@ public enum Punycode {
 
 /// Internationalized domain names for DNS and SMTP: the simple part of IDNA2008 / UTS #46.
 ///
-/// Out of scope on purpose: the full UTS #46 mapping table (width folding beyond the label
-/// separators, NFC normalisation, deviation characters such as "ß") and the IDNA2008
-/// contextual and bidi rules. Lowercasing catches what people actually type (`Straße.DE`,
-/// `BÜCHER.example`); a domain that needs more is better refused by the receiving server than
-/// rewritten here. Normalisation would need Foundation or Unicode tables this module avoids.
+/// Out of scope on purpose: the full UTS #46 mapping table (beyond its label separators,
+/// NFKC compatibility mapping and lowercasing: deviation characters such as "ß" are kept) and
+/// the IDNA2008 contextual and bidi rules. That catches what people actually type
+/// (`Straße.DE`, `BÜCHER.example`, full-width letters); a domain that needs more is better
+/// refused by the receiving server than rewritten here.
 public enum IDNA {
     /// A domain for the DNS and SMTP: labels split on "." and also U+3002, U+FF0E, U+FF61;
     /// each label lowercased (String.lowercased()) and, when non-ASCII, encoded as "xn--" + Punycode.
@@ -181,6 +181,8 @@ public enum IDNA {
     /// label (so "ü b.example" is refused rather than written with a space), and a non-ASCII
     /// label may not start or end with "-" either (IDNA2008, RFC 5891 §4.2.3.1) nor contain
     /// controls, white space, private-use or unassigned code points, which no registry allows.
+    /// A label typed as "xn--..." must be a real A-label: valid Punycode of a label that passes
+    /// the same checks and encodes back to itself.
     public static func toASCII(_ domain: String) -> String? {
         var labels: [String.UnicodeScalarView] = [String.UnicodeScalarView()]
         for scalar in domain.unicodeScalars {
@@ -199,6 +201,25 @@ public enum IDNA {
         }
         let result = asciiLabels.joined(separator: ".")
         return result.utf8.count <= maximumDomainLength ? result : nil
+    }
+
+    /// The domain with U+3002, U+FF0E and U+FF61 written as ".", as UTS #46 maps them: the form
+    /// a person meant when a CJK keyboard typed the full stop.
+    public static func mappingLabelSeparators(_ domain: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in domain.unicodeScalars {
+            result.append(labelSeparators.contains(scalar) ? "." : scalar)
+        }
+        return String(result)
+    }
+
+    /// The first label that says it is an A-label ("xn--...") but is not one, for an error that
+    /// names it; nil when there is none.
+    public static func invalidALabel(in domain: String) -> String? {
+        mappingLabelSeparators(domain).split(separator: ".").map(String.init).first { label in
+            let lowered = label.lowercased()
+            return lowered.hasPrefix("xn--") && label.unicodeScalars.allSatisfy(\.isASCII) && aLabel(lowered) == nil
+        }
     }
 
     // MARK: Private
@@ -223,12 +244,27 @@ public enum IDNA {
         }
         let encoded: String
         if scalars.allSatisfy(\.isASCII) {
-            encoded = lowered
+            if lowered.hasPrefix("xn--") {
+                guard let valid = aLabel(lowered) else { return nil }
+                encoded = valid
+            } else {
+                encoded = lowered
+            }
         } else {
             guard let punycode = Punycode.encode(lowered) else { return nil }
             encoded = "xn--" + punycode
         }
         return encoded.utf8.count <= maximumLabelLength ? encoded : nil
+    }
+
+    /// A lowercased "xn--" label is an A-label only if its Punycode decodes to a label with
+    /// something non-ASCII that passes every check a typed U-label passes and encodes back to
+    /// exactly it (RFC 5891 §5.4). Otherwise `xn--zz` would travel as if it named something.
+    private static func aLabel(_ lowered: String) -> String? {
+        guard let unicode = Punycode.decode(String(lowered.dropFirst(4))),
+              unicode.unicodeScalars.contains(where: { !$0.isASCII }),
+              asciiLabel(unicode) == lowered else { return nil }
+        return lowered
     }
 
     private static func isLetterDigit(_ scalar: Unicode.Scalar) -> Bool {

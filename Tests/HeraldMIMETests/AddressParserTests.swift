@@ -63,7 +63,16 @@ import Testing
         ("ana@exa mple.com", "the domain \"exa\" is not a full domain name"),
         ("ana@example.com bo@example.com", "expected ',' between addresses"),
         (".ana@example.com", "misplaced dot"),
-        ("ana@[192.0.2.1]", "domain literals"),
+        ("ana@[192.0.2.1]", "the domain literal [192.0.2.1] is valid RFC 5321 but not supported"),
+        ("ana@[IPv6:2001:db8::1]", "the domain literal [IPv6:2001:db8::1] is valid RFC 5321 but not supported"),
+        ("ana@[192.0.2.1", "the domain literal [192.0.2.1 is not closed"),
+        ("\"\"@example.com", "the quoted local part is empty"),
+        ("ana@example.com(unclosed", "a comment is not closed (missing ')')"),
+        ("Ana (team <ana@example.com>", "a comment is not closed (missing ')')"),
+        ("ana@example.com(ends in a backslash\\", "a comment ends with a lone '\\'"),
+        ("ana@xn--zz.com", "the label \"xn--zz\" is not valid punycode"),
+        ("ana@xn--.com", "the label \"xn--\" is not valid punycode"),
+        ("ana@xn--abc-.com", "the label \"xn--abc-\" is not valid punycode"),
         ("\"unclosed@example.com", "not closed"),
         ("", "no address given"),
         ("ana@-bad-.com", "is not a valid domain name"),
@@ -75,6 +84,38 @@ import Testing
             let message = String(describing: error)
             return message.hasPrefix("invalid To address \"") && message.contains(reason)
         }
+    }
+
+    @Test func theLocalPartLimitCountsWhatGoesOnTheWire() throws {
+        // 62 characters and a space: 63 unquoted, 65 once quoted ("...") as RFC 5321 sends it.
+        let spaced = String(repeating: "a", count: 31) + " " + String(repeating: "b", count: 31)
+        #expect {
+            try AddressParser.parseList("\"\(spaced)\"@example.com", field: "To address")
+        } throws: { error in
+            String(describing: error).contains("the local part is 65 bytes long as written (\"\(spaced)\", quotes and backslashes included); at most 64 are allowed")
+        }
+        // Backslashes count too: 64 characters unquoted, 2 of them escaped, 68 on the wire.
+        let escaped = #""a\"b\\c"# + String(repeating: "d", count: 60) + #"""#
+        #expect(throws: AddressError.self) { try AddressParser.parseList(escaped + "@example.com") }
+        // A dot-atom of 64 is at the limit; a quoted one of 62 characters is too (64 with quotes).
+        #expect(try EmailAddress(validating: String(repeating: "a", count: 64) + "@example.com").localPart.count == 64)
+        let quoted = try EmailAddress(validating: "\"" + String(repeating: "a", count: 61) + " \"@example.com")
+        #expect(quoted.addrSpec.utf8.count == 64 + "@example.com".utf8.count)
+    }
+
+    @Test func ideographicAndFullwidthStopsSeparateLabels() throws {
+        // UTS #46 maps U+3002, U+FF0E and U+FF61 to "." (people type them on CJK keyboards).
+        let ideographic = try EmailAddress(validating: "用户@例子\u{3002}测试")
+        #expect(ideographic.domain == "例子.测试")
+        #expect(ideographic.asciiDomain == "xn--fsqu00a.xn--0zwm56d")
+        #expect(try EmailAddress(validating: "ana@example\u{FF0E}com").addrSpec == "ana@example.com")
+        #expect(try EmailAddress(validating: "ana@example\u{FF61}com").addrSpec == "ana@example.com")
+        #expect(throws: AddressError.self) { try EmailAddress(validating: "ana@example\u{3002}") }
+    }
+
+    @Test func validALabelsAreAccepted() throws {
+        #expect(try EmailAddress(validating: "ana@xn--mnchen-3ya.de").asciiDomain == "xn--mnchen-3ya.de")
+        #expect(try EmailAddress(validating: "ana@XN--MNCHEN-3YA.DE").asciiDomain == "xn--mnchen-3ya.de")
     }
 
     @Test func errorMessagesShowControlCharactersInsteadOfBreakingLines() {

@@ -33,7 +33,7 @@ import Testing
         ("photo.png", "its name claims .png (image/png) but its content is application/zip"),
         ("report.docx", "its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its content is application/zip"),
         ("script.txt", "its name claims .txt (text/plain) but its content is text/x-shellscript"),
-        ("page.svg", "it is an SVG image that contains a script"),
+        ("page.svg", "it is an SVG image that contains a script (<script>)"),
         ("empty.txt", "it is empty"),
     ])
     func mismatchesAreRefusedNamingClaimAndContent(_ file: String, _ reason: String) {
@@ -42,6 +42,54 @@ import Testing
         } throws: { error in
             String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
         }
+    }
+
+    /// Hostile SVGs read by libxml2, as a browser reads them (Tests/Fixtures/attachments/README.md).
+    @Test(arguments: [
+        ("onload.svg", "it is an SVG image with an event handler (onload on <svg>)"),
+        ("namespaced-script.svg", "it is an SVG image that contains a script (<h:script>)"),
+        ("entity-script.svg", "its DOCTYPE declares the entity payload, which can hide a script"),
+        ("javascript-link.svg", "it is an SVG image with a javascript: URL (href on <a>)"),
+        ("foreign-object.svg", "it is an SVG image that contains a foreignObject (HTML inside the image can run a script)"),
+        ("malformed.svg", "it is an SVG image libxml2 cannot read as XML (line 4: Opening and ending tag mismatch: rect line 3 and svg)"),
+    ])
+    func svgsThatCouldRunAScriptAreRefused(_ file: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(path: path(file))
+        } throws: { error in
+            String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
+        }
+    }
+
+    static let svgOpen = #"<?xml version="1.0" encoding="UTF-8"?>"# + "\n"
+    static let svgRoot = #"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="8" height="8">"#
+
+    @Test(arguments: [
+        (svgRoot + #"<SCRIPT>alert(1)</SCRIPT></svg>"#, "contains a script (<SCRIPT>)"),
+        (svgRoot + #"<x:script>alert(1)</x:script></svg>"#, "contains a script (<x:script>)"),
+        (svgRoot + #"<rect width="8" height="8"><set attributeName="href" to="javascript:alert(1)"/></rect></svg>"#, "javascript: URL (to on <set>)"),
+        (svgRoot + #"<a><animate attributeName="href" values="https://example.com/;&#32;JAVA&#10;SCRIPT:alert(1)"/></a></svg>"#, "javascript: URL (values on <animate>)"),
+        (svgRoot + #"<animate onbegin="alert(1)" attributeName="x"/></svg>"#, "event handler (onbegin on <animate>)"),
+        (svgRoot + #"<rect xlink:onclick="alert(1)"/></svg>"#, "event handler (onclick on <rect>)"),
+        (svgRoot + #"<a href="vbscript:msgbox(1)"><rect/></a></svg>"#, "vbscript: URL (href on <a>)"),
+        (#"<!DOCTYPE svg [<!ATTLIST svg onload CDATA "alert(1)">]>"# + svgRoot + "</svg>", "declares default attributes"),
+        (#"<?xml-stylesheet type="text/xsl" href="evil.xsl"?>"# + svgRoot + "</svg>", "xml-stylesheet instruction"),
+    ])
+    func svgTricksAreRefused(_ svg: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(bytes: Array((Self.svgOpen + svg).utf8), filename: "image.svg")
+        } throws: { error in
+            String(describing: error).contains(reason)
+        }
+    }
+
+    @Test func ordinarySVGsAreAccepted() throws {
+        // A public DTD (never fetched), an embedded PNG, links, and "javascript:" as mere text.
+        let svg = Self.svgOpen + #"<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">"#
+            + Self.svgRoot + #"<title>Why javascript: links are refused</title><a href="https://example.com/"><rect width="8" height="8"/></a>"#
+            + #"<image width="1" height="1" xlink:href="data:image/png;base64,iVBORw0KGgo="/><text x="1" y="6">Herald &amp; co</text></svg>"#
+        let attachment = try AttachmentLoader().load(bytes: Array(svg.utf8), filename: "diagram.svg")
+        #expect(attachment.contentType == "image/svg+xml")
     }
 
     @Test func typesOutsideTheListAreRefused() throws {
@@ -80,6 +128,137 @@ import Testing
         #expect(try ContentSniffer.shared.mediaType(ofFile: document.path) == "application/zip")
         let attachment = try AttachmentLoader().load(path: document.path)
         #expect(attachment.contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    }
+
+    /// The charset a reader gets for an attachment: the message is written and Python reads it.
+    func writtenCharset(of attachment: Attachment) throws -> String? {
+        let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "a@example.com"),
+                                                           to: try AddressParser.parseList("b@example.com")),
+                                   text: "Attached.\n", attachments: [attachment])
+        let identity = MessageIdentity(date: .deterministic, messageID: MessageID(unchecked: "t@example.com"), boundarySeed: "0123456789abcdef")
+        let bytes = try MIMEWriter().bytes(of: message, identity: identity)
+        #expect(try ExternalEmailTools.checkMessage(bytes) == [])
+        return try ExternalEmailTools.inspect(bytes).leaves.last?.charset
+    }
+
+    @Test func textAttachmentsStateTheCharsetLibmagicFinds() throws {
+        // sample.txt and sample.csv hold UTF-8 (canción, María): without a charset readers take ASCII.
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.txt"))) == "utf-8")
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.csv"))) == "utf-8")
+        #expect(try writtenCharset(of: try AttachmentLoader().load(bytes: Array("Plain ASCII text.\n".utf8), filename: "a.txt")) == "us-ascii")
+        let latin1: [UInt8] = Array("caf".utf8) + [0xE9] + Array(" cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB, 0x6C, 0xE9, 0x65, 0x0A]
+        #expect(try writtenCharset(of: try AttachmentLoader().load(bytes: latin1, filename: "menu.txt")) == "iso-8859-1")
+        // Files that are not text get no charset.
+        #expect(try writtenCharset(of: try AttachmentLoader().load(path: path("sample.pdf"))) == nil)
+    }
+
+    @Test(arguments: [([0x0A], "us-ascii"), (Array("a".utf8), "us-ascii"), ([0x09], "us-ascii"), ([0x0D, 0x0A], "us-ascii"),
+                      ([0xC3, 0xA9], "utf-8")] as [([UInt8], String)])
+    func tinyTextFilesAreText(_ bytes: [UInt8], _ charset: String) throws {
+        // libmagic calls one byte application/octet-stream: Herald decides what is text.
+        let attachment = try AttachmentLoader().load(bytes: bytes, filename: "note.txt")
+        #expect(attachment.contentType == "text/plain")
+        #expect(try writtenCharset(of: attachment) == charset)
+        #expect(try AttachmentLoader().load(bytes: bytes, filename: "one.csv").contentType == "text/csv")
+    }
+
+    @Test(arguments: [[0x00], [0x61, 0x01], [0xFF], [0x7F]] as [[UInt8]])
+    func tinyFilesWithControlsOrInvalidUTF8AreNotText(_ bytes: [UInt8]) {
+        #expect {
+            try AttachmentLoader().load(bytes: bytes, filename: "note.txt")
+        } throws: { error in
+            String(describing: error) == "attachment \"note.txt\" refused: its name claims .txt (text/plain) but its content is application/octet-stream"
+        }
+    }
+
+    @Test(arguments: [
+        ("macro.docx", "it is a macro-enabled Office file (a .docm, not a .docx): it holds word/vbaProject.bin; macro-enabled files are not accepted"),
+        ("macro.xlsx", "it is a macro-enabled Office file (a .xlsm, not a .xlsx): it holds xl/vbaProject.bin; macro-enabled files are not accepted"),
+    ])
+    func macroEnabledOfficeFilesAreRefused(_ file: String, _ reason: String) {
+        #expect {
+            try AttachmentLoader().load(path: path(file))
+        } throws: { error in
+            String(describing: error) == "attachment \"\(file)\" refused: \(reason)"
+        }
+    }
+
+    /// Rewrites sample.docx with python3's zipfile: `edit` is Python run with `text` (the
+    /// [Content_Types].xml) and `out` (the open ZipFile) in scope.
+    func rewrittenDocx(_ name: String, in directory: URL, compression: String = "ZIP_DEFLATED", zip64: Bool = false, edit: String = "") throws -> String {
+        let output = directory.appendingPathComponent(name).path
+        let script = """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1]) as src, zipfile.ZipFile(sys.argv[2], "w", zipfile.\(compression)) as out:
+                for info in src.infolist():
+                    data = src.read(info.filename)
+                    if info.filename == "[Content_Types].xml":
+                        text = data.decode()
+            \(edit.split(separator: "\n").map { "            " + $0 }.joined(separator: "\n"))
+                        data = text.encode()
+                    with out.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w", force_zip64=\(zip64 ? "True" : "False")) as part:
+                        part.write(data)
+            """
+        let result = try ExternalEmailTools.run("/usr/bin/env", ["python3", "-c", script, path("sample.docx"), output])
+        #expect(result.status == 0, "\(result.stderr)")
+        return output
+    }
+
+    @Test func macrosAreFoundWhereverOfficeDeclaresThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-office-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let macroType = #"text = text.replace("wordprocessingml.document.main+xml", "ms-word.document.macroEnabled.main+xml")"#
+        let vbaPart = #"text = text.replace("</Types>", '<Override PartName="/word/code.dat" ContentType="application/vnd.ms-office.vbaProject"/></Types>')"#
+        let cases: [(String, String, String, Bool, String)] = [
+            // Only the content type says macroEnabled (no vbaProject.bin part).
+            ("typed.docx", "ZIP_DEFLATED", macroType, false, "its [Content_Types].xml declares a macroEnabled document"),
+            // The same, stored rather than deflated, and with ZIP64 local headers.
+            ("stored.docx", "ZIP_STORED", macroType, false, "its [Content_Types].xml declares a macroEnabled document"),
+            ("zip64.docx", "ZIP_DEFLATED", macroType, true, "its [Content_Types].xml declares a macroEnabled document"),
+            // A VBA project part under another name, declared by its content type.
+            ("renamed-part.docx", "ZIP_DEFLATED", vbaPart, false, "its [Content_Types].xml declares a VBA project"),
+        ]
+        for (name, compression, edit, zip64, reason) in cases {
+            let file = try rewrittenDocx(name, in: directory, compression: compression, zip64: zip64, edit: edit)
+            #expect {
+                try AttachmentLoader().load(path: file)
+            } throws: { error in
+                String(describing: error) == "attachment \"\(name)\" refused: it is a macro-enabled Office file (a .docm, not a .docx): \(reason); macro-enabled files are not accepted"
+            }
+        }
+        // With ZIP64 records (Info-ZIP's -fz; libmagic calls it a plain ZIP) it is a document too.
+        #expect(try AttachmentLoader().load(path: path("zip64.docx")).contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        // Rewritten without a change, stored or with ZIP64 local headers, it is still a document.
+        for (name, compression, zip64) in [("plain.docx", "ZIP_STORED", false), ("plain64.docx", "ZIP_DEFLATED", true)] {
+            let file = try rewrittenDocx(name, in: directory, compression: compression, zip64: zip64)
+            #expect(try AttachmentLoader().load(path: file).contentType == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        }
+    }
+
+    @Test func officePartsAreReadFromTheZipDirectoryNotFromBytes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-zip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A stored text file that merely mentions the part is no Word document.
+        let document = directory.appendingPathComponent("notes.docx")
+        let script = "import zipfile,sys\nwith zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_STORED) as z:\n    z.writestr('readme.txt', 'see word/document.xml')\n"
+        #expect(try ExternalEmailTools.run("/usr/bin/env", ["python3", "-c", script, document.path]).status == 0)
+        #expect(try ContentSniffer.shared.mediaType(ofFile: document.path) == "application/zip")
+        #expect {
+            try AttachmentLoader().load(path: document.path)
+        } throws: { error in
+            String(describing: error).hasSuffix("refused: its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its content is application/zip")
+        }
+        // A real document cut short keeps libmagic's verdict but has no directory left.
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path("sample.docx"))))
+        let cut = directory.appendingPathComponent("cut.docx")
+        try Data(bytes.prefix(bytes.count - 300)).write(to: cut)
+        #expect {
+            try AttachmentLoader().load(path: cut.path)
+        } throws: { error in
+            String(describing: error).hasSuffix("refused: its name claims .docx (application/vnd.openxmlformats-officedocument.wordprocessingml.document) but its ZIP directory cannot be read")
+        }
     }
 
     @Test func missingFilesAndFoldersAreRefused() {

@@ -160,6 +160,20 @@ struct PunycodeTests {
         #expect(IDNA.toASCII(String(repeating: "a", count: 56) + "ü.com") == nil)
     }
 
+    @Test func aLabelsMustBeValidPunycodeOfAValidULabel() throws {
+        #expect(IDNA.toASCII("xn--mnchen-3ya.de") == "xn--mnchen-3ya.de")
+        #expect(IDNA.toASCII("XN--MNCHEN-3YA.de") == "xn--mnchen-3ya.de", "DNS letters are case-insensitive")
+        #expect(IDNA.toASCII("xn--zz.com") == nil, "not Punycode at all")
+        #expect(IDNA.toASCII("xn--.com") == nil, "decodes to nothing")
+        #expect(IDNA.toASCII("xn--abc-.com") == nil, "decodes to ASCII only: not an A-label")
+        // Valid Punycode of labels IDNA refuses as U-labels: a bidi override, an uppercase
+        // letter that ToASCII would have lowercased, a full-width letter it would have mapped.
+        for refused in ["a\u{202E}b", "mÜnchen", "ｅxämple"] {
+            let punycode = try #require(Punycode.encode(refused))
+            #expect(IDNA.toASCII("xn--\(punycode).com") == nil, "\(refused) as xn--\(punycode)")
+        }
+    }
+
     @Test func toASCIIDomainLengthLimit() {
         let label = String(repeating: "a", count: 63)
         let limit = [label, label, label, String(repeating: "b", count: 61)].joined(separator: ".")

@@ -15,6 +15,8 @@ public enum ExternalEmailTools {
             public var encoding: String?
             public var disposition: String?
             public var filename: String?
+            /// Content-Type's `name` parameter (RFC 2231 decoded).
+            public var name: String?
             public var content_id: String?
             public var size: Int?
             public var sha256: String?
@@ -22,14 +24,21 @@ public enum ExternalEmailTools {
         }
 
         public var headers: [[String]]
+        /// Unfolded as written, and decoded by Python's RFC 2047 decoder (`email.header`).
+        public var raw_headers: [[String]]?
+        public var rfc2047_headers: [[String]]?
         public var subject: String?
         public var from: [[String]]
         public var to: [[String]]
         public var cc: [[String]]
+        public var reply_to: [[String]]?
         public var defects: [String]
         public var parts: [Part]
 
         public var headerNames: [String] { headers.map { $0[0].lowercased() } }
+
+        public func raw(_ name: String) -> String? { raw_headers?.first { $0[0].lowercased() == name.lowercased() }?[1] }
+        public func rfc2047(_ name: String) -> String? { rfc2047_headers?.first { $0[0].lowercased() == name.lowercased() }?[1] }
         public var leaves: [Part] { parts.filter { $0.multipart != true } }
     }
 

@@ -8,6 +8,7 @@ Usage: inspect-eml.py MESSAGE.eml
 """
 import email, hashlib, json, sys
 from email import policy
+from email.header import decode_header, make_header
 from email.parser import BytesParser
 
 raw = open(sys.argv[1], "rb").read()
@@ -26,6 +27,7 @@ for part in message.walk():
         "encoding": part.get("Content-Transfer-Encoding"),
         "disposition": part.get_content_disposition(),
         "filename": part.get_filename(),
+        "name": part["content-type"].params.get("name") if part["content-type"] is not None else None,
         "content_id": part.get("Content-ID"),
         "size": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),
@@ -34,10 +36,16 @@ for part in message.walk():
 
 print(json.dumps({
     "headers": [[name, str(value)] for name, value in message.items()],
+    # Each header unfolded as written, and as RFC 2047's own decoder reads it (the legacy
+    # email.header API drops the white space between adjacent encoded-words, as §6.2 says).
+    "raw_headers": [[name, value.replace("\r\n", "").replace("\n", "")] for name, value in message.raw_items()],
+    "rfc2047_headers": [[name, str(make_header(decode_header(value.replace("\r\n", "").replace("\n", ""))))]
+                        for name, value in message.raw_items()],
     "subject": str(message["subject"]) if message["subject"] is not None else None,
     "from": [[a.display_name, a.addr_spec] for a in message["from"].addresses] if message["from"] else [],
     "to": [[a.display_name, a.addr_spec] for a in message["to"].addresses] if message["to"] else [],
     "cc": [[a.display_name, a.addr_spec] for a in message["cc"].addresses] if message["cc"] else [],
+    "reply_to": [[a.display_name, a.addr_spec] for a in message["reply-to"].addresses] if message["reply-to"] else [],
     "defects": defects,
     "parts": parts,
 }, ensure_ascii=False))

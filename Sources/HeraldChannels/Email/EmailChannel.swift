@@ -35,6 +35,10 @@ public struct EmailChannel: Sendable {
 
         var files = attachments
         for reference in Self.contentIDReferences(in: document) {
+            // The reference becomes a Content-ID header, which holds ASCII only and no brackets.
+            guard !reference.isEmpty, reference.unicodeScalars.allSatisfy(Self.isContentIDCharacter) else {
+                throw CompositionError(reason: "the image cid:\(reference) cannot be a Content-ID (a MIME header): name it with ASCII letters, digits and .-_ only, like cid:logo")
+            }
             guard let index = files.firstIndex(where: { Self.filename($0.filename, answers: reference) }) else {
                 throw CompositionError(reason: "the image cid:\(reference) has no attachment; attach a file named \(reference) or \(reference).png")
             }
@@ -44,7 +48,16 @@ public struct EmailChannel: Sendable {
             files[index].contentID = reference
         }
         let message = EmailMessage(headers: addressing, text: text, html: html.html, attachments: files)
-        return (message, html.warnings)
+        let renamed = files.compactMap(\.renameWarning).map { RenderWarning(code: .attachmentRenamed, message: $0) }
+        return (message, html.warnings + renamed)
+    }
+
+    /// RFC 5322 atext and "." and "@": what a msg-id (a Content-ID is one) can hold unquoted.
+    static func isContentIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9": return true
+        default: return "!#$%&'*+-/=?^_`{|}~.@".unicodeScalars.contains(scalar)
+        }
     }
 
     static func filename(_ filename: String, answers reference: String) -> Bool {

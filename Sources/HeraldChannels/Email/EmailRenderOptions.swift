@@ -42,6 +42,8 @@ public struct RenderWarning: Equatable, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         /// Gmail hides the end of a message whose HTML is over about 102 KB ("[Message clipped]").
         case gmailClipping = "gmail-clipping"
+        /// An attachment's name held characters that could disguise it; it is sent renamed.
+        case attachmentRenamed = "attachment-renamed"
     }
 
     public var code: Code

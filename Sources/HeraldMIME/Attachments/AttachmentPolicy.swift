@@ -12,6 +12,9 @@ public struct AttachmentPolicy: Sendable {
         /// For Office Open XML: a plain ZIP is accepted when it holds this part (a document
         /// written by a tool that libmagic does not recognize as Office).
         public var zipPart: String? = nil
+        /// For Office Open XML: the extension of its macro-enabled twin (`docm`), which is
+        /// refused under this one's name.
+        public var macroEnabledExtension: String? = nil
     }
 
     public var kinds: [String: Kind]
@@ -42,10 +45,12 @@ public struct AttachmentPolicy: Sendable {
         "zip": Kind(category: "document", contentType: "application/zip", detectedTypes: ["application/zip"]),
         "doc": Kind(category: "document", contentType: "application/msword", detectedTypes: ["application/msword"]),
         "docx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                     detectedTypes: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], zipPart: "word/document.xml"),
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], zipPart: "word/document.xml",
+                     macroEnabledExtension: "docm"),
         "xls": Kind(category: "document", contentType: "application/vnd.ms-excel", detectedTypes: ["application/vnd.ms-excel"]),
         "xlsx": Kind(category: "document", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     detectedTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], zipPart: "xl/workbook.xml"),
+                     detectedTypes: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"], zipPart: "xl/workbook.xml",
+                     macroEnabledExtension: "xlsm"),
         // A small CSV has no signature: libmagic calls it text/plain (or text/csv when it can tell).
         "csv": Kind(category: "document", contentType: "text/csv", detectedTypes: ["text/csv", "text/plain"]),
         "mp3": Kind(category: "audio", contentType: "audio/mpeg", detectedTypes: ["audio/mpeg"]),
@@ -65,12 +70,20 @@ public struct AttachmentPolicy: Sendable {
         return name[name.index(after: dot)...].lowercased()
     }
 
-    /// Decides on a file: returns its Content-Type, or throws saying why it is refused.
-    /// `containsBytes` answers whether the file holds a byte string (for ZIP part names and
-    /// scripts in SVG).
-    public func check(filename: String, detectedType: String, size: Int,
-                      containsBytes: (String) -> Bool) throws -> String {
+    /// What a checked file is sent as.
+    public struct Verdict: Equatable, Sendable {
+        public var contentType: String
+        /// For text, its character set as libmagic (or the small-text rule) found it.
+        public var charset: String?
+    }
+
+    /// Decides on a file: returns its Content-Type (and a text's charset), or throws saying why
+    /// it is refused. `contents` gives the file's bytes, read only when a check needs them.
+    public func check(filename: String, finding: ContentSniffer.Finding, size: Int,
+                      contents: () throws -> [UInt8]) throws -> Verdict {
         let ext = Self.fileExtension(of: filename)
+        var detectedType = finding.mediaType
+        var encoding = finding.encoding
         guard let kind = kinds[ext] else {
             let claimed = ext.isEmpty ? "it has no extension" : "\".\(ext)\" is not an accepted type"
             throw AttachmentError(file: filename, reason: "\(claimed) (its content is \(detectedType)); accepted: \(acceptedExtensions.map { "." + $0 }.joined(separator: " "))")
@@ -81,16 +94,46 @@ public struct AttachmentPolicy: Sendable {
         if size == 0 || detectedType == "application/x-empty" || detectedType == "inode/x-empty" {
             throw AttachmentError(file: filename, reason: "it is empty")
         }
-        let matches = kind.detectedTypes.contains(detectedType)
-            || (detectedType == "application/zip" && kind.zipPart.map(containsBytes) == true)
+        let isText = kind.contentType.hasPrefix("text/")
+        if isText && detectedType == "application/octet-stream", let textEncoding = SmallText.encoding(of: try contents()) {
+            // libmagic cannot name a few bytes ("\n" is application/octet-stream); Herald reads them.
+            detectedType = "text/plain"
+            encoding = textEncoding
+        }
+        var matches = kind.detectedTypes.contains(detectedType)
+        if let part = kind.zipPart, matches || detectedType == "application/zip" {
+            // Office Open XML is judged by the parts its ZIP directory lists, not by bytes.
+            guard let archive = ZipArchive(bytes: try contents()) else {
+                throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its ZIP directory cannot be read")
+            }
+            if !matches { matches = archive.entry(named: part) != nil }
+            switch matches ? OfficeMacros.finding(in: archive) : nil {
+            case .macros(let evidence):
+                let twin = kind.macroEnabledExtension.map { " (a .\($0), not a .\(ext))" } ?? ""
+                throw AttachmentError(file: filename, reason: "it is a macro-enabled Office file\(twin): \(evidence); macro-enabled files are not accepted")
+            case .unreadable(let why):
+                throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but \(why)")
+            case nil:
+                break
+            }
+        }
         guard matches else {
             throw AttachmentError(file: filename, reason: "its name claims .\(ext) (\(kind.contentType)) but its content is \(detectedType)")
         }
-        if ext == "svg" && (containsBytes("<script") || containsBytes("javascript:")) {
-            // An SVG opened in a browser runs its scripts: refuse it rather than carry it.
-            throw AttachmentError(file: filename, reason: "it is an SVG image that contains a script")
+        // An SVG opened in a browser runs its scripts: refuse it rather than carry it.
+        if ext == "svg", let problem = SVGScriptCheck.problem(in: try contents()) {
+            throw AttachmentError(file: filename, reason: problem)
         }
-        return kind.contentType
+        return Verdict(contentType: kind.contentType, charset: isText ? Self.charset(fromMagic: encoding) : nil)
+    }
+
+    /// The charset to write for libmagic's encoding name: the ones that name a real character
+    /// set. "binary", "unknown-8bit" and "ebcdic" say only that libmagic could not tell, so no
+    /// charset is claimed for them.
+    static func charset(fromMagic encoding: String?) -> String? {
+        guard let encoding = encoding?.lowercased() else { return nil }
+        let named: Set<String> = ["us-ascii", "utf-8", "iso-8859-1", "utf-16le", "utf-16be", "utf-32le", "utf-32be"]
+        return named.contains(encoding) ? encoding : nil
     }
 
     /// "25.0 MB" for a megabyte or more, the exact byte count below (a limit set in bytes).

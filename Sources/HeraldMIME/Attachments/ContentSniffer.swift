@@ -4,13 +4,34 @@ import Foundation
 /// libmagic behind a lock: a `magic_t` cookie is not thread-safe, and loading the database costs
 /// more than a lookup, so one cookie serves the process.
 public final class ContentSniffer: @unchecked Sendable {
+    /// What libmagic says about some bytes: the media type (MAGIC_MIME_TYPE) and the encoding
+    /// of text (MAGIC_MIME_ENCODING: `utf-8`, `us-ascii`, `iso-8859-1`, `binary`...).
+    public struct Finding: Equatable, Sendable {
+        public var mediaType: String
+        public var encoding: String?
+
+        public init(mediaType: String, encoding: String? = nil) {
+            self.mediaType = mediaType
+            self.encoding = encoding
+        }
+
+        /// Parses libmagic's MAGIC_MIME answer, `text/plain; charset=utf-8`.
+        init(magic: String) {
+            let parts = magic.split(separator: ";", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            mediaType = parts.first ?? magic
+            let charset = parts.count > 1 && parts[1].hasPrefix("charset=") ? String(parts[1].dropFirst("charset=".count)) : nil
+            encoding = charset?.isEmpty == false ? charset : nil
+        }
+    }
+
     public static let shared = ContentSniffer()
 
     private let lock = NSLock()
     private let cookie: magic_t?
 
     private init() {
-        let cookie = magic_open(MAGIC_MIME_TYPE)
+        // Type and encoding in one lookup: the encoding is read for text anyway.
+        let cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_MIME_ENCODING)
         if let cookie, magic_load(cookie, nil) != 0 {
             magic_close(cookie)
             self.cookie = nil
@@ -25,13 +46,21 @@ public final class ContentSniffer: @unchecked Sendable {
 
     /// The media type of a file's content, e.g. "application/pdf".
     public func mediaType(ofFile path: String) throws -> String {
-        try withCookie { cookie in magic_file(cookie, path) }
+        try finding(ofFile: path).mediaType
     }
 
     public func mediaType(of bytes: [UInt8]) throws -> String {
-        try withCookie { cookie in
+        try finding(of: bytes).mediaType
+    }
+
+    public func finding(ofFile path: String) throws -> Finding {
+        Finding(magic: try withCookie { cookie in magic_file(cookie, path) })
+    }
+
+    public func finding(of bytes: [UInt8]) throws -> Finding {
+        Finding(magic: try withCookie { cookie in
             bytes.withUnsafeBytes { magic_buffer(cookie, $0.baseAddress, $0.count) }
-        }
+        })
     }
 
     private func withCookie(_ body: (magic_t) -> UnsafePointer<CChar>?) throws -> String {
@@ -59,9 +88,11 @@ public struct AttachmentLoader: Sendable {
         self.sniffer = sniffer
     }
 
-    /// Loads `path`; `filename` is what the recipient sees (the path's last part by default).
+    /// Loads `path`; `filename` is what the recipient sees (the path's last part by default),
+    /// with its disguising characters replaced (`AttachmentName`; `renamedFrom` says so).
     public func load(path: String, filename: String? = nil, contentID: String? = nil) throws -> Attachment {
-        let name = filename ?? URL(fileURLWithPath: path).lastPathComponent
+        let given = filename ?? URL(fileURLWithPath: path).lastPathComponent
+        let name = AttachmentName.sanitized(given)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw AttachmentError(file: path, reason: isDirectory.boolValue ? "it is a folder, not a file" : "no such file")
@@ -70,49 +101,37 @@ public struct AttachmentLoader: Sendable {
             throw AttachmentError(file: path, reason: "it cannot be read (permissions)")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil ?? 0
-        let detected: String
+        let finding: ContentSniffer.Finding
         do {
-            detected = try sniffer.mediaType(ofFile: path)
+            finding = try sniffer.finding(ofFile: path)
         } catch let error as AttachmentError {
             throw AttachmentError(file: path, reason: error.reason)
         }
         var contents: [UInt8]? = nil
-        let contentType = try policy.check(filename: name, detectedType: detected, size: size) { needle in
-            // Only ZIP part names and SVG scripts are looked up, in files under the size limit.
-            if contents == nil { contents = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { [UInt8]($0) } ?? [] }
-            return Self.contains(contents ?? [], needle: Array(needle.utf8))
+        let verdict = try policy.check(filename: name, finding: finding, size: size) {
+            // Read once, only when a check needs the bytes (text, SVG, Office), under the size limit.
+            if let contents { return contents }
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path)) else {
+                throw AttachmentError(file: path, reason: "it cannot be read")
+            }
+            contents = [UInt8](data)
+            return contents ?? []
         }
-        return Attachment(filename: name, contentType: contentType, content: .file(path: path), size: size, contentID: contentID)
+        return Attachment(filename: name, contentType: verdict.contentType, charset: verdict.charset, content: .file(path: path),
+                          size: size, contentID: contentID, renamedFrom: name == given ? nil : given)
     }
 
     /// Checks bytes already in memory (an upload) the same way.
     public func load(bytes: [UInt8], filename: String, contentID: String? = nil) throws -> Attachment {
-        let detected: String
+        let name = AttachmentName.sanitized(filename)
+        let finding: ContentSniffer.Finding
         do {
-            detected = try sniffer.mediaType(of: bytes)
+            finding = try sniffer.finding(of: bytes)
         } catch let error as AttachmentError {
-            throw AttachmentError(file: filename, reason: error.reason)
+            throw AttachmentError(file: name, reason: error.reason)
         }
-        let contentType = try policy.check(filename: filename, detectedType: detected, size: bytes.count) { needle in
-            Self.contains(bytes, needle: Array(needle.utf8))
-        }
-        return Attachment(filename: filename, contentType: contentType, content: .bytes(bytes), size: bytes.count, contentID: contentID)
-    }
-
-    /// ASCII-case-insensitive search (a `<SCRIPT>` is as bad as a `<script>`).
-    static func contains(_ haystack: [UInt8], needle: [UInt8]) -> Bool {
-        guard let first = needle.first, needle.count <= haystack.count else { return needle.isEmpty }
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 65 && byte <= 90 ? byte + 32 : byte }
-        let lowerNeedle = needle.map(lower)
-        var index = 0
-        while index <= haystack.count - needle.count {
-            if lower(haystack[index]) == lower(first) {
-                var offset = 1
-                while offset < needle.count && lower(haystack[index + offset]) == lowerNeedle[offset] { offset += 1 }
-                if offset == needle.count { return true }
-            }
-            index += 1
-        }
-        return false
+        let verdict = try policy.check(filename: name, finding: finding, size: bytes.count) { bytes }
+        return Attachment(filename: name, contentType: verdict.contentType, charset: verdict.charset, content: .bytes(bytes),
+                          size: bytes.count, contentID: contentID, renamedFrom: name == filename ? nil : filename)
     }
 }

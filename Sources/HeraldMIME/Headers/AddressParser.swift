@@ -1,20 +1,31 @@
 /// Parses RFC 5322 address lists (§3.4) with RFC 6532's UTF-8: display names as atoms or quoted
-/// strings (commas inside quotes are fine), comments, quoted local parts, groups, domain
-/// literals refused, IDN domains converted to punycode. Obsolete syntax (routes, CFWS inside
-/// dot-atoms) is refused with a message rather than guessed at.
+/// strings (commas inside quotes are fine), comments, quoted local parts, groups, IDN domains
+/// converted to punycode. Obsolete syntax (routes, CFWS inside dot-atoms) is refused with a
+/// message rather than guessed at.
+///
+/// Herald's address policy, stricter than RFC 5321/5322 where real mail systems are:
+/// - domain literals (`user@[192.0.2.1]`, `user@[IPv6:2001:db8::1]`) are valid RFC 5321 but
+///   refused: Herald relays through a provider to domain names, and a typed IP literal is far
+///   more often a mistake or a phishing trick than a mailbox;
+/// - dotless domains (`user@localhost`) are refused: no Internet mailbox has one (ICANN's
+///   SAC053), so it can only be a typo;
+/// - an empty quoted local part (`""@example.com`) is refused: allowed by the grammar, accepted
+///   by no mailbox provider;
+/// - the local part is at most 64 octets as written on the wire (quotes and backslashes
+///   included, RFC 5321 §4.5.3.1.1), the whole address at most 254.
 public enum AddressParser {
     public static func parseList(_ text: String, field: String = "address") throws -> [AddressListEntry] {
         var scanner = Scanner(text: text, field: field)
         try scanner.refuseControls()
         var entries: [AddressListEntry] = []
-        scanner.skipCFWS()
+        try scanner.skipCFWS()
         if scanner.atEnd { throw scanner.error("no address given") }
         while true {
             entries.append(try scanner.address())
-            scanner.skipCFWS()
+            try scanner.skipCFWS()
             if scanner.atEnd { break }
             guard scanner.take(",") else { throw scanner.error("expected ',' between addresses, found '\(scanner.peekCharacter)'") }
-            scanner.skipCFWS()
+            try scanner.skipCFWS()
             // Tolerate a trailing comma ("a@x, "), as address fields typed by people have them.
             if scanner.atEnd { break }
         }
@@ -56,19 +67,21 @@ private struct Scanner {
     }
 
     /// Folding white space and comments, which may appear between tokens.
-    mutating func skipCFWS() {
+    mutating func skipCFWS() throws {
         while let scalar = peek {
             if scalar == " " || scalar == "\t" {
                 index += 1
             } else if scalar == "(" {
-                skipComment()
+                try skipComment()
             } else {
                 return
             }
         }
     }
 
-    private mutating func skipComment() {
+    /// A comment, nested ones included. One left open would swallow the rest of the field (and
+    /// another program may end it elsewhere), so it is refused rather than closed by guessing.
+    private mutating func skipComment() throws {
         var depth = 0
         while let scalar = peek {
             index += 1
@@ -77,10 +90,13 @@ private struct Scanner {
             case ")":
                 depth -= 1
                 if depth == 0 { return }
-            case "\\": index += 1
+            case "\\":
+                guard peek != nil else { throw error("a comment ends with a lone '\\' (it escapes nothing)") }
+                index += 1
             default: break
             }
         }
+        throw error("a comment is not closed (missing ')')")
     }
 
     /// address = mailbox / group; mailbox = name-addr / addr-spec.
@@ -89,7 +105,7 @@ private struct Scanner {
         // A bare addr-spec has an '@' before any '<' or ':' at this level; otherwise there is a
         // phrase first (display name or group name).
         if let phrase = try phraseIfPresent() {
-            skipCFWS()
+            try skipCFWS()
             if take("<") {
                 let address = try angleAddress(displayName: phrase)
                 return .mailbox(address)
@@ -100,7 +116,7 @@ private struct Scanner {
             // Not a phrase after all: re-read as an addr-spec ("john.doe@x" starts like a word).
             index = start
         }
-        skipCFWS()
+        try skipCFWS()
         if take("<") { return .mailbox(try angleAddress(displayName: nil)) }
         let address = try addrSpec(displayName: nil)
         return .mailbox(address)
@@ -114,13 +130,13 @@ private struct Scanner {
 
     mutating func group(name: String) throws -> AddressListEntry {
         var members: [EmailAddress] = []
-        skipCFWS()
+        try skipCFWS()
         if take(";") { return .group(name: name, members: []) }
         while true {
-            skipCFWS()
+            try skipCFWS()
             guard case .mailbox(let member) = try address() else { throw error("a group cannot contain another group") }
             members.append(member)
-            skipCFWS()
+            try skipCFWS()
             if take(";") { break }
             guard take(",") else { throw error("expected ',' or ';' in the group \"\(name)\", found '\(peekCharacter)'") }
         }
@@ -128,10 +144,10 @@ private struct Scanner {
     }
 
     mutating func angleAddress(displayName: String?) throws -> EmailAddress {
-        skipCFWS()
+        try skipCFWS()
         if peek == "@" { throw error("source routes (<@host:...>) are obsolete and not accepted") }
         let address = try addrSpec(displayName: displayName)
-        skipCFWS()
+        try skipCFWS()
         guard take(">") else { throw error("missing '>' after the address") }
         return address
     }
@@ -143,7 +159,7 @@ private struct Scanner {
         let start = index
         var words: [String] = []
         while true {
-            skipCFWS()
+            try skipCFWS()
             if peek == "\"" {
                 words.append(try quotedString())
             } else if let word = atom(allowDots: true) {
@@ -152,7 +168,7 @@ private struct Scanner {
                 break
             }
         }
-        skipCFWS()
+        try skipCFWS()
         if words.isEmpty || (peek != "<" && peek != ":") {
             index = start
             return nil
@@ -196,8 +212,20 @@ private struct Scanner {
         throw error("a quoted string is not closed (missing '\"')")
     }
 
+    /// `[192.0.2.1]`, `[IPv6:...]`: valid RFC 5321, refused by Herald's policy (see the type).
+    mutating func domainLiteralError() -> AddressError {
+        let start = index
+        while let scalar = peek, scalar != "]", scalar != ">", scalar != ",", scalar != " " { index += 1 }
+        var literal = String(String.UnicodeScalarView(scalars[start..<index]))
+        guard take("]") else {
+            return error("the domain literal \(literal) is not closed (missing ']'); Herald sends only to domain names (like example.com)")
+        }
+        literal += "]"
+        return error("the domain literal \(literal) is valid RFC 5321 but not supported: Herald sends only to domain names (like example.com)")
+    }
+
     mutating func addrSpec(displayName: String?) throws -> EmailAddress {
-        skipCFWS()
+        try skipCFWS()
         let localPart: String
         if peek == "\"" {
             localPart = try quotedString()
@@ -211,19 +239,28 @@ private struct Scanner {
             }
             localPart = word
         }
-        skipCFWS()
+        try skipCFWS()
         guard take("@") else {
             throw error(atEnd ? "missing '@' and domain" : "expected '@' after \"\(localPart)\", found '\(peekCharacter)'")
         }
-        skipCFWS()
-        if peek == "[" { throw error("domain literals ([192.0.2.1]) are not accepted; use a domain name") }
-        guard let domain = atom(allowDots: true) else { throw error("missing the domain after '@'") }
-        guard localPart.utf8.count <= 64 else { throw error("the local part is \(localPart.utf8.count) bytes long; at most 64 are allowed") }
+        try skipCFWS()
+        if peek == "[" { throw domainLiteralError() }
+        guard let typedDomain = atom(allowDots: true) else { throw error("missing the domain after '@'") }
+        // The wire form is what RFC 5321's limit is about: `"a b"` is 5 octets, not 3.
+        let wireLength = AddressSyntax.wireLocalPart(localPart).utf8.count
+        guard wireLength <= 64 else {
+            throw error("the local part is \(wireLength) bytes long as written (\(AddressSyntax.wireLocalPart(localPart)), quotes and backslashes included); at most 64 are allowed")
+        }
+        // UTS #46 maps the ideographic and full-width full stops to "." (CJK keyboards type them).
+        let domain = IDNA.mappingLabelSeparators(typedDomain)
         guard domain.contains("."), !domain.hasSuffix(".") else {
-            throw error("the domain \"\(domain)\" is not a full domain name (like example.com)")
+            throw error("the domain \"\(typedDomain)\" is not a full domain name (like example.com)")
+        }
+        if let badLabel = IDNA.invalidALabel(in: domain) {
+            throw error("the label \"\(badLabel)\" is not valid punycode: an xn-- label must be the ASCII form of a valid international label")
         }
         guard let ascii = IDNA.toASCII(domain) else {
-            throw error("the domain \"\(domain)\" is not a valid domain name (letters, digits and '-' in dot-separated labels of at most 63 characters)")
+            throw error("the domain \"\(typedDomain)\" is not a valid domain name (letters, digits and '-' in dot-separated labels of at most 63 characters)")
         }
         let address = EmailAddress(displayName: displayName?.isEmpty == true ? nil : displayName,
                                    localPart: localPart, domain: domain.lowercased(), asciiDomain: ascii)
@@ -263,7 +300,8 @@ enum AddressSyntax {
     }
 
     /// Text for an error message: control characters shown as escapes, so a refused CR/LF is
-    /// visible and cannot break the message itself.
+    /// visible and cannot break the message itself, and bidi controls and line separators
+    /// too, so they cannot reorder or hide part of it on a terminal.
     static func printable(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
@@ -273,7 +311,7 @@ enum AddressSyntax {
             case "\t": result += "\\t"
             case "\0": result += "\\0"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                if DisguisingCharacters.contains(scalar) {
                     result += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     result.unicodeScalars.append(scalar)

@@ -8,6 +8,14 @@ public struct HeaderWriter: Sendable {
     public static let foldWidth = 78
     /// RFC 2047 §2: an encoded-word is at most 75 characters.
     public static let maximumEncodedWord = 75
+    /// RFC 5322 §2.1.1: a line is at most 998 characters, CRLF excluded.
+    public static let maximumLine = 998
+    /// The longest plain word of a name or a text: with the space before it and a quote and a
+    /// comma after it, it still fits a folded line of 78. Longer ones are encoded-words.
+    static let maximumPlainWord = 74
+    /// Runs of spaces are kept in plain text (unfolding restores them), but folding never breaks
+    /// inside one: a longer run would make an unbounded line, so it is encoded instead.
+    static let maximumSpaceRun = 8
 
     public private(set) var bytes: [UInt8] = []
     /// Whether some header carries raw UTF-8 (a non-ASCII local part, RFC 6532), so the message
@@ -72,31 +80,61 @@ public struct HeaderWriter: Sendable {
         return Self.phraseTokens(name, firstLineRoom: firstLineRoom) + [angle]
     }
 
-    /// A display name: atoms as they are, ASCII with specials as one quoted string, non-ASCII
-    /// as encoded-words (which may not appear inside quotes, RFC 2047 §5).
+    /// A display name, always read back as typed:
+    /// - words of atext separated by single spaces: as they are;
+    /// - other ASCII (specials, runs of spaces, tabs): one quoted string, folded at its spaces
+    ///   when long (folding white space inside quotes unfolds to exactly what was there);
+    /// - non-ASCII, a word too long for a line, and anything holding "=?": encoded-words (never
+    ///   inside quotes, RFC 2047 §5). Text that merely looks like an encoded-word is encoded
+    ///   too, or a reader would decode the look-alike (`=?utf-8?b?...?= <attacker@...>` shows
+    ///   as a name that carries another address, or one holding a line break).
     static func phraseTokens(_ phrase: String, firstLineRoom: Int) -> [String] {
-        if phrase.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }) {
-            let words = phrase.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-            let plain = !words.isEmpty && words.allSatisfy { word in
-                word.unicodeScalars.allSatisfy(AddressSyntax.isAtextScalar)
-            } && !phrase.contains("=?")
-            return plain ? words : [AddressSyntax.quoted(phrase)]
+        let plainASCII = phrase.unicodeScalars.allSatisfy { $0 == "\t" || ($0.isASCII && $0.value >= 0x20 && $0.value != 0x7F) }
+        if plainASCII && !phrase.contains("=?") {
+            let words = phrase.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            if words.allSatisfy({ !$0.isEmpty && $0.utf8.count <= maximumPlainWord && $0.unicodeScalars.allSatisfy(AddressSyntax.isAtextScalar) }) {
+                return words
+            }
+            if let quoted = quotedTokens(words) { return quoted }
         }
         return encodedWords(phrase, firstLineRoom: firstLineRoom)
     }
 
+    /// One quoted string split at its single spaces into foldable tokens, or nil when a piece is
+    /// too long for a line or a run of spaces too long to keep on one.
+    private static func quotedTokens(_ words: [String]) -> [String]? {
+        var tokens = words.map { word in
+            word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        }
+        guard tokens.allSatisfy({ $0.utf8.count <= maximumPlainWord }), longestEmptyRun(tokens) < maximumSpaceRun else { return nil }
+        tokens[0] = "\"" + tokens[0]
+        tokens[tokens.count - 1] += "\""
+        return tokens
+    }
+
     /// Unstructured text: ASCII words when all of it is printable ASCII with no word too long to
-    /// fold and nothing that reads as an encoded-word; encoded-words otherwise.
+    /// fold, no long run of spaces, no leading space (readers drop the white space after the
+    /// colon) and nothing that reads as an encoded-word; encoded-words otherwise.
     static func textTokens(_ text: String, firstLineRoom: Int) -> [String] {
+        if text.isEmpty { return [""] }
         let printable = text.unicodeScalars.allSatisfy { $0.isASCII && $0.value >= 0x20 && $0.value != 0x7F }
-        if printable && !text.contains("=?") {
+        if printable && !text.contains("=?") && !text.hasPrefix(" ") {
             // Split on single spaces so unfolding restores the text exactly (runs of spaces
             // become empty tokens, which folding never starts a line with).
             let words = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            if words.allSatisfy({ $0.utf8.count <= foldWidth - 2 }) { return words }
+            if words.allSatisfy({ $0.utf8.count <= foldWidth - 2 }) && longestEmptyRun(words) < maximumSpaceRun { return words }
         }
-        if text.isEmpty { return [""] }
         return encodedWords(text, firstLineRoom: firstLineRoom)
+    }
+
+    /// The longest run of empty tokens, i.e. of extra spaces between two words.
+    private static func longestEmptyRun(_ tokens: [String]) -> Int {
+        var longest = 0, current = 0
+        for token in tokens {
+            current = token.isEmpty ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
     }
 
     /// `=?UTF-8?B?...?=` words covering `text`. Words are cut between grapheme clusters (an
@@ -134,14 +172,16 @@ public struct HeaderWriter: Sendable {
     // MARK: Folding
 
     /// `Name: token token ...`, breaking before a token when the line would pass 78 columns.
-    /// A token longer than a line stands alone on its line (addresses and message IDs cannot be
-    /// broken; RFC 5322's hard limit of 998 is far above what validated inputs reach).
+    /// A token longer than a line stands alone on its line: addresses, message IDs and URLs
+    /// cannot be broken. Every token is short enough for a line of 998 by construction (words
+    /// and encoded-words by the rules above, the rest by the validation of their types); the
+    /// first one goes on a line of its own when it would not fit after the name.
     private mutating func fold(name: String, tokens: [String]) {
         var line = name + ":"
         var lineHasToken = false
         for token in tokens {
             let needed = line.utf8.count + 1 + token.utf8.count
-            if lineHasToken && !token.isEmpty && needed > Self.foldWidth {
+            if !token.isEmpty && needed > Self.foldWidth && (lineHasToken || needed > Self.maximumLine) {
                 append(line)
                 line = " " + token
             } else {

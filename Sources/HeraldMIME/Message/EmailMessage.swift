@@ -30,6 +30,14 @@ public struct MessageHeaders: Equatable, Sendable {
         self.listUnsubscribe = listUnsubscribe
         self.customHeaders = customHeaders
     }
+
+    /// The References field as written: RFC 5322 §3.6.4 has it end with the parent's Message-ID,
+    /// so the In-Reply-To IDs missing from `references` follow them. Given only the parent's
+    /// Message-ID (`--in-reply-to` alone), it is that ID, which threads the reply in clients
+    /// that read References only.
+    public var threadReferences: [MessageID] {
+        references + inReplyTo.filter { !references.contains($0) }
+    }
 }
 
 /// Everything an email is made of before it is written: its headers and the rendered bodies
@@ -85,9 +93,14 @@ public struct Envelope: Equatable, Sendable {
     }
 }
 
-/// A List-Unsubscribe target: an `https:`, `http:` or `mailto:` URL in printable ASCII.
+/// A List-Unsubscribe target: an `https:`, `http:` or `mailto:` URL in printable ASCII, short
+/// enough for a header line.
 public struct UnsubscribeTarget: Hashable, Sendable, CustomStringConvertible {
     public let url: String
+
+    /// A URL cannot be folded, so it must fit one line of 998 with ` <` before it and `>,`
+    /// after it (it goes on a line of its own when long).
+    public static let maximumLength = HeaderWriter.maximumLine - 4
 
     public init(validating url: String) throws {
         let lowered = url.lowercased()
@@ -95,6 +108,10 @@ public struct UnsubscribeTarget: Hashable, Sendable, CustomStringConvertible {
               url.utf8.allSatisfy({ $0 > 32 && $0 < 127 && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: ",") }) else {
             throw HeaderError(field: "List-Unsubscribe URL", value: url,
                               reason: "expected an https: or mailto: URL in printable ASCII without spaces, commas or angle brackets")
+        }
+        guard url.utf8.count <= Self.maximumLength else {
+            throw HeaderError(field: "List-Unsubscribe URL", value: url,
+                              reason: "it is \(url.utf8.count) characters long; a header line holds at most \(HeaderWriter.maximumLine), so a List-Unsubscribe URL can have at most \(Self.maximumLength)")
         }
         self.url = url
     }

@@ -24,7 +24,8 @@ public struct MIMEWriter: Sendable {
         if let subject = message.subject { headers.addText("Subject", subject) }
         headers.addStructured("Message-ID", tokens: [identity.messageID.description])
         if !message.inReplyTo.isEmpty { headers.addStructured("In-Reply-To", tokens: message.inReplyTo.map(\.description)) }
-        if !message.references.isEmpty { headers.addStructured("References", tokens: message.references.map(\.description)) }
+        let references = message.headers.threadReferences
+        if !references.isEmpty { headers.addStructured("References", tokens: references.map(\.description)) }
         if !message.listUnsubscribe.isEmpty {
             let targets = message.listUnsubscribe.map(\.description)
             headers.addStructured("List-Unsubscribe", tokens: targets.enumerated().map { $0.offset < targets.count - 1 ? $0.element + "," : $0.element })
@@ -56,6 +57,8 @@ public struct MIMEWriter: Sendable {
 /// A summary of one MIME part.
 public struct PartDescription: Equatable, Sendable, Encodable {
     public var contentType: String
+    /// A text attachment's charset (text bodies are always UTF-8).
+    public var charset: String? = nil
     public var transferEncoding: String?
     public var disposition: String?
     public var filename: String?
@@ -82,7 +85,8 @@ struct MIMEPart {
     var parameters: [String] = []
     var encoding: TransferEncoding? = nil
     var disposition: String? = nil
-    var filename: String? = nil
+    /// Content-Disposition parameters after the disposition type (the file name).
+    var dispositionParameters: [String] = []
     var contentID: String? = nil
     var body: Body
 
@@ -138,10 +142,15 @@ struct MIMEPart {
         return MIMEPart(contentType: "text/\(subtype)", parameters: ["charset=utf-8"], encoding: encoding, body: .text(crlf))
     }
 
+    /// A file: its name in both headers in the same form (see `FilenameParameter`), never with a
+    /// character that could disguise it, whatever made the `Attachment`; a text's charset.
     static func filePart(_ attachment: Attachment) -> MIMEPart {
-        MIMEPart(contentType: attachment.contentType, parameters: [FilenameParameter.quoted("name", FilenameParameter.asciiFallback(attachment.filename))],
-                 encoding: .base64, disposition: attachment.isInline ? "inline" : "attachment",
-                 filename: attachment.filename, contentID: attachment.contentID, body: .file(attachment))
+        let name = AttachmentName.sanitized(attachment.filename)
+        let charset = attachment.charset.map { ["charset=\($0)"] } ?? []
+        return MIMEPart(contentType: attachment.contentType, parameters: charset + FilenameParameter.parameters("name", name),
+                        encoding: .base64, disposition: attachment.isInline ? "inline" : "attachment",
+                        dispositionParameters: FilenameParameter.parameters("filename", name),
+                        contentID: attachment.contentID, body: .file(attachment))
     }
 
     /// LF and lone CR become CRLF; a final line break is added if missing.
@@ -176,20 +185,17 @@ struct MIMEPart {
     // MARK: Writing
 
     func writeHeaders(into headers: inout HeaderWriter) {
-        var typeTokens = [contentType + (parameters.isEmpty && boundaryParameter == nil ? "" : ";")]
-        var allParameters = parameters
-        if let boundaryParameter { allParameters.append(boundaryParameter) }
-        for (index, parameter) in allParameters.enumerated() {
-            typeTokens.append(parameter + (index < allParameters.count - 1 ? ";" : ""))
-        }
-        headers.addStructured("Content-Type", tokens: typeTokens)
+        headers.addStructured("Content-Type", tokens: Self.separated([contentType] + parameters + (boundaryParameter.map { [$0] } ?? [])))
         if let encoding { headers.addStructured("Content-Transfer-Encoding", tokens: [encoding.rawValue]) }
         if let contentID { headers.addStructured("Content-ID", tokens: ["<\(contentID)>"]) }
         if let disposition {
-            var tokens = [disposition + ";"]
-            if let filename { tokens += FilenameParameter.tokens(for: filename) }
-            headers.addStructured("Content-Disposition", tokens: tokens)
+            headers.addStructured("Content-Disposition", tokens: Self.separated([disposition] + dispositionParameters))
         }
+    }
+
+    /// `value; parameter; parameter` as tokens, the `;` kept with the token before it.
+    private static func separated(_ tokens: [String]) -> [String] {
+        tokens.enumerated().map { $0.offset < tokens.count - 1 ? $0.element + ";" : $0.element }
     }
 
     private var boundaryParameter: String? {
@@ -252,8 +258,9 @@ struct MIMEPart {
         case .text(let bytes):
             return PartDescription(contentType: contentType, transferEncoding: encoding?.rawValue, size: bytes.count)
         case .file(let attachment):
-            return PartDescription(contentType: contentType, transferEncoding: encoding?.rawValue, disposition: disposition,
-                                   filename: attachment.filename, contentID: contentID, size: attachment.size)
+            return PartDescription(contentType: contentType, charset: attachment.charset, transferEncoding: encoding?.rawValue,
+                                   disposition: disposition, filename: AttachmentName.sanitized(attachment.filename),
+                                   contentID: contentID, size: attachment.size)
         case .multipart(_, _, let parts):
             return PartDescription(contentType: contentType, parts: parts.map(\.description))
         }
