@@ -131,8 +131,8 @@ for (name, make) in [("flat editor HTML", flat), ("10^5–10^6 nested <div>", de
     let perMBLarge = largeTime / (Double(large.count) / 1_048_576)
     // libxml2 alone on the same bytes after the depth pass, for reference: how much of any
     // growth is the parser's own (allocation of a 10 MB tree) rather than the reader's.
-    let limitedSmall = HTMLReader.depthLimited(small)
-    let limitedLarge = HTMLReader.depthLimited(large)
+    let limitedSmall = HTMLReader.prePassed(small)
+    let limitedLarge = HTMLReader.prePassed(large)
     let parserSmall = best(rounds: 3) { libxml2Only(limitedSmall) } / (Double(small.count) / 1_048_576)
     let parserLarge = best(rounds: 2) { libxml2Only(limitedLarge) } / (Double(large.count) / 1_048_576)
     say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)

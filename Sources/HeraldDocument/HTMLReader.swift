@@ -51,10 +51,10 @@ public struct HTMLReader: Sendable {
         return (HTMLModelBuilder.inlines(of: reading.document.blocks), reading.removed)
     }
 
-    /// The bytes libxml2 is given for `bytes` (after the repairs and the depth pass), so a
+    /// The bytes libxml2 is given for `bytes` (after the repairs and the pre-pass), so a
     /// benchmark can time libxml2 alone on exactly what the reader parses.
-    public static func depthLimited(_ bytes: [UInt8]) -> [UInt8] {
-        HTMLDepthLimiter.limited(prepared(bytes))
+    public static func prePassed(_ bytes: [UInt8]) -> [UInt8] {
+        HTMLPrePass.run(prepared(bytes))
     }
 
     /// RECOVER: always a tree. NOERROR/NOWARNING: no output on stderr. NONET: no fetching.
@@ -71,7 +71,7 @@ public struct HTMLReader: Sendable {
     }()
 
     private func parse(_ prepared: [UInt8]) -> HTMLReading {
-        let bytes = HTMLDepthLimiter.limited(prepared)
+        let bytes = HTMLPrePass.run(prepared)
         guard Self.initialized, !bytes.isEmpty, bytes.count < Int(Int32.max) else {
             return HTMLReading(document: Document(), removed: [])
         }

@@ -1,0 +1,89 @@
+/// Where a start tag's attributes end, read the way libxml2 2.9's `htmlParseStartTag` reads
+/// them, so the pre-pass (`HTMLPrePass`) and libxml2 agree on where the tag ends:
+///
+/// - an attribute name starts with a letter, `_`, `:` or `.` and goes on with those and digits
+///   and `-`; then optional blanks, `=`, blanks and a value;
+/// - a value in quotes runs to the same quote (to the end of the input if there is none); an
+///   unquoted value runs to a blank or `>` — so `src=x/>` is the value `x/`, not `/>`;
+/// - anything else up to a blank, `>` or `/>` is skipped as a bogus attribute;
+/// - the tag ends at `>` or `/>` between attributes. A control character there (or the end of
+///   the input) leaves the tag unfinished: libxml2 then opens no element and reads what
+///   follows as text.
+struct HTMLStartTag {
+    /// Just past the tag: past its `>` or `/>`, or where an unfinished tag stopped.
+    var end: Int
+    /// Closed with `/>` where libxml2 reads it as such: it opens no element.
+    var isSelfClosing = false
+    /// Closed with `>` or `/>` (libxml2 opens no element for an unfinished tag).
+    var isFinished = false
+
+    /// Scans the attributes of a start tag whose name ends at `start`.
+    static func scan(_ bytes: [UInt8], from start: Int) -> HTMLStartTag {
+        let count = bytes.count
+        var index = start
+        func skipBlanks() {
+            while index < count, isBlank(bytes[index]) { index += 1 }
+        }
+        func isTagEnd(_ at: Int) -> Bool {
+            bytes[at] == UInt8(ascii: ">") || (bytes[at] == UInt8(ascii: "/") && at + 1 < count && bytes[at + 1] == UInt8(ascii: ">"))
+        }
+        skipBlanks()
+        while index < count, !isTagEnd(index), bytes[index] >= 0x20 {
+            if isNameStart(bytes[index]) {
+                // libxml2 reads at most 100 bytes of a name; the rest starts the next attribute.
+                let nameLimit = index + 100
+                while index < count, index < nameLimit, isNameByte(bytes[index]) { index += 1 }
+                skipBlanks()
+                if index < count, bytes[index] == UInt8(ascii: "=") {
+                    index += 1
+                    skipBlanks()
+                    index = endOfValue(bytes, from: index)
+                }
+            } else {
+                while index < count, !isBlank(bytes[index]), !isTagEnd(index), bytes[index] >= 0x20 { index += 1 }
+            }
+            skipBlanks()
+        }
+        var tag = HTMLStartTag(end: index)
+        if index < count, bytes[index] == UInt8(ascii: ">") {
+            tag.end = index + 1
+            tag.isFinished = true
+        } else if index < count, isTagEnd(index) {
+            tag.end = index + 2
+            tag.isFinished = true
+            tag.isSelfClosing = true
+        }
+        return tag
+    }
+
+    private static func endOfValue(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start
+        guard index < bytes.count else { return index }
+        let quote = bytes[index]
+        if quote == UInt8(ascii: "\"") || quote == UInt8(ascii: "'") {
+            index += 1
+            while index < bytes.count, bytes[index] != quote { index += 1 }
+            return min(index + 1, bytes.count)
+        }
+        while index < bytes.count, !isBlank(bytes[index]), bytes[index] != UInt8(ascii: ">") { index += 1 }
+        return index
+    }
+
+    /// libxml2's `IS_BLANK_CH`.
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
+    private static func isNameStart(_ byte: UInt8) -> Bool {
+        isLetter(byte) || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: ".")
+    }
+
+    /// libxml2's `htmlParseHTMLName`: letters, digits, `:`, `-`, `_`, `.` (tag names too).
+    static func isNameByte(_ byte: UInt8) -> Bool {
+        isNameStart(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-")
+    }
+}
