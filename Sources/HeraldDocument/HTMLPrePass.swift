@@ -6,20 +6,29 @@
 ///   everything after them — and the reader removes `embed` with its content, so
 ///   `<p>a</p><embed src=x><p>after</p>` lost "after". Their end tag is written right after
 ///   the start tag (an end tag the author wrote for one then closes nothing and goes).
+/// - **Attributes beyond `HTMLStartTag.maximumAttributes`** on one element are cut (libxml2's
+///   duplicate check is quadratic in them), and reported.
 /// - **Depth and stray end tags** (`HTMLDepthLimiter`).
 ///
 /// Not a full HTML tokenizer: comments, declarations, attributes (as libxml2 reads them),
 /// `script` and `style` content are skipped, which is all that decides where a tag is.
 /// Documents without any of the above pass through byte for byte.
 enum HTMLPrePass {
+    struct Result {
+        var bytes: [UInt8]
+        /// What was cut and must be reported (attributes beyond the limit).
+        var removed: [HTMLRemoval]
+    }
+
     /// A change to the input: `range` replaced by `replacement` (empty range: an insertion).
     private struct Edit {
         var range: Range<Int>
         var replacement: [UInt8] = []
     }
 
-    static func run(_ bytes: [UInt8]) -> [UInt8] {
+    static func run(_ bytes: [UInt8]) -> Result {
         var edits: [Edit] = []
+        var log = RemovalLog()
         var limiter = HTMLDepthLimiter()
         var index = 0
         let count = bytes.count
@@ -67,11 +76,15 @@ enum HTMLPrePass {
                 edits.append(Edit(range: start..<tag.end))
                 continue
             }
+            if let excess = tag.excess {
+                edits.append(Edit(range: excess))
+                log.record(.excessAttributes(name), example: String(decoding: bytes[excess].prefix(400), as: UTF8.self))
+            }
             if !tag.isSelfClosing, !HTMLDepthLimiter.libxml2Empty.contains(name), HTMLElementNames.void.contains(name) {
                 edits.append(Edit(range: tag.end..<tag.end, replacement: Array("</\(name)>".utf8)))
             }
         }
-        return applying(edits, to: bytes)
+        return Result(bytes: applying(edits, to: bytes), removed: log.removals)
     }
 
     private static func applying(_ edits: [Edit], to bytes: [UInt8]) -> [UInt8] {

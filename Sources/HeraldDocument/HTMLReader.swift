@@ -3,7 +3,8 @@ import CLibXML2
 /// What `HTMLReader` made of some HTML: the document, and what it took out on the way.
 public struct HTMLReading: Sendable, Equatable {
     public var document: Document
-    /// What was removed because it is dangerous or active, in the order first seen.
+    /// What was removed because it is dangerous or active: what the pre-pass cut before
+    /// parsing (attributes beyond the limit), then the rest in the order first seen.
     public var removed: [HTMLRemoval]
 
     public init(document: Document, removed: [HTMLRemoval]) {
@@ -54,7 +55,7 @@ public struct HTMLReader: Sendable {
     /// The bytes libxml2 is given for `bytes` (after the repairs and the pre-pass), so a
     /// benchmark can time libxml2 alone on exactly what the reader parses.
     public static func prePassed(_ bytes: [UInt8]) -> [UInt8] {
-        HTMLPrePass.run(prepared(bytes))
+        HTMLPrePass.run(prepared(bytes)).bytes
     }
 
     /// RECOVER: always a tree. NOERROR/NOWARNING: no output on stderr. NONET: no fetching.
@@ -71,18 +72,21 @@ public struct HTMLReader: Sendable {
     }()
 
     private func parse(_ prepared: [UInt8]) -> HTMLReading {
-        let bytes = HTMLPrePass.run(prepared)
+        let pass = HTMLPrePass.run(prepared)
+        let bytes = pass.bytes
         guard Self.initialized, !bytes.isEmpty, bytes.count < Int(Int32.max) else {
-            return HTMLReading(document: Document(), removed: [])
+            return HTMLReading(document: Document(), removed: pass.removed)
         }
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8", Self.options)
             }
         }
-        guard let parsed else { return HTMLReading(document: Document(), removed: []) }
+        guard let parsed else { return HTMLReading(document: Document(), removed: pass.removed) }
         defer { xmlFreeDoc(parsed) }
         var walker = HTMLTreeWalker(maximumNesting: maximumNesting)
+        // What the pre-pass cut comes first: it was seen first.
+        walker.log.merge(pass.removed)
         walker.walk(firstNode: parsed.pointee.children)
         return walker.finish()
     }
