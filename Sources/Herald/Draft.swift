@@ -77,8 +77,10 @@ public struct Draft: Sendable {
             }
             return try html(bytes, maximumInputBytes: maximumInputBytes)
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard MessageTemplate.isTemplate(text) else {
+        // Only a text whose first line is `---` can be a template: any other is not copied
+        // into a String to be asked (5 MB of Markdown cost 30 MB there).
+        let opensWithRule = bytes.starts(with: "---".utf8) || bytes.starts(with: "\u{FEFF}---".utf8)
+        guard opensWithRule, MessageTemplate.isTemplate(String(decoding: bytes, as: UTF8.self)) else {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data, --example-data and --locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }

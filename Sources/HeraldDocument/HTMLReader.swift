@@ -41,8 +41,21 @@ public struct HTMLReader: Sendable {
 
     public func read(bytes: [UInt8]) -> HTMLReading {
         // libxml2 meets invalid UTF-8 by switching the rest of the input to Latin-1; repairing
-        // it first keeps every valid character as written.
-        parse(Self.prepared(Array(String(decoding: bytes, as: UTF8.self).utf8)))
+        // it first keeps every valid character as written. Valid input (nearly all) is not
+        // copied twice to find that out.
+        parse(Self.prepared(Self.isValidUTF8(bytes) ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)))
+    }
+
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// Inline content of an HTML fragment (raw HTML inside a Markdown paragraph): paragraphs
@@ -87,8 +100,18 @@ public struct HTMLReader: Sendable {
         var walker = HTMLTreeWalker(maximumNesting: maximumNesting)
         // What the pre-pass cut comes first: it was seen first.
         walker.log.merge(pass.removed)
-        walker.walk(firstNode: parsed.pointee.children)
+        walker.walk(firstNode: parsed.pointee.children, releasingChildrenOf: Self.body(of: parsed))
         return walker.finish()
+    }
+
+    /// The `body` element libxml2 put the content in (it always makes one for content).
+    private static func body(of document: htmlDocPtr) -> UnsafeMutablePointer<xmlNode>? {
+        var child = xmlDocGetRootElement(document)?.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name, xmlStrEqual(name, "body") != 0 { return node }
+            child = node.pointee.next
+        }
+        return nil
     }
 
     /// Two repairs libxml2 needs, in one linear pass that copies only when one is needed:
