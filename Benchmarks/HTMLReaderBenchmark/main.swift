@@ -115,11 +115,31 @@ func deepThenStray(_ bytes: Int) -> String {
     let depth = bytes / 12
     return String(repeating: "<span>", count: depth) + "x" + String(repeating: "</i>", count: depth / 2)
 }
+/// ` a1="v" a2="v"...` up to about `bytes`.
+func attributeList(_ bytes: Int) -> String {
+    var list = ""
+    var n = 0
+    while list.utf8.count < bytes {
+        list += " a\(n)=\"v\""
+        n += 1
+    }
+    return list
+}
+func attributesOnOneElement(_ bytes: Int) -> String {
+    "<p" + attributeList(bytes) + ">text</p>"
+}
+func attributesOnManyElements(_ bytes: Int) -> String {
+    // 1,000 attributes (about 12 KB) on each element.
+    let element = "<span" + attributeList(12_000) + ">word </span>"
+    return String(repeating: element, count: max(1, bytes / element.utf8.count))
+}
 
 say("\nLinearity: seconds per MB at 1 MB and at 10 MB (ratio ≈ 1 means linear; HERALD_BENCH_LINEARITY=NAME runs one case)")
 let only = ProcessInfo.processInfo.environment["HERALD_BENCH_LINEARITY"]
+let attributeShapes = ["attributes on one element", "attributes on many elements"]
 for (name, make) in [("flat editor HTML", flat), ("10^5–10^6 nested <div>", deepDivs), ("unclosed <span><b>", deepInline),
-                     ("misnested tags", misnested), ("deep then stray end tags", deepThenStray)] as [(String, (Int) -> String)] {
+                     ("misnested tags", misnested), ("deep then stray end tags", deepThenStray),
+                     (attributeShapes[0], attributesOnOneElement), (attributeShapes[1], attributesOnManyElements)] as [(String, (Int) -> String)] {
     if let only, !name.contains(only) { continue }
     let small = Array(make(1_048_576).utf8)
     // HERALD_BENCH_LARGE_MB changes the large size (10 by default), to see a trend.
@@ -131,12 +151,23 @@ for (name, make) in [("flat editor HTML", flat), ("10^5–10^6 nested <div>", de
     let perMBLarge = largeTime / (Double(large.count) / 1_048_576)
     // libxml2 alone on the same bytes after the depth pass, for reference: how much of any
     // growth is the parser's own (allocation of a 10 MB tree) rather than the reader's.
-    let limitedSmall = HTMLReader.depthLimited(small)
-    let limitedLarge = HTMLReader.depthLimited(large)
+    let limitedSmall = HTMLReader.prePassed(small)
+    let limitedLarge = HTMLReader.prePassed(large)
     let parserSmall = best(rounds: 3) { libxml2Only(limitedSmall) } / (Double(small.count) / 1_048_576)
     let parserLarge = best(rounds: 2) { libxml2Only(limitedLarge) } / (Double(large.count) / 1_048_576)
     say("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
         + String(format: "%7.4f s/MB   %7.4f s/MB   ratio %.2f   (libxml2 alone: ratio %.2f)",
                  perMBSmall, perMBLarge, perMBLarge / perMBSmall, parserLarge / parserSmall))
+    if attributeShapes.contains(name) {
+        // Before the attribute cap: libxml2 on the raw bytes (what the reader parsed then), at
+        // 64 KB and 640 KB — one element of 1 MB took three minutes, of 10 MB it would take hours.
+        let before = [65_536, 655_360].map { size -> Double in
+            let raw = Array(make(size).utf8)
+            return best(rounds: 1) { libxml2Only(raw) } / (Double(raw.count) / 1_048_576)
+        }
+        say("    " + "before the cap, 64/640 KB".padding(toLength: 26, withPad: " ", startingAt: 0)
+            + String(format: "%7.4f s/MB   %7.4f s/MB   ratio %.2f   (at 640 KB %.0f× the reader's s/MB at 1 MB now)",
+                     before[0], before[1], before[1] / before[0], before[1] / perMBSmall))
+    }
 }
 if sink == 42 { say("") }

@@ -32,8 +32,14 @@ public struct Draft: Sendable {
         }
     }
 
+    /// How much message text is read unless a caller says otherwise: 5 MB. A message is
+    /// kilobytes (Gmail clips email HTML past 102 KB; an SMS of 10 segments is 1.5 KB), and a
+    /// renderer's memory grows with its input, so more is almost surely a wrong file.
+    public static let defaultMaximumInputBytes = 5 * 1_048_576
+
     /// Markdown → a draft, with what the HTML reader removed from its raw HTML.
-    public static func markdown(_ bytes: [UInt8]) -> Draft {
+    public static func markdown(_ bytes: [UInt8], maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        guard bytes.count <= maximumInputBytes else { throw InputTooLarge(input: "the Markdown", size: bytes.count, limit: maximumInputBytes) }
         let reading = MarkdownReader().readReportingRemovals(bytes: bytes)
         var draft = Draft(document: reading.document)
         draft.removed = reading.removed
@@ -41,7 +47,8 @@ public struct Draft: Sendable {
     }
 
     /// Editor HTML → a draft, with what was removed.
-    public static func html(_ bytes: [UInt8]) -> Draft {
+    public static func html(_ bytes: [UInt8], maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        guard bytes.count <= maximumInputBytes else { throw InputTooLarge(input: "the HTML", size: bytes.count, limit: maximumInputBytes) }
         let reading = HTMLReader().read(bytes: bytes)
         var draft = Draft(document: reading.document)
         draft.removed = reading.removed
@@ -59,47 +66,53 @@ public struct Draft: Sendable {
     /// Reads a Markdown file: a template when it starts with a front matter, else a document.
     /// `data` is needed for a template, unless `examplesByDefault` lets its front matter's
     /// examples stand in (previews and renders deliver nothing); `locale` picks its variant
-    /// (`welcome.es.md`). Data given for a plain document or HTML is a mistake, said so.
+    /// (`welcome.es.md`). Data given for a plain document or HTML is a mistake, said so. The
+    /// file and the data are read up to `maximumInputBytes` each (`InputTooLarge` past it).
     public static func read(_ url: URL, data: DataSource?, locale: String? = nil, format: Format? = nil,
-                            examplesByDefault: Bool = false) throws -> Draft {
-        let bytes = try readFile(url, what: "")
+                            examplesByDefault: Bool = false, maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        let bytes = try LimitedReader.read(url, what: "", limit: maximumInputBytes)
         if (format ?? Format.of(url)) == .html {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data, --example-data and --locale mean nothing for it; templates are Markdown with a front matter")
             }
-            return html(bytes)
+            return try html(bytes, maximumInputBytes: maximumInputBytes)
         }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard MessageTemplate.isTemplate(text) else {
+        // Only a text whose first line is `---` can be a template: any other is not copied
+        // into a String to be asked (5 MB of Markdown cost 30 MB there).
+        let opensWithRule = bytes.starts(with: "---".utf8) || bytes.starts(with: "\u{FEFF}---".utf8)
+        guard opensWithRule, MessageTemplate.isTemplate(String(decoding: bytes, as: UTF8.self)) else {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data, --example-data and --locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }
-            return markdown(bytes)
+            return try markdown(bytes, maximumInputBytes: maximumInputBytes)
         }
         let template = try MessageTemplate.load(url, locale: locale)
-        return try fill(template, data: data ?? (examplesByDefault ? .examples : nil))
+        return try fill(template, data: data ?? (examplesByDefault ? .examples : nil), maximumInputBytes: maximumInputBytes)
     }
 
-    /// A file's bytes; a folder or an unreadable file is an I/O error that says which.
-    static func readFile(_ url: URL, what: String) throws -> [UInt8] {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue {
-            throw HeraldError.io("cannot read \(what)'\(url.displayPath)': it is a folder, not a file")
-        }
+    /// Reads message text from a stream (standard input) up to `maximumInputBytes`, as a
+    /// Markdown document or editor HTML; `name` says what it is in errors ("standard input").
+    public static func read(from handle: FileHandle, named name: String, format: Format,
+                            maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        let bytes: [UInt8]
         do {
-            return [UInt8](try Data(contentsOf: url))
+            bytes = try LimitedReader.read(handle, name: name, limit: maximumInputBytes)
+        } catch let error as InputTooLarge {
+            throw error
         } catch {
-            throw HeraldError.io("cannot read \(what)'\(url.displayPath)': \(error.localizedDescription)")
+            throw HeraldError.io("cannot read \(name): \(error.localizedDescription)")
         }
+        return format == .html ? try html(bytes, maximumInputBytes: maximumInputBytes) : try markdown(bytes, maximumInputBytes: maximumInputBytes)
     }
 
-    /// Fills a loaded template.
-    public static func fill(_ template: MessageTemplate, data: DataSource?) throws -> Draft {
+    /// Fills a loaded template; a data file is read up to `maximumInputBytes`.
+    public static func fill(_ template: MessageTemplate, data: DataSource?, maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
         let values: [String: TemplateValue]
         var dataDirectory: URL?
         switch data {
         case .file(let url):
-            values = try TemplateValue.data(fromJSON: Data(try readFile(url, what: "the data file ")), source: url.displayPath)
+            let json = try LimitedReader.read(url, what: "the data file ", limit: maximumInputBytes)
+            values = try TemplateValue.data(fromJSON: Data(json), source: url.displayPath)
             dataDirectory = url.deletingLastPathComponent()
         case .examples:
             values = template.exampleData

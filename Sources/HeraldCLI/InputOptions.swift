@@ -21,10 +21,18 @@ struct InputOptions: ParsableArguments {
         case markdown, html
     }
 
+    @Option(name: .customLong("max-input-mb"),
+            help: "The largest message text read, in MB: the input (a file or standard input) and --data each (default 5).")
+    var maximumInputMegabytes: Int = Draft.defaultMaximumInputBytes / 1_048_576
+
     var format: Draft.Format? { inputFormat.map { $0 == .html ? .html : .markdown } }
+
+    var maximumInputBytes: Int { maximumInputMegabytes * 1_048_576 }
 
     func validate() throws {
         if data != nil && exampleData { throw ValidationError("give --data or --example-data, not both") }
+        // 1 GB of message text would need tens of GB of memory to render.
+        guard (1...1024).contains(maximumInputMegabytes) else { throw ValidationError("--max-input-mb must be between 1 and 1024") }
         if let locale, !locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) || locale.isEmpty {
             throw ValidationError("--locale '\(locale)' is not a locale; expected letters, digits, - and _, like es, es-MX or pt_BR")
         }
@@ -37,21 +45,36 @@ struct InputOptions: ParsableArguments {
             guard data == nil && !exampleData && locale == nil else {
                 throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
             }
-            let bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-            return reported(format == .html ? Draft.html(bytes) : Draft.markdown(bytes), html: format == .html)
+            do {
+                let draft = try Draft.read(from: FileHandle.standardInput, named: "standard input", format: format ?? .markdown,
+                                           maximumInputBytes: maximumInputBytes)
+                return reported(draft, html: format == .html)
+            } catch let error as InputTooLarge {
+                throw tooLarge(error)
+            } catch let error as HeraldError {
+                throw fail(String(describing: error.localizedDescription), status: ExitStatus.ioError)
+            }
         }
         let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
         do {
             let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
-                                       examplesByDefault: examplesByDefault)
+                                       examplesByDefault: examplesByDefault, maximumInputBytes: maximumInputBytes)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
             return reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html)
+        } catch let error as InputTooLarge {
+            throw tooLarge(error)
         } catch let error as HeraldError {
             if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
             throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
+    }
+
+    /// The library's message, and the flag that raises the limit (the library names no flag).
+    private func tooLarge(_ error: InputTooLarge) -> Error {
+        let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
+        return fail("\(error.localizedDescription); raise the limit with \(flag)", status: ExitStatus.badInput)
     }
 
     /// Tells the agent what the HTML reader removed; the message is still made, without it.

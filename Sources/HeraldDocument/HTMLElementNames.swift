@@ -4,8 +4,8 @@
 /// typed, as a browser shows an unknown tag's text but here with its brackets.
 enum HTMLElementNames {
     static let known: Set<String> = [
-        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "basefont", "bdi", "bdo",
-        "big", "blink", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
+        "a", "abbr", "acronym", "address", "applet", "area", "article", "aside", "audio", "b", "base", "basefont", "bdi", "bdo",
+        "bgsound", "big", "blink", "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
         "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog", "dir", "div", "dl", "dt", "em",
         "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "frame", "frameset", "h1", "h2", "h3",
         "h4", "h5", "h6", "head", "header", "hgroup", "hr", "html", "i", "iframe", "img", "image", "input", "ins",
@@ -16,6 +16,16 @@ enum HTMLElementNames {
         "source", "span", "strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody", "td",
         "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul", "var",
         "video", "wbr", "xmp",
+    ]
+
+    /// Void elements: a start tag is the whole element, no end tag closes it, and what follows
+    /// is its sibling. The HTML standard's list (with the obsolete `basefont`, `bgsound`,
+    /// `frame` and `keygen`), plus `image`, which a browser reads as `img`. libxml2 2.9 knows
+    /// only its HTML 4 subset as empty; the others (`embed`, `source`, `track`, `wbr`, `keygen`,
+    /// `bgsound`, `image`) it keeps open, so without help they would hold the rest of the input.
+    static let void: Set<String> = [
+        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input", "keygen",
+        "link", "meta", "param", "source", "track", "wbr",
     ]
 
     /// Whether a raw HTML piece is markup for the HTML reader: a comment, a declaration or

@@ -3,7 +3,8 @@ import CLibXML2
 /// What `HTMLReader` made of some HTML: the document, and what it took out on the way.
 public struct HTMLReading: Sendable, Equatable {
     public var document: Document
-    /// What was removed because it is dangerous or active, in the order first seen.
+    /// What was removed because it is dangerous or active: what the pre-pass cut before
+    /// parsing (attributes beyond the limit), then the rest in the order first seen.
     public var removed: [HTMLRemoval]
 
     public init(document: Document, removed: [HTMLRemoval]) {
@@ -40,8 +41,21 @@ public struct HTMLReader: Sendable {
 
     public func read(bytes: [UInt8]) -> HTMLReading {
         // libxml2 meets invalid UTF-8 by switching the rest of the input to Latin-1; repairing
-        // it first keeps every valid character as written.
-        parse(Self.prepared(Array(String(decoding: bytes, as: UTF8.self).utf8)))
+        // it first keeps every valid character as written. Valid input (nearly all) is not
+        // copied twice to find that out.
+        parse(Self.prepared(Self.isValidUTF8(bytes) ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)))
+    }
+
+    private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
     }
 
     /// Inline content of an HTML fragment (raw HTML inside a Markdown paragraph): paragraphs
@@ -51,10 +65,10 @@ public struct HTMLReader: Sendable {
         return (HTMLModelBuilder.inlines(of: reading.document.blocks), reading.removed)
     }
 
-    /// The bytes libxml2 is given for `bytes` (after the repairs and the depth pass), so a
+    /// The bytes libxml2 is given for `bytes` (after the repairs and the pre-pass), so a
     /// benchmark can time libxml2 alone on exactly what the reader parses.
-    public static func depthLimited(_ bytes: [UInt8]) -> [UInt8] {
-        HTMLDepthLimiter.limited(prepared(bytes))
+    public static func prePassed(_ bytes: [UInt8]) -> [UInt8] {
+        HTMLPrePass.run(prepared(bytes)).bytes
     }
 
     /// RECOVER: always a tree. NOERROR/NOWARNING: no output on stderr. NONET: no fetching.
@@ -71,20 +85,33 @@ public struct HTMLReader: Sendable {
     }()
 
     private func parse(_ prepared: [UInt8]) -> HTMLReading {
-        let bytes = HTMLDepthLimiter.limited(prepared)
+        let pass = HTMLPrePass.run(prepared)
+        let bytes = pass.bytes
         guard Self.initialized, !bytes.isEmpty, bytes.count < Int(Int32.max) else {
-            return HTMLReading(document: Document(), removed: [])
+            return HTMLReading(document: Document(), removed: pass.removed)
         }
         let parsed = bytes.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
                 htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8", Self.options)
             }
         }
-        guard let parsed else { return HTMLReading(document: Document(), removed: []) }
+        guard let parsed else { return HTMLReading(document: Document(), removed: pass.removed) }
         defer { xmlFreeDoc(parsed) }
         var walker = HTMLTreeWalker(maximumNesting: maximumNesting)
-        walker.walk(firstNode: parsed.pointee.children)
+        // What the pre-pass cut comes first: it was seen first.
+        walker.log.merge(pass.removed)
+        walker.walk(firstNode: parsed.pointee.children, releasingChildrenOf: Self.body(of: parsed))
         return walker.finish()
+    }
+
+    /// The `body` element libxml2 put the content in (it always makes one for content).
+    private static func body(of document: htmlDocPtr) -> UnsafeMutablePointer<xmlNode>? {
+        var child = xmlDocGetRootElement(document)?.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name, xmlStrEqual(name, "body") != 0 { return node }
+            child = node.pointee.next
+        }
+        return nil
     }
 
     /// Two repairs libxml2 needs, in one linear pass that copies only when one is needed:

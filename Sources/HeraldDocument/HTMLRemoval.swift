@@ -27,6 +27,9 @@ public struct HTMLRemoval: Equatable, Sendable {
         /// `[if !supportLists]` around a list item's bullet or number is not reported: the reader
         /// reads that marker as the list's kind, and it hides or runs nothing.
         case conditionalComment
+        /// An element with more than `HTMLStartTag.maximumAttributes` attributes: the rest were
+        /// cut before parsing (libxml2 takes quadratic time over them), whatever they held.
+        case excessAttributes(String)
     }
 
     public var kind: Kind
@@ -52,6 +55,8 @@ public struct HTMLRemoval: Equatable, Sendable {
         case .urlAttribute(let name): return "\(count) \(name) attribute\(plural)"
         case .css(let construct): return "\(count) CSS \(construct)"
         case .conditionalComment: return "\(count) conditional comment\(plural)"
+        case .excessAttributes(let name):
+            return "\(count) <\(name)> element\(count == 1 ? "'s" : "s'") attributes beyond the first \(HTMLStartTag.maximumAttributes)"
         }
     }
 }

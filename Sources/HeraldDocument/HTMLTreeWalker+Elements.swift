@@ -9,7 +9,7 @@ enum HTMLElements {
         "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "param",
         "svg", "math", "noscript", "template", "input", "select", "option", "datalist", "keygen",
         "base", "meta", "link", "audio", "video", "source", "track", "canvas", "noembed",
-        "noframes", "portal", "dialog",
+        "noframes", "portal", "dialog", "bgsound",
     ]
     /// Removed with their content without a report: document metadata and Word's XML islands.
     static let skippedSilently: Set<String> = ["title", "xml"]
@@ -82,7 +82,8 @@ extension HTMLTreeWalker {
             builder.flushRun()
             builder.append(block: .horizontalRule)
             return nil
-        case "img":
+        case "img", "image":
+            // Browsers read the obsolete `<image>` as `<img>`.
             appendImage(source: value("src"), alt: value("alt") ?? "", title: value("title"), width: value("width"))
             return nil
         case _ where HTMLElements.preformatted.contains(name):

@@ -39,6 +39,17 @@ import Testing
         #expect(markdown.stderr == "warning: removed from the Markdown: 1 <script> element, 1 javascript: link\n")
     }
 
+    @Test func textAfterAVoidElementAndCutAttributesAreReported() throws {
+        // `<embed>` is void: the paragraphs after it are the agent's. 300 attributes on one
+        // element: the first 256 are read, the rest cut, and the agent is told.
+        let attributes = (0..<300).map { " data-a\($0)=\"v\"" }.joined()
+        let result = try HeraldProcess.run(["render", "-", "--input-format", "html", "--format", "text"],
+                                           stdin: "<p>a</p><embed src=\"x\"><p>after</p><p\(attributes)>b</p>")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "a\n\nafter\n\nb\n")
+        #expect(result.stderr == "warning: removed from the HTML: 1 <p> element's attributes beyond the first 256, 1 <embed> element\n")
+    }
+
     @Test func htmlTakesNoTemplateData() throws {
         let result = try HeraldProcess.run(["render", sample.appendingPathComponent("input.html").path, "--data", "data.json"])
         #expect(result.status == 65)

@@ -7,7 +7,7 @@ import Testing
     func body(_ markdown: String, options: EmailRenderOptions = EmailRenderOptions()) -> String {
         let html = EmailHTMLRenderer().render(MarkdownReader().read(markdown), options: options).html
         // The part between the content cell and its closing tag.
-        guard let start = html.range(of: "word-break:break-word;\">\n"), let end = html.range(of: "</td>\n</tr>\n</table>\n</div>\n<!--[if mso]></td>") else { return html }
+        guard let start = html.range(of: "word-wrap:break-word;\">\n"), let end = html.range(of: "</td>\n</tr>\n</table>\n</div>\n<!--[if mso]></td>") else { return html }
         return String(html[start.upperBound..<end.lowerBound])
     }
 
@@ -25,7 +25,7 @@ import Testing
         #expect(html.contains("<h1 style=\"margin:0 0 16px 0;font-size:28px;line-height:36px;mso-line-height-rule:exactly;font-weight:bold;color:#111827;text-align:center;\">T</h1>"))
         #expect(html.contains("<p style=\"margin:0 0 16px 0;text-align:center;\">p</p>"))
         // A placed table sits in a layout cell with align, and carries align itself.
-        #expect(html.contains("<td align=\"center\">\n<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" align=\"center\" style=\"border-collapse:collapse;\">"))
+        #expect(html.contains("<td align=\"center\">\n<div style=\"overflow-x:auto;\">\n<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" align=\"center\" style=\"border-collapse:collapse;\">"))
         // A paragraph that is only an image becomes a block image in an aligned cell.
         #expect(html.contains("<td align=\"center\"><img src=\"https://e.com/x.png\" alt=\"x\" style=\"display:block;"))
     }
@@ -51,6 +51,34 @@ import Testing
         #expect(html.contains("<thead>") && html.contains("<tbody>"))
         // Data tables are not marked as layout.
         #expect(html.contains("<table border=\"0\" cellpadding=\"0\" cellspacing=\"0\" width=\"100%\" style=\"width:100%;border-collapse:collapse;\">"))
+    }
+
+    @Test func onlyOverlongRunsMayBreakAnywhere() {
+        // More than 30 characters without a space: a span that lets it break; 30 or fewer (any
+        // word, number, price or code) are written as they are.
+        let url = "https://example.com/track?id=1&carrier=dhl-express"
+        #expect(body("\(url) and \(String(repeating: "x", count: 30))") == """
+            <p style="margin:0 0 16px 0;"><a href="https://example.com/track?id=1&amp;carrier=dhl-express" style="color:#1d4ed8;text-decoration:underline;">\
+            <span style="word-break:break-all;">https://example.com/track?id=1&amp;carrier=dhl-express</span></a> and xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx</p>
+
+            """)
+        #expect(body("Code `\(String(repeating: "y", count: 31))`").contains("<span style=\"word-break:break-all;\">\(String(repeating: "y", count: 31))</span></code>"))
+        // Scripts written without spaces break between characters anyway.
+        #expect(!body(String(repeating: "漢字かな", count: 20)).contains("break-all"))
+    }
+
+    @Test func dataTablesScrollInAFixedWidthBoxAndTheCardNoLongerBreaksWords() {
+        let html = EmailHTMLRenderer().render(MarkdownReader().read("| a |\n|---|\n| 1 |")).html
+        #expect(html.contains("<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n<tr>\n<td align=\"left\">\n<div style=\"overflow-x:auto;\">\n<table "))
+        #expect(!html.contains("word-break:break-word"))
+    }
+
+    @Test func aCellHoldingANumberKeepsItsLine() {
+        let html = body("| Size | Total | Note |\n|---|--:|---|\n| 39-42 | **129,30 €** | 10% (spring sale) |")
+        #expect(html.contains("text-align:left;white-space:nowrap;vertical-align:top;font-family:Arial, Helvetica, sans-serif;font-size:14px;line-height:20px;\">39-42</td>"))
+        #expect(html.contains("text-align:right;white-space:nowrap;vertical-align:top;"))
+        // Words wrap: a note is no number, nor is a header.
+        #expect(html.components(separatedBy: "white-space:nowrap").count - 1 == 2)
     }
 
     @Test func ruleIsABorderedCellNotAnHr() {

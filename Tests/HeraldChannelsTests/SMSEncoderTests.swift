@@ -34,6 +34,24 @@ import Testing
         #expect(encoder.analyze("Ñ é ü à ß Å").encoding == .gsm7)
     }
 
+    @Test func aCharacterLongerThanAPartIsAPartOfItsOwnAndNoPartIsEmpty() {
+        // One letter under 80 combining marks is one character of 81 UTF-16 units: it cannot be
+        // split, so it is a part by itself — not an empty part followed by it.
+        let zalgo = "a" + String(repeating: "\u{0301}", count: 80)
+        let analysis = encoder.analyze("xy" + zalgo + "b")
+        #expect(analysis.encoding == .ucs2 && analysis.units == 84)
+        #expect(analysis.segments == ["xy", zalgo, "b"])
+        #expect(encoder.analyze(zalgo + "b").segments == [zalgo, "b"])
+    }
+
+    @Test func manyDistinctNonGSMCharactersAreListedOnceInOrder() {
+        // 20,000 distinct CJK characters, each twice: every one listed once, in order.
+        let characters = (0..<20_000).compactMap { Unicode.Scalar(UInt32(0x4E00 + $0)).map(Character.init) }
+        let analysis = encoder.analyze(String(characters) + String(characters))
+        #expect(analysis.nonGSMCharacters == characters.map { String($0) })
+        #expect(analysis.units == 40_000 && analysis.segments.count == 598)
+    }
+
     @Test func emojiCountUTF16UnitsAndSurrogatesAreNeverSplit() {
         #expect(encoder.analyze("😜" + String(repeating: "1", count: 68)).segments.count == 1)
         let split = encoder.analyze("😜" + String(repeating: "1", count: 69))

@@ -7,7 +7,8 @@ import Testing
         HTMLReader().read(html)
     }
 
-    @Test(arguments: ["script", "style", "iframe", "object", "embed", "svg", "math", "noscript", "template", "select"])
+    // (`embed` is void: text after it is no content of it; HTMLRemovedElementsKeepTextTests.)
+    @Test(arguments: ["script", "style", "iframe", "object", "svg", "math", "noscript", "template", "select"])
     func activeElementsGoWithTheirContent(_ name: String) {
         let reading = read("<p>before<\(name)>inside</\(name)>after</p>")
         #expect(reading.document.blocks == [.paragraph(Paragraph([.text("beforeafter")]))])

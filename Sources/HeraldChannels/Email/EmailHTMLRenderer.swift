@@ -144,12 +144,12 @@ struct EmailFrame: Sendable {
              style="background-color:\(theme.pageBackground);">
             <!--[if mso]><table role="presentation" align="center" border="0" cellpadding="0" cellspacing="0" width="\(width)" style="width:\(width)px;"><tr><td><![endif]-->
             <div style="max-width:\(width)px;margin:0 auto;">
-            <table role="presentation" width="100%" border="0" cellpadding="0" cellspacing="0" style="width:100%;">
+            <table role="presentation" width="100%" border="0" cellpadding="0" cellspacing="0" style="width:100%;table-layout:fixed;">
 
             """
         cardOpen = """
             <tr>
-            <td class="herald-card" style="padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;word-break:break-word;">
+            <td class="herald-card" style="padding:\(theme.contentPadding)px;background-color:\(theme.contentBackground);font-family:\(theme.fontFamily);font-size:16px;line-height:24px;color:\(theme.textColor);word-wrap:break-word;">
 
             """
         let padding = theme.contentPadding
@@ -208,12 +208,15 @@ struct HTMLBodyWriter {
         case .table(let table):
             writeTable(table, block: block)
         case .blockQuote(let blocks):
-            output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;\">\n"
+            // Fixed layout: the quote is the card's width whatever it holds (a wide table inside
+            // scrolls in its own box; see writeTable).
+            output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
             output += "<tr>\n<td\(directionAttribute(block)) style=\"border-\(startSide):4px solid \(theme.ruleColor);padding-\(startSide):12px;color:\(theme.mutedColor);\">\n"
             for inner in blocks { write(inner) }
             output += "</td>\n</tr>\n</table>\n"
         case .codeBlock(let code):
-            output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;\">\n"
+            // Fixed layout, so a long line wraps (word-wrap) instead of widening the email.
+            output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
             output += "<tr>\n<td dir=\"ltr\" style=\"padding:12px;background-color:\(theme.codeBackground);font-family:\(theme.monospaceFontFamily);font-size:14px;line-height:20px;text-align:left;\">"
             output += "<pre style=\"margin:0;font-family:\(theme.monospaceFontFamily);white-space:pre-wrap;word-wrap:break-word;\">"
             output.appendEscapedText(code.code)
@@ -262,8 +265,10 @@ struct HTMLBodyWriter {
         let placement = table.alignment.flatMap { $0 == .center || $0 == .right ? $0.rawValue : nil }
         let widthAttributes = placement == nil ? " width=\"100%\"" : ""
         let widthStyle = placement == nil ? "width:100%;" : ""
-        output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;\">\n"
-        output += "<tr>\n<td align=\"\(placement ?? startSide)\">\n"
+        // The layout cell has a fixed width (table-layout:fixed) and the table scrolls inside its
+        // own box: a table wider than a phone, its words unbroken, does not widen the email.
+        output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
+        output += "<tr>\n<td align=\"\(placement ?? startSide)\">\n<div style=\"overflow-x:auto;\">\n"
         output += "<table\(directionAttribute(block)) border=\"0\" cellpadding=\"0\" cellspacing=\"0\"\(widthAttributes)\(placement.map { " align=\"\($0)\"" } ?? "") style=\"\(widthStyle)border-collapse:collapse;\">\n"
         if !table.header.isEmpty {
             output += "<thead>\n<tr>\n"
@@ -276,7 +281,7 @@ struct HTMLBodyWriter {
             for (column, cell) in row.enumerated() { writeCell(cell, tag: "td", alignment: table.columns[safe: column] ?? nil) }
             output += "</tr>\n"
         }
-        output += "</tbody>\n</table>\n</td>\n</tr>\n</table>\n"
+        output += "</tbody>\n</table>\n</div>\n</td>\n</tr>\n</table>\n"
     }
 
     private mutating func writeCell(_ cell: TableCell, tag: String, alignment: ColumnAlignment?) {
@@ -285,9 +290,28 @@ struct HTMLBodyWriter {
         output += side
         output += styles.cellBorder
         output += side
+        // A number keeps its line ("129,30 €", "39-42", "$1,049.00"): a column of them is as
+        // wide as its widest; words and overlong strings wrap as usual.
+        if Self.isNumber(cell.content) { output += ";white-space:nowrap" }
         output += tag == "th" ? styles.headerCellRest : styles.cellRest
         writeInlines(cell.content)
         output += tag == "th" ? "</th>\n" : "</td>\n"
+    }
+
+    /// Whether a cell holds only a number: at least one digit, and nothing but digits, spaces,
+    /// separators, signs and currency symbols, in at most 24 characters.
+    static func isNumber(_ content: [Inline]) -> Bool {
+        let text = content.plainText
+        guard text.unicodeScalars.count <= 24, text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) else { return false }
+        return text.unicodeScalars.allSatisfy { scalar in
+            switch scalar.properties.generalCategory {
+            case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
+                 .closePunctuation, .mathSymbol:
+                return true
+            default:
+                return false
+            }
+        }
     }
 
     // MARK: Images
@@ -341,10 +365,10 @@ struct HTMLBodyWriter {
     private mutating func writeInline(_ inline: Inline) {
         switch inline {
         case .text(let text):
-            output.appendEscapedText(text)
+            output.appendEscapedTextMarkingOverlongRuns(text)
         case .code(let code):
             output += styles.inlineCodeOpen
-            output.appendEscapedText(code)
+            output.appendEscapedTextMarkingOverlongRuns(code)
             output += "</code>"
         case .lineBreak:
             output += "<br>\n"

@@ -30,12 +30,16 @@ struct ByteWriter {
         appendEscaped(text, quotes: false)
     }
 
+    mutating func appendEscapedText(_ text: Substring) {
+        appendEscaped(text, quotes: false)
+    }
+
     /// Appends `value` escaped for a double-quoted HTML attribute.
     mutating func appendEscapedAttribute(_ value: String) {
         appendEscaped(value, quotes: true)
     }
 
-    private mutating func appendEscaped(_ text: String, quotes: Bool) {
+    private mutating func appendEscaped<Text: StringProtocol>(_ text: Text, quotes: Bool) {
         let clean = text.utf8.withContiguousStorageIfAvailable { piece in
             !piece.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }
         } ?? false
