@@ -17,4 +17,27 @@ import Testing
         // Only the invisible characters go: the words around them are whole.
         #expect(html.contains("Title") && html.contains("Payment") && html.contains("link") && html.contains("alt=\"alt\""))
     }
+
+    /// FuzzSMSEncoder (a seed of its corpus): with transliteration, removing a zero-width space
+    /// between a CR and an LF made a CRLF after CRLFs had been replaced by LF, so the same break
+    /// cost 2 units where a typed CRLF costs 1: the text said 4 units, its segments 3.
+    @Test func transliterationThatJoinsCRAndLFCountsOneBreak() {
+        let analysis = SMSEncoder(transliterate: true).analyze("a\r\u{200B}\nb")
+        #expect(analysis.text == "a\nb")
+        #expect(analysis.units == 3)
+        #expect(analysis.segments == ["a\nb"])
+    }
+
+    /// Seen while writing FuzzSMSEncoder's budget property: a character longer than a UCS-2 part
+    /// (a letter with 80 combining marks) made a segment over 67 units, after an empty one. It is
+    /// now cut between its scalars.
+    @Test func aCharacterLongerThanASegmentIsCutBetweenScalars() {
+        let text = "x" + String(repeating: "\u{0301}", count: 80) + " 😜"
+        let analysis = SMSEncoder().analyze(text)
+        #expect(analysis.encoding == .ucs2)
+        #expect(analysis.segments.allSatisfy { !$0.isEmpty && $0.utf16.count <= 67 })
+        #expect(Array(analysis.segments.joined().unicodeScalars) == Array(text.unicodeScalars))
+        // The emoji's surrogate pair stays whole: every segment is valid text on its own.
+        #expect(analysis.segments.last?.unicodeScalars.last == "😜")
+    }
 }

@@ -34,8 +34,7 @@ public struct SMSEncoder: Sendable {
     }
 
     public func analyze(_ input: String) -> Analysis {
-        // CRLF costs two units and means one line break.
-        var text = input.replacingCRLF()
+        var text = input
         var replacements: [Replacement] = []
         if transliterate {
             var output = ""
@@ -50,6 +49,9 @@ public struct SMSEncoder: Sendable {
             }
             text = output
         }
+        // CRLF costs two units and means one line break. After transliteration, which can bring
+        // a CR and an LF together by removing an invisible character between them.
+        text = text.replacingCRLF()
         // One pass over the characters: each one's GSM cost (nil when it is not GSM).
         let characters = Array(text)
         let septets = characters.map(GSM7.septets(for:))
@@ -68,14 +70,24 @@ public struct SMSEncoder: Sendable {
         } else {
             var current = ""
             var used = 0
-            for (character, size) in zip(characters, costs) {
-                if used + size > part {
+            func add(_ piece: String, costing size: Int) {
+                if used + size > part && !current.isEmpty {
                     segments.append(current)
                     current = ""
                     used = 0
                 }
-                current.append(character)
+                current += piece
                 used += size
+            }
+            for (character, size) in zip(characters, costs) {
+                if size <= part {
+                    add(String(character), costing: size)
+                } else {
+                    // A character no segment can hold (a letter with dozens of combining marks,
+                    // only possible in UCS-2) is cut between its scalars: never inside one, so
+                    // never between the halves of a surrogate pair.
+                    for scalar in character.unicodeScalars { add(String(scalar), costing: UTF16.width(scalar)) }
+                }
             }
             if !current.isEmpty { segments.append(current) }
         }
