@@ -6,7 +6,7 @@ import HeraldMIME
 /// the sender's display name, a To list, a reply's In-Reply-To and a List-Unsubscribe URL (NUL
 /// separated, each used only when its validated type accepts it). The written header block
 /// must be CRLF only, no line over 998 octets, no line of white space alone, every line a
-/// `Name:` field or its continuation; and the subject, the custom value and the display name
+/// `Name:` field or its continuation, 7-bit unless an address needs SMTPUTF8; and the subject, the custom value and the display name
 /// must read back exactly (unfolded, encoded-words decoded).
 func check(_ bytes: [UInt8]) {
     var input = FuzzInput(bytes)
@@ -27,11 +27,17 @@ func check(_ bytes: [UInt8]) {
     let headers = MessageHeaders(from: from, to: to, subject: subject, inReplyTo: [try? MessageID(validating: replyTo)].compactMap { $0 },
                                  listUnsubscribe: [try? UnsubscribeTarget(validating: unsubscribe)].compactMap { $0 },
                                  customHeaders: [custom].compactMap { $0 })
+    let email = EmailMessage(headers: headers, text: "x")
     guard let identity = try? MessageIdentity(date: .deterministic, messageID: MessageID(validating: "fuzz@example.com"), boundarySeed: "0123456789abcdef"),
-          let message = try? MIMEWriter().bytes(of: EmailMessage(headers: headers, text: "x"), identity: identity)
+          let message = try? MIMEWriter().bytes(of: email, identity: identity)
     else { fatalError("property violated: writing the message failed") }
 
     let block = headerBlock(of: message)
+    // Only a non-ASCII local part (SMTPUTF8, RFC 6532) may put 8-bit bytes in the header
+    // section; everything else non-ASCII is an encoded-word.
+    if !email.needsSMTPUTF8 {
+        require(block.allSatisfy { $0 < 0x80 }, "the header section holds 8-bit bytes though no address needs SMTPUTF8")
+    }
     let names = [named?.displayName].compactMap { $0 } + to.flatMap(\.mailboxes).compactMap(\.displayName)
         + to.compactMap { entry in if case .group(let name, _) = entry { return name } else { return nil } }
     // Open findings for the header writer's owner (Fuzz/crashes/, docs/fuzzing.md): a line over
