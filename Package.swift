@@ -69,6 +69,18 @@ let package = Package(
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
 
+        // Fuzz targets (docs/fuzzing.md, Fuzz/run): built with `--sanitize fuzzer` and
+        // `-DFUZZING` each is a libFuzzer executable; in a plain build each replays the files it
+        // is given, so `swift build` compiles them like everything else.
+        .target(name: "FuzzSupport", dependencies: ["HeraldDocument", "HeraldChannels"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzMarkdownReader", dependencies: ["FuzzSupport", "HeraldDocument"], path: "Fuzz/MarkdownReader"),
+        .executableTarget(name: "FuzzHTMLReader", dependencies: ["FuzzSupport", "HeraldDocument"], path: "Fuzz/HTMLReader"),
+        .executableTarget(name: "FuzzAddressParser", dependencies: ["FuzzSupport", "HeraldMIME"], path: "Fuzz/AddressParser"),
+        .executableTarget(name: "FuzzHeaderWriter", dependencies: ["FuzzSupport", "HeraldMIME"], path: "Fuzz/HeaderWriter"),
+        .executableTarget(name: "FuzzSMSEncoder", dependencies: ["FuzzSupport", "HeraldChannels"], path: "Fuzz/SMSEncoder"),
+        .executableTarget(name: "FuzzTemplateFiller", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldTemplates"], path: "Fuzz/TemplateFiller"),
+        .executableTarget(name: "FuzzMIMEWriter", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldMIME"], path: "Fuzz/MIMEWriter"),
+
         // Helpers shared by the test targets (runs Python's email package and check-message).
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
 

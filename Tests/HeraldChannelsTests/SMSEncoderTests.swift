@@ -34,14 +34,18 @@ import Testing
         #expect(encoder.analyze("Ñ é ü à ß Å").encoding == .gsm7)
     }
 
-    @Test func aCharacterLongerThanAPartIsAPartOfItsOwnAndNoPartIsEmpty() {
-        // One letter under 80 combining marks is one character of 81 UTF-16 units: it cannot be
-        // split, so it is a part by itself — not an empty part followed by it.
-        let zalgo = "a" + String(repeating: "\u{0301}", count: 80)
+    @Test func aCharacterLongerThanAPartIsCutBetweenItsScalarsAndNoPartIsEmpty() {
+        // One letter under 80 combining marks is one character of 81 UTF-16 units: no part can
+        // hold it, so it is cut between its scalars (never inside one) — not sent as an
+        // oversized part, and never after an empty part.
+        let marks = String(repeating: "\u{0301}", count: 80)
+        let zalgo = "a" + marks
         let analysis = encoder.analyze("xy" + zalgo + "b")
         #expect(analysis.encoding == .ucs2 && analysis.units == 84)
-        #expect(analysis.segments == ["xy", zalgo, "b"])
-        #expect(encoder.analyze(zalgo + "b").segments == [zalgo, "b"])
+        #expect(analysis.segments == ["xy", "a" + String(repeating: "\u{0301}", count: 66), String(repeating: "\u{0301}", count: 14), "b"])
+        #expect(analysis.segments.allSatisfy { !$0.isEmpty && $0.utf16.count <= 67 })
+        #expect(analysis.segments.joined() == "xy" + zalgo + "b")
+        #expect(encoder.analyze(zalgo + "b").segments.first?.unicodeScalars.count == 67)
     }
 
     @Test func manyDistinctNonGSMCharactersAreListedOnceInOrder() {

@@ -34,8 +34,7 @@ public struct SMSEncoder: Sendable {
     }
 
     public func analyze(_ input: String) -> Analysis {
-        // CRLF costs two units and means one line break.
-        var text = input.replacingCRLF()
+        var text = input
         var replacements: [Replacement] = []
         if transliterate {
             var output = ""
@@ -50,6 +49,9 @@ public struct SMSEncoder: Sendable {
             }
             text = output
         }
+        // CRLF costs two units and means one line break. After transliteration, which can bring
+        // a CR and an LF together by removing an invisible character between them.
+        text = text.replacingCRLF()
         // Two passes over the characters, with no per-character array: an array of Characters
         // (16 bytes each) and of their costs made a 5 MB text cost 210 MB here.
         // The first: the GSM cost, the UTF-16 length, and the characters that are not GSM.
@@ -79,8 +81,29 @@ public struct SMSEncoder: Sendable {
             while index < text.endIndex {
                 let character = text[index]
                 let size = encoding == .gsm7 ? GSM7.septets(for: character) ?? 0 : character.utf16.count
-                // A character is never split: one longer than a part (a letter under dozens of
-                // combining marks) is a part of its own, never an empty one before it.
+                if size > part {
+                    // A character no part can hold (a letter under dozens of combining marks,
+                    // only possible in UCS-2) is cut between its scalars: never inside one, so
+                    // never between the halves of a surrogate pair; no part is ever empty.
+                    if index > start { segments.append(String(text[start..<index])) }
+                    var piece = ""
+                    var pieceUsed = 0
+                    for scalar in character.unicodeScalars {
+                        let width = UTF16.width(scalar)
+                        if pieceUsed + width > part && !piece.isEmpty {
+                            segments.append(piece)
+                            piece = ""
+                            pieceUsed = 0
+                        }
+                        piece.unicodeScalars.append(scalar)
+                        pieceUsed += width
+                    }
+                    if !piece.isEmpty { segments.append(piece) }
+                    index = text.index(after: index)
+                    start = index
+                    used = 0
+                    continue
+                }
                 if used + size > part, index > start {
                     segments.append(String(text[start..<index]))
                     start = index

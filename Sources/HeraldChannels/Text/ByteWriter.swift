@@ -39,22 +39,34 @@ struct ByteWriter {
         appendEscaped(value, quotes: true)
     }
 
+    /// Besides the markup characters, drops what no HTML (or XML) text may hold and libxml2
+    /// reports as an error: C0 controls other than tab, LF and CR, and the noncharacters U+FFFE
+    /// and U+FFFF. A model made from any input (a pasted document, JSON, template data) can
+    /// hold them; they are invisible, so nothing a reader sees is lost.
     private mutating func appendEscaped<Text: StringProtocol>(_ text: Text, quotes: Bool) {
         let clean = text.utf8.withContiguousStorageIfAvailable { piece in
-            !piece.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) }
+            !piece.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) || $0 < 0x20 || $0 == 0xEF }
         } ?? false
         if clean {
             append(text.utf8)
             return
         }
-        for byte in text.utf8 {
+        let utf8 = Array(text.utf8)
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
             switch byte {
             case 0x26: bytes.append(contentsOf: "&amp;".utf8)
             case 0x3C: bytes.append(contentsOf: "&lt;".utf8)
             case 0x3E: bytes.append(contentsOf: "&gt;".utf8)
             case 0x22 where quotes: bytes.append(contentsOf: "&quot;".utf8)
+            case 0x09, 0x0A, 0x0D: bytes.append(byte)
+            case 0x00..<0x20: break
+            case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
+                index += 2
             default: bytes.append(byte)
             }
+            index += 1
         }
     }
 }
