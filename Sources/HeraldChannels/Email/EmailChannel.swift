@@ -36,8 +36,9 @@ public struct EmailChannel: Sendable {
         var files = attachments
         for reference in Self.contentIDReferences(in: document) {
             // The reference becomes a Content-ID header, which holds ASCII only and no brackets.
-            guard !reference.isEmpty, reference.unicodeScalars.allSatisfy(Self.isContentIDCharacter) else {
-                throw CompositionError(reason: "the image cid:\(reference) cannot be a Content-ID (a MIME header): name it with ASCII letters, digits and .-_ only, like cid:logo")
+            guard !reference.isEmpty, reference.utf8.count <= MIMEWriter.maximumContentIDLength,
+                  reference.unicodeScalars.allSatisfy(Self.isContentIDCharacter) else {
+                throw CompositionError(reason: "the image cid:\(reference) cannot be a Content-ID (a MIME header): name it with at most \(MIMEWriter.maximumContentIDLength) ASCII letters, digits and .-_ only, like cid:logo")
             }
             guard let index = files.firstIndex(where: { Self.filename($0.filename, answers: reference) }) else {
                 throw CompositionError(reason: "the image cid:\(reference) has no attachment; attach a file named \(reference) or \(reference).png")

@@ -11,9 +11,23 @@
 ///   is switched to quoted-printable, so a boundary can never occur in content.
 /// - Bcc is never written.
 public struct MIMEWriter: Sendable {
+    /// The longest Content-ID written: with `Content-ID: <` and `>`, far inside 998 octets.
+    public static let maximumContentIDLength = 200
+
     public init() {}
 
     public func write(_ message: EmailMessage, identity: MessageIdentity, to sink: inout some ByteSink) throws {
+        // A Content-ID is one `<…>` token, never folded: ASCII without spaces or brackets, and
+        // short enough for its line (found by fuzzing: 1,000 characters made a 1,014-octet line,
+        // an `é` raw UTF-8 in a header). Refused before the first byte is written.
+        for attachment in message.attachments {
+            guard let contentID = attachment.contentID else { continue }
+            guard !contentID.isEmpty, contentID.utf8.count <= Self.maximumContentIDLength,
+                  contentID.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 32 && $0.value < 127 && !"<>()[]\\\",;:".unicodeScalars.contains($0) }) else {
+                throw HeaderError(field: "Content-ID", value: contentID,
+                                  reason: "a Content-ID holds 1 to \(Self.maximumContentIDLength) ASCII letters, digits and .-_@ (no spaces or brackets)")
+            }
+        }
         let root = MIMEPart.tree(for: message, seed: identity.boundarySeed)
         var headers = HeaderWriter()
         headers.addStructured("Date", tokens: identity.date.description.split(separator: " ").map(String.init))
