@@ -29,7 +29,7 @@ import Testing
         #expect {
             try compose("![Logo](cid:logoé)\n", attaching: "logoé.png")
         } throws: { error in
-            String(describing: error) == "the image cid:logoé cannot be a Content-ID (a MIME header): name it with ASCII letters, digits and .-_ only, like cid:logo"
+            String(describing: error) == "the image cid:logoé cannot be a Content-ID (a MIME header): name it with at most 200 ASCII letters, digits and .-_ only, like cid:logo"
         }
     }
 }
