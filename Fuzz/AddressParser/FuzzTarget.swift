@@ -54,8 +54,10 @@ func checkHeaderRoundTrip(_ entries: [AddressListEntry], from text: String) {
                 "\(visible(text)): the addresses written as To: \(visible(value)) read back as \(after.map { visible($0.addrSpec) })")
         for (one, two) in zip(before, after) {
             // Non-ASCII names are RFC 2047 encoded-words, which the parser (for typed input)
-            // does not decode; ASCII names come back as words, runs of spaces as one.
-            guard let name = one.displayName, isPrintableASCII(name) else { continue }
+            // does not decode; so are ASCII names that look like encoded-words (`=?…?=`, which a
+            // reader would decode) or are too long for a line. FuzzHeaderWriter reads those back
+            // with an RFC 2047 decoder. Other ASCII names come back as words, runs of spaces as one.
+            guard let name = one.displayName, isPrintableASCII(name), two.displayName?.hasPrefix("=?") != true else { continue }
             require(collapsed(name) == two.displayName.map(collapsed),
                     "\(visible(text)): the display name \(visible(name)) written as To: \(visible(value)) reads back as \(visible(two.displayName ?? "none"))")
         }
