@@ -176,15 +176,9 @@ typealias Attachment = HeraldMIME.Attachment
         let file = try ExternalEmailTools.temporaryFile(bytes, suffix: ".bin")
         defer { try? FileManager.default.removeItem(at: file) }
         let attachment = Attachment(filename: "data.zip", contentType: "application/zip", content: .file(path: file.path), size: size)
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString).eml")
-        defer { try? FileManager.default.removeItem(at: output) }
-        #expect(FileManager.default.createFile(atPath: output.path, contents: nil))
-        let handle = try FileHandle(forWritingTo: output)
-        var sink = FileHandleSink(handle)
+        var sink = ByteBuffer()
         try MIMEWriter().write(try message(attachments: [attachment]), identity: Self.identity, to: &sink)
-        try sink.flush()
-        try handle.close()
-        let written = [UInt8](try Data(contentsOf: output))
+        let written = sink.bytes
         let inspection = try ExternalEmailTools.inspect(written)
         #expect(inspection.leaves.last?.sha256 == sha256(bytes))
         #expect(try ExternalEmailTools.checkMessage(written) == [])

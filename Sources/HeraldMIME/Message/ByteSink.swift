@@ -1,7 +1,8 @@
 import Foundation
 
-/// Where a message's bytes go as they are written: memory, or a file handle (the writer streams,
-/// so a 100 MB attachment never needs 100 MB of memory).
+/// Where a message's bytes go as they are written: memory (`ByteBuffer`), or a file
+/// (`FileDescriptorSink` in HeraldDelivery, which `AtomicFile` and standard output use). The
+/// writer streams, so a 100 MB attachment never needs 100 MB of memory.
 public protocol ByteSink {
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws
 }
@@ -27,27 +28,5 @@ public struct ByteBuffer: ByteSink, Sendable {
 
     public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
         self.bytes.append(contentsOf: bytes)
-    }
-}
-
-/// Writes to a file handle in blocks of at least 64 KB.
-public struct FileHandleSink: ByteSink {
-    private let handle: FileHandle
-    private var pending: [UInt8] = []
-
-    public init(_ handle: FileHandle) {
-        self.handle = handle
-        pending.reserveCapacity(1 << 16)
-    }
-
-    public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-        pending.append(contentsOf: bytes)
-        if pending.count >= 1 << 16 { try flush() }
-    }
-
-    public mutating func flush() throws {
-        guard !pending.isEmpty else { return }
-        try handle.write(contentsOf: pending)
-        pending.removeAll(keepingCapacity: true)
     }
 }
