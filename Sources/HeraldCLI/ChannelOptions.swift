@@ -74,18 +74,8 @@ struct ChannelOptions: ParsableArguments {
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
-        // One customer, one copy: "+34612345678" and "612 345 678" are the same number.
-        var unique: [PhoneNumber] = []
-        var spellings: [String: [String]] = [:]
-        for (number, text) in zip(numbers, raw) {
-            if spellings[number.e164] == nil { unique.append(number) }
-            spellings[number.e164, default: []].append(text)
-        }
-        for number in unique where (spellings[number.e164]?.count ?? 0) > 1 {
-            let given = spellings[number.e164]?.map { "'\($0)'" }.joined(separator: ", ") ?? ""
-            warn("\(number.e164) is given \(spellings[number.e164]?.count ?? 0) times (\(given)); it gets one copy")
-        }
-        return unique
+        // "+34612345678" and "612 345 678" are the same number.
+        return onePerRecipient(zip(numbers, raw).map { ($0, $0.e164, "'\($1)'") })
     }
 
     /// WhatsApp's one recipient: a phone number, or a business-scoped user ID (`US.1349…`).
@@ -98,15 +88,10 @@ struct ChannelOptions: ParsableArguments {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
         // Two spellings of one number are one recipient (said, as for SMS).
-        let unique = recipients.reduce(into: [WhatsAppRecipient]()) { list, recipient in
-            if !list.contains(where: { $0.description == recipient.description }) { list.append(recipient) }
-        }
+        let unique = onePerRecipient(zip(recipients, raw).map { ($0, $0.description, "'\($1)'") })
         guard unique.count == 1, let recipient = unique.first else {
             throw fail("WhatsApp needs exactly one --to: a phone number like +34612345678 or a business-scoped user ID like US.13491208655302741918",
                        status: ExitStatus.usage)
-        }
-        if raw.count > 1 {
-            warn("\(recipient) is given \(raw.count) times (\(raw.map { "'\($0)'" }.joined(separator: ", "))); it gets one copy")
         }
         return recipient
     }
