@@ -66,22 +66,25 @@ struct SendCommand: ParsableCommand {
         }
         let ids: [Int64]
         let transport: any Transport
-        var destination: String
+        let destination: String
+        let outbox: Outbox
         if channel == .email {
             (transport, destination) = try delivery.transport()
             let message = try compose(draft, to: nil)
-            ids = [try delivery.openOutbox().inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+            outbox = try delivery.openOutbox()
+            ids = [try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
                 try batch.enqueue(message.bytes, envelope: message.envelope, smtputf8: message.smtputf8, route: delivery.route,
                                   idempotencyKey: idempotencyKey, fingerprint: message.fingerprint)
             }]
         } else {
             try delivery.requireProvider(for: channel.rawValue)
-            ids = try enqueuePhoneMessages(draft)
+            // Opened before any media upload: an outbox that cannot be opened costs no upload.
+            outbox = try delivery.openOutbox()
+            ids = try enqueuePhoneMessages(draft, in: outbox)
             // The worker picks the provider's transport by the entry's channel; the email
             // transport it also needs is never used for these entries.
             (transport, destination) = (MaildirTransport(directory: URL(fileURLWithPath: delivery.maildirPath)), "the \(channel.rawValue) provider")
         }
-        let outbox = try delivery.openOutbox()
         // One message after the other, in order: a WhatsApp text and its media arrive as written.
         let worker = OutboxWorker(outbox: outbox, transport: transport, messageTransports: delivery.messageTransports(), route: delivery.route)
         var notAccepted: [Int64] = []
@@ -111,7 +114,7 @@ struct SendCommand: ParsableCommand {
     /// An SMS (one entry for every --to number) or WhatsApp messages (to its one number: the text,
     /// then one message per attachment), checked and enqueued; each payload is what the
     /// provider's API takes. Returns the outbox IDs in sending order.
-    private func enqueuePhoneMessages(_ draft: Draft) throws -> [Int64] {
+    private func enqueuePhoneMessages(_ draft: Draft, in outbox: Outbox) throws -> [Int64] {
         let request = try compose.emailRequest()
         var payloads: [Payload] = []
         let recipients: [String]
@@ -129,7 +132,7 @@ struct SendCommand: ParsableCommand {
         }
         // The text and its media together, or nothing: a half-stored WhatsApp send would
         // deliver a caption without its picture.
-        return try delivery.openOutbox().inOneTransaction(now: Date().timeIntervalSince1970) { batch in
+        return try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
             try payloads.enumerated().map { index, payload in
                 try batch.enqueue(payload.bytes, channel: channel.rawValue, sender: channel.rawValue, recipients: recipients,
                                   idempotencyKey: idempotencyKey.map { payloads.count > 1 ? "\($0)#\(index + 1)" : $0 },
@@ -306,18 +309,9 @@ struct SendCommand: ParsableCommand {
     }
 }
 
-/// "ana@example.com is given twice (To, Cc): it gets one copy" — the envelope holds each
-/// recipient once, compared by address with the domain in lower case and IDNA-mapped.
+/// The envelope holds each recipient once; the sender is told which were given twice.
 func warnAboutRepeatedRecipients(_ message: EmailMessage) {
     let named = message.headers.to.flatMap(\.mailboxes).map { ($0, "To") } + message.headers.cc.flatMap(\.mailboxes).map { ($0, "Cc") }
         + message.headers.bcc.map { ($0, "Bcc") }
-    var fields: [String: [String]] = [:]
-    var order: [String] = []
-    for (address, field) in named {
-        if fields[address.recipientKey] == nil { order.append(address.recipientKey) }
-        fields[address.recipientKey, default: []].append(field)
-    }
-    for key in order where (fields[key]?.count ?? 0) > 1 {
-        warn("\(key) is given \(fields[key]?.count ?? 0) times (\(fields[key]?.joined(separator: ", ") ?? "")); it gets one copy")
-    }
+    _ = onePerRecipient(named.map { ($0, $0.recipientKey, $1) })
 }
