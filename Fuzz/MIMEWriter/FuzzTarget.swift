@@ -40,9 +40,7 @@ func check(_ bytes: [UInt8]) {
         // A content ID no header can carry (too long, non-ASCII, spaces, brackets) is refused
         // before anything is written (the fix of findings MIMEWriter-2 and -3): the one refusal
         // a message from memory may meet, and only for such an ID.
-        guard attachments.contains(where: { $0.contentID.map { id in
-            id.isEmpty || id.utf8.count > MIMEWriter.maximumContentIDLength || id.unicodeScalars.contains { !$0.isASCII || $0.value <= 32 || "<>()[]\\\",;:".unicodeScalars.contains($0) }
-        } ?? false }) else {
+        guard attachments.contains(where: { $0.contentID.map { !MIMEWriter.canCarry(contentID: $0) } ?? false }) else {
             fatalError("property violated: a writable content ID was refused: \(error)")
         }
         return

@@ -36,8 +36,7 @@ public struct EmailChannel: Sendable {
         var files = attachments
         for reference in Self.contentIDReferences(in: document) {
             // The reference becomes a Content-ID header, which holds ASCII only and no brackets.
-            guard !reference.isEmpty, reference.utf8.count <= MIMEWriter.maximumContentIDLength,
-                  reference.unicodeScalars.allSatisfy(Self.isContentIDCharacter) else {
+            guard MIMEWriter.canCarry(contentID: reference) else {
                 throw CompositionError(reason: "the image cid:\(reference) cannot be a Content-ID (a MIME header): name it with at most \(MIMEWriter.maximumContentIDLength) ASCII letters, digits and .-_ only, like cid:logo")
             }
             guard let index = files.firstIndex(where: { Self.filename($0.filename, answers: reference) }) else {
@@ -51,14 +50,6 @@ public struct EmailChannel: Sendable {
         let message = EmailMessage(headers: addressing, text: text, html: html.html, attachments: files)
         let renamed = files.compactMap(\.renameWarning).map { RenderWarning(code: .attachmentRenamed, message: $0) }
         return (message, html.warnings + renamed)
-    }
-
-    /// RFC 5322 atext and "." and "@": what a msg-id (a Content-ID is one) can hold unquoted.
-    static func isContentIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9": return true
-        default: return "!#$%&'*+-/=?^_`{|}~.@".unicodeScalars.contains(scalar)
-        }
     }
 
     static func filename(_ filename: String, answers reference: String) -> Bool {
