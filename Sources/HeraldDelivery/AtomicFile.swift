@@ -11,8 +11,9 @@ import Glibc
 /// killed halfway — the old file is untouched and the temporary one removed (or, after a kill,
 /// left as a hidden `.NAME.herald-*.partial` beside it, never in its place).
 ///
-/// Refused before anything is written: a folder (writing there would replace everything inside
-/// it), a read-only file, and any file the same command reads (`inputs`): replacing a user's
+/// Refused before anything is written or any missing folder made: a folder (writing there would
+/// replace everything inside it), a read-only file or folder, a SQLite database (the outbox), a
+/// path that was not UTF-8, and any file the same command reads (`inputs`): replacing a user's
 /// Markdown with the HTML made from it loses their document. A symbolic link is followed (its
 /// target is replaced, the link stays); a device or FIFO (`/dev/null`, `/dev/stdout`, a pipe)
 /// is written in place, since it cannot be replaced.

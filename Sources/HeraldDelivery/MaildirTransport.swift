@@ -24,7 +24,7 @@ public struct MaildirTransport: Transport {
             // truncated message where a reader looks.
             try AtomicFile.write(message, to: temporary.path)
             guard rename(temporary.path, final.path) == 0 else {
-                throw AtomicFile.Failure(path: final.path, reason: String(cString: strerror(errno)))
+                throw AtomicFile.Failure(path: final.path, reason: errnoDescription())
             }
             AtomicFile.syncFolder(final.deletingLastPathComponent().path)
         } catch {

@@ -123,7 +123,7 @@ public final class Outbox: Sendable {
             }
             try Self.migrator.migrate(queue)
         } catch let error as DatabaseError {
-            throw OutboxError(storage: error, path: path, doing: "open")
+            throw OutboxError(storage: error, path: path, doing: .open)
         }
     }
 
@@ -140,7 +140,7 @@ public final class Outbox: Sendable {
     }
 
     /// Every database call: a failure becomes one line naming the outbox and the cause.
-    private func write<T>(_ doing: String, _ body: (Database) throws -> T) throws -> T {
+    private func write<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(body)
         } catch let error as DatabaseError {
@@ -152,7 +152,7 @@ public final class Outbox: Sendable {
         do {
             return try queue.read(body)
         } catch let error as DatabaseError {
-            throw OutboxError(storage: error, path: path, doing: "read")
+            throw OutboxError(storage: error, path: path, doing: .read)
         }
     }
 
@@ -227,7 +227,7 @@ public final class Outbox: Sendable {
     /// line 5 of a bulk send, a full disk) rolls back the ones before it, so fixing the input and
     /// sending again never delivers lines 1–4 twice. Nothing is claimable before the commit.
     public func inOneTransaction<T>(now: Double, _ body: (Batch) throws -> T) throws -> T {
-        try write("store messages in") { db in try body(Batch(db: db, now: now)) }
+        try write(.store) { db in try body(Batch(db: db, now: now)) }
     }
 
     /// Messages being stored together (see `inOneTransaction`).
@@ -293,24 +293,27 @@ public final class Outbox: Sendable {
 
     // MARK: Claim and record
 
+    /// The messages a worker of one route (the `?`) may deliver: any other channel's (their
+    /// provider is chosen by channel), an email stored for no route, or for this one.
+    private static let forRoute = "(channel != 'email' OR route IS NULL OR route IS ?)"
+
     /// Leases up to `limit` due messages (queued and due, or sending with an expired lease) to
     /// `owner`, in one write transaction: two workers never claim the same message.
     ///
     /// `route` is the claiming worker's email destination: an email stored for another route
     /// (sent with `--via smtp://a` while this worker delivers to the Maildir) is left for a
-    /// worker of its own — never misfiled. `ids` restricts the claim (one send's own messages).
+    /// worker of its own — never misfiled. `ids` restricts the claim (one message, or one send's own).
     /// A message with no recipient left to serve is closed here (sent, or failed when some were
     /// rejected), never delivered to nobody.
-    public func claim(owner: String, now: Double, limit: Int = 10, only id: Int64? = nil, ids: ClosedRange<Int64>? = nil,
-                      route: String? = nil) throws -> [Claim] {
-        try write("claim messages in") { db in
+    public func claim(owner: String, now: Double, limit: Int = 10, ids: ClosedRange<Int64>? = nil, route: String? = nil) throws -> [Claim] {
+        try write(.claim) { db in
             let due = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM message
                 WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
-                  AND (? IS NULL OR id = ?) AND (? IS NULL OR id BETWEEN ? AND ?)
-                  AND (channel != 'email' OR route IS NULL OR route IS ?)
+                  AND (? IS NULL OR id BETWEEN ? AND ?)
+                  AND \(Self.forRoute)
                 ORDER BY nextAttemptAt, id LIMIT ?
-                """), arguments: [now, now, id, id, ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit])
+                """), arguments: [now, now, ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit])
             var claims: [Claim] = []
             for id in due {
                 let pending = try String.fetchAll(db.cachedStatement(sql: """
@@ -339,7 +342,7 @@ public final class Outbox: Sendable {
     /// spelling, so an address written differently in a reply (`"a>b"@example.com`) cannot
     /// stay pending and be delivered again on every run.
     public func record(_ report: DeliveryReport, for id: Int64, now: Double, random: Double = Double.random(in: 0...1)) throws {
-        try write("record a delivery in") { db in
+        try write(.record) { db in
             let handedOut = try Int.fetchAll(db.cachedStatement(sql: """
                 SELECT position FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
                 """), arguments: [id])
@@ -382,7 +385,7 @@ public final class Outbox: Sendable {
 
     /// Gives back leases not used (a worker stopping cleanly).
     public func release(_ ids: [Int64], now: Double) throws {
-        try write("release messages in") { db in
+        try write(.release) { db in
             for id in ids {
                 try db.execute(sql: "UPDATE message SET state = 'queued', leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND state = 'sending'",
                                arguments: [now, id])
@@ -397,7 +400,7 @@ public final class Outbox: Sendable {
     /// lets the receiving side recognize a duplicate. Recipients that accepted it are not sent
     /// it again; deferred ones are.
     public func retry(_ id: Int64, now: Double) throws {
-        try write("update") { db in
+        try write(.update) { db in
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id]) else {
                 throw OutboxError(.notFound, "no message with outbox ID \(id) in \(path) (see herald outbox list)")
             }
@@ -433,7 +436,7 @@ public final class Outbox: Sendable {
 
     public func backlog(now: Double, route: String? = nil) throws -> Backlog {
         try read { db in
-            let mine = "(channel != 'email' OR route IS NULL OR route IS ?)"
+            let mine = Self.forRoute
             let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ? AND \(mine)", arguments: [now, route]) ?? 0
             let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route]) ?? 0
             let next = try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route])
@@ -452,7 +455,7 @@ public final class Outbox: Sendable {
     /// Deletes sent and failed messages; returns how many.
     @discardableResult
     public func purge() throws -> Int {
-        try write("purge") { db in
+        try write(.purge) { db in
             try db.execute(sql: "DELETE FROM message WHERE state IN ('sent', 'failed')")
             return db.changesCount
         }
@@ -504,7 +507,7 @@ public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// SQLite's own words, after what Herald was doing and with which file.
-    init(storage error: DatabaseError, path: String, doing: String) {
+    init(storage error: DatabaseError, path: String, doing operation: OutboxOperation) {
         let cause: String
         switch error.resultCode {
         case .SQLITE_FULL: cause = "the disk is full"
@@ -517,15 +520,36 @@ public struct OutboxError: Error, Equatable, Sendable, CustomStringConvertible {
         default: cause = "SQLite error \(error.resultCode.rawValue)\(error.message.map { ": \($0)" } ?? "")"
         }
         // GRDB's description carries the SQL statement; SQLite's own message is enough.
-        let detail = error.message.map { " (SQLite: \($0))" } ?? ""
-        let kept: String
-        switch doing {
-        case "open", "read": kept = ""
-        case "record a delivery in":
-            kept = "; the attempt's outcome was not stored, so the message is attempted again when its lease expires (a recipient that accepted it may get it twice)"
-        default: kept = "; nothing of this operation was stored, what was stored before is kept"
+        let detail = cause.hasPrefix("SQLite") ? "" : error.message.map { " (SQLite: \($0))" } ?? ""
+        self.init(.storage, "cannot \(operation.phrase) the outbox \(path): \(cause)\(detail)\(operation.consequence)")
+    }
+}
+
+/// What the outbox was doing when the database failed: named in the error, with what that
+/// failure means for what is stored.
+enum OutboxOperation {
+    case open, read, store, claim, record, release, update, purge
+
+    var phrase: String {
+        switch self {
+        case .open: return "open"
+        case .read: return "read"
+        case .store: return "store messages in"
+        case .claim: return "claim messages in"
+        case .record: return "record a delivery in"
+        case .release: return "release messages in"
+        case .update: return "update"
+        case .purge: return "purge"
         }
-        self.init(.storage, "cannot \(doing) the outbox \(path): \(cause)\(cause.hasPrefix("SQLite") ? "" : detail)\(kept)")
+    }
+
+    var consequence: String {
+        switch self {
+        case .open, .read: return ""
+        case .record:
+            return "; the attempt's outcome was not stored, so the message is attempted again when its lease expires (a recipient that accepted it may get it twice)"
+        default: return "; nothing of this operation was stored, what was stored before is kept"
+        }
     }
 }
 

@@ -33,7 +33,7 @@ public final class OutboxWorker: Sendable {
     /// reports, in order.
     @discardableResult
     public func runOnce(batch: Int = 10, only id: Int64? = nil, progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws -> Int {
-        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, only: id, ids: ids, route: route)
+        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, ids: id.map { $0...$0 } ?? ids, route: route)
         for (index, claim) in claims.enumerated() {
             if isStopping {
                 try outbox.release(claims[index...].map(\.id), now: Date().timeIntervalSince1970)

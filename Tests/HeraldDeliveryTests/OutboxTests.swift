@@ -188,12 +188,12 @@ import Testing
         patient.baseDelay = 600
         let second = try Outbox(path: path, policy: patient)
         let queued = try second.enqueue([2], envelope: try envelope(), smtputf8: false, now: 0)
-        _ = try second.claim(owner: "w", now: 0, only: queued)
+        _ = try second.claim(owner: "w", now: 0, ids: queued...queued)
         try second.record(DeliveryReport(recipients: [], failure: .temporary(code: 451, reason: "greylisted"), transcript: []), for: queued, now: 10, random: 0.5)
         #expect(try second.backlog(now: 11) == Outbox.Backlog(due: 0, waiting: 1, nextAttemptAt: 610, held: 0, sending: 0))
-        #expect(try second.claim(owner: "w", now: 11, only: queued).isEmpty)
+        #expect(try second.claim(owner: "w", now: 11, ids: queued...queued).isEmpty)
         try second.retry(queued, now: 12)
-        #expect(try second.claim(owner: "w", now: 12, only: queued).map(\.id) == [queued])
+        #expect(try second.claim(owner: "w", now: 12, ids: queued...queued).map(\.id) == [queued])
         #expect {
             try second.retry(queued, now: 13)
         } throws: { error in (error as? OutboxError)?.kind == .conflict }
