@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "Herald", targets: ["Herald"]),
+        .library(name: "HeraldTesting", targets: ["HeraldTesting"]),
         .executable(name: "herald", targets: ["HeraldCLI"]),
     ],
     dependencies: [
@@ -14,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // `swift package generate-documentation --target Herald` (Sources/Herald/Herald.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System-library shims: a module map and a shim header each, nothing else.
@@ -46,26 +49,30 @@ let package = Package(
             "HeraldDocument", "HeraldChannels",
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
+        // Samples, golden files, diffs and the preview page: for template authors and CI.
+        .target(name: "HeraldTooling", dependencies: ["Herald"]),
+        // Library users' test support: an in-memory transport, as swift-nio ships NIOEmbedded.
+        .target(name: "HeraldTesting", dependencies: ["Herald"]),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Herald", "HeraldTooling", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
         .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),
         .executableTarget(
             name: "RenderBenchmark",
-            dependencies: ["Herald", "BenchmarkSupport", "CCmarkGFM", "CHeraldMarkdown"],
+            dependencies: ["Herald", "HeraldTooling", "BenchmarkSupport", "CCmarkGFM", "CHeraldMarkdown"],
             path: "Benchmarks/RenderBenchmark"),
         .executableTarget(
             name: "TemplateBenchmark",
             dependencies: ["Herald", "BenchmarkSupport", .product(name: "Mustache", package: "swift-mustache")],
             path: "Benchmarks/TemplateBenchmark"),
-        .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald"], path: "Benchmarks/ChannelsBenchmark"),
+        .executableTarget(name: "ChannelsBenchmark", dependencies: ["Herald", "HeraldTooling"], path: "Benchmarks/ChannelsBenchmark"),
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
-        .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
+        .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "HeraldTooling", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
 
@@ -82,7 +89,8 @@ let package = Package(
         .executableTarget(name: "FuzzMIMEWriter", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldMIME"], path: "Fuzz/MIMEWriter"),
 
         // Helpers shared by the test targets (runs Python's email package and check-message).
-        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport"),
+        // (Its Scripts/ are the test servers and checkers the tests start: Python and JavaScript.)
+        .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport", exclude: ["Scripts"]),
 
         .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
@@ -90,8 +98,9 @@ let package = Package(
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
-        .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTestSupport"]),
+        .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,7 @@
 //     swift run -c release ChannelsBenchmark
 import Foundation
 import Herald
+import HeraldTooling
 
 func seconds(_ body: () -> Void) -> Double {
     let start = ContinuousClock.now

@@ -14,6 +14,13 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
+func asyncSeconds(_ body: () async throws -> Void) async rethrows -> Double {
+    let start = ContinuousClock.now
+    try await body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
 func freePort() -> Int {
     // Ask the kernel for a free port through Python (Foundation has no socket API on Linux).
     let process = Process()
@@ -26,7 +33,7 @@ func freePort() -> Int {
     return Int(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 32525
 }
 
-func runBenchmark() throws {
+func runBenchmark() async throws {
     guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/smtp-sink") else {
         print("error: /usr/sbin/smtp-sink not found (apt-get install postfix)")
         exit(69)
@@ -37,14 +44,14 @@ func runBenchmark() throws {
     sink.arguments = ["-u", "nobody", "127.0.0.1:\(port)", "1000"]
     try sink.run()
     defer { kill(sink.processIdentifier, SIGKILL); sink.waitUntilExit() }
-    Thread.sleep(forTimeInterval: 0.3)
+    try await Task.sleep(nanoseconds: 300_000_000)
 
     // A ~70 KB message: the agent reply, HTML and text, and a 44 KB attachment.
     let repository = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let markdown = [UInt8]((try? Data(contentsOf: repository.appendingPathComponent("Samples/agent-reply/input.md"))) ?? Data("Hello".utf8))
     var generator = SystemRandomNumberGenerator()
     let pdf = Array("%PDF-1.4\n".utf8) + (0..<(44 * 1024)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    var composed = try Herald.composeEmail(markdown: markdown, request: EmailRequest(
+    var composed = try Herald.composeEmail(try Draft.markdown(markdown), request: MessageRequest(
         from: "support@example.com", to: ["ana@example.com", "bo@example.com"], subject: "Your refund"))
     composed.message.attachments = [try AttachmentLoader().load(bytes: pdf, filename: "receipt.pdf")]
     let message = composed.message
@@ -79,16 +86,17 @@ func runBenchmark() throws {
     // The outbox around one connection: enqueue all, then a worker drains.
     let database = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).sqlite").path
     defer { try? FileManager.default.removeItem(atPath: database) }
-    let outbox = try Outbox(path: database)
-    let worker = OutboxWorker(outbox: outbox, transport: SMTPTransport(configuration: SMTPConfiguration(url: url, startTLS: .none)))
-    let enqueueTime = try seconds {
-        for _ in 0..<count { _ = try outbox.enqueue(bytes, envelope: envelope, smtputf8: false, now: Date().timeIntervalSince1970) }
+    let outbox = try SQLiteOutboxStore(path: database)
+    let worker = OutboxWorker(store: outbox, transports: [.email: SMTPTransport(configuration: SMTPConfiguration(url: url, startTLS: .none))])
+    let outbound = Outbound(channel: .email, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec), payload: .bytes(bytes))
+    let enqueueTime = try await asyncSeconds {
+        for _ in 0..<count { _ = try await outbox.enqueue(outbound, now: Date().timeIntervalSince1970) }
     }
-    let drainTime = try seconds { try worker.run(batch: 50, untilIdle: true) }
+    let drainTime = try await asyncSeconds { try await worker.run(batch: 50, untilIdle: true) }
     let outboxTime = enqueueTime + drainTime
     print("  (outbox: enqueue \(String(format: "%.0f", Double(count) / enqueueTime)) messages/s, claim + deliver + record \(String(format: "%.0f", Double(count) / drainTime)) messages/s)")
     let outboxRate = Double(count) / outboxTime
-    let sent = try outbox.entries().filter { $0.state == .sent }.count
+    let sent = try await outbox.entries().filter { $0.state == .sent }.count
 
     // Python's smtplib, one connection.
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).eml")
@@ -109,4 +117,4 @@ func runBenchmark() throws {
     print("  Herald via the outbox, 1 conn.: \(String(format: "%7.0f", outboxRate)) messages/s  (outbox adds \(String(format: "%.0f", (oneRate / outboxRate - 1) * 100))%; goal < 20%)  sent: \(sent)/\(count)")
 }
 
-try runBenchmark()
+try await runBenchmark()

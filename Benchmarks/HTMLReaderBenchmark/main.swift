@@ -8,6 +8,7 @@ import CLibXML2
 import BenchmarkSupport
 import Foundation
 import Herald
+import HeraldTooling
 
 /// Written at once, so progress shows when the output is a pipe (print buffers it).
 func say(_ line: String) {

@@ -34,14 +34,14 @@ func runBenchmark() throws {
     let pdfFile = work.appendingPathComponent("invoice-10482.pdf")
     try Data(pdf).write(to: pdfFile)
 
-    let request = EmailRequest(from: "Herald Support <support@example.com>", to: ["Ana Pérez <ana@example.com>, bo@example.com"],
+    let request = MessageRequest(from: "Herald Support <support@example.com>", to: ["Ana Pérez <ana@example.com>, bo@example.com"],
                                cc: ["ops@example.com"], subject: "Your refund is on its way — order 10482", attachments: [pdfFile.path])
     let markdownBytes = Array(markdown.utf8)
     let attachment = try AttachmentLoader().load(bytes: pdf, filename: "invoice-10482.pdf")
 
     // Herald: render + compose + write, the attachment already checked (as the outbox would hold it).
     func heraldMessage() throws -> Int {
-        var composed = try Herald.composeEmail(markdown: markdownBytes, request: EmailRequest(
+        var composed = try Herald.composeEmail(try Draft.markdown(markdownBytes), request: MessageRequest(
             from: request.from, to: request.to, cc: request.cc, subject: request.subject))
         composed.message.attachments = [attachment]
         var random = SystemRandomNumberGenerator()

@@ -8,6 +8,7 @@ import CHeraldMarkdown
 import BenchmarkSupport
 import Foundation
 import Herald
+import HeraldTooling
 
 let samplesDirectory = URL(fileURLWithPath: CommandLine.arguments.dropFirst().first ?? "Samples")
 // Plain Markdown samples only: templates are measured by TemplateBenchmark, editor HTML by

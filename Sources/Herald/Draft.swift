@@ -1,7 +1,6 @@
 import Foundation
 import HeraldChannels
 import HeraldDocument
-@_exported import HeraldTemplates
 
 /// What an input becomes before any channel renders it: a plain Markdown document, or a
 /// template filled with data (its body, SMS and WhatsApp parts, subject, layout...). The CLI, the
@@ -73,7 +72,7 @@ public struct Draft: Sendable {
         let bytes = try LimitedReader.read(url, what: "", limit: maximumInputBytes)
         if (format ?? Format.of(url)) == .html {
             if locale != nil || data != nil {
-                throw HeraldError.badInput("\(url.displayPath) is editor HTML, so --data, --example-data and --locale mean nothing for it; templates are Markdown with a front matter")
+                throw HeraldError.badInput("\(url.displayPath) is editor HTML, so template data and a locale mean nothing for it; templates are Markdown with a front matter")
             }
             return try html(bytes, maximumInputBytes: maximumInputBytes)
         }
@@ -82,7 +81,7 @@ public struct Draft: Sendable {
         let opensWithRule = bytes.starts(with: "---".utf8) || bytes.starts(with: "\u{FEFF}---".utf8)
         guard opensWithRule, MessageTemplate.isTemplate(String(decoding: bytes, as: UTF8.self)) else {
             if locale != nil || data != nil {
-                throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so --data, --example-data and --locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
+                throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so template data and a locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }
             return try markdown(bytes, maximumInputBytes: maximumInputBytes)
         }
@@ -117,7 +116,7 @@ public struct Draft: Sendable {
         case .examples:
             values = template.exampleData
         case nil:
-            throw HeraldError.badInput("\(template.file.displayPath) is a template: give its data with --data FILE.json (or --example-data to use the examples of its front matter)")
+            throw HeraldError(.input, "\(template.file.displayPath) is a template: give its data (a JSON file of its variables), or use the examples of its front matter")
         }
         let filled = try template.fill(values, dataDirectory: dataDirectory)
         var draft = Draft(document: filled.document, template: filled)
@@ -133,7 +132,7 @@ public struct Draft: Sendable {
 
     /// `request` completed by the template: its subject, preheader, language, sender, unsubscribe
     /// link and attachments where the request gives none (options always win).
-    public func completing(_ request: EmailRequest) -> EmailRequest {
+    public func completing(_ request: MessageRequest) -> MessageRequest {
         guard let template else { return request }
         var result = request
         result.subject = request.subject ?? template.subject
@@ -146,19 +145,20 @@ public struct Draft: Sendable {
     }
 
     /// The email render options for `request` (already completed), with the layout.
-    public func renderOptions(_ request: EmailRequest) -> EmailRenderOptions {
+    public func renderOptions(_ request: MessageRequest) -> EmailRenderOptions {
         var options = request.renderOptions
         options.layout = template?.layout
         return options
     }
 
-    /// The channels this input is meant for: a template's own list, every channel otherwise.
-    public var channels: [TemplateChannel] { template?.channels ?? TemplateChannel.allCases }
+    /// The channels this input is meant for: a template's own list, every messaging channel
+    /// otherwise.
+    public var channels: [ChannelID] { template?.channels ?? ChannelID.messaging }
 }
 
 extension Herald {
     /// A draft → email HTML + text, in the template's layout and colours.
-    public static func renderEmail(_ draft: Draft, request: EmailRequest = EmailRequest()) -> RenderedEmail {
+    public static func renderEmail(_ draft: Draft, request: MessageRequest = MessageRequest()) -> RenderedEmail {
         let request = draft.completing(request)
         let options = draft.renderOptions(request)
         let html = EmailHTMLRenderer(theme: draft.theme).render(draft.document, options: options)
@@ -170,7 +170,7 @@ extension Herald {
     /// unsubscribe link and attachments where the request leaves them out). The request's own
     /// attachment paths are the caller's: relative ones are relative to the working directory;
     /// a template's are resolved by the template (beside it, or beside its data).
-    public static func composeEmail(_ draft: Draft, request: EmailRequest, loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
+    public static func composeEmail(_ draft: Draft, request: MessageRequest, loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
         let request = draft.completing(request)
         let channel = EmailChannel(htmlRenderer: EmailHTMLRenderer(theme: draft.theme))
         return try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),

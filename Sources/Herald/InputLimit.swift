@@ -1,4 +1,5 @@
 import Foundation
+import HeraldMIME
 
 /// Message text larger than the limit a caller set: nothing of it was rendered.
 ///
@@ -7,7 +8,7 @@ import Foundation
 /// kilobytes, and what a renderer needs grows with the input (an SMS of 20 MB was 911 MB of
 /// memory before it was bounded), so an input of gigabytes — a wrong file, a runaway
 /// generator — is refused with its size instead of taking the machine's memory.
-public struct InputTooLarge: Error, LocalizedError, Equatable, Sendable {
+public struct InputTooLarge: CategorizedError, LocalizedError, Equatable, Sendable {
     /// What was read: `'message.md'`, `standard input`, `the data file 'order.json'`.
     public var input: String
     /// Its size in bytes, when known (a file's); nil when reading stopped past the limit.
@@ -19,6 +20,9 @@ public struct InputTooLarge: Error, LocalizedError, Equatable, Sendable {
         self.size = size
         self.limit = limit
     }
+
+    public var category: HeraldError.Category { .input }
+    public var description: String { errorDescription ?? "" }
 
     public var errorDescription: String? {
         let what = size.map { "\(input) is \(Self.megabytes($0)) (\($0) bytes)" } ?? "\(input) is over \(Self.megabytes(limit))"

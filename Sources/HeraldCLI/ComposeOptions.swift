@@ -61,29 +61,18 @@ struct ComposeOptions: ParsableArguments {
         }
     }
 
-    /// A message needs a sender and a recipient: `request` is the options on top of the
-    /// `--request` file, completed by the template (see `Draft.completing`).
-    static func checkAddressed(_ request: EmailRequest, purpose: String) throws {
-        guard request.from != nil else {
-            throw fail("\(purpose) composes a message: give --from (or \"from\" in the --request file, or a template's from:)", status: ExitStatus.usage)
-        }
-        guard !(request.to.isEmpty && request.cc.isEmpty && request.bcc.isEmpty) else {
-            throw fail("\(purpose) composes a message: give at least one --to, --cc or --bcc", status: ExitStatus.usage)
-        }
-    }
-
     /// The options on top of the `--request` file, if any; `to` replaces the recipients given
     /// by the options (a bulk send's line).
-    func emailRequest(to override: [String]? = nil) throws -> EmailRequest {
-        var base = EmailRequest()
+    func request(to override: [String]? = nil) throws -> MessageRequest {
+        var base = MessageRequest()
         if let file = request {
             let url = URL(fileURLWithPath: file)
             // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
-            base = try EmailRequest.read(at: url)
+            base = try MessageRequest.read(at: url)
             let folder = url.deletingLastPathComponent()
             base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
         }
-        return EmailRequest(from: from ?? base.from, to: base.to + (override ?? to), cc: base.cc + cc, bcc: base.bcc + bcc,
+        return MessageRequest(from: from ?? base.from, to: base.to + (override ?? to), cc: base.cc + cc, bcc: base.bcc + bcc,
                             replyTo: base.replyTo + replyTo, subject: subject ?? base.subject, preheader: preheader ?? base.preheader,
                             language: language ?? base.language, attachments: base.attachments + attach, headers: base.headers + header,
                             inReplyTo: base.inReplyTo + inReplyTo, references: base.references + references,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Herald
+import HeraldTooling
 
 struct GoldenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -3,7 +3,7 @@ import Foundation
 import Herald
 
 @main
-struct HeraldCommand: ParsableCommand {
+struct HeraldCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "herald",
         abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
@@ -12,7 +12,7 @@ struct HeraldCommand: ParsableCommand {
 
     /// Every failure, whichever command met it, ends here: one `error: …` line on standard
     /// error (usage lines after it for a usage error) and the exit status `ExitStatus.of` gives.
-    static func main() {
+    static func main() async {
         // A file size limit (ulimit -f) makes write(2) fail with EFBIG, reported like a full
         // disk, instead of killing the process halfway through a file.
         signal(SIGXFSZ, SIG_IGN)
@@ -27,7 +27,11 @@ struct HeraldCommand: ParsableCommand {
             exitAfterParsing(error)
         }
         do {
-            try command.run()
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch {
             // `herald help render` and a bare `herald` ask for help from run(): not a failure.
             if exitCode(for: error) == ExitCode.success {

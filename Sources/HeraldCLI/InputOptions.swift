@@ -41,40 +41,31 @@ struct InputOptions: ParsableArguments {
     /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
-        if input == "-" {
-            guard data == nil && !exampleData && locale == nil else {
-                throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
-            }
-            do {
+        do {
+            if input == "-" {
+                guard data == nil && !exampleData && locale == nil else {
+                    throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
+                }
                 let draft = try Draft.read(from: FileHandle.standardInput, named: "standard input", format: format ?? .markdown,
                                            maximumInputBytes: maximumInputBytes)
                 return reported(draft, html: format == .html)
-            } catch let error as InputTooLarge {
-                throw tooLarge(error)
-            } catch let error as HeraldError {
-                throw fail(String(describing: error.localizedDescription), status: ExitStatus.ioError)
             }
-        }
-        let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
-        do {
+            let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
             let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
                                        examplesByDefault: examplesByDefault, maximumInputBytes: maximumInputBytes)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
             return reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html)
         } catch let error as InputTooLarge {
-            throw tooLarge(error)
-        } catch let error as HeraldError {
-            if case .io(let message) = error { throw fail(message, status: ExitStatus.ioError) }
-            throw fail(String(describing: error.localizedDescription), status: ExitStatus.badInput)
+            // The library's message, and the flag that raises the limit (the library names no flag).
+            let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
+            throw fail("\(error.description); raise the limit with \(flag)", status: ExitStatus.badInput)
+        } catch let error as CommandFailure {
+            throw error
+        } catch let error as any CategorizedError {
+            throw error
         } catch {
             throw fail(String(describing: error), status: ExitStatus.badInput)
         }
-    }
-
-    /// The library's message, and the flag that raises the limit (the library names no flag).
-    private func tooLarge(_ error: InputTooLarge) -> Error {
-        let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
-        return fail("\(error.localizedDescription); raise the limit with \(flag)", status: ExitStatus.badInput)
     }
 
     /// Tells the agent what the HTML reader removed; the message is still made, without it.
@@ -88,8 +79,8 @@ struct InputOptions: ParsableArguments {
     /// Every file a command reading `input` may have read — the input, the data, the request
     /// and every attachment, and for a template its locale variants and layouts — so that no
     /// output is ever written over one of them.
-    func filesRead(by input: String, draft: Draft, request: EmailRequest?) -> [String] {
-        var files = [input] + [data].compactMap { $0 } + draft.completing(request ?? EmailRequest()).attachments
+    func filesRead(by input: String, draft: Draft, request: MessageRequest?) -> [String] {
+        var files = [input] + [data].compactMap { $0 } + draft.completing(request ?? MessageRequest()).attachments
         if let request { files += request.attachments }
         if draft.template != nil {
             let url = URL(fileURLWithPath: input)

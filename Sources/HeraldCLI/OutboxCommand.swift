@@ -2,34 +2,35 @@ import ArgumentParser
 import Foundation
 import Herald
 
-struct OutboxCommand: ParsableCommand {
+struct OutboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "outbox",
         abstract: "Look into the outbox and act on it.",
         subcommands: [List.self, Show.self, Retry.self, Purge.self])
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per message: ID, state, attempts, sender, recipients.")
         @OptionGroup var delivery: DeliveryOptions
 
-        func run() throws {
-            for entry in try delivery.openOutbox(create: false).entries() {
+        func run() async throws {
+            for entry in try await delivery.configuration().openOutbox(create: false).entries() {
                 let done = entry.recipients.filter { $0.status == .accepted }.count
-                print("\(entry.id)\t\(entry.state.rawValue)\t\(entry.attempts) attempt(s)\t\(entry.mailFrom)\t\(done)/\(entry.recipients.count) delivered\(entry.lastError.map { "\t\($0)" } ?? "")")
+                print("\(entry.id)\t\(entry.state.rawValue)\t\(entry.attempts) attempt(s)\t\(entry.sender)\t\(done)/\(entry.recipients.count) delivered\(entry.lastError.map { "\t\($0)" } ?? "")")
             }
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A message's state and each recipient's last reply.")
         @Argument(help: "The outbox ID.") var id: Int64
         @OptionGroup var delivery: DeliveryOptions
 
-        func run() throws {
-            guard let entry = try delivery.openOutbox(create: false).entry(id) else {
-                throw fail("no message with outbox ID \(id) in \(delivery.outboxPath) (see `herald outbox list`)", status: ExitStatus.badInput)
+        func run() async throws {
+            let configuration = try delivery.configuration()
+            guard let entry = try await configuration.openOutbox(create: false).entry(id) else {
+                throw fail("no message with outbox ID \(id) in \(configuration.outboxPath) (see `herald outbox list`)", status: ExitStatus.badInput)
             }
-            print("message \(entry.id): \(entry.state.rawValue), \(entry.attempts) attempt(s), \(entry.size) bytes, from \(entry.mailFrom)")
+            print("message \(entry.id): \(entry.state.rawValue), \(entry.attempts) attempt(s), \(entry.size) bytes, from \(entry.sender)")
             if let key = entry.idempotencyKey { print("idempotency key: \(key)") }
             if let error = entry.lastError { print("last error: \(error)") }
             if entry.state == .queued { print("next attempt: \(moment(entry.nextAttemptAt))") }
@@ -39,25 +40,25 @@ struct OutboxCommand: ParsableCommand {
         }
     }
 
-    struct Retry: ParsableCommand {
+    struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Send a held, failed or waiting message again, now, with the same bytes and Message-ID.",
             discussion: "A message is held when the connection was lost after its body was sent: the server may have it. Retrying may deliver it twice; receivers that deduplicate by Message-ID will not show it twice. A queued message waiting for its retry time becomes due at once; a failed one gets a new round of attempts. Recipients that accepted it never get it again.")
         @Argument(help: "The outbox ID.") var id: Int64
         @OptionGroup var delivery: DeliveryOptions
 
-        func run() throws {
-            try delivery.openOutbox(create: false).retry(id, now: Date().timeIntervalSince1970)
+        func run() async throws {
+            try await delivery.configuration().openOutbox(create: false).retry(id, now: Date().timeIntervalSince1970)
             print("message \(id) queued; `herald worker` will send it")
         }
     }
 
-    struct Purge: ParsableCommand {
+    struct Purge: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete sent and failed messages.")
         @OptionGroup var delivery: DeliveryOptions
 
-        func run() throws {
-            print("purged \(try delivery.openOutbox(create: false).purge()) message(s)")
+        func run() async throws {
+            print("purged \(try await delivery.configuration().openOutbox(create: false).purge()) message(s)")
         }
     }
 }

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Herald
 
-struct WorkerCommand: ParsableCommand {
+struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
         abstract: "Deliver the outbox until stopped; SIGTERM or SIGINT finish the message in hand and give back the other leases.")
@@ -18,9 +18,10 @@ struct WorkerCommand: ParsableCommand {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
     }
 
-    func run() throws {
-        let outbox = try delivery.openOutbox()
-        let (workers, destination) = try delivery.workers(for: outbox, count: concurrency)
+    func run() async throws {
+        let configuration = try delivery.configuration()
+        let store = try configuration.openOutbox()
+        let workers = try configuration.workers(for: store, count: concurrency)
         // Signals become a stop request; the loops check it between messages.
         var sources: [DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -30,19 +31,19 @@ struct WorkerCommand: ParsableCommand {
             source.resume()
             sources.append(source)
         }
-        FileHandle.standardError.write(Data("herald worker: delivering \(delivery.outboxPath) via \(destination) on \(concurrency) connection(s)\n".utf8))
-        try runConcurrently(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
+        FileHandle.standardError.write(Data("herald worker: delivering \(configuration.outboxPath) via \(configuration.emailDestination) on \(concurrency) connection(s)\n".utf8))
+        try await OutboxWorker.runAll(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
             let accepted = report.accepted.count
             // Written straight to the descriptor: a killed worker leaves no line behind in a buffer.
             FileHandle.standardOutput.write(Data("message \(id): \(report.failure.map(\.description) ?? "\(accepted)/\(report.recipients.count) accepted")\n".utf8))
         }
         withExtendedLifetime(sources) {}
-        if untilIdle { reportBacklog(outbox) }
+        if untilIdle { await reportBacklog(store, route: configuration.route) }
     }
 
     /// `--until-idle` stops when nothing is due — which is not "nothing left": say what waits.
-    private func reportBacklog(_ outbox: Outbox) {
-        guard let backlog = try? outbox.backlog(now: Date().timeIntervalSince1970, route: delivery.route) else { return }
+    private func reportBacklog(_ store: any OutboxStore, route: String) async {
+        guard let backlog = try? await store.backlog(now: Date().timeIntervalSince1970, route: route) else { return }
         var parts: [String] = []
         if backlog.waiting > 0, let next = backlog.nextAttemptAt {
             parts.append("\(backlog.waiting) message\(backlog.waiting == 1 ? "" : "s") wait\(backlog.waiting == 1 ? "s" : "") for a retry, the next at \(moment(next)) (herald outbox retry ID to try now)")
@@ -59,43 +60,5 @@ struct WorkerCommand: ParsableCommand {
             parts.append("\(count) message\(count == 1 ? " is" : "s are") for \(route), not for this worker's destination (herald worker \(how) delivers \(count == 1 ? "it" : "them"))")
         }
         say(parts.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + parts.joined(separator: "; "))
-    }
-}
-
-/// Runs each worker on its own thread until all return; the first error wins.
-func runConcurrently(_ workers: [OutboxWorker], batch: Int, pollInterval: Double, untilIdle: Bool,
-                     progress: @escaping @Sendable (Int64, DeliveryReport) -> Void) throws {
-    let group = DispatchGroup()
-    let failures = FailureBox()
-    for worker in workers {
-        group.enter()
-        Thread.detachNewThread {
-            defer { group.leave() }
-            do {
-                try worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle, progress: progress)
-            } catch {
-                failures.record(error)
-                for other in workers { other.stop() }
-            }
-        }
-    }
-    group.wait()
-    if let error = failures.first { throw error }
-}
-
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [any Error] = []
-
-    func record(_ error: any Error) {
-        lock.lock()
-        errors.append(error)
-        lock.unlock()
-    }
-
-    var first: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return errors.first
     }
 }

@@ -251,3 +251,5 @@ func errnoDescription(_ code: Int32 = errno) -> String {
     default: return String(cString: strerror(code))
     }
 }
+
+extension AtomicFile.Failure: CategorizedError { public var category: HeraldError.Category { .io } }

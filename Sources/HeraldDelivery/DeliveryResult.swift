@@ -66,7 +66,4 @@ public struct DeliveryReport: Sendable {
     public var accepted: [RecipientResult] { recipients.filter { $0.status == .accepted } }
 }
 
-/// Something that carries a written message to its recipients.
-public protocol Transport: Sendable {
-    func deliver(_ message: [UInt8], envelope: Envelope, smtputf8: Bool) -> DeliveryReport
-}
+extension DeliveryFailure: CategorizedError { public var category: HeraldError.Category { .delivery } }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import HeraldMIME
 
 /// HTTPS POST through libcurl, for the providers' APIs (WhatsApp Cloud API, SMS gateways). One
 /// client keeps its connection open between requests; it serves one request at a time.
@@ -132,3 +133,5 @@ private let writeCallback: herald_curl_write_function = { data, size, count, use
     body.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: length))
     return length
 }
+
+extension HTTPClient.Failure: CategorizedError { public var category: HeraldError.Category { .delivery } }

@@ -12,6 +12,14 @@ public struct MaildirTransport: Transport {
         self.directory = directory
     }
 
+    public func deliver(_ outbound: Outbound) async -> DeliveryReport {
+        guard let envelope = outbound.envelope else {
+            return .refused(.permanent(code: nil, reason: "the stored envelope is not valid email addresses"))
+        }
+        return await Blocking.run { deliver(outbound.bytes, envelope: envelope, smtputf8: outbound.smtputf8) }
+    }
+
+    /// Writes one message into the Maildir, on the calling thread.
     public func deliver(_ message: [UInt8], envelope: Envelope, smtputf8: Bool) -> DeliveryReport {
         let name = Self.uniqueName()
         let temporary = directory.appendingPathComponent("tmp").appendingPathComponent(name)

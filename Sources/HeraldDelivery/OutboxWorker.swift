@@ -1,95 +1,91 @@
 import Foundation
+import HeraldChannels
+import HeraldMIME
 
-/// Drains the outbox through a transport: claims due messages, delivers each to the
-/// recipients that still need it, records the outcome. Stopping (SIGTERM in `herald worker`)
-/// finishes the message in hand and gives back the leases of the others.
+/// Drains an outbox through the transports: claims due messages, delivers each to the
+/// recipients that still need it through the transport of its channel, records the outcome.
+/// Stopping (SIGTERM in `herald worker`) finishes the message in hand and gives back the
+/// leases of the others.
 public final class OutboxWorker: Sendable {
-    public let outbox: Outbox
-    public let transport: any Transport
-    /// Transports of the other channels, by channel name ("sms", "whatsapp").
-    public let messageTransports: [String: any MessageTransport]
+    public let store: any OutboxStore
+    /// The transport of each channel; a message of a channel without one waits (a temporary
+    /// failure), since a worker with that transport may come.
+    public let transports: [ChannelID: any Transport]
     public let owner: String
-    /// Where `transport` delivers email (an SMTP URL, `maildir:PATH`): only emails stored for
-    /// this route (or for none) are claimed. See `Outbox.claim`.
+    /// Where the email transport delivers (an SMTP URL, `maildir:PATH`): only emails stored
+    /// for this route (or for none) are claimed.
     public let route: String?
     /// Only these messages (one send's own), when set.
     public let ids: ClosedRange<Int64>?
+    /// The clock, in seconds since 1970.
+    public let now: @Sendable () -> Double
     private let stopSignal = StopSignal()
 
-    public init(outbox: Outbox, transport: any Transport, messageTransports: [String: any MessageTransport] = [:],
-                owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)", route: String? = nil, ids: ClosedRange<Int64>? = nil) {
-        self.outbox = outbox
-        self.transport = transport
-        self.messageTransports = messageTransports
+    public init(store: any OutboxStore, transports: [ChannelID: any Transport], owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)",
+                route: String? = nil, ids: ClosedRange<Int64>? = nil, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.store = store
+        self.transports = transports
         self.owner = owner
         self.route = route
         self.ids = ids
+        self.now = now
     }
 
     public func stop() { stopSignal.set() }
     public var isStopping: Bool { stopSignal.isSet }
 
-    /// One round: claims up to `batch` due messages and delivers them. Returns their IDs and
-    /// reports, in order.
+    /// One round: claims up to `batch` due messages and delivers them, reporting each. Returns
+    /// how many were delivered.
     @discardableResult
-    public func runOnce(batch: Int = 10, only id: Int64? = nil, progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws -> Int {
-        let claims = try outbox.claim(owner: owner, now: Date().timeIntervalSince1970, limit: batch, ids: id.map { $0...$0 } ?? ids, route: route)
+    public func runOnce(batch: Int = 10, only id: Int64? = nil,
+                        progress: @Sendable (Int64, DeliveryReport) -> Void = { _, _ in }) async throws -> Int {
+        let claims = try await store.claim(owner: owner, now: now(), limit: batch, ids: id.map { $0...$0 } ?? ids, route: route)
         for (index, claim) in claims.enumerated() {
             if isStopping {
-                try outbox.release(claims[index...].map(\.id), now: Date().timeIntervalSince1970)
+                try await store.release(claims[index...].map(\.id), now: now())
                 return index
             }
-            let report = deliver(claim)
-            try outbox.record(report, for: claim.id, now: Date().timeIntervalSince1970)
+            let report = await deliver(claim.outbound)
+            try await store.record(report, for: claim.id, now: now(), random: Double.random(in: 0...1))
             progress(claim.id, report)
         }
         return claims.count
     }
 
-    /// Email through the transport; other channels one recipient at a time through theirs.
-    private func deliver(_ claim: Outbox.Claim) -> DeliveryReport {
-        if claim.channel == "email" {
-            guard let envelope = claim.envelope else {
-                return DeliveryReport(recipients: [], failure: .permanent(code: nil, reason: "the stored envelope is not valid email addresses"), transcript: [])
-            }
-            return transport.deliver(claim.bytes, envelope: envelope, smtputf8: claim.smtputf8)
+    private func deliver(_ outbound: Outbound) async -> DeliveryReport {
+        guard let transport = transports[outbound.channel] else {
+            return .refused(.temporary(code: nil, reason: "no transport is configured for the \(outbound.channel) channel"))
         }
-        guard let channelTransport = messageTransports[claim.channel] else {
-            return DeliveryReport(recipients: [], failure: .temporary(code: nil, reason: "no transport is configured for the \(claim.channel) channel"), transcript: [])
-        }
-        // Exactly one result per recipient, in the claim's order (the outbox matches results to
-        // recipients by position): a request that failed as a whole gives its recipient a result
-        // too, or the next recipient's would be taken for it.
-        var combined = DeliveryReport(recipients: [], failure: nil, transcript: [])
-        for recipient in claim.recipients {
-            let report = channelTransport.send(claim.bytes, to: recipient)
-            var result = report.recipients.first ?? RecipientResult(address: recipient, status: .deferred, code: 0, reply: "")
-            result.address = recipient
-            if let failure = report.failure {
-                result.status = {
-                    if case .permanent = failure { return .rejected }
-                    return .deferred
-                }()
-                if result.reply.isEmpty { result.reply = failure.description }
-                // A recipient refused for good does not sink the others; a temporary or
-                // ambiguous failure keeps the message coming back (or held).
-                if case .permanent = failure {} else { combined.failure = failure }
-            }
-            combined.recipients.append(result)
-            combined.transcript += report.transcript
-        }
-        return combined
+        return await transport.deliver(outbound)
     }
 
     /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle.
     public func run(batch: Int = 10, pollInterval: Double = 1, untilIdle: Bool = false,
-                    progress: (Int64, DeliveryReport) -> Void = { _, _ in }) throws {
+                    progress: @Sendable (Int64, DeliveryReport) -> Void = { _, _ in }) async throws {
         while !isStopping {
-            let done = try runOnce(batch: batch, progress: progress)
+            let done = try await runOnce(batch: batch, progress: progress)
             if done == 0 {
                 if untilIdle { return }
-                Thread.sleep(forTimeInterval: pollInterval)
+                try await Task.sleep(nanoseconds: UInt64(max(pollInterval, 0.001) * 1_000_000_000))
             }
+        }
+    }
+
+    /// Runs `workers` at once until all return; the first error stops the others and is thrown.
+    public static func runAll(_ workers: [OutboxWorker], batch: Int = 10, pollInterval: Double = 1, untilIdle: Bool = false,
+                              progress: @escaping @Sendable (Int64, DeliveryReport) -> Void = { _, _ in }) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in workers {
+                group.addTask {
+                    do {
+                        try await worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle, progress: progress)
+                    } catch {
+                        for other in workers { other.stop() }
+                        throw error
+                    }
+                }
+            }
+            try await group.waitForAll()
         }
     }
 }

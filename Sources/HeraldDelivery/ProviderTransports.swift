@@ -1,15 +1,10 @@
 import Foundation
 import HeraldMIME
 
-/// Sends one channel payload to one recipient through a provider's HTTP API.
-public protocol MessageTransport: Sendable {
-    func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport
-}
-
 /// WhatsApp Cloud API: `POST {base}/{phone number ID}/messages` with a bearer token; the payload
 /// is the request body (`WhatsAppTextMessage`, `WhatsAppTemplateMessage`). 429 and 5xx are worth
 /// retrying; other 4xx are permanent and keep Meta's error code and message.
-public struct WhatsAppCloudTransport: MessageTransport {
+public struct WhatsAppCloudTransport: PerRecipientTransport, MediaUploader {
     public var baseURL: String
     public var phoneNumberID: String
     public var token: String
@@ -41,7 +36,11 @@ public struct WhatsAppCloudTransport: MessageTransport {
     /// `messaging_product`, `type` and `file`) and returns the media id a message refers to.
     /// Done when the message is composed, not in the worker: the outbox then holds a small JSON
     /// body, and a refused file is reported to the agent at once.
-    public func upload(path: String, filename: String, mediaType: String) throws -> String {
+    public func upload(path: String, filename: String, mediaType: String) async throws -> String {
+        try await Blocking.run { try uploadNow(path: path, filename: filename, mediaType: mediaType) }
+    }
+
+    func uploadNow(path: String, filename: String, mediaType: String) throws -> String {
         let url = "\(baseURL)/\(phoneNumberID)/media"
         let response: HTTPClient.Response
         do {
@@ -65,7 +64,7 @@ public struct WhatsAppCloudTransport: MessageTransport {
 
 /// An SMS gateway with a Twilio-style API: `POST {base}/2010-04-01/Accounts/{account}/Messages.json`,
 /// HTTP Basic authentication, a form body `To`, `From`, `Body`. The payload is the SMS text.
-public struct SMSGatewayTransport: MessageTransport {
+public struct SMSGatewayTransport: PerRecipientTransport {
     public var baseURL: String
     public var account: String
     public var token: String

@@ -66,6 +66,14 @@ public final class SMTPTransport: Transport, @unchecked Sendable {
         if let handle { curl_easy_cleanup(handle) }
     }
 
+    public func deliver(_ outbound: Outbound) async -> DeliveryReport {
+        guard let envelope = outbound.envelope else {
+            return .refused(.permanent(code: nil, reason: "the stored envelope is not valid email addresses"))
+        }
+        return await Blocking.run { self.deliver(outbound.bytes, envelope: envelope, smtputf8: outbound.smtputf8) }
+    }
+
+    /// One SMTP transaction for `message`, on the calling thread (it blocks on the network).
     public func deliver(_ message: [UInt8], envelope: Envelope, smtputf8: Bool) -> DeliveryReport {
         lock.lock()
         defer { lock.unlock() }

@@ -5,7 +5,7 @@ import HeraldDocument
 /// A template filled with one customer's data: everything each channel renders from.
 public struct FilledTemplate: Sendable {
     public var templateName: String
-    public var channels: [TemplateChannel]
+    public var channels: [ChannelID]
     /// The email body (and the SMS and WhatsApp text when the template has no part of its own).
     public var document: Document
     /// The SMS part, when the template has one.

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldMIME
 
 /// A template, layout or data file that cannot be used as it is: names the file, the line when
 /// there is one, and what would be accepted.
@@ -54,3 +55,5 @@ extension URL {
     /// The path as the user gave it (relative stays relative), for messages.
     public var displayPath: String { relativePath }
 }
+
+extension TemplateError: CategorizedError { public var category: HeraldError.Category { .input } }

@@ -1,11 +1,6 @@
 import HeraldChannels
 import Yams
 
-/// The channels a template can declare.
-public enum TemplateChannel: String, Equatable, Sendable, CaseIterable {
-    case email, sms, whatsapp
-}
-
 /// One declared variable of a template (`variables:` in the front matter).
 public struct VariableDeclaration: Equatable, Sendable {
     public var name: String
@@ -54,7 +49,7 @@ public enum LayoutChoice: Equatable, Sendable {
 public struct TemplateManifest: Equatable, Sendable {
     public var name: String
     public var description: String?
-    public var channels: [TemplateChannel]
+    public var channels: [ChannelID]
     /// The content's language tag (`lang` of the email); a locale variant's defaults to its locale.
     public var language: String?
     public var subject: Located<String>?
@@ -87,7 +82,8 @@ public struct TemplateManifest: Equatable, Sendable {
         if let description = try fields.string("description") { manifest.description = description.value }
         if fields["channels"] != nil {
             manifest.channels = try fields.strings("channels").map { entry in
-                guard let channel = TemplateChannel(rawValue: entry.value) else {
+                // A phone interaction is a call: there is no message to write for it.
+                guard let channel = ChannelID(rawValue: entry.value), channel.capabilities.carriesMessages else {
                     throw entry.location.error("unknown channel '\(entry.value)'; expected email, sms or whatsapp")
                 }
                 return channel

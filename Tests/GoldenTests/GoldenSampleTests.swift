@@ -1,5 +1,6 @@
 import Foundation
 import Herald
+import HeraldTooling
 import Testing
 
 /// Every sample renders byte for byte to its golden files.

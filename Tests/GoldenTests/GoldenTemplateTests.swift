@@ -1,5 +1,6 @@
 import Foundation
 import Herald
+import HeraldTooling
 import HeraldTestSupport
 import Testing
 

@@ -92,7 +92,7 @@ import Testing
         let result = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path])
         #expect(result.status == 65)
         #expect(errorLine(result) == "error: cannot use the request '\(request.path)': the JSON is not valid at line 2, column 9: Invalid value; "
-                + "expected \(EmailRequest.expectedJSON)")
+                + "expected \(MessageRequest.expectedJSON)")
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stdout.isEmpty)
     }
 
@@ -103,7 +103,7 @@ import Testing
         try Data(#"{"from": "shop@example.com", "to": "ana@example.com"}"#.utf8).write(to: request)
         let wrongField = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path])
         #expect(wrongField.status == 65)
-        #expect(errorLine(wrongField) == "error: cannot use the request '\(request.path)': \"to\": expected a list, found a string; expected \(EmailRequest.expectedJSON)")
+        #expect(errorLine(wrongField) == "error: cannot use the request '\(request.path)': \"to\": expected a list, found a string; expected \(MessageRequest.expectedJSON)")
 
         try Data(#"["shop@example.com"]"#.utf8).write(to: request)
         let notAnObject = try HeraldProcess.run(["send", input, "--request", request.path], in: directory)
@@ -126,7 +126,7 @@ import Testing
 
         let noSender = try HeraldProcess.run(["render", input, "--format", "eml", "--to", "ana@example.com"])
         #expect(noSender.status == 64)
-        #expect(errorLine(noSender).hasPrefix("error: --format eml composes a message: give --from"))
+        #expect(errorLine(noSender).hasPrefix("error: a whole message (eml) needs a sender: give a From address"))
     }
 
     @Test func aWhatsAppTemplateFileIsReadTheSameWay() throws {

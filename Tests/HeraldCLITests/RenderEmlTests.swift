@@ -70,10 +70,10 @@ import Testing
     @Test func missingSenderOrRecipientIsAUsageError() throws {
         let noSender = try HeraldProcess.run(["render", input, "--format", "eml", "--to", "a@example.com"])
         #expect(noSender.status == 64)
-        #expect(noSender.stderr.contains("give --from"))
+        #expect(noSender.stderr.contains("error: a whole message (eml) needs a sender: give a From address"))
         let noRecipient = try HeraldProcess.run(["render", input, "--format", "eml", "--from", "a@example.com"])
         #expect(noRecipient.status == 64)
-        #expect(noRecipient.stderr.contains("at least one --to, --cc or --bcc"))
+        #expect(noRecipient.stderr.contains("error: a whole message (eml) needs a recipient: give at least one To, Cc or Bcc address"))
     }
 
     @Test func aRefusedAttachmentLeavesNoOutputFile() throws {

@@ -53,7 +53,7 @@ import Testing
     @Test func htmlTakesNoTemplateData() throws {
         let result = try HeraldProcess.run(["render", sample.appendingPathComponent("input.html").path, "--data", "data.json"])
         #expect(result.status == 65)
-        #expect(result.stderr.contains("is editor HTML, so --data, --example-data and --locale mean nothing for it"))
+        #expect(result.stderr.contains("is editor HTML, so template data and a locale mean nothing for it"))
     }
 
     @Test func aFolderOrAnHTMLFileOpeningWithARuleIsReadAsWhatItIs() throws {

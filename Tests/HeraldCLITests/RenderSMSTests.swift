@@ -49,7 +49,7 @@ import Testing
         #expect(attached.stdout.isEmpty)
         let html = try HeraldProcess.run(["render", "-", "--channel", "sms", "--format", "html"], stdin: "Hi")
         #expect(html.status == 64)
-        #expect(html.stderr.contains("--channel sms renders as text or json, not html"))
+        #expect(html.stderr.contains("error: sms renders as text or json, not html"))
     }
 }
 

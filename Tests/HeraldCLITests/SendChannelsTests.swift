@@ -73,7 +73,7 @@ import Testing
         #expect(vorbis.status == 65 && vorbis.stderr.contains("not Opus"))
         let render = try HeraldProcess.run(["render", input.path, "--channel", "whatsapp", "--format", "text", "--attach", fixtures.appendingPathComponent("sample.pdf").path],
                                            in: directory)
-        #expect(render.status == 65 && render.stderr.contains("use herald send --channel whatsapp --attach"))
+        #expect(render.status == 65 && render.stderr.contains("WhatsApp media messages cannot be shown before their upload"))
         #expect(try server.requests().count == 4)
 
         // The same send again under one idempotency key: the files are uploaded again (new ids),
@@ -105,7 +105,7 @@ import Testing
                                                in: directory, environment: environment)
         #expect(attachment.status == 65 && attachment.stderr.contains("an SMS carries no attachments"))
         let voice = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "+34612345678", "--voice-note"], in: directory, environment: environment)
-        #expect(voice.status == 64 && voice.stderr.contains("--voice-note is for --channel whatsapp; sms has no voice notes"))
+        #expect(voice.status == 64 && voice.stderr.contains("error: sms has no voice notes; they are for WhatsApp"))
         let badNumber = try HeraldProcess.run(["send", input.path, "--channel", "sms", "--to", "12"], in: directory, environment: environment)
         #expect(badNumber.status == 65 && badNumber.stderr.contains("invalid phone number \"12\""))
         let unconfigured = try HeraldProcess.run(["send", input.path, "--channel", "whatsapp", "--to", "+34612345678"], in: directory)

@@ -58,7 +58,7 @@ import Testing
 
         // send never falls back to the examples.
         let send = try HeraldProcess.run(["send", templates.appendingPathComponent("welcome.md").path, "--to", "ana@example.com"], in: directory)
-        #expect(send.status == 65 && send.stderr.contains("give its data with --data FILE.json (or --example-data"))
+        #expect(send.status == 65 && send.stderr.contains("is a template: give its data (a JSON file of its variables), or use the examples of its front matter"))
     }
 
     @Test func aLocaleIsChosenWithFallback() throws {

@@ -8,9 +8,9 @@ import Testing
 @Suite(.serialized) struct WorkerDurabilityTests {
     /// Fills an outbox with `count` distinct messages (one transaction) and returns their Message-IDs.
     func fill(_ path: String, count: Int) throws -> [String] {
-        let outbox = try Outbox(path: path)
-        return try outbox.inOneTransaction(now: Date().timeIntervalSince1970) { batch in
-            try (1...count).map { index in
+        var ids: [String] = []
+        var outbounds: [Outbound] = []
+        for index in 1...count {
                 let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "support@example.com"),
                                                                    to: try AddressParser.parseList("ana@example.com"),
                                                                    subject: try HeaderText("Message \(index)", field: "subject")),
@@ -18,10 +18,13 @@ import Testing
                 let seed = String(index, radix: 16)
                 let identity = MessageIdentity(date: .deterministic, messageID: try MessageID(validating: "<durability-\(index)@example.com>"),
                                                boundarySeed: String(repeating: "0", count: 16 - seed.count) + seed)
-                _ = try batch.enqueue(try MIMEWriter().bytes(of: message, identity: identity), envelope: message.envelope, smtputf8: false)
-                return identity.messageID.description
-            }
+                let envelope = message.envelope
+                outbounds.append(Outbound(channel: .email, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
+                                          payload: .bytes(try MIMEWriter().bytes(of: message, identity: identity))))
+                ids.append(identity.messageID.description)
         }
+        _ = try SQLiteOutboxStore(path: path).enqueueNow(outbounds, now: Date().timeIntervalSince1970)
+        return ids
     }
 
     func startWorker(_ arguments: [String]) throws -> Process {
@@ -43,7 +46,7 @@ import Testing
         return condition()
     }
 
-    @Test func killingTheWorkerMidBatchLosesNoMessage() throws {
+    @Test func killingTheWorkerMidBatchLosesNoMessage() async throws {
         let server = try TestServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -60,15 +63,15 @@ import Testing
         #expect(beforeRestart.count < expected.count, "the worker finished before it was killed; the test proves nothing")
 
         // The killed worker's leases expire after a second; a new worker finishes the job.
-        Thread.sleep(forTimeInterval: 1.2)
+        try await Task.sleep(nanoseconds: 1_200_000_000)
         let second = try startWorker(common + ["--until-idle", "--poll-interval", "0.1"])
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         #expect(Set(server.receivedMessageIDs()) == Set(expected), "missing: \(Set(expected).subtracting(server.receivedMessageIDs()))")
-        #expect(try Outbox(path: database).entries().allSatisfy { $0.state == .sent })
+        #expect(try await SQLiteOutboxStore(path: database).entries().allSatisfy { $0.state == .sent })
     }
 
-    @Test func sigtermFinishesTheMessageInHandAndReleasesTheRest() throws {
+    @Test func sigtermFinishesTheMessageInHandAndReleasesTheRest() async throws {
         let server = try TestServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -79,7 +82,7 @@ import Testing
         kill(worker.processIdentifier, SIGTERM)
         worker.waitUntilExit()
         #expect(worker.terminationStatus == 0)
-        let entries = try Outbox(path: database).entries()
+        let entries = try await SQLiteOutboxStore(path: database).entries()
         #expect(!entries.contains { $0.state == .sending }, "\(entries.map(\.state))")
         #expect(entries.filter { $0.state == .sent }.count == server.receivedMessageIDs().count)
         #expect(entries.contains { $0.state == .queued })
@@ -95,7 +98,7 @@ import Testing
     /// `deferEvery` 3 the server answers 451 to the first attempt of every third message (the
     /// retry base is 0, so the worker retries at once).
     @Test(arguments: [0, 3])
-    func killedTwiceOverAThousandMessagesEveryMessageArrivesOnce(deferEvery: Int) throws {
+    func killedTwiceOverAThousandMessagesEveryMessageArrivesOnce(deferEvery: Int) async throws {
         let server = try TestServer(script: "smtp-fault-server.py",
                                     ["--delay", "DOT=0.002"] + (deferEvery > 0 ? ["--defer-first-attempt-every", String(deferEvery)] : []))
         let directory = try HeraldProcess.temporaryDirectory()
@@ -123,7 +126,7 @@ import Testing
               + "\(Set(received).count) distinct, \(received.count - Set(received).count) twice")
         #expect(Set(received) == Set(expected), "missing: \(Set(expected).subtracting(received).sorted().prefix(10))")
         #expect(received.count - Set(received).count <= 2, "\(received.count - Set(received).count) messages arrived twice; at most the one in flight at each of the two kills may")
-        let entries = try Outbox(path: database).entries()
+        let entries = try await SQLiteOutboxStore(path: database).entries()
         #expect(entries.filter { $0.state == .sent }.count == expected.count)
         if deferEvery > 0 {
             let deferred = (try? String(contentsOf: server.spool.appendingPathComponent("deferred.log"), encoding: .utf8))?.split(separator: "\n").count ?? 0

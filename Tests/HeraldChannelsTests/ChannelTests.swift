@@ -3,19 +3,31 @@ import Testing
 
 @Suite struct ChannelTests {
     @Test func capabilitiesSayWhatEachChannelCarries() {
-        #expect(Channel.email.capabilities.attachments && !Channel.email.capabilities.templateRequiredToOpen)
-        #expect(!Channel.sms.capabilities.attachments && !Channel.sms.capabilities.formatting)
-        #expect(Channel.whatsapp.capabilities.voiceNotes && Channel.whatsapp.capabilities.templateRequiredToOpen)
-        #expect(Channel.whatsapp.capabilities.maximumLength == 4096)
-        #expect(!Channel.phone.capabilities.carriesMessages)
+        #expect(ChannelID.email.capabilities.attachments && !ChannelID.email.capabilities.templateRequiredToOpen)
+        #expect(!ChannelID.sms.capabilities.attachments && !ChannelID.sms.capabilities.formatting)
+        #expect(ChannelID.whatsapp.capabilities.voiceNotes && ChannelID.whatsapp.capabilities.templateRequiredToOpen)
+        #expect(ChannelID.whatsapp.capabilities.maximumLength == 4096)
+        #expect(!ChannelID.phone.capabilities.carriesMessages)
+        #expect(ChannelID.messaging == [.email, .sms, .whatsapp])
+        // Each ID's implementation is that channel's.
+        #expect(ChannelID.allCases.allSatisfy { $0.channel.id == $0 })
     }
 
-    @Test func attachmentsAreRefusedWhereTheyCannotGo() throws {
-        try Channel.email.checkAttachments(["a.pdf"])
-        try Channel.whatsapp.checkAttachments(["a.pdf"])
-        #expect(throws: ChannelError.self) { try Channel.sms.checkAttachments(["a.pdf"]) }
-        #expect(throws: ChannelError.self) { try Channel.phone.checkAttachments(["a.pdf"]) }
-        try Channel.sms.checkAttachments([])
+    @Test func eachChannelRefusesWhatItCannotCarry() throws {
+        let attachment = MessageOutline(to: ["x"], attachments: ["a.pdf"])
+        try ChannelID.email.channel.validate(attachment)
+        try ChannelID.whatsapp.channel.validate(attachment)
+        #expect(throws: ChannelError.self) { try ChannelID.sms.channel.validate(attachment) }
+        #expect(throws: ChannelError.self) { try ChannelID.phone.channel.validate(attachment) }
+        try ChannelID.sms.channel.validate(MessageOutline(to: ["+34612345678"]))
+        // Copies are email's; voice notes WhatsApp's.
+        let copied = MessageOutline(to: ["x"], cc: ["y"])
+        try ChannelID.email.channel.validate(copied)
+        #expect(throws: ChannelError(reason: "sms has no Cc or Bcc; give every recipient as a To", category: .usage)) { try ChannelID.sms.channel.validate(copied) }
+        #expect(throws: ChannelError.self) { try ChannelID.whatsapp.channel.validate(copied) }
+        let voice = MessageOutline(to: ["x"], attachments: ["a.ogg"], voiceNote: true)
+        try ChannelID.whatsapp.channel.validate(voice)
+        #expect(throws: ChannelError(reason: "email has no voice notes; they are for WhatsApp", category: .usage)) { try ChannelID.email.channel.validate(voice) }
     }
 
     @Test func dialRuleMakesTheNumberToDial() throws {

@@ -36,21 +36,20 @@ import Testing
         #expect(String(decoding: request.body, as: UTF8.self) == "To=%2B34612345678&From=%2B15550100&Body=Hola%20Ana%20%E2%80%94%20ok%20%26%20100%25")
     }
 
-    @Test func rateLimitsRetryThroughTheOutboxAndErrorsKeepTheProviderCode() throws {
+    @Test func rateLimitsRetryThroughTheOutboxAndErrorsKeepTheProviderCode() async throws {
         let server = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "429,200"])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-wa-\(UUID().uuidString).sqlite").path
         var policy = Outbox.Policy()
         policy.baseDelay = 0
-        let outbox = try Outbox(path: path, policy: policy)
-        let id = try outbox.enqueue(whatsappPayload, channel: "whatsapp", sender: "106540352242922", recipients: ["+34612345678"], now: 0)
+        let outbox = try SQLiteOutboxStore(path: path, policy: policy)
+        let id = try await outbox.enqueueEmail(whatsappPayload, channel: "whatsapp", sender: "106540352242922", recipients: ["+34612345678"], now: 0)
         let transport = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(server.port)/v23.0", phoneNumberID: "106540352242922", token: "t")
-        let worker = OutboxWorker(outbox: outbox, transport: MaildirTransport(directory: FileManager.default.temporaryDirectory),
-                                  messageTransports: ["whatsapp": transport])
-        try worker.runOnce()
-        #expect(try outbox.entry(id)?.state == .queued)
-        #expect(try outbox.entry(id)?.lastError?.contains("Rate limit hit") == true)
-        try worker.runOnce()
-        #expect(try outbox.entry(id)?.state == .sent)
+        let worker = OutboxWorker(store: outbox, transports: [.email: MaildirTransport(directory: FileManager.default.temporaryDirectory), .whatsapp: transport])
+        try await worker.runOnce()
+        #expect(try await outbox.entry(id)?.state == .queued)
+        #expect(try await outbox.entry(id)?.lastError?.contains("Rate limit hit") == true)
+        try await worker.runOnce()
+        #expect(try await outbox.entry(id)?.state == .sent)
         #expect(try server.requests().count == 2)
 
         let refusing = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "400"])
@@ -60,11 +59,11 @@ import Testing
         #expect(rejected.recipients.first?.status == .rejected && rejected.recipients.first?.code == 131047)
     }
 
-    @Test func mediaUploadIsAMultipartFormWithTheFileAsItIs() throws {
+    @Test func mediaUploadIsAMultipartFormWithTheFileAsItIs() async throws {
         let server = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
         let transport = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(server.port)/v23.0", phoneNumberID: "1065", token: "EAAG-test-token")
         let path = ExternalEmailTools.repository.appendingPathComponent("Tests/Fixtures/attachments/voice-note.ogg").path
-        let id = try transport.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
+        let id = try await transport.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
         #expect(id == "4490709327384001")
         let request = try #require(try server.requests().first)
         #expect(request.path == "/v23.0/1065/media")
@@ -81,8 +80,8 @@ import Testing
 
         let refusing = try TestServer(script: "provider-server.py", ["--api", "whatsapp", "--statuses", "400"])
         let refused = WhatsAppCloudTransport(baseURL: "http://127.0.0.1:\(refusing.port)/v23.0", phoneNumberID: "1", token: "t")
-        #expect(throws: HTTPClient.Failure(reason: "uploading voice-note.ogg was refused: HTTP 400: (#131047) Re-engagement message (provider code 131047)")) {
-            try refused.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
+        await #expect(throws: HTTPClient.Failure(reason: "uploading voice-note.ogg was refused: HTTP 400: (#131047) Re-engagement message (provider code 131047)")) {
+            try await refused.upload(path: path, filename: "voice-note.ogg", mediaType: "audio/ogg")
         }
     }
 

@@ -5,7 +5,7 @@ import HeraldTestSupport
 import Testing
 
 /// Every way an SMTP server can answer, played by the scripted fault server
-/// (Tests/Support/smtp-fault-server.py) to real libcurl on loopback: each attempt must be
+/// (Tests/HeraldTestSupport/Scripts/smtp-fault-server.py) to real libcurl on loopback: each attempt must be
 /// classified by what the server said to the command that failed, with per-recipient results
 /// in envelope order. docs/smtp-faults.md is the table these tests check.
 @Suite struct SMTPFaultMatrixTests {
@@ -195,20 +195,20 @@ import Testing
         #expect(try server.received().map(\.recipients) == [["\"a>b\"@example.com", "bo@example.com"]])
     }
 
-    @Test func theOutboxDeliversAQuotedLocalPartOnce() throws {
+    @Test func theOutboxDeliversAQuotedLocalPartOnce() async throws {
         let server = try TestServer(script: "smtp-fault-server.py", [])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-fault-outbox-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let outbox = try Outbox(path: path)
+        let outbox = try SQLiteOutboxStore(path: path)
         let (envelope, bytes) = try Self.message(to: "\"a>b\"@example.com")
-        let id = try outbox.enqueue(bytes, envelope: envelope, smtputf8: false, now: Date().timeIntervalSince1970)
-        let worker = OutboxWorker(outbox: outbox, transport: SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none)))
-        #expect(try worker.runOnce() == 1)
-        let entry = try #require(try outbox.entry(id))
+        let id = try await outbox.enqueueEmail(bytes, envelope: envelope, smtputf8: false, now: Date().timeIntervalSince1970)
+        let worker = OutboxWorker(store: outbox, transports: [.email: SMTPTransport(configuration: SMTPConfiguration(url: server.url, startTLS: .none))])
+        #expect(try await worker.runOnce() == 1)
+        let entry = try #require(try await outbox.entry(id))
         #expect(entry.state == .sent, "\(entry)")
         #expect(entry.recipients.map(\.status) == [.accepted])
         // Nothing left to deliver, however long the worker waits.
-        #expect(try outbox.claim(owner: "later", now: Date().timeIntervalSince1970 + 86_400).isEmpty)
+        #expect(try await outbox.claiming(owner: "later", now: Date().timeIntervalSince1970 + 86_400).isEmpty)
         #expect(try server.received().count == 1)
     }
 

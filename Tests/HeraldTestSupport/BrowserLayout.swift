@@ -1,6 +1,6 @@
 import Foundation
 
-/// How headless Chromium lays out an email at a given width (`Tests/Support/layout-check.js`):
+/// How headless Chromium lays out an email at a given width (`Tests/HeraldTestSupport/Scripts/layout-check.js`):
 /// words of data-table cells broken across lines, overlong strings that wrapped, and whether the
 /// page scrolls sideways. Chromium runs with a profile in a temporary folder.
 public enum BrowserLayout {
@@ -20,7 +20,7 @@ public enum BrowserLayout {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-layout-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let script = try String(contentsOf: ExternalEmailTools.repository.appendingPathComponent("Tests/Support/layout-check.js"), encoding: .utf8)
+        let script = try String(contentsOf: ExternalEmailTools.repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/layout-check.js"), encoding: .utf8)
         let email = String(decoding: try JSONEncoder().encode(html), as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
         let page = "<!DOCTYPE html><html><body style=\"margin:0\"><script>var EMAIL = \(email);\nvar WIDTHS = \(widths);\n\(script)</script></body></html>"
         let pageFile = folder.appendingPathComponent("page.html")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Independent judges of the messages Herald writes: Python's email package in strict mode
-/// (`Tests/Support/inspect-eml.py`) and the workplace's RFC checker (`../shared/tools/check-message`).
+/// (`Tests/HeraldTestSupport/Scripts/inspect-eml.py`) and the workplace's RFC checker (`../shared/tools/check-message`).
 public enum ExternalEmailTools {
     public static let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -54,7 +54,7 @@ public enum ExternalEmailTools {
     public static func inspect(_ bytes: [UInt8]) throws -> Inspection {
         let file = try temporaryFile(bytes, suffix: ".eml")
         defer { try? FileManager.default.removeItem(at: file) }
-        let result = try run("/usr/bin/env", ["python3", repository.appendingPathComponent("Tests/Support/inspect-eml.py").path, file.path])
+        let result = try run("/usr/bin/env", ["python3", repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/inspect-eml.py").path, file.path])
         guard result.status == 0 else { throw ToolError(description: "Python's strict email parser refused the message: \(result.stderr)") }
         return try JSONDecoder().decode(Inspection.self, from: Data(result.stdout.utf8))
     }

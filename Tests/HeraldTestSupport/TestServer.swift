@@ -1,9 +1,9 @@
 import Foundation
 
 /// A test server on a free loopback port, started for one test and killed when released: the
-/// real SMTP server (Debian's python3-aiosmtpd, Tests/Support/smtp-server.py) by default, the
-/// scripted fault SMTP server (Tests/Support/smtp-fault-server.py), or the providers' stand-in
-/// (Tests/Support/provider-server.py).
+/// real SMTP server (Debian's python3-aiosmtpd, Tests/HeraldTestSupport/Scripts/smtp-server.py) by default, the
+/// scripted fault SMTP server (Tests/HeraldTestSupport/Scripts/smtp-fault-server.py), or the providers' stand-in
+/// (Tests/HeraldTestSupport/Scripts/provider-server.py).
 public final class TestServer {
     private let process = Process()
     public let spool: URL
@@ -13,13 +13,13 @@ public final class TestServer {
         try self.init(script: "smtp-server.py", options)
     }
 
-    /// Any of the Tests/Support servers that print "READY <port>" (smtp-server.py,
+    /// Any of the Tests/HeraldTestSupport/Scripts servers that print "READY <port>" (smtp-server.py,
     /// smtp-fault-server.py, provider-server.py).
     public init(script: String, _ options: [String]) throws {
         spool = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: spool, withIntermediateDirectories: true)
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/Support/\(script)").path, spool.path] + options
+        process.arguments = [ExternalEmailTools.repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/\(script)").path, spool.path] + options
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -3,7 +3,7 @@ import HeraldMIME
 
 /// The email channel: a `Document` plus addressing becomes an `EmailMessage` (HTML and text
 /// alternatives, inline images, attachments), ready for `MIMEWriter`.
-public struct EmailChannel: Sendable {
+public struct EmailChannel: Channel {
     /// Who the message is from and to, and its threading and list headers.
     public typealias Addressing = MessageHeaders
 
@@ -13,6 +13,19 @@ public struct EmailChannel: Sendable {
     public init(htmlRenderer: EmailHTMLRenderer = EmailHTMLRenderer(), textRenderer: EmailTextRenderer = EmailTextRenderer()) {
         self.htmlRenderer = htmlRenderer
         self.textRenderer = textRenderer
+    }
+
+    public var id: ChannelID { .email }
+
+    public func validate(_ outline: MessageOutline) throws {
+        try validateByCapabilities(outline)
+    }
+
+    /// The HTML part (in `options.theme`'s colours) and its plain-text alternative.
+    public func render(_ document: Document, options: ChannelRenderOptions) -> ChannelRendering {
+        let html = EmailHTMLRenderer(theme: options.theme).render(document, options: options.email)
+        let text = textRenderer.render(document, options: options.email)
+        return ChannelRendering(text: text, html: html.html, warnings: html.warnings.map(\.message))
     }
 
     /// Renders and assembles the message. An image referenced as `cid:NAME` in the document is

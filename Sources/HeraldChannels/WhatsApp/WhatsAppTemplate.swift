@@ -242,7 +242,7 @@ public struct CustomerServiceWindow: Equatable, Sendable {
     /// Refuses a free-form message outside the window, saying why and what to send instead.
     public func checkFreeForm(at now: Double) throws {
         guard let lastInbound else {
-            throw WhatsAppError(reason: "a free-form WhatsApp message cannot start a conversation; send an approved template (--whatsapp-template)")
+            throw WhatsAppError(reason: "a free-form WhatsApp message cannot start a conversation; send an approved template")
         }
         // A time in milliseconds (JavaScript's Date.now()) or in the future would open the
         // window for ever: refused, not trusted. Five minutes of clock skew are allowed.
@@ -252,7 +252,7 @@ public struct CustomerServiceWindow: Equatable, Sendable {
         }
         guard now < lastInbound + Self.length else {
             let hours = Int((now - lastInbound) / 3600)
-            throw WhatsAppError(reason: "the customer's last message was \(hours) hours ago, outside the 24-hour window: only an approved template (--whatsapp-template) may be sent")
+            throw WhatsAppError(reason: "the customer's last message was \(hours) hours ago, outside the 24-hour window: only an approved template may be sent")
         }
     }
 }

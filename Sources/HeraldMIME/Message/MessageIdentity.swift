@@ -53,40 +53,6 @@ public struct MessageIdentity: Equatable, Sendable {
     }
 }
 
-/// A 128-bit non-cryptographic content hash (two FNV-1a lanes with different bases): enough to
-/// name a message after its content; nothing here needs collision resistance against an attacker.
-struct ContentHash {
-    private var first: UInt64 = 0xcbf2_9ce4_8422_2325
-    private var second: UInt64 = 0x6c62_272e_07bb_0142
-    private static let prime: UInt64 = 0x0000_0100_0000_01b3
-
-    mutating func add(_ text: String) {
-        add(Array(text.utf8))
-        add([0xFF])  // separator, so ("ab","c") and ("a","bc") differ
-    }
-
-    mutating func add(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { add($0) }
-    }
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var a = first, b = second
-        for byte in bytes {
-            a = (a ^ UInt64(byte)) &* Self.prime
-            b = (b ^ UInt64(byte)) &* Self.prime &+ 0x9E37_79B9
-        }
-        first = a
-        second = b
-    }
-
-    var hexDigest: String { Self.hex(first) + Self.hex(second) }
-
-    static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
-    }
-}
-
 /// Reads an attachment file in chunks (never whole).
 enum AttachmentReader {
     /// 57 × 4096 bytes: whole base64 lines per chunk.

@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 
 /// A unified diff of two texts by lines (`diff -u` style, three lines of context), for golden
 /// mismatches: what a person reads in CI to see what changed.

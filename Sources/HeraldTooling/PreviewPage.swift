@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 import HeraldChannels
 import HeraldDocument
 
@@ -7,7 +8,7 @@ import HeraldDocument
 /// cannot leak into the page), its text part, the SMS with its encoding and segments, and the
 /// WhatsApp message — so a template author sees every channel at once.
 public enum PreviewPage {
-    public static func html(for draft: Draft, request: EmailRequest = EmailRequest(), title: String) -> String {
+    public static func html(for draft: Draft, request: MessageRequest = MessageRequest(), title: String) -> String {
         let completed = draft.completing(request)
         var page = """
             <!DOCTYPE html>

@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 
 /// A sample: an input and the golden outputs it must render to, byte for byte. Two kinds:
 ///
@@ -7,7 +8,7 @@ import Foundation
 ///     Samples/agent-reply/input.md      the input: a Markdown document, or a template (front matter);
 ///                                       or input.html: an editor's HTML
 ///     Samples/agent-reply/data.json     for a template: its data (else its examples are used)
-///     Samples/agent-reply/sample.json   optional: an `EmailRequest` ({"subject", "preheader",
+///     Samples/agent-reply/sample.json   optional: an `MessageRequest` ({"subject", "preheader",
 ///                                       "language", "from", "to", "cc", "bcc", "attachments"...})
 ///     Samples/agent-reply/golden.html   email HTML
 ///     Samples/agent-reply/golden.txt    email text alternative
@@ -22,7 +23,7 @@ import Foundation
 /// `Templates/golden/welcome.es/` (with an optional `data.json` and `sample.json` there). A
 /// template renders only the channels its front matter lists.
 public struct Sample: Sendable {
-    public typealias Settings = EmailRequest
+    public typealias Settings = MessageRequest
 
     /// One rendered output and the golden file it is compared with.
     public struct Output: Equatable, Sendable {
@@ -72,7 +73,7 @@ public struct Sample: Sendable {
     public func settings() throws -> Settings {
         let url = directory.appendingPathComponent("sample.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return Settings() }
-        return try EmailRequest.read(at: url)
+        return try MessageRequest.read(at: url)
     }
 
     /// The input read (and, for a template, filled with data.json or its examples).
@@ -81,45 +82,45 @@ public struct Sample: Sendable {
         return try Draft.read(input, data: FileManager.default.fileExists(atPath: data.path) ? .file(data) : nil, examplesByDefault: true)
     }
 
-    /// Renders the sample's input into every output of the channels it is for.
+    /// Renders the sample's input into every output of the channels it is for, through the
+    /// `Composer` with deterministic identities (the same input gives the same bytes).
     public func render() throws -> [Output] {
         var settings = try settings()
         let draft = try draft()
         if draft.template != nil && settings.to.isEmpty && settings.cc.isEmpty && settings.bcc.isEmpty {
             settings.to = [Self.exampleRecipient]
         }
+        let composer = Composer.deterministic
+        func output(_ fileName: String, _ channel: ChannelID, _ format: RenderFormat, _ request: MessageRequest = settings) throws -> Output {
+            Output(fileName: fileName, content: try composer.render(draft, for: channel, request: request, format: format).text)
+        }
         var outputs: [Output] = []
         if draft.channels.contains(.email) {
-            let email = Herald.renderEmail(draft, request: settings)
-            outputs += [Output(fileName: "golden.html", content: email.html), Output(fileName: "golden.txt", content: email.text)]
+            outputs += [try output("golden.html", .email, .html), try output("golden.txt", .email, .text)]
             if draft.completing(settings).from != nil {
                 // Attachments of a folder sample's sample.json are relative to the folder.
-                let local = settings.attachments.map { $0.hasPrefix("/") ? $0 : directory.appendingPathComponent($0).path }
                 var request = settings
-                request.attachments = local
-                let composed = try Herald.composeEmail(draft, request: request)
-                let identity = try MessageIdentity.deterministic(for: composed.message)
-                let bytes = try MIMEWriter().bytes(of: composed.message, identity: identity)
-                outputs.append(Output(fileName: "golden.eml", content: String(decoding: bytes, as: UTF8.self)))
+                request.attachments = settings.attachments.map { $0.hasPrefix("/") ? $0 : directory.appendingPathComponent($0).path }
+                outputs.append(try output("golden.eml", .email, .eml, request))
             }
         }
         if draft.channels.contains(.sms) {
-            let sms = Herald.renderSMS(draft.smsDocument)
-            outputs += [Output(fileName: "golden.sms.txt", content: sms.text + "\n"), Output(fileName: "golden.sms.json", content: sms.json)]
+            let sms = MessageRequest()
+            outputs += [try output("golden.sms.txt", .sms, .text, sms), try output("golden.sms.json", .sms, .json, sms)]
         }
         if draft.channels.contains(.whatsapp) {
-            if let part = try draft.template?.whatsapp() {
+            if draft.template.map({ (try? $0.whatsapp()) != nil }) ?? false {
+                // The template's own approved template, to the example number.
+                let whatsapp = MessageRequest(to: [Self.examplePhone])
                 do {
-                    try part.validate()
+                    outputs += [try output("golden.whatsapp.txt", .whatsapp, .text, whatsapp), try output("golden.whatsapp.json", .whatsapp, .json, whatsapp)]
                 } catch {
                     throw HeraldError.badInput("\(input.displayPath): the WhatsApp part does not fit its template: \(error)")
                 }
-                outputs.append(Output(fileName: "golden.whatsapp.txt", content: part.text + "\n"))
-                outputs.append(Output(fileName: "golden.whatsapp.json", content: part.message(to: try WhatsAppRecipient(Self.examplePhone)).json))
             } else {
-                outputs.append(Output(fileName: "golden.whatsapp.txt", content: WhatsAppTextRenderer().render(draft.document) + "\n"))
-                if let template = try whatsappTemplate() {
-                    outputs.append(Output(fileName: "golden.whatsapp.json", content: template.json))
+                outputs.append(try output("golden.whatsapp.txt", .whatsapp, .text, MessageRequest()))
+                if let request = try whatsappTemplateRequest() {
+                    outputs.append(try output("golden.whatsapp.json", .whatsapp, .json, request))
                 }
             }
         }
@@ -138,40 +139,21 @@ struct SampleWhatsAppTemplate: Decodable {
 }
 
 extension Sample {
-    /// The checked template message of `whatsapp.json`, or nil when the sample has none.
-    func whatsappTemplate() throws -> WhatsAppTemplateMessage? {
+    /// The request of `whatsapp.json` (its approved template, values and recipient), checked;
+    /// nil when the sample has none.
+    func whatsappTemplateRequest() throws -> MessageRequest? {
         let url = directory.appendingPathComponent("whatsapp.json")
         guard FileManager.default.fileExists(atPath: url.path) else { return nil }
         do {
             let file = try JSONDecoder().decode(SampleWhatsAppTemplate.self, from: Data(contentsOf: url))
-            var message = WhatsAppTemplateMessage(template: file.template, recipient: try WhatsAppRecipient(file.to),
-                                                  headerValue: file.headerParameter, buttonValues: file.buttonParameters ?? [])
-            let values = file.parameters ?? []
-            if file.template.parameterFormat == .named {
-                message.namedValues = values.map { value in
-                    let parts = value.split(separator: "=", maxSplits: 1)
-                    return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
-                }
-            } else {
-                message.bodyValues = values
-            }
-            try message.validate()
-            return message
+            var request = MessageRequest(to: [file.to])
+            request.whatsapp = WhatsAppOptions(template: file.template, parameters: file.parameters ?? [], headerParameter: file.headerParameter,
+                                               buttonParameters: file.buttonParameters ?? [])
+            _ = try Composer.deterministic.render(Draft(document: Document()), for: .whatsapp, request: request, format: .json)
+            return request
         } catch {
             throw HeraldError.badInput("\(url.path): \(error); expected {\"to\", \"template\": {\"name\", \"language\", \"category\", \"body\"...}, "
                                        + "\"parameters\", \"headerParameter\", \"buttonParameters\"} whose values fit the template")
-        }
-    }
-}
-
-/// Errors the façade reports; each names the input and what would be accepted.
-public enum HeraldError: Error, LocalizedError, Equatable {
-    case badInput(String)
-    case io(String)
-
-    public var errorDescription: String? {
-        switch self {
-        case .badInput(let message), .io(let message): return message
         }
     }
 }

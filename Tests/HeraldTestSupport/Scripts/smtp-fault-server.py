@@ -5,7 +5,7 @@ Python 3 asyncio, standard library only. It listens on 127.0.0.1 on a port the s
 prints "READY <port>" once it listens, and serves until killed. Many connections at once and
 thousands of messages are fine (one coroutine per connection, no per-message directory scans).
 
-Spool (the format of Tests/Support/smtp-server.py, so TestServer.received() works):
+Spool (the format of Tests/HeraldTestSupport/Scripts/smtp-server.py, so TestServer.received() works):
   SPOOL/<n>.eml       every accepted message exactly as received, after dot-unstuffing
   SPOOL/<n>.json      {"mail_from": ..., "rcpt_tos": [...]} (the accepted recipients)
   SPOOL/commands.log  every line the client sent outside a message body, as received, and for

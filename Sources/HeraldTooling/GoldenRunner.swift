@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 
 /// Renders samples and compares them with their golden files, or records them.
 public struct GoldenRunner: Sendable {

@@ -1,12 +1,15 @@
 import Foundation
 import HeraldChannels
 import HeraldDocument
-@_exported import HeraldMIME
 
-/// An email as a person or a script states it — addresses and headers as text, attachments as
-/// paths — turned into validated values in one place, so the CLI and the samples agree on every
-/// rule and every error message.
-public struct EmailRequest: Equatable, Sendable, Codable {
+/// A message as a person or a script states it — the channel, addresses and headers as text,
+/// attachments as paths, the SMS and WhatsApp settings — turned into validated values by the
+/// `Composer` in one place, so the CLI, the server and the samples agree on every rule and
+/// every error message. Its JSON form (a `--request` file, a sample's `sample.json`) holds the
+/// addressing and headers.
+public struct MessageRequest: Equatable, Sendable, Codable {
+    /// The channel the message is for.
+    public var channel: ChannelID = .email
     public var from: String?
     /// Each entry may itself be a list (`"a@x, B <b@y>"`).
     public var to: [String]
@@ -23,6 +26,12 @@ public struct EmailRequest: Equatable, Sendable, Codable {
     public var inReplyTo: [String]
     public var references: [String]
     public var listUnsubscribe: [String]
+    /// The calling code for phone numbers written without one (SMS, WhatsApp), e.g. "34".
+    public var countryCode: String?
+    public var sms = SMSOptions()
+    public var whatsapp = WhatsAppOptions()
+    /// The same key stores (and sends) the message once.
+    public var idempotencyKey: String?
 
     public init(from: String? = nil, to: [String] = [], cc: [String] = [], bcc: [String] = [], replyTo: [String] = [],
                 subject: String? = nil, preheader: String? = nil, language: String? = nil, attachments: [String] = [],
@@ -80,18 +89,28 @@ public struct EmailRequest: Equatable, Sendable, Codable {
 
     /// A request file (a sample's `sample.json` format); errors name the file and what in its
     /// JSON is wrong.
-    public static func read(at url: URL) throws -> EmailRequest {
-        try JSONFile.read(EmailRequest.self, at: url, what: "request", expected: expectedJSON)
+    public static func read(at url: URL) throws -> MessageRequest {
+        try JSONFile.read(MessageRequest.self, at: url, what: "request", expected: expectedJSON)
     }
 
     public var renderOptions: EmailRenderOptions {
         EmailRenderOptions(title: subject, preheader: preheader, language: language)
     }
 
+    /// What the channel checks before anything is read or rendered.
+    public var outline: MessageOutline {
+        MessageOutline(to: to, cc: cc, bcc: bcc, attachments: attachments, voiceNote: whatsapp.voiceNote)
+    }
+
+    /// The recipients as given, each entry split at commas (phone numbers, WhatsApp IDs).
+    public var recipientList: [String] {
+        to.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+    }
+
     /// Validates every address and header input.
     public func addressing() throws -> EmailChannel.Addressing {
         guard let from else {
-            throw CompositionError(reason: "the message has no sender; give a From address (--from)")
+            throw CompositionError(reason: "the message has no sender; give a From address")
         }
         func entries(_ values: [String], _ field: String) throws -> [AddressListEntry] {
             try values.flatMap { try AddressParser.parseList($0, field: field) }
@@ -120,12 +139,40 @@ public struct EmailRequest: Equatable, Sendable, Codable {
     }
 }
 
-extension Herald {
-    /// Markdown + request → a complete email message and the renderer's warnings.
-    public static func composeEmail(markdown bytes: [UInt8], request: EmailRequest, baseDirectory: URL? = nil,
-                                    loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
-        let document = MarkdownReader().read(bytes: bytes)
-        return try EmailChannel().message(for: document, addressing: try request.addressing(), options: request.renderOptions,
-                                          attachments: try request.loadAttachments(relativeTo: baseDirectory, loader: loader))
+/// How a WhatsApp message is made.
+public struct WhatsAppOptions: Equatable, Sendable {
+    /// An approved template to send instead of free-form text, and its values.
+    public var template: WhatsAppTemplate?
+    /// Body values in order, or `name=value` for a named template.
+    public var parameters: [String]
+    public var headerParameter: String?
+    public var buttonParameters: [String]
+    /// When the customer last wrote (Unix seconds): free-form messages need one within 24 hours.
+    public var lastInbound: Double?
+    /// Audio attachments go as voice notes (they must be Ogg Opus).
+    public var voiceNote: Bool
+
+    public init(template: WhatsAppTemplate? = nil, parameters: [String] = [], headerParameter: String? = nil, buttonParameters: [String] = [],
+                lastInbound: Double? = nil, voiceNote: Bool = false) {
+        self.template = template
+        self.parameters = parameters
+        self.headerParameter = headerParameter
+        self.buttonParameters = buttonParameters
+        self.lastInbound = lastInbound
+        self.voiceNote = voiceNote
+    }
+
+    /// The template message for `recipient`, its values filled, not yet checked.
+    func templateMessage(_ template: WhatsAppTemplate, to recipient: WhatsAppRecipient) -> WhatsAppTemplateMessage {
+        var message = WhatsAppTemplateMessage(template: template, recipient: recipient, headerValue: headerParameter, buttonValues: buttonParameters)
+        if template.parameterFormat == .named {
+            message.namedValues = parameters.map { parameter in
+                let parts = parameter.split(separator: "=", maxSplits: 1)
+                return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+            }
+        } else {
+            message.bodyValues = parameters
+        }
+        return message
     }
 }

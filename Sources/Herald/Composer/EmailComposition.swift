@@ -1,0 +1,60 @@
+import Foundation
+
+/// Email: the draft in its layout and colours, addressed and assembled as a MIME message.
+struct EmailComposition: ChannelComposition {
+    func render(_ draft: Draft, request: MessageRequest, format: RenderFormat, composer: Composer) throws -> Rendered {
+        switch format {
+        case .html, .text:
+            let email = Herald.renderEmail(draft, request: request)
+            return Rendered(content: .text(format == .html ? email.html : email.text), warnings: email.warnings.map(\.message))
+        case .eml, .json:
+            try Self.checkAddressed(draft.completing(request), purpose: "a whole message (\(format.rawValue))")
+            let composed = try message(draft, request: request, composer: composer)
+            let identity = try composer.identities.identity(for: composed.message, at: composer.now)
+            let warnings = composed.warnings.map(\.message)
+            guard format == .json else { return Rendered(content: .message(composed.message, identity), warnings: warnings) }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let json = try encoder.encode(MessageReport(message: composed.message, identity: identity))
+            return Rendered(content: .text(String(decoding: json, as: UTF8.self) + "\n"), warnings: warnings)
+        }
+    }
+
+    func outbound(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> Composition {
+        // A missing sender or recipient is the message's own fault here (CompositionError).
+        let composed = try message(draft, request: request, composer: composer)
+        let message = composed.message
+        let bytes = try MIMEWriter().bytes(of: message, identity: try composer.identities.identity(for: message, at: composer.now))
+        // The same request composed again differs only in Date and Message-ID: the content
+        // hash of the deterministic identity tells whether it is really the same message.
+        let fingerprint = request.idempotencyKey == nil ? nil : try MessageIdentity.deterministic(for: message).messageID.value
+        let envelope = message.envelope
+        let outbound = Outbound(channel: .email, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec),
+                                payload: .bytes(bytes), smtputf8: message.needsSMTPUTF8, idempotencyKey: request.idempotencyKey,
+                                fingerprint: fingerprint)
+        return Composition(outbounds: [outbound], warnings: composed.warnings.map(\.message) + Self.repeatedRecipients(message))
+    }
+
+    /// The draft + request as a message: the template's subject, sender, layout, unsubscribe
+    /// link and attachments where the request leaves them out.
+    private func message(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
+        try Herald.composeEmail(draft, request: request, loader: AttachmentLoader(policy: composer.attachmentPolicy))
+    }
+
+    /// A message needs a sender and a recipient (the request completed by the template).
+    static func checkAddressed(_ request: MessageRequest, purpose: String) throws {
+        guard request.from != nil else {
+            throw HeraldError(.usage, "\(purpose) needs a sender: give a From address (or a template's from:)")
+        }
+        guard !(request.to.isEmpty && request.cc.isEmpty && request.bcc.isEmpty) else {
+            throw HeraldError(.usage, "\(purpose) needs a recipient: give at least one To, Cc or Bcc address")
+        }
+    }
+
+    /// The envelope holds each recipient once; the sender is told which were given twice.
+    static func repeatedRecipients(_ message: EmailMessage) -> [String] {
+        let named = message.headers.to.flatMap(\.mailboxes).map { ($0, "To") } + message.headers.cc.flatMap(\.mailboxes).map { ($0, "Cc") }
+            + message.headers.bcc.map { ($0, "Bcc") }
+        return OnePerRecipient.keep(named.map { ($0, $0.recipientKey, $1) }).warnings
+    }
+}

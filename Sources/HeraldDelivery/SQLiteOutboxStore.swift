@@ -1,0 +1,412 @@
+import Foundation
+import GRDB
+import HeraldChannels
+import HeraldMIME
+
+/// The durable outbox in SQLite (WAL mode, through GRDB): the embedded default, one file that
+/// any number of worker processes on one machine share. See `Outbox` for the states a message
+/// goes through and `OutboxStore` for the rules every store keeps.
+public final class SQLiteOutboxStore: OutboxStore {
+    public typealias State = Outbox.State
+    public typealias Policy = Outbox.Policy
+    public typealias Entry = Outbox.Entry
+    public typealias RecipientState = Outbox.RecipientState
+    public typealias Claim = Outbox.Claim
+    public typealias Backlog = Outbox.Backlog
+
+    private let queue: DatabaseQueue
+    public let policy: Policy
+    /// The database file, as given: named in every error.
+    public let path: String
+    public var location: String { "the outbox \(path)" }
+
+    /// Opens the outbox at `path`; `create: false` (commands that only look or act on what is
+    /// there) refuses a missing file instead of making an empty outbox where a typo pointed.
+    /// A file that is not SQLite, or a SQLite database that is not an outbox, is refused with
+    /// one line — never migrated into.
+    public init(path: String, policy: Policy = Policy(), create: Bool = true) throws {
+        self.path = path
+        self.policy = policy
+        // SQLite reads "" and ":memory:" as a private database that vanishes when closed: a
+        // message stored there would be lost without a word.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
+            throw OutboxError(.storage, "'\(path)' is not an outbox path; give a file, like .herald/outbox.sqlite")
+        }
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        var info = stat()
+        if exists && stat(path, &info) == 0 && info.st_mode & 0o222 == 0 {
+            // Even root, who could write it, respects an outbox its owner made read-only.
+            throw OutboxError(.storage, "the outbox \(path) is read-only; make it writable (chmod u+w) or give another outbox path")
+        }
+        if isFolder.boolValue {
+            throw OutboxError(.storage, "the outbox \(path) is a folder; the outbox path names the database file, like \(path)/outbox.sqlite")
+        }
+        if !exists && !create {
+            throw OutboxError(.storage, "there is no outbox at \(path) (sending creates one; check the outbox path)")
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // A busy database (another worker writing) is waited for, not an error.
+        configuration.busyMode = .timeout(10)
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { db in
+                // First: switching to WAL would already change somebody else's database file.
+                try Self.checkIsOutbox(db, path: path)
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                // WAL with synchronous=NORMAL: a commit survives the process being killed (the WAL is
+                // written before COMMIT returns); only an OS crash or power cut can lose the last few.
+                // FULL would fsync every commit and cost more than the delivery itself.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            try Self.migrator.migrate(queue)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: .open)
+        }
+    }
+
+    /// A database with tables of its own is somebody else's: an outbox is empty (new) or has
+    /// Herald's migrations.
+    private static func checkIsOutbox(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        guard !tables.isEmpty else { return }
+        let isOutbox = tables.contains("grdb_migrations") && tables.contains("message") && tables.contains("recipient")
+        guard isOutbox else {
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            throw OutboxError(.storage, "\(path) is a SQLite database but not a Herald outbox (its tables: \(shown)); give another outbox path")
+        }
+    }
+
+    /// Every database call: a failure becomes one line naming the outbox and the cause.
+    private func write<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.write(body)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: doing)
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as DatabaseError {
+            throw OutboxError(storage: error, path: path, doing: .read)
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    idempotencyKey TEXT UNIQUE,
+                    contentHash TEXT NOT NULL,
+                    channel TEXT NOT NULL,
+                    mailFrom TEXT NOT NULL,
+                    smtputf8 INTEGER NOT NULL,
+                    size INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    nextAttemptAt REAL NOT NULL,
+                    leaseOwner TEXT,
+                    leaseExpiresAt REAL,
+                    lastError TEXT,
+                    createdAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL
+                );
+                CREATE INDEX message_due ON message(state, nextAttemptAt);
+                -- Bodies live apart: a scan of message rows never walks a blob's overflow pages.
+                CREATE TABLE body (
+                    messageId INTEGER PRIMARY KEY REFERENCES message(id) ON DELETE CASCADE,
+                    bytes BLOB NOT NULL
+                );
+                CREATE TABLE recipient (
+                    messageId INTEGER NOT NULL REFERENCES message(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    address TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    code INTEGER,
+                    reply TEXT,
+                    PRIMARY KEY (messageId, position)
+                );
+                """)
+        }
+        migrator.registerMigration("v2: route") { db in
+            // Where an email was meant to go (its SMTP URL, or the Maildir): a worker only
+            // delivers what was meant for its own destination. NULL (older rows): any.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN route TEXT")
+        }
+        return migrator
+    }
+
+    // MARK: Enqueue
+
+    /// Stores every message, or none: an error on the fifth (a full disk, an idempotency key
+    /// used for other content) rolls back the four before it, so fixing the input and sending
+    /// again never delivers them twice. Nothing is claimable before the commit.
+    public func enqueue(_ outbounds: [Outbound], now: Double) async throws -> Outbox.Stored {
+        try enqueueNow(outbounds, now: now)
+    }
+
+    /// `enqueue`, on the calling thread.
+    public func enqueueNow(_ outbounds: [Outbound], now: Double) throws -> Outbox.Stored {
+        try write(.store) { db in
+            var ids: [Int64] = []
+            var inserted: [Int64] = []
+            for outbound in outbounds {
+                let (id, isNew) = try Self.insert(outbound, db: db, now: now)
+                ids.append(id)
+                if isNew { inserted.append(id) }
+            }
+            return Outbox.Stored(ids: ids, inserted: inserted)
+        }
+    }
+
+    /// Stores one message; an idempotent repeat returns the stored message's ID.
+    private static func insert(_ outbound: Outbound, db: Database, now: Double) throws -> (id: Int64, isNew: Bool) {
+        guard case .bytes(let bytes) = outbound.payload else {
+            throw OutboxError(.invalid, "a \(outbound.channel) media message is stored once its file is uploaded (Outbound.uploadingMedia)")
+        }
+        let recipients = outbound.recipients
+        guard !recipients.isEmpty else { throw OutboxError(.invalid, "a message with no recipient cannot be stored") }
+        // The fingerprint only matters for an idempotency key; hashing every body would cost
+        // more than storing it.
+        let key = outbound.idempotencyKey
+        let hash = key == nil ? "" : outbound.fingerprint ?? Outbox.contentHash(bytes, sender: outbound.sender, recipients: recipients)
+        if let key,
+           let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, contentHash FROM message WHERE idempotencyKey = ?"), arguments: [key]) {
+            guard existing["contentHash"] as String == hash else {
+                throw OutboxError(.conflict, "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(existing["id"] as Int64)); use a new key for new content")
+            }
+            return (existing["id"], false)
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO message (idempotencyKey, contentHash, channel, mailFrom, smtputf8, size, state, nextAttemptAt, createdAt, updatedAt, route)
+            VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
+            """).execute(arguments: [key, hash, outbound.channel.rawValue, outbound.sender, outbound.smtputf8, bytes.count, now, now, now, outbound.route])
+        let id = db.lastInsertedRowID
+        try db.cachedStatement(sql: "INSERT INTO body (messageId, bytes) VALUES (?, ?)").execute(arguments: [id, Data(bytes)])
+        for (position, recipient) in recipients.enumerated() {
+            try db.cachedStatement(sql: "INSERT INTO recipient (messageId, position, address, status) VALUES (?, ?, ?, 'pending')")
+                .execute(arguments: [id, position, recipient])
+        }
+        return (id, true)
+    }
+
+    // MARK: Claim and record
+
+    /// The messages a worker of one route (the `?`) may deliver: any other channel's (their
+    /// provider is chosen by channel), an email stored for no route, or for this one.
+    private static let forRoute = "(channel != 'email' OR route IS NULL OR route IS ?)"
+
+    /// Leases up to `limit` due messages (queued and due, or sending with an expired lease) to
+    /// `owner`, in one write transaction: two workers never claim the same message.
+    ///
+    /// `route` is the claiming worker's email destination: an email stored for another route
+    /// (sent with `--via smtp://a` while this worker delivers to the Maildir) is left for a
+    /// worker of its own — never misfiled. `ids` restricts the claim (one message, or one send's own).
+    /// A message with no recipient left to serve is closed here (sent, or failed when some were
+    /// rejected), never delivered to nobody.
+    public func claim(owner: String, now: Double, limit: Int, ids: ClosedRange<Int64>?, route: String?) async throws -> [Claim] {
+        try write(.claim) { db in
+            let due = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT id FROM message
+                WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
+                  AND (? IS NULL OR id BETWEEN ? AND ?)
+                  AND \(Self.forRoute)
+                ORDER BY nextAttemptAt, id LIMIT ?
+                """), arguments: [now, now, ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit])
+            var claims: [Claim] = []
+            for id in due {
+                let pending = try String.fetchAll(db.cachedStatement(sql: """
+                    SELECT address FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
+                    """), arguments: [id])
+                guard !pending.isEmpty else {
+                    let rejected = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status = 'rejected'", arguments: [id]) ?? 0
+                    try db.execute(sql: "UPDATE message SET state = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ?",
+                                   arguments: [rejected > 0 ? State.failed.rawValue : State.sent.rawValue, now, id])
+                    continue
+                }
+                try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
+                               arguments: [owner, now + policy.leaseSeconds, now, id])
+                guard let row = try Row.fetchOne(db, sql: "SELECT bytes, channel, mailFrom, smtputf8, route FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
+                                                 arguments: [id]) else { continue }
+                guard let channel = ChannelID(rawValue: row["channel"]) else {
+                    // Written by something else: no transport can know what it is.
+                    try db.execute(sql: "UPDATE message SET state = 'failed', lastError = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ?",
+                                   arguments: ["unknown channel '\(row["channel"] as String)'; expected \(ChannelID.list())", now, id])
+                    continue
+                }
+                let outbound = Outbound(channel: channel, sender: row["mailFrom"], recipients: pending, payload: .bytes([UInt8](row["bytes"] as Data)),
+                                        smtputf8: row["smtputf8"], route: row["route"])
+                claims.append(Claim(id: id, outbound: outbound))
+            }
+            return claims
+        }
+    }
+
+    /// Records an attempt's outcome and decides the message's next state. The report's
+    /// recipients are matched to the message's by position — the i-th result is the i-th
+    /// recipient the claim handed out (those still pending or deferred, in order) — never by
+    /// spelling, so an address written differently in a reply (`"a>b"@example.com`) cannot
+    /// stay pending and be delivered again on every run.
+    public func record(_ report: DeliveryReport, for id: Int64, now: Double, random: Double) async throws {
+        try write(.record) { db in
+            let handedOut = try Int.fetchAll(db.cachedStatement(sql: """
+                SELECT position FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
+                """), arguments: [id])
+            for (position, result) in zip(handedOut, report.recipients) {
+                let status: RecipientState.Status = result.status == .accepted ? .accepted : result.status == .deferred ? .deferred : .rejected
+                try db.cachedStatement(sql: "UPDATE recipient SET status = ?, code = ?, reply = ? WHERE messageId = ? AND position = ?")
+                    .execute(arguments: [status.rawValue, result.code, result.reply, id, position])
+            }
+            let attempts = (try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM message WHERE id = ?"), arguments: [id]) ?? 0) + 1
+            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')"), arguments: [id]) ?? 0
+            var state: State
+            var error: String? = nil
+            var next = now
+            switch report.failure {
+            case .ambiguous(let reason)?:
+                state = .held
+                error = reason
+            case .permanent(_, let reason)?:
+                state = .failed
+                error = reason
+            case .temporary(_, let reason)?:
+                state = attempts >= policy.maximumAttempts ? .failed : .queued
+                error = reason
+                next = now + policy.delay(afterAttempt: attempts, random: random)
+            case nil:
+                if open == 0 {
+                    state = .sent
+                } else {
+                    state = attempts >= policy.maximumAttempts ? .failed : .queued
+                    error = "\(open) recipient(s) deferred"
+                    next = now + policy.delay(afterAttempt: attempts, random: random)
+                }
+            }
+            try db.cachedStatement(sql: """
+                UPDATE message SET state = ?, attempts = ?, nextAttemptAt = ?, lastError = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
+                WHERE id = ?
+                """).execute(arguments: [state.rawValue, attempts, next, error, now, id])
+        }
+    }
+
+    /// Gives back leases not used (a worker stopping cleanly).
+    public func release(_ ids: [Int64], now: Double) async throws {
+        try write(.release) { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE message SET state = 'queued', leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND state = 'sending'",
+                               arguments: [now, id])
+            }
+        }
+    }
+
+    // MARK: Operators
+
+    /// Puts a held (ambiguous) or failed message back in the queue, now — or a queued one
+    /// waiting for its retry time ("retry now"). The same bytes, so the same Message-ID, which
+    /// lets the receiving side recognize a duplicate. Recipients that accepted it are not sent
+    /// it again; deferred ones are.
+    public func retry(_ id: Int64, now: Double) async throws {
+        try write(.update) { db in
+            guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id]) else {
+                throw OutboxError(.notFound, "no message with outbox ID \(id) in \(path) (see herald outbox list)")
+            }
+            guard [State.held, .failed, .queued].map(\.rawValue).contains(state) else {
+                throw OutboxError(.conflict, state == State.sending.rawValue
+                    ? "message \(id) is being delivered now; see herald outbox show \(id) for its outcome"
+                    : "message \(id) is \(state); only held, failed or queued messages can be retried")
+            }
+            let open = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')", arguments: [id]) ?? 0
+            guard open > 0 else {
+                throw OutboxError(.conflict, "message \(id) has nobody left to send it to: every recipient accepted or refused it for good (see herald outbox show \(id))")
+            }
+            if state == State.failed.rawValue {
+                // A new round of attempts: the budget that ran out starts again.
+                try db.execute(sql: "UPDATE message SET attempts = 0 WHERE id = ?", arguments: [id])
+            }
+            try db.execute(sql: "UPDATE message SET state = 'queued', nextAttemptAt = ?, updatedAt = ? WHERE id = ?", arguments: [now, now, id])
+            try db.execute(sql: "UPDATE recipient SET status = 'pending' WHERE messageId = ? AND status = 'deferred'", arguments: [id])
+        }
+    }
+
+    public func backlog(now: Double, route: String?) async throws -> Backlog {
+        try read { db in
+            let mine = Self.forRoute
+            let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ? AND \(mine)", arguments: [now, route]) ?? 0
+            let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route]) ?? 0
+            let next = try Double.fetchOne(db, sql: "SELECT MIN(nextAttemptAt) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route])
+            let held = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'held'") ?? 0
+            let sending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'sending'") ?? 0
+            var others: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT route, COUNT(*) AS count FROM message WHERE state = 'queued' AND channel = 'email' AND route IS NOT NULL AND route IS NOT ? GROUP BY route
+                """, arguments: [route]) {
+                others[row["route"]] = row["count"]
+            }
+            return Backlog(due: due, waiting: waiting, nextAttemptAt: next, held: held, sending: sending, otherRoutes: others)
+        }
+    }
+
+    /// Deletes sent and failed messages; returns how many.
+    @discardableResult
+    public func purge() async throws -> Int {
+        try write(.purge) { db in
+            try db.execute(sql: "DELETE FROM message WHERE state IN ('sent', 'failed')")
+            return db.changesCount
+        }
+    }
+
+    public func entries() async throws -> [Entry] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM message ORDER BY id").compactMap { try Self.entry($0, in: db) }
+        }
+    }
+
+    public func entry(_ id: Int64) async throws -> Entry? {
+        try read { db in try Self.entry(id, in: db) }
+    }
+
+    private static func entry(_ id: Int64, in db: Database) throws -> Entry? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT id, state, idempotencyKey, channel, mailFrom, attempts, nextAttemptAt, lastError, size FROM message WHERE id = ?
+            """, arguments: [id]) else { return nil }
+        let recipients = try Row.fetchAll(db, sql: "SELECT address, status, code, reply FROM recipient WHERE messageId = ? ORDER BY position", arguments: [id]).map {
+            RecipientState(address: $0["address"], status: RecipientState.Status(rawValue: $0["status"]) ?? .pending, code: $0["code"], reply: $0["reply"])
+        }
+        return Entry(id: row["id"], state: State(rawValue: row["state"]) ?? .queued, idempotencyKey: row["idempotencyKey"],
+                     channel: ChannelID(rawValue: row["channel"]) ?? .email, sender: row["mailFrom"], attempts: row["attempts"], nextAttemptAt: row["nextAttemptAt"], lastError: row["lastError"],
+                     recipients: recipients, size: row["size"])
+    }
+}
+
+/// What the outbox was doing when the database failed: named in the error, with what that
+/// failure means for what is stored.
+enum OutboxOperation {
+    case open, read, store, claim, record, release, update, purge
+
+    var phrase: String {
+        switch self {
+        case .open: return "open"
+        case .read: return "read"
+        case .store: return "store messages in"
+        case .claim: return "claim messages in"
+        case .record: return "record a delivery in"
+        case .release: return "release messages in"
+        case .update: return "update"
+        case .purge: return "purge"
+        }
+    }
+
+    var consequence: String {
+        switch self {
+        case .open, .read: return ""
+        case .record:
+            return "; the attempt's outcome was not stored, so the message is attempted again when its lease expires (a recipient that accepted it may get it twice)"
+        default: return "; nothing of this operation was stored, what was stored before is kept"
+        }
+    }
+}
