@@ -1,5 +1,5 @@
 // swift-tools-version:6.0
-// Herald: a Swift mail engine with a rich composer. See README.md and the architecture section.
+// Herald: a Swift mail engine with a rich composer. See README.md and docs/architecture.md.
 import PackageDescription
 
 let package = Package(

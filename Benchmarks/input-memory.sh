@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Peak memory and time of rendering hostile message text at the input limit (5 MB by default):
 # every shape below through every output (email HTML, its text, SMS, WhatsApp), measured with
-# /usr/bin/time -v. The goal: peak resident memory under about 20 times the input (see README,
-# "Performance", for what is Herald's and what is cmark-gfm's and libxml2's own).
+# /usr/bin/time -v. The goal: peak resident memory under about 20 times the input (see
+# docs/performance.md, "Memory at the input limit", for what is Herald's and what is cmark-gfm's
+# and libxml2's own).
 #
 # Usage: Benchmarks/input-memory.sh [MB]      (needs /usr/bin/time from Debian's "time" package)
 #   MB                 the input size, 5 by default (the limit; above it herald refuses the input

@@ -7,7 +7,7 @@ public enum FuzzReplay {
     public static func main(_ check: ([UInt8]) -> Void) {
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.isEmpty {
-            // Split by hand: NSString's path methods trap on some short paths on Linux (see README).
+            // Split by hand: NSString's path methods trap on short paths on Linux (see AtomicFile.split).
             let name = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? "fuzz target"
             print("usage: \(name) FILE|FOLDER...  (replays inputs; build with --sanitize fuzzer to fuzz, see docs/fuzzing.md)")
             exit(64)

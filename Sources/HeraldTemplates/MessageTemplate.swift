@@ -3,7 +3,7 @@ import HeraldDocument
 import Mustache
 import Yams
 
-/// A template file: Markdown with a YAML front matter (see README, "Templates"), its locale
+/// A template file: Markdown with a YAML front matter (see docs/templates.md), its locale
 /// variant if one was asked for, and its layout, loaded and checked.
 ///
 /// Files: `Templates/welcome.md` (the default locale), `Templates/welcome.es.md` beside it (a

@@ -45,7 +45,7 @@ public enum LayoutChoice: Equatable, Sendable {
     case named(String, overrides: LayoutSettings, at: SourceLocation)
 }
 
-/// A template's front matter, checked against the schema (see README, "Templates").
+/// A template's front matter, checked against the schema (see docs/templates.md, "The front matter").
 public struct TemplateManifest: Equatable, Sendable {
     public var name: String
     public var description: String?

@@ -3,7 +3,8 @@ import HeraldDocument
 /// Renders a `Document` as email-safe HTML: every style inline (no CSS inliner), the hybrid 600px
 /// column (a fixed-width table for Outlook on Windows inside conditional comments, a max-width
 /// div for everyone else), and the element mapping that survives Outlook, Gmail and Apple Mail
-/// (see README, "Email HTML"). The output is deterministic: the same input gives the same bytes.
+/// (see docs/email.md, "What the email HTML looks like"). The output is deterministic: the same
+/// input gives the same bytes.
 public struct EmailHTMLRenderer: Sendable {
     public struct Output: Equatable, Sendable {
         public var html: String
