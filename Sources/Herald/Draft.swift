@@ -177,3 +177,23 @@ extension Herald {
                                    attachments: try request.loadAttachments(loader: loader))
     }
 }
+
+extension Draft {
+    /// Every file reading this draft from `input` may have read — the input, the data file, the
+    /// request's attachments and the template's, and for a template its locale variants and
+    /// layouts — so that no output is ever written over one of them (`AtomicFile.write(to:inputs:_:)`).
+    public func filesRead(input: String, data: String?, request: MessageRequest?) -> [String] {
+        var files = [input] + [data].compactMap { $0 } + completing(request ?? MessageRequest()).attachments
+        if let request { files += request.attachments }
+        if template != nil {
+            let url = URL(fileURLWithPath: input)
+            let folder = url.deletingLastPathComponent()
+            let stem = url.deletingPathExtension().lastPathComponent.split(separator: ".").first.map(String.init) ?? ""
+            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            files += siblings.filter { $0.hasPrefix(stem + ".") }.map { folder.appendingPathComponent($0).path }
+            let layouts = folder.appendingPathComponent("layouts")
+            files += ((try? FileManager.default.contentsOfDirectory(atPath: layouts.path)) ?? []).map { layouts.appendingPathComponent($0).path }
+        }
+        return files
+    }
+}

@@ -76,21 +76,8 @@ struct InputOptions: ParsableArguments {
         return draft
     }
 
-    /// Every file a command reading `input` may have read — the input, the data, the request
-    /// and every attachment, and for a template its locale variants and layouts — so that no
-    /// output is ever written over one of them.
+    /// Every file this command may have read (see `Draft.filesRead`): no output goes over one.
     func filesRead(by input: String, draft: Draft, request: MessageRequest?) -> [String] {
-        var files = [input] + [data].compactMap { $0 } + draft.completing(request ?? MessageRequest()).attachments
-        if let request { files += request.attachments }
-        if draft.template != nil {
-            let url = URL(fileURLWithPath: input)
-            let folder = url.deletingLastPathComponent()
-            let stem = url.deletingPathExtension().lastPathComponent.split(separator: ".").first.map(String.init) ?? ""
-            let siblings = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            files += siblings.filter { $0.hasPrefix(stem + ".") }.map { folder.appendingPathComponent($0).path }
-            let layouts = folder.appendingPathComponent("layouts")
-            files += ((try? FileManager.default.contentsOfDirectory(atPath: layouts.path)) ?? []).map { layouts.appendingPathComponent($0).path }
-        }
-        return files
+        draft.filesRead(input: input, data: data, request: request)
     }
 }

@@ -4,7 +4,12 @@ import Foundation
 /// ETA); otherwise a plain line every `plainEvery` messages and at the end, for logs.
 final class Progress: @unchecked Sendable {
     private let lock = NSLock()
-    private let total: Int
+    /// Set when the count is known (a bulk send learns it once its messages are stored).
+    var total: Int {
+        get { lock.withLock { count } }
+        set { lock.withLock { count = newValue } }
+    }
+    private var count: Int
     private let started = Date()
     private let isTerminal: Bool
     private let plainEvery: Int
@@ -12,7 +17,7 @@ final class Progress: @unchecked Sendable {
     private var failed = 0
 
     init(total: Int, isTerminal: Bool = isatty(STDOUT_FILENO) == 1, plainEvery: Int = 100) {
-        self.total = total
+        self.count = total
         self.isTerminal = isTerminal
         self.plainEvery = max(plainEvery, 1)
     }
@@ -23,8 +28,8 @@ final class Progress: @unchecked Sendable {
         if delivered { sent += 1 } else { failed += 1 }
         let done = sent + failed
         if isTerminal {
-            write("\r" + line(done: done) + (done == total ? "\n" : ""))
-        } else if done % plainEvery == 0 || done == total {
+            write("\r" + line(done: done) + (done == count ? "\n" : ""))
+        } else if done % plainEvery == 0 || done == count {
             write(line(done: done) + "\n")
         }
     }
@@ -34,11 +39,11 @@ final class Progress: @unchecked Sendable {
         let rate = Double(done) / elapsed
         // Attempts, not messages, are counted: a message retried within the send counts twice,
         // so `done` may pass `total`; the bar and the ETA never go past their ends.
-        let remaining = rate > 0 ? Double(max(total - done, 0)) / rate : 0
+        let remaining = rate > 0 ? Double(max(count - done, 0)) / rate : 0
         let width = 24
-        let filled = total == 0 ? width : min(width, width * done / total)
+        let filled = count == 0 ? width : min(width, width * done / count)
         let bar = isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " : ""
-        return "\(bar)\(done)/\(total)  sent \(sent)  failed \(failed)  \(String(format: "%.1f", rate))/s  ETA \(Int(remaining.rounded()))s"
+        return "\(bar)\(done)/\(count)  sent \(sent)  failed \(failed)  \(String(format: "%.1f", rate))/s  ETA \(Int(remaining.rounded()))s"
     }
 
     private func write(_ text: String) {

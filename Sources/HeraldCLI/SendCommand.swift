@@ -49,30 +49,38 @@ struct SendCommand: AsyncParsableCommand {
         let draft = try inputOptions.draft(input, examplesByDefault: false)
         let configuration = try delivery.configuration()
         try configuration.requireTransport(for: channel)
+        let sender = Sender(configuration: configuration)
         if let recipientsFile {
-            try await bulkSend(draft, request: request, recipientsFile: recipientsFile, configuration: configuration)
+            let composition = try Composer().outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile))
+            for warning in composition.warnings { warn(warning) }
+            let progress = Progress(total: 0)
+            let bulk = try await sender.sendAll(composition.outbounds, concurrency: concurrency, starting: { count in
+                progress.total = count
+                say("sending \(count) messages via \(configuration.destination(for: channel)) on \(concurrency) connection(s)")
+            }, progress: { report in
+                progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
+            })
+            if bulk.storedBefore > 0 {
+                say("\(bulk.storedBefore) of the \(bulk.stored.ids.count) messages were stored by an earlier send with the same --idempotency-key; herald worker delivers what is left of them")
+            }
+            let total = bulk.entries.count
+            say("\(total - bulk.notDelivered) sent, \(bulk.notDelivered) not delivered\(bulk.notDelivered == 0 ? "" : " (see herald outbox list)")")
+            if bulk.notDelivered > 0 {
+                throw fail("\(bulk.notDelivered) of \(total) messages were not delivered (see herald outbox list)", status: ExitStatus.failure)
+            }
             return
         }
         let composition = try Composer().outbound(draft, request: request)
         for warning in composition.warnings { warn(warning) }
-        // Opened before any media upload: an outbox that cannot be opened costs no upload.
-        let store = try configuration.openOutbox()
-        let stored = try await store.enqueue(try await configuration.prepare(composition.outbounds), now: Date().timeIntervalSince1970)
-        // One message after the other, in order: a WhatsApp text and its media arrive as written.
-        let worker = OutboxWorker(store: store, transports: try configuration.transports(), route: configuration.route)
-        let destination = configuration.destination(for: channel)
-        var notAccepted: [Int64] = []
-        for id in stored.ids {
-            let last = LastReport()
-            try await worker.runOnce(batch: 1, only: id) { _, report in last.report = report }
-            guard let entry = try await store.entry(id) else { continue }
-            if let report = last.report { print(describe(report)) }
-            print("outbox message \(id): \(entry.state.rawValue) (via \(destination))\(waitingNote(entry))")
-            if entry.state != .sent || entry.recipients.contains(where: { $0.status != .accepted }) { notAccepted.append(id) }
+        let sent = try await sender.send(composition.outbounds)
+        for message in sent {
+            if let report = message.report { print(describe(report)) }
+            print("outbox message \(message.entry.id): \(message.entry.state.rawValue) (via \(configuration.destination(for: channel)))\(waitingNote(message.entry))")
         }
-        if !notAccepted.isEmpty {
+        let notAccepted = sent.filter { !$0.isDelivered }.map(\.entry.id)
+        if let first = notAccepted.first {
             throw fail("not every recipient accepted outbox message\(notAccepted.count == 1 ? "" : "s") \(notAccepted.map(String.init).joined(separator: ", ")) "
-                       + "(see the lines above, or herald outbox show \(notAccepted[0]))", status: ExitStatus.failure)
+                       + "(see the lines above, or herald outbox show \(first))", status: ExitStatus.failure)
         }
     }
 
@@ -84,54 +92,4 @@ struct SendCommand: AsyncParsableCommand {
         default: return ""
         }
     }
-
-    /// One message per recipient line. Every line is checked first (its addresses, then the
-    /// whole message for it), lines naming the same recipients as an earlier line are sent once,
-    /// and all messages are stored in one transaction before any is delivered.
-    private func bulkSend(_ draft: Draft, request: MessageRequest, recipientsFile: String, configuration: DeliveryConfiguration) async throws {
-        let lines = try RecipientsFile.read(recipientsFile)
-        for copied in compose.cc + compose.bcc {
-            warn("\(copied) is copied on every line's message: it gets \(lines.count) messages")
-        }
-        var outbounds: [Outbound] = []
-        for line in lines {
-            var lineRequest = request
-            lineRequest.to += [line.text]
-            lineRequest.idempotencyKey = idempotencyKey.map { "\($0)#\(line.number)" }
-            do {
-                let composition = try Composer().outbound(draft, request: lineRequest)
-                if line.number == lines.first?.number { for warning in composition.warnings { warn(warning) } }
-                outbounds += composition.outbounds
-            } catch {
-                // Still one line: the refusal, then which line of the file it concerns.
-                let (status, message) = ExitStatus.of(error)
-                throw fail("\(message) (in \(recipientsFile), line \(line.number): nothing was stored or sent)", status: status)
-            }
-        }
-        let store = try configuration.openOutbox()
-        let stored = try await store.enqueue(try await configuration.prepare(outbounds), now: Date().timeIntervalSince1970)
-        if stored.ids.count > stored.inserted.count {
-            say("\(stored.ids.count - stored.inserted.count) of the \(stored.ids.count) messages were stored by an earlier send with the same --idempotency-key; herald worker delivers what is left of them")
-        }
-        // This send's own messages only: other messages in the outbox are the worker's.
-        if let range = stored.insertedRange {
-            let workers = try configuration.workers(for: store, count: concurrency, ids: range)
-            say("sending \(stored.inserted.count) messages via \(configuration.emailDestination) on \(concurrency) connection(s)")
-            let progress = Progress(total: stored.inserted.count)
-            try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.1, untilIdle: true) { _, report in
-                progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
-            }
-        }
-        var notSent = 0
-        for id in stored.ids where try await store.entry(id)?.state != .sent { notSent += 1 }
-        say("\(stored.ids.count - notSent) sent, \(notSent) not delivered\(notSent == 0 ? "" : " (see herald outbox list)")")
-        if notSent > 0 {
-            throw fail("\(notSent) of \(stored.ids.count) messages were not delivered (see herald outbox list)", status: ExitStatus.failure)
-        }
-    }
-}
-
-/// The report of the one delivery a send watches.
-private final class LastReport: @unchecked Sendable {
-    var report: DeliveryReport?
 }
