@@ -144,8 +144,8 @@ public enum Outbox {
 }
 
 /// Where outbound messages wait for delivery: the SQLite store (`SQLiteOutboxStore`) is the
-/// first; every store passes the same conformance suite (Tests/HeraldTestSupport,
-/// `OutboxStoreConformance`).
+/// first; every store passes the same conformance suite (`OutboxStoreConformanceTests` in
+/// Tests/HeraldDeliveryTests, run for every `OutboxStoreKind`).
 ///
 /// The rules every store keeps: `enqueue` stores all of its messages or none, and validates
 /// before storing; the same idempotency key with the same content returns the stored message,
