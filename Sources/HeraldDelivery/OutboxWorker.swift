@@ -19,16 +19,20 @@ public final class OutboxWorker: Sendable {
     public let ids: ClosedRange<Int64>?
     /// The clock, in seconds since 1970.
     public let now: @Sendable () -> Double
+    /// A number in 0...1 for each retry's jitter.
+    public let random: @Sendable () -> Double
     private let stopSignal = StopSignal()
 
     public init(store: any OutboxStore, transports: [ChannelID: any Transport], owner: String = "worker-\(ProcessInfo.processInfo.processIdentifier)",
-                route: String? = nil, ids: ClosedRange<Int64>? = nil, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+                route: String? = nil, ids: ClosedRange<Int64>? = nil, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }) {
         self.store = store
         self.transports = transports
         self.owner = owner
         self.route = route
         self.ids = ids
         self.now = now
+        self.random = random
     }
 
     public func stop() { stopSignal.set() }
@@ -46,7 +50,7 @@ public final class OutboxWorker: Sendable {
                 return index
             }
             let report = await deliver(claim.outbound)
-            try await store.record(report, for: claim.id, now: now(), random: Double.random(in: 0...1))
+            try await store.record(report, for: claim.id, now: now(), random: random())
             progress(claim.id, report)
         }
         return claims.count

@@ -78,8 +78,14 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    /// Every database call: a failure becomes one line naming the outbox and the cause.
-    private func write<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
+    /// Every database call: a failure becomes one line naming the outbox and the cause. SQLite
+    /// blocks (up to 10 s on a busy database), so the call runs on Dispatch's pool, not on the
+    /// cooperative threads of Swift concurrency.
+    private func write<T: Sendable>(_ doing: OutboxOperation, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Blocking.run { try self.writeNow(doing, body) }
+    }
+
+    private func writeNow<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.write(body)
         } catch let error as DatabaseError {
@@ -87,11 +93,13 @@ public final class SQLiteOutboxStore: OutboxStore {
         }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try queue.read(body)
-        } catch let error as DatabaseError {
-            throw OutboxError(storage: error, path: path, doing: .read)
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Blocking.run {
+            do {
+                return try self.queue.read(body)
+            } catch let error as DatabaseError {
+                throw OutboxError(storage: error, path: self.path, doing: .read)
+            }
         }
     }
 
@@ -147,12 +155,12 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// used for other content) rolls back the four before it, so fixing the input and sending
     /// again never delivers them twice. Nothing is claimable before the commit.
     public func enqueue(_ outbounds: [Outbound], now: Double) async throws -> Outbox.Stored {
-        try enqueueNow(outbounds, now: now)
+        try await Blocking.run { try self.enqueueNow(outbounds, now: now) }
     }
 
     /// `enqueue`, on the calling thread.
     public func enqueueNow(_ outbounds: [Outbound], now: Double) throws -> Outbox.Stored {
-        try write(.store) { db in
+        try writeNow(.store) { db in
             var ids: [Int64] = []
             var inserted: [Int64] = []
             for outbound in outbounds {
@@ -210,7 +218,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// A message with no recipient left to serve is closed here (sent, or failed when some were
     /// rejected), never delivered to nobody.
     public func claim(owner: String, now: Double, limit: Int, ids: ClosedRange<Int64>?, route: String?) async throws -> [Claim] {
-        try write(.claim) { db in
+        try await write(.claim) { db in
             let due = try Int64.fetchAll(db.cachedStatement(sql: """
                 SELECT id FROM message
                 WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
@@ -230,7 +238,7 @@ public final class SQLiteOutboxStore: OutboxStore {
                     continue
                 }
                 try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
-                               arguments: [owner, now + policy.leaseSeconds, now, id])
+                               arguments: [owner, now + self.policy.leaseSeconds, now, id])
                 guard let row = try Row.fetchOne(db, sql: "SELECT bytes, channel, mailFrom, smtputf8, route FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
                                                  arguments: [id]) else { continue }
                 guard let channel = ChannelID(rawValue: row["channel"]) else {
@@ -253,7 +261,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// spelling, so an address written differently in a reply (`"a>b"@example.com`) cannot
     /// stay pending and be delivered again on every run.
     public func record(_ report: DeliveryReport, for id: Int64, now: Double, random: Double) async throws {
-        try write(.record) { db in
+        try await write(.record) { db in
             let handedOut = try Int.fetchAll(db.cachedStatement(sql: """
                 SELECT position FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred') ORDER BY position
                 """), arguments: [id])
@@ -275,16 +283,16 @@ public final class SQLiteOutboxStore: OutboxStore {
                 state = .failed
                 error = reason
             case .temporary(_, let reason)?:
-                state = attempts >= policy.maximumAttempts ? .failed : .queued
+                state = attempts >= self.policy.maximumAttempts ? .failed : .queued
                 error = reason
-                next = now + policy.delay(afterAttempt: attempts, random: random)
+                next = now + self.policy.delay(afterAttempt: attempts, random: random)
             case nil:
                 if open == 0 {
                     state = .sent
                 } else {
-                    state = attempts >= policy.maximumAttempts ? .failed : .queued
+                    state = attempts >= self.policy.maximumAttempts ? .failed : .queued
                     error = "\(open) recipient(s) deferred"
-                    next = now + policy.delay(afterAttempt: attempts, random: random)
+                    next = now + self.policy.delay(afterAttempt: attempts, random: random)
                 }
             }
             try db.cachedStatement(sql: """
@@ -296,7 +304,7 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     /// Gives back leases not used (a worker stopping cleanly).
     public func release(_ ids: [Int64], now: Double) async throws {
-        try write(.release) { db in
+        try await write(.release) { db in
             for id in ids {
                 try db.execute(sql: "UPDATE message SET state = 'queued', leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ? WHERE id = ? AND state = 'sending'",
                                arguments: [now, id])
@@ -311,9 +319,9 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// lets the receiving side recognize a duplicate. Recipients that accepted it are not sent
     /// it again; deferred ones are.
     public func retry(_ id: Int64, now: Double) async throws {
-        try write(.update) { db in
+        try await write(.update) { db in
             guard let state = try String.fetchOne(db, sql: "SELECT state FROM message WHERE id = ?", arguments: [id]) else {
-                throw OutboxError(.notFound, "no message with outbox ID \(id) in \(path) (see herald outbox list)")
+                throw OutboxError(.notFound, "no message with outbox ID \(id) in \(self.path) (see herald outbox list)")
             }
             guard [State.held, .failed, .queued].map(\.rawValue).contains(state) else {
                 throw OutboxError(.conflict, state == State.sending.rawValue
@@ -334,7 +342,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     }
 
     public func backlog(now: Double, route: String?) async throws -> Backlog {
-        try read { db in
+        try await read { db in
             let mine = Self.forRoute
             let due = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt <= ? AND \(mine)", arguments: [now, route]) ?? 0
             let waiting = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE state = 'queued' AND nextAttemptAt > ? AND \(mine)", arguments: [now, route]) ?? 0
@@ -354,20 +362,20 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// Deletes sent and failed messages; returns how many.
     @discardableResult
     public func purge() async throws -> Int {
-        try write(.purge) { db in
+        try await write(.purge) { db in
             try db.execute(sql: "DELETE FROM message WHERE state IN ('sent', 'failed')")
             return db.changesCount
         }
     }
 
     public func entries() async throws -> [Entry] {
-        try read { db in
+        try await read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM message ORDER BY id").compactMap { try Self.entry($0, in: db) }
         }
     }
 
     public func entry(_ id: Int64) async throws -> Entry? {
-        try read { db in try Self.entry(id, in: db) }
+        try await read { db in try Self.entry(id, in: db) }
     }
 
     private static func entry(_ id: Int64, in db: Database) throws -> Entry? {
