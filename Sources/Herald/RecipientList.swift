@@ -16,8 +16,12 @@ public struct RecipientList: Sendable, Equatable {
     public var lines: [Line]
     public var warnings: [String]
 
-    /// Reads and checks every line of a file.
-    public static func read(_ path: String) throws -> RecipientList {
+    /// Reads and checks every line of a file, for a bulk send on `channel` (email: each line is
+    /// an address list).
+    public static func read(_ path: String, for channel: ChannelID = .email) throws -> RecipientList {
+        guard channel == .email else {
+            throw HeraldError(.usage, "a recipients file is for email; send one \(channel) message to several numbers by listing them all as its recipients")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -15,17 +15,13 @@ struct InputOptions: ParsableArguments {
     var locale: String?
 
     @Option(name: .customLong("input-format"), help: "markdown or html (an editor's HTML, sanitized); by default .html and .htm files are HTML, the rest Markdown.")
-    var inputFormat: InputFormat?
-
-    enum InputFormat: String, ExpressibleByArgument, CaseIterable {
-        case markdown, html
-    }
+    var inputFormat: Draft.Format?
 
     @Option(name: .customLong("max-input-mb"),
             help: "The largest message text read, in MB: the input (a file or standard input) and --data each (default 5).")
     var maximumInputMegabytes: Int = Draft.defaultMaximumInputBytes / 1_048_576
 
-    var format: Draft.Format? { inputFormat.map { $0 == .html ? .html : .markdown } }
+    var format: Draft.Format? { inputFormat }
 
     var maximumInputBytes: Int { maximumInputMegabytes * 1_048_576 }
 

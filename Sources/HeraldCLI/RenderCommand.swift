@@ -69,3 +69,4 @@ struct RenderCommand: ParsableCommand {
 
 extension ChannelID: ExpressibleByArgument {}
 extension RenderFormat: ExpressibleByArgument {}
+extension Draft.Format: ExpressibleByArgument {}

@@ -51,7 +51,7 @@ struct SendCommand: AsyncParsableCommand {
         try configuration.requireTransport(for: channel)
         let sender = Sender(configuration: configuration)
         if let recipientsFile {
-            let composition = try Composer().outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile))
+            let composition = try Composer().outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
             for warning in composition.warnings { warn(warning) }
             let progress = Progress(total: 0)
             let bulk = try await sender.sendAll(composition.outbounds, concurrency: concurrency, starting: { count in

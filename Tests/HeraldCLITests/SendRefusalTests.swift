@@ -36,6 +36,8 @@ import Testing
         let template = HeraldProcess.repository.appendingPathComponent("Templates/order-shipped.md").path
         let partialData = directory.appendingPathComponent("order.json")
         try Data(#"{"order": {"id": "A-1", "eta": "Friday", "carrier": "UPS", "tracking_number": "1", "tracking_url": "https://x.example/t"}}"#.utf8).write(to: partialData)
+        let numbers = directory.appendingPathComponent("numbers.txt")
+        try Data("+34612345678\n+34698765432\n".utf8).write(to: numbers)
         let cases: [(arguments: [String], environment: [String: String], status: Int32, says: String)] = [
             (message + ["--to", "ana@example.com", "--via", "127.0.0.1:2525"], [:], 64, "--via '127.0.0.1:2525' is not an SMTP URL"),
             (message + ["--to", "ana@example.com", "--via", "smtp://"], [:], 64, "is not an SMTP URL"),
@@ -81,6 +83,9 @@ import Testing
             // Options that would be dropped silently.
             ([input, "--channel", "sms", "--to", "+34612345678", "--cc", "+34698765432"],
              ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006"], 64, "sms has no Cc or Bcc"),
+            // A list of numbers is one SMS to all of them, not a bulk file read as addresses.
+            ([input, "--channel", "sms", "--recipients-file", numbers.path],
+             ["HERALD_SMS_ACCOUNT": "AC1", "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15005550006"], 64, "a recipients file is for email"),
         ]
         for refusal in cases {
             // The case's own options come last, so that its --outbox or --maildir is the one used.
