@@ -51,6 +51,9 @@ let package = Package(
         ]),
         .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
+        // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
+        // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
+        .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift")]),
         // Samples, golden files, diffs and the preview page: for template authors and CI.
         .target(name: "HeraldTooling", dependencies: ["Herald"]),
         // Library users' test support: an in-memory transport, as swift-nio ships NIOEmbedded.
@@ -100,6 +103,7 @@ let package = Package(
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),
         .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -34,6 +34,12 @@ public struct OutboxError: CategorizedError, Equatable, Sendable {
 
     /// SQLite's own words, after what Herald was doing and with which file.
     init(storage error: DatabaseError, path: String, doing operation: OutboxOperation) {
+        self.init(.storage, "cannot \(operation.phrase) the outbox \(path): \(Self.cause(of: error))\(operation.consequence)")
+    }
+
+    /// What went wrong in SQLite, in a person's words, with SQLite's own message after it
+    /// (`package`: the inbox's store words its failures the same way).
+    package static func cause(of error: DatabaseError) -> String {
         let cause: String
         switch error.resultCode {
         case .SQLITE_FULL: cause = "the disk is full"
@@ -47,7 +53,7 @@ public struct OutboxError: CategorizedError, Equatable, Sendable {
         }
         // GRDB's description carries the SQL statement; SQLite's own message is enough.
         let detail = cause.hasPrefix("SQLite") ? "" : error.message.map { " (SQLite: \($0))" } ?? ""
-        self.init(.storage, "cannot \(operation.phrase) the outbox \(path): \(cause)\(detail)\(operation.consequence)")
+        return cause + detail
     }
 }
 

@@ -21,15 +21,15 @@ extension DeliveryReport {
 
 /// libcurl and file writes block their thread: they run on Dispatch's pool, not on the
 /// cooperative threads of Swift concurrency (one per core), so eight workers are eight
-/// connections at once even on two cores.
-enum Blocking {
-    static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+/// connections at once even on two cores. (`package`: the inbox's SQLite store runs the same way.)
+package enum Blocking {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
     }
 
-    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    package static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
         }

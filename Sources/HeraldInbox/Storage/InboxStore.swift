@@ -1,0 +1,60 @@
+/// Where the inbox keeps its agents, campaigns, customers, interactions and audit trail: the
+/// SQLite store (`SQLiteInboxStore`) is the first; every store passes the same conformance suite
+/// (`InboxStoreConformanceTests` in Tests/HeraldInboxTests, run for every `InboxStoreKind`).
+///
+/// The rules every store keeps: a transition is stored whole or not at all — the interaction,
+/// its new messages, its events and a customer first met — in one transaction, so a crash never
+/// leaves an interaction half-transferred; a transition is stored only over the version it was
+/// made from (`InboxError.isStale` otherwise), which decides races such as two agents taking
+/// the same interaction: exactly one wins; events get increasing sequence numbers in the order
+/// they are committed.
+public protocol InboxStore: Sendable {
+    /// Where the store is, for messages ("the inbox .herald/inbox.sqlite").
+    var location: String { get }
+
+    // MARK: The directory
+
+    /// Adds or replaces an agent (validated; an email used by another agent is a conflict).
+    func save(_ agent: Agent) async throws
+    func agent(_ id: String) async throws -> Agent?
+    /// The agent who signs in with `email` (case-insensitive).
+    func agent(email: String) async throws -> Agent?
+    func agents() async throws -> [Agent]
+
+    /// Adds or replaces a campaign (validated; every member must be a stored agent).
+    func save(_ campaign: Campaign) async throws
+    func campaign(_ id: String) async throws -> Campaign?
+    func campaigns() async throws -> [Campaign]
+    /// The campaigns `agentID` is a member of (indexed: asked on every command).
+    func campaigns(ofMember agentID: String) async throws -> [Campaign]
+
+    /// Adds or replaces a customer; an address or number that is another customer's is a
+    /// conflict.
+    func save(_ customer: Customer) async throws
+    func customer(_ id: String) async throws -> Customer?
+    /// The customer with this email address (`EmailAddress.recipientKey`) or E.164 number.
+    func customer(contact: String) async throws -> Customer?
+
+    // MARK: Interactions
+
+    /// The interaction with its messages (delivery not filled) and history.
+    func interaction(_ id: String) async throws -> Interaction?
+
+    /// Stores a transition in one transaction: a start inserts (an existing ID is a conflict),
+    /// any other change updates only over `before`'s version (else `InboxError.isStale`).
+    /// Returns the interaction as stored, its new events numbered.
+    func apply(_ transition: Transition) async throws -> Interaction
+
+    /// Records the outbox entries that carry a message, once enqueued.
+    func recordOutbox(entries: [Int64], message: String, interaction: String) async throws
+
+    /// An agent's Active tab: the interactions assigned to them that are active or finished
+    /// (finished ones wait there to be categorized and closed), most recently changed first.
+    func active(assignee: String, limit: Int) async throws -> [Interaction.Summary]
+
+    /// A campaign's Pending tab: its interactions nobody has, oldest first.
+    func pending(campaign: String, limit: Int) async throws -> [Interaction.Summary]
+
+    /// The audit trail after `sequence` (0: from the start), in order.
+    func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event]
+}

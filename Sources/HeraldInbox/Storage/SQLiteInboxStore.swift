@@ -1,0 +1,444 @@
+import Foundation
+import GRDB
+import HeraldChannels
+import HeraldDelivery
+import HeraldMIME
+
+/// The inbox in SQLite (WAL mode, through GRDB): the embedded default, its own file beside the
+/// outbox (`.herald/inbox.sqlite`). See `InboxStore` for the rules every store keeps.
+///
+/// What the rules and the tabs query is in columns (state, assignee, campaign, version, times)
+/// with indexes for the Active and Pending tabs; the rest of each record is JSON in a `body`
+/// column, read and written whole. A `DatabasePool`: reads (the tabs) run beside a write.
+public final class SQLiteInboxStore: InboxStore {
+    /// Beside the outbox's default, `.herald/outbox.sqlite`.
+    public static let defaultPath = ".herald/inbox.sqlite"
+
+    private let pool: DatabasePool
+    /// The database file, as given: named in every error.
+    public let path: String
+    public var location: String { "the inbox \(path)" }
+
+    /// The inbox file in the folder of an outbox file.
+    public static func path(besideOutbox outboxPath: String) -> String {
+        URL(fileURLWithPath: outboxPath).deletingLastPathComponent().appendingPathComponent("inbox.sqlite").relativePath
+    }
+
+    /// Opens the inbox at `path`; `create: false` refuses a missing file instead of making an
+    /// empty inbox where a typo pointed. A file that is not SQLite, or a SQLite database that is
+    /// not an inbox (the outbox, say), is refused with one line — never migrated into.
+    public init(path: String, create: Bool = true) throws {
+        self.path = path
+        // SQLite reads "" and ":memory:" as a private database that vanishes when closed.
+        guard !path.isEmpty, path != ":memory:", !path.hasPrefix("file:") else {
+            throw InboxError(.io, "'\(path)' is not an inbox path; give a file, like .herald/inbox.sqlite")
+        }
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue {
+            throw InboxError(.io, "the inbox \(path) is a folder; the inbox path names the database file, like \(path)/inbox.sqlite")
+        }
+        if !exists && !create {
+            throw InboxError(.io, "there is no inbox at \(path) (check the inbox path)")
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // A busy database (another process writing) is waited for, not an error.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // As the outbox: a commit survives the process being killed; only an OS crash or a
+            // power cut can lose the last few.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            if exists {
+                // First, read-only: opening a pool switches the file to WAL, which would already
+                // change somebody else's database.
+                var readOnly = Configuration()
+                readOnly.readonly = true
+                let check = try DatabaseQueue(path: path, configuration: readOnly)
+                try check.read { db in try Self.checkIsInbox(db, path: path) }
+                try check.close()
+            }
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw Self.failure(error, path: path, doing: "open")
+        }
+    }
+
+    /// A database with tables of its own is somebody else's: an inbox is empty (new) or has
+    /// Herald's inbox migrations.
+    private static func checkIsInbox(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        guard !tables.isEmpty else { return }
+        guard tables.contains("grdb_migrations") && tables.contains("interaction") && tables.contains("event") else {
+            let shown = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            throw InboxError(.io, "\(path) is a SQLite database but not a Herald inbox (its tables: \(shown)); give another inbox path")
+        }
+    }
+
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE agent (
+                    id TEXT PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    body TEXT NOT NULL
+                );
+                CREATE TABLE campaign (
+                    id TEXT PRIMARY KEY,
+                    body TEXT NOT NULL
+                );
+                -- Who may work in a campaign: asked on every command, by agent.
+                CREATE TABLE member (
+                    campaignId TEXT NOT NULL REFERENCES campaign(id) ON DELETE CASCADE,
+                    agentId TEXT NOT NULL REFERENCES agent(id),
+                    PRIMARY KEY (campaignId, agentId)
+                );
+                CREATE INDEX member_agent ON member(agentId);
+                CREATE TABLE customer (
+                    id TEXT PRIMARY KEY,
+                    body TEXT NOT NULL
+                );
+                -- An address or number is one customer's: a start finds the customer by it.
+                CREATE TABLE customer_contact (
+                    contact TEXT PRIMARY KEY,
+                    customerId TEXT NOT NULL REFERENCES customer(id) ON DELETE CASCADE
+                );
+                CREATE TABLE interaction (
+                    id TEXT PRIMARY KEY,
+                    campaignId TEXT NOT NULL REFERENCES campaign(id),
+                    channel TEXT NOT NULL,
+                    customerId TEXT NOT NULL REFERENCES customer(id),
+                    state TEXT NOT NULL,
+                    assigneeId TEXT REFERENCES agent(id),
+                    version INTEGER NOT NULL,
+                    createdAt REAL NOT NULL,
+                    updatedAt REAL NOT NULL,
+                    body TEXT NOT NULL,
+                    -- The rules' own invariant, kept by the database too: pending is nobody's,
+                    -- every other state somebody's.
+                    CHECK ((state = 'pending') = (assigneeId IS NULL))
+                );
+                CREATE INDEX interaction_active ON interaction(assigneeId, state, updatedAt);
+                CREATE INDEX interaction_pending ON interaction(campaignId, state, createdAt);
+                CREATE TABLE message (
+                    interactionId TEXT NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,
+                    id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (interactionId, id),
+                    UNIQUE (interactionId, position)
+                );
+                -- The audit trail: sequence orders every event of the inbox (AUTOINCREMENT never
+                -- reuses a number, so "after N" is never ambiguous).
+                CREATE TABLE event (
+                    sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                    interactionId TEXT NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    actorId TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX event_interaction ON event(interactionId, sequence);
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Database calls
+
+    /// A write transaction (IMMEDIATE: the write lock is taken first, so a read followed by a
+    /// write never fails on a snapshot another connection moved on from). SQLite blocks (up to
+    /// 10 s on a busy database), so it runs on Dispatch's pool, not the cooperative threads.
+    private func write<T: Sendable>(_ doing: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Blocking.run {
+            do {
+                return try self.pool.write(body)
+            } catch let error as DatabaseError {
+                throw Self.failure(error, path: self.path, doing: doing)
+            }
+        }
+    }
+
+    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Blocking.run {
+            do {
+                return try self.pool.read(body)
+            } catch let error as DatabaseError {
+                throw Self.failure(error, path: self.path, doing: "read")
+            }
+        }
+    }
+
+    /// One line naming the inbox, what it was doing and SQLite's cause; what was stored before
+    /// is kept (every write is one transaction).
+    private static func failure(_ error: DatabaseError, path: String, doing: String) -> InboxError {
+        let consequence = doing == "open" || doing == "read" ? "" : "; nothing of this change was stored"
+        return InboxError(.io, "cannot \(doing) the inbox \(path): \(OutboxError.cause(of: error))\(consequence)")
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .secondsSince1970
+        return decoder
+    }()
+
+    private static func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
+        try Int.fetchOne(db, sql: sql, arguments: arguments) != nil
+    }
+
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
+        do {
+            return try decoder.decode(type, from: Data(text.utf8))
+        } catch {
+            throw InboxError(.io, "the inbox holds \(what) it cannot read (written by a newer Herald?): \(error)")
+        }
+    }
+
+    // MARK: The directory
+
+    public func save(_ agent: Agent) async throws {
+        try agent.validate()
+        try await write("store an agent in") { db in
+            if let other = try String.fetchOne(db, sql: "SELECT id FROM agent WHERE email = ? AND id != ?", arguments: [agent.email, agent.id]) {
+                throw InboxError(.conflict, "\(agent.email) is agent \(other)'s email already; each agent signs in with their own", field: "email")
+            }
+            try db.execute(sql: "INSERT INTO agent (id, email, body) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET email = excluded.email, body = excluded.body",
+                           arguments: [agent.id, agent.email, try Self.json(agent)])
+        }
+    }
+
+    public func agent(_ id: String) async throws -> Agent? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM agent WHERE id = ?", arguments: [id]).map { try Self.decode(Agent.self, $0, what: "an agent") }
+        }
+    }
+
+    public func agent(email: String) async throws -> Agent? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM agent WHERE email = ?", arguments: [email]).map { try Self.decode(Agent.self, $0, what: "an agent") }
+        }
+    }
+
+    public func agents() async throws -> [Agent] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM agent ORDER BY id").map { try Self.decode(Agent.self, $0, what: "an agent") }
+        }
+    }
+
+    public func save(_ campaign: Campaign) async throws {
+        try campaign.validate()
+        try await write("store a campaign in") { db in
+            for member in campaign.members where try !Self.exists(db, "SELECT 1 FROM agent WHERE id = ?", [member]) {
+                throw InboxError(.input, "campaign \(campaign.id) lists agent \(member) as a member, and there is no agent \(member); add the agent first",
+                                 field: "members")
+            }
+            try db.execute(sql: "INSERT INTO campaign (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                           arguments: [campaign.id, try Self.json(campaign)])
+            try db.execute(sql: "DELETE FROM member WHERE campaignId = ?", arguments: [campaign.id])
+            for member in campaign.members {
+                try db.execute(sql: "INSERT INTO member (campaignId, agentId) VALUES (?, ?)", arguments: [campaign.id, member])
+            }
+        }
+    }
+
+    public func campaign(_ id: String) async throws -> Campaign? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM campaign WHERE id = ?", arguments: [id]).map { try Self.decode(Campaign.self, $0, what: "a campaign") }
+        }
+    }
+
+    public func campaigns() async throws -> [Campaign] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM campaign ORDER BY id").map { try Self.decode(Campaign.self, $0, what: "a campaign") }
+        }
+    }
+
+    public func campaigns(ofMember agentID: String) async throws -> [Campaign] {
+        try await read { db in
+            try String.fetchAll(db, sql: "SELECT body FROM campaign JOIN member ON member.campaignId = campaign.id WHERE member.agentId = ? ORDER BY campaign.id",
+                                arguments: [agentID]).map { try Self.decode(Campaign.self, $0, what: "a campaign") }
+        }
+    }
+
+    public func save(_ customer: Customer) async throws {
+        try await write("store a customer in") { db in try Self.insert(customer, db) }
+    }
+
+    /// Adds or replaces a customer and the contacts it is found by.
+    private static func insert(_ customer: Customer, _ db: Database) throws {
+        try db.execute(sql: "INSERT INTO customer (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+                       arguments: [customer.id, try json(customer)])
+        try db.execute(sql: "DELETE FROM customer_contact WHERE customerId = ?", arguments: [customer.id])
+        for contact in Set(customer.contacts) {
+            if let other = try String.fetchOne(db, sql: "SELECT customerId FROM customer_contact WHERE contact = ?", arguments: [contact]) {
+                throw InboxError(.conflict, "\(contact) is customer \(other)'s already", field: "contacts")
+            }
+            try db.execute(sql: "INSERT INTO customer_contact (contact, customerId) VALUES (?, ?)", arguments: [contact, customer.id])
+        }
+    }
+
+    public func customer(_ id: String) async throws -> Customer? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM customer WHERE id = ?", arguments: [id]).map { try Self.decode(Customer.self, $0, what: "a customer") }
+        }
+    }
+
+    public func customer(contact: String) async throws -> Customer? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM customer JOIN customer_contact ON customer_contact.customerId = customer.id WHERE contact = ?",
+                                arguments: [contact]).map { try Self.decode(Customer.self, $0, what: "a customer") }
+        }
+    }
+
+    // MARK: Interactions
+
+    /// What of an interaction is not in its own columns, its messages or its events.
+    private struct InteractionBody: Codable {
+        var contact: Interaction.Contact
+        var call: Interaction.PhoneCall?
+        var category: String?
+        var forms: [FormSubmission]
+        var openForm: String?
+        var lastInboundAt: Date?
+    }
+
+    public func interaction(_ id: String) async throws -> Interaction? {
+        try await read { db in try Self.interaction(id, db) }
+    }
+
+    private static func interaction(_ id: String, _ db: Database) throws -> Interaction? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT campaignId, channel, customerId, state, assigneeId, version, createdAt, updatedAt, body FROM interaction WHERE id = ?
+            """), arguments: [id]) else { return nil }
+        let body = try decode(InteractionBody.self, row["body"], what: "an interaction")
+        guard let channel = ChannelID(rawValue: row["channel"]), let state = Interaction.State(rawValue: row["state"]) else {
+            throw InboxError(.io, "interaction \(id) in the inbox has a channel or state this Herald does not know (\(row["channel"] as String), \(row["state"] as String))")
+        }
+        let messages = try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM message WHERE interactionId = ? ORDER BY position"), arguments: [id])
+            .map { try decode(Interaction.Message.self, $0, what: "a message") }
+        let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, body FROM event WHERE interactionId = ? ORDER BY sequence"), arguments: [id])
+            .map { row -> Interaction.Event in
+                var event = try decode(Interaction.Event.self, row["body"], what: "an event")
+                event.sequence = row["sequence"]
+                return event
+            }
+        return Interaction(id: id, campaign: row["campaignId"], channel: channel, customer: row["customerId"], state: state, assignee: row["assigneeId"],
+                           contact: body.contact, call: body.call, category: body.category, forms: body.forms, openForm: body.openForm,
+                           lastInboundAt: body.lastInboundAt, messages: messages, history: history,
+                           createdAt: Date(timeIntervalSince1970: row["createdAt"]), updatedAt: Date(timeIntervalSince1970: row["updatedAt"]),
+                           version: row["version"])
+    }
+
+    /// One transaction: the interaction inserted (a start) or updated over the version it was
+    /// read at — the conditional UPDATE is what decides two concurrent changes, such as two
+    /// takes: the second finds the version moved on, changes no row, and is refused as stale —
+    /// then its new messages and events, and a customer first met.
+    public func apply(_ transition: Transition) async throws -> Interaction {
+        try await write("store the change in") { db in
+            let after = transition.after
+            let body = try Self.json(InteractionBody(contact: after.contact, call: after.call, category: after.category, forms: after.forms,
+                                                      openForm: after.openForm, lastInboundAt: after.lastInboundAt))
+            if let before = transition.before {
+                try db.cachedStatement(sql: """
+                    UPDATE interaction SET campaignId = ?, state = ?, assigneeId = ?, version = ?, updatedAt = ?, body = ?
+                    WHERE id = ? AND version = ? AND state = ? AND assigneeId IS ?
+                    """).execute(arguments: [after.campaign, after.state.rawValue, after.assignee, after.version, after.updatedAt.timeIntervalSince1970, body,
+                                             before.id, before.version, before.state.rawValue, before.assignee])
+                guard db.changesCount == 1 else { throw InboxError.stale(before.id) }
+            } else {
+                if try Self.exists(db, "SELECT 1 FROM interaction WHERE id = ?", [after.id]) {
+                    throw InboxError(.conflict, "interaction \(after.id) exists already; start a new one with another ID", field: "id")
+                }
+                if let customer = transition.newCustomer { try Self.insert(customer, db) }
+                try db.cachedStatement(sql: """
+                    INSERT INTO interaction (id, campaignId, channel, customerId, state, assigneeId, version, createdAt, updatedAt, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: [after.id, after.campaign, after.channel.rawValue, after.customer, after.state.rawValue, after.assignee,
+                                             after.version, after.createdAt.timeIntervalSince1970, after.updatedAt.timeIntervalSince1970, body])
+            }
+            for message in transition.addedMessages {
+                guard let position = after.messages.firstIndex(where: { $0.id == message.id }) else { continue }
+                try db.cachedStatement(sql: "INSERT INTO message (interactionId, id, position, body) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [after.id, message.id, position, try Self.json(message.stored)])
+            }
+            var stored = after
+            stored.messages = after.messages.map(\.stored)
+            let firstNew = after.history.count - transition.events.count
+            for (offset, event) in transition.events.enumerated() {
+                var plain = event
+                plain.sequence = nil
+                try db.cachedStatement(sql: "INSERT INTO event (interactionId, kind, actorId, at, body) VALUES (?, ?, ?, ?, ?)")
+                    .execute(arguments: [event.interaction, event.kind.rawValue, event.actor, event.at.timeIntervalSince1970, try Self.json(plain)])
+                if firstNew + offset >= 0 && firstNew + offset < stored.history.count {
+                    stored.history[firstNew + offset].sequence = db.lastInsertedRowID
+                }
+            }
+            return stored
+        }
+    }
+
+    public func recordOutbox(entries: [Int64], message: String, interaction: String) async throws {
+        try await write("record the outbox entries of a message in") { db in
+            guard let text = try String.fetchOne(db, sql: "SELECT body FROM message WHERE interactionId = ? AND id = ?", arguments: [interaction, message]) else {
+                throw InboxError(.notFound, "no message \(message) in interaction \(interaction)")
+            }
+            var stored = try Self.decode(Interaction.Message.self, text, what: "a message")
+            stored.outboxEntries = entries
+            try db.execute(sql: "UPDATE message SET body = ? WHERE interactionId = ? AND id = ?", arguments: [try Self.json(stored), interaction, message])
+        }
+    }
+
+    private static let summaryColumns = "id, campaignId, channel, customerId, state, assigneeId, createdAt, updatedAt, body"
+
+    private static func summary(_ row: Row) throws -> Interaction.Summary {
+        let body = try decode(InteractionBody.self, row["body"], what: "an interaction")
+        return Interaction.Summary(id: row["id"], campaign: row["campaignId"], channel: ChannelID(rawValue: row["channel"]) ?? .email,
+                                   customer: row["customerId"], state: Interaction.State(rawValue: row["state"]) ?? .pending, assignee: row["assigneeId"],
+                                   to: body.contact.to.first ?? "", subject: body.contact.subject,
+                                   createdAt: Date(timeIntervalSince1970: row["createdAt"]), updatedAt: Date(timeIntervalSince1970: row["updatedAt"]))
+    }
+
+    public func active(assignee: String, limit: Int) async throws -> [Interaction.Summary] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.summaryColumns) FROM interaction INDEXED BY interaction_active
+                WHERE assigneeId = ? AND state IN ('active', 'finished') ORDER BY updatedAt DESC, id LIMIT ?
+                """), arguments: [assignee, limit]).map(Self.summary)
+        }
+    }
+
+    public func pending(campaign: String, limit: Int) async throws -> [Interaction.Summary] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.summaryColumns) FROM interaction INDEXED BY interaction_pending
+                WHERE campaignId = ? AND state = 'pending' ORDER BY createdAt, id LIMIT ?
+                """), arguments: [campaign, limit]).map(Self.summary)
+        }
+    }
+
+    public func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT sequence, body FROM event WHERE sequence > ? ORDER BY sequence LIMIT ?"),
+                             arguments: [sequence, limit]).map { row in
+                var event = try Self.decode(Interaction.Event.self, row["body"], what: "an event")
+                event.sequence = row["sequence"]
+                return event
+            }
+        }
+    }
+}
