@@ -7,8 +7,8 @@
 /// opener of a paragraph until the paragraph is done, and the model Herald makes of the tree
 /// costs about as much again. Ordinary documents take 14 to 25 times their size this way
 /// (Herald's own docs, Node.js's API docs, the Rust changelog, the samples); 5 MB of `**a `
-/// took 549 MB, of `[a] ` 929 MB. Two constructs grow beyond their text: a table row gets as
-/// many cells as the header has columns, whatever it holds (8 KB of table took 851 MB), and
+/// took 550 MB, of `[a] ` 930 MB. Two constructs grow beyond their text: a table row gets as
+/// many cells as the header has columns, whatever it holds (8 KB of table took 1.2 GB), and
 /// cmark-gfm's e-mail autolinker copies the rest of the line after each address it finds (a
 /// 1 MB line of prose with addresses took 1 GB).
 ///
