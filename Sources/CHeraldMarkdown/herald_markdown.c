@@ -14,6 +14,9 @@
 #include "herald_markdown.h"
 #include <cmark-gfm-core-extensions.h>
 #include <pthread.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -174,4 +177,10 @@ cmark_node_type herald_strikethrough_node_type(void) {
 int herald_bytes_contain(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length) {
     if (haystack == NULL || needle == NULL) return needle_length == 0;
     return memmem(haystack, haystack_length, needle, needle_length) != NULL;
+}
+
+void herald_release_free_memory(void) {
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

@@ -36,13 +36,25 @@ public struct Draft: Sendable {
     /// renderer's memory grows with its input, so more is almost surely a wrong file.
     public static let defaultMaximumInputBytes = 5 * 1_048_576
 
-    /// Markdown → a draft, with what the HTML reader removed from its raw HTML.
+    /// Markdown → a draft, with what the HTML reader removed from its raw HTML. Markdown whose
+    /// markup would take far more memory to read than its size is refused (`MarkdownCost`).
     public static func markdown(_ bytes: [UInt8], maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        try markdown(bytes, named: "the Markdown", maximumInputBytes: maximumInputBytes)
+    }
+
+    static func markdown(_ bytes: [UInt8], named name: String, maximumInputBytes: Int) throws -> Draft {
         guard bytes.count <= maximumInputBytes else { throw InputTooLarge(input: "the Markdown", size: bytes.count, limit: maximumInputBytes) }
+        try checkMarkup(bytes, named: name)
         let reading = MarkdownReader().readReportingRemovals(bytes: bytes)
         var draft = Draft(document: reading.document)
         draft.removed = reading.removed
         return draft
+    }
+
+    /// Refuses Markdown (a document or a template) whose estimated reading memory is beyond
+    /// `MarkdownCost`'s rule, before it is parsed.
+    static func checkMarkup(_ bytes: [UInt8], named name: String) throws {
+        if let refusal = MarkdownCost(bytes).refusal(of: name) { throw HeraldError.badInput(refusal) }
     }
 
     /// Editor HTML → a draft, with what was removed.
@@ -83,8 +95,9 @@ public struct Draft: Sendable {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so template data and a locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }
-            return try markdown(bytes, maximumInputBytes: maximumInputBytes)
+            return try markdown(bytes, named: "'\(url.displayPath)'", maximumInputBytes: maximumInputBytes)
         }
+        try checkMarkup(bytes, named: "'\(url.displayPath)'")
         let template = try MessageTemplate.load(url, locale: locale)
         return try fill(template, data: data ?? (examplesByDefault ? .examples : nil), maximumInputBytes: maximumInputBytes)
     }
@@ -101,7 +114,7 @@ public struct Draft: Sendable {
         } catch {
             throw HeraldError.io("cannot read \(name): \(error.localizedDescription)")
         }
-        return format == .html ? try html(bytes, maximumInputBytes: maximumInputBytes) : try markdown(bytes, maximumInputBytes: maximumInputBytes)
+        return format == .html ? try html(bytes, maximumInputBytes: maximumInputBytes) : try markdown(bytes, named: name, maximumInputBytes: maximumInputBytes)
     }
 
     /// Fills a loaded template; a data file is read up to `maximumInputBytes`.

@@ -100,4 +100,43 @@ import Testing
             try Draft.markdown([UInt8](repeating: 0x61, count: Draft.defaultMaximumInputBytes + 1))
         }
     }
+
+    /// Markdown whose markup would take more than 32 times its size to read (and more than
+    /// 64 MB) is refused before it is parsed: one line naming the file, what was counted and what
+    /// is read, exit 65, nothing rendered. Real Markdown of the same size is read.
+    @Test func markdownMadeOfMarkupIsRefusedBeforeItIsParsed() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(String(repeating: "**a ", count: 5 * 1_048_576 / 4).utf8).write(to: directory.appendingPathComponent("notes.md"))
+        let result = try HeraldProcess.run(["render", "notes.md", "--format", "html"], in: directory)
+        #expect(result.status == 65)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: 'notes.md' is 5 MB of Markdown whose markup would take about 323.5 MB of memory to read, 64 times its size,"
+            + " mostly for its 1,310,720 runs of * _ ~ = + (one every 4 bytes); Herald reads Markdown that takes at most 32 times its size,"
+            + " or 64 MB, which messages do: split the text, or write it with less markup\n")
+        // The same bytes as a template are refused the same way, before the template is read.
+        try Data(("---\nname: note\nsubject: Note\n---\n" + String(repeating: "[a] ", count: 1_000_000)).utf8)
+            .write(to: directory.appendingPathComponent("note.md"))
+        let template = try HeraldProcess.run(["render", "note.md", "--example-data", "--format", "text"], in: directory)
+        #expect(template.status == 65)
+        #expect(template.stderr.hasPrefix("error: 'note.md' is 3.8 MB of Markdown whose markup would take about"), "\(template.stderr)")
+        #expect(template.stderr.contains("mostly for its 2,000,000 brackets (one every 2 bytes)"), "\(template.stderr)")
+    }
+
+    @Test func theLibraryRefusesMarkupBeforeParsingAndReadsRealMarkdown() throws {
+        let table = "|" + String(repeating: "a|", count: 1_000) + "\n|" + String(repeating: "-|", count: 1_000) + "\n" + String(repeating: "a\n", count: 2_000)
+        #expect(throws: HeraldError.self) { try Draft.markdown(Array(table.utf8)) }
+        do {
+            _ = try Draft.markdown(Array(table.utf8))
+        } catch let error as HeraldError {
+            #expect(error.localizedDescription.hasPrefix("the Markdown is 7.8 KB of Markdown whose markup would take about 449"), "\(error.localizedDescription)")
+            #expect(error.localizedDescription.contains("mostly for its 2,002,000 table cells, as many in a row as its header has"))
+        }
+        // Real Markdown is read.
+        var docs: [UInt8] = []
+        for name in ["fuzzing", "html-reader", "smtp-faults"] {
+            docs += try [UInt8](Data(contentsOf: HeraldProcess.repository.appendingPathComponent("docs/\(name).md"))) + Array("\n\n".utf8)
+        }
+        #expect(try Draft.markdown(docs).document.blocks.count > 50)
+    }
 }

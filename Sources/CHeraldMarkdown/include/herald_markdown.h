@@ -30,4 +30,7 @@ cmark_node_type herald_strikethrough_node_type(void);
 /// Whether `needle` occurs in `haystack` (libc's memmem, which Swift's Glibc module hides).
 int herald_bytes_contain(const void *haystack, size_t haystack_length, const void *needle, size_t needle_length);
 
+/// Returns the pages of freed memory to the system (glibc's malloc_trim; nothing elsewhere).
+void herald_release_free_memory(void);
+
 #endif

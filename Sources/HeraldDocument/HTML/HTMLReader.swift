@@ -40,10 +40,7 @@ public struct HTMLReader: Sendable {
     }
 
     public func read(bytes: [UInt8]) -> HTMLReading {
-        // libxml2 meets invalid UTF-8 by switching the rest of the input to Latin-1; repairing
-        // it first keeps every valid character as written. Valid input (nearly all) is not
-        // copied twice to find that out.
-        parse(Self.prepared(Self.isValidUTF8(bytes) ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)))
+        read(bytes: bytes, pieceSize: Self.pieceSize)
     }
 
     private static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
@@ -84,34 +81,126 @@ public struct HTMLReader: Sendable {
         return true
     }()
 
-    private func parse(_ prepared: [UInt8]) -> HTMLReading {
+    /// How much of the HTML libxml2 reads between two walks of what it finished (which free
+    /// it): the tree holds about this much of the input at a time.
+    static let pieceSize = 65_536
+
+    /// Walks the tree every `pieceSize` bytes libxml2 reads (tests walk after every element;
+    /// nil: walks once, after the whole parse).
+    func read(bytes: [UInt8], pieceSize: Int?) -> HTMLReading {
+        // libxml2 meets invalid UTF-8 by switching the rest of the input to Latin-1; repairing
+        // it first keeps every valid character as written. Valid input (nearly all) is not
+        // copied twice to find that out.
+        parse(Self.prepared(Self.isValidUTF8(bytes) ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)), pieceSize: pieceSize)
+    }
+
+    /// What libxml2's callbacks reach during a parse (through the context's `_private`).
+    private final class Parse {
+        var walker: HTMLTreeWalker
+        let pieceSize: Int?
+        /// Where the input was when the tree was last walked.
+        var walkedAt = 0
+
+        init(walker: HTMLTreeWalker, pieceSize: Int?) {
+            self.walker = walker
+            self.pieceSize = pieceSize
+        }
+
+        /// Walks what libxml2 has finished once it has read `pieceSize` more bytes.
+        func walkIfDue(_ context: xmlParserCtxtPtr) {
+            guard let pieceSize, let input = context.pointee.input, let document = context.pointee.myDoc,
+                  let base = input.pointee.base, let current = input.pointee.cur else { return }
+            let position = Int(input.pointee.consumed) + (current - base)
+            guard position - walkedAt >= pieceSize else { return }
+            walkedAt = position
+            walker.advance(through: document, open: Self.openElements(context, in: document), finished: false)
+        }
+
+        /// The element libxml2 is adding to and its ancestors. With none (before `<html>`, after
+        /// `</html>`) it adds a new element to the document's first child: that one is open.
+        private static func openElements(_ context: xmlParserCtxtPtr, in document: htmlDocPtr) -> Set<UnsafeMutablePointer<xmlNode>> {
+            var open = Set<UnsafeMutablePointer<xmlNode>>()
+            guard var node = context.pointee.node else {
+                if let first = document.pointee.children { open.insert(first) }
+                return open
+            }
+            while node.pointee.type == XML_ELEMENT_NODE {
+                open.insert(node)
+                guard let parent = node.pointee.parent else { break }
+                node = parent
+            }
+            return open
+        }
+    }
+
+    /// Parses as `htmlReadMemory(bytes, nil, "UTF-8", options)` does, step for step, with its
+    /// element callbacks (libxml2's own, which build the tree) followed by a walk of what the
+    /// parser has finished every `pieceSize` bytes: the walk frees what it read, so libxml2's
+    /// tree — about 20 times the HTML, a node is 120 bytes — holds about one piece of the input
+    /// at a time instead of all of it, and the model never peaks together with it.
+    ///
+    /// Not libxml2's push parser (`htmlParseChunk`): 2.9's reads differently where a chunk
+    /// ends inside some constructs (`</script>` cut after `</s` is taken for script text, and
+    /// the rest with it; a quoted attribute value cut in two is never closed) and stops at the
+    /// end tag that closes the document (`</html>`, a stray `</body>` first) where this parse
+    /// goes on. One parser, the same callbacks, the same tree: only when it is freed changes.
+    private func parse(_ prepared: [UInt8], pieceSize: Int? = Self.pieceSize) -> HTMLReading {
         let pass = HTMLPrePass.run(prepared)
         let bytes = pass.bytes
-        guard Self.initialized, !bytes.isEmpty, bytes.count < Int(Int32.max) else {
-            return HTMLReading(document: Document(), removed: pass.removed)
-        }
-        let parsed = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8", Self.options)
-            }
-        }
-        guard let parsed else { return HTMLReading(document: Document(), removed: pass.removed) }
-        defer { xmlFreeDoc(parsed) }
         var walker = HTMLTreeWalker(maximumNesting: maximumNesting)
         // What the pre-pass cut comes first: it was seen first.
         walker.log.merge(pass.removed)
-        walker.walk(firstNode: parsed.pointee.children, releasingChildrenOf: Self.body(of: parsed))
-        return walker.finish()
+        let parser = !Self.initialized || bytes.isEmpty || bytes.count >= Int(Int32.max) ? nil : bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                xmlCreateMemoryParserCtxt(chars.baseAddress, Int32(chars.count))
+            }
+        }
+        guard let parser else { return walker.finish() }
+        let parse = Parse(walker: walker, pieceSize: pieceSize)
+        var document: htmlDocPtr?
+        withExtendedLifetime(parse) {
+            // htmlReadMemory's steps: HTML's default callbacks on an XML context (it copies
+            // `htmlDefaultSAXHandler`, which this function fills), then htmlDoRead's.
+            if let callbacks = parser.pointee.sax {
+                callbacks.pointee.initialized = 0
+                xmlSAX2InitHtmlDefaultSAXHandler(callbacks)
+                callbacks.pointee.startElement = { context, name, attributes in
+                    xmlSAX2StartElement(context, name, attributes)
+                    Self.parse(of: context)?.walkIfDue(context!.assumingMemoryBound(to: xmlParserCtxt.self))
+                }
+                callbacks.pointee.endElement = { context, name in
+                    xmlSAX2EndElement(context, name)
+                    Self.parse(of: context)?.walkIfDue(context!.assumingMemoryBound(to: xmlParserCtxt.self))
+                }
+            }
+            parser.pointee._private = Unmanaged.passUnretained(parse).toOpaque()
+            htmlCtxtUseOptions(parser, Self.options)
+            parser.pointee.html = 1
+            if let utf8 = xmlFindCharEncodingHandler("UTF-8") {
+                xmlSwitchToEncoding(parser, utf8)
+                if let input = parser.pointee.input {
+                    if let encoding = input.pointee.encoding { herald_xml_free(UnsafeMutableRawPointer(mutating: encoding)) }
+                    input.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
+                }
+            }
+            htmlParseDocument(parser)
+            document = parser.pointee.myDoc
+            parser.pointee.myDoc = nil
+            parser.pointee._private = nil
+            if parser.pointee.dictNames != 0, let document, document.pointee.dict == parser.pointee.dict {
+                parser.pointee.dict = nil
+            }
+            xmlFreeParserCtxt(parser)
+        }
+        guard let document else { return parse.walker.finish() }
+        defer { xmlFreeDoc(document) }
+        parse.walker.advance(through: document, open: [], finished: true)
+        return parse.walker.finish()
     }
 
-    /// The `body` element libxml2 put the content in (it always makes one for content).
-    private static func body(of document: htmlDocPtr) -> UnsafeMutablePointer<xmlNode>? {
-        var child = xmlDocGetRootElement(document)?.pointee.children
-        while let node = child {
-            if node.pointee.type == XML_ELEMENT_NODE, let name = node.pointee.name, xmlStrEqual(name, "body") != 0 { return node }
-            child = node.pointee.next
-        }
-        return nil
+    private static func parse(of context: UnsafeMutableRawPointer?) -> Parse? {
+        guard let context, let state = context.assumingMemoryBound(to: xmlParserCtxt.self).pointee._private else { return nil }
+        return Unmanaged<Parse>.fromOpaque(state).takeUnretainedValue()
     }
 
     /// Two repairs libxml2 needs, in one linear pass that copies only when one is needed:

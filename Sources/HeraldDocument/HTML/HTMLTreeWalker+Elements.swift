@@ -34,6 +34,14 @@ enum HTMLElements {
     ]
     static let code: Set<String> = ["code", "kbd", "samp", "tt"]
     static let preformatted: Set<String> = ["pre", "xmp", "listing", "plaintext"]
+
+    /// Whether `enterElement` decides an element from its name and attributes alone, so the
+    /// streaming walk may enter it while libxml2 is still reading its content: not one whose
+    /// text is gathered at once (`pre`, `code`), nor one skipped whole or empty.
+    static func entersBeforeContent(_ name: String) -> Bool {
+        !removedWithContent.contains(name) && !skippedSilently.contains(name) && !preformatted.contains(name)
+            && !code.contains(name) && !["br", "hr", "img", "image"].contains(name)
+    }
 }
 
 extension HTMLTreeWalker {

@@ -46,18 +46,84 @@ struct HTMLTreeWalker {
         (wordListMarkerDepth > 0 || inSupportListsConditional) && builder.style.wordList != nil
     }
 
-    /// Walks from `firstNode`. Each child of `releasing` (the `body`) is freed from libxml2's
-    /// tree once walked — nothing is visited twice — so the model grows while the tree shrinks:
-    /// the tree costs about 20 times the HTML (a node is 120 bytes), and both at once were the
-    /// peak of a large paste.
-    mutating func walk(firstNode: Node?, releasingChildrenOf releasing: Node? = nil) {
+    /// Walks what libxml2 has finished of `document`, and frees it from the tree: called while
+    /// libxml2 parses (`open`: the elements it still adds to, `ctxt->node` and its ancestors),
+    /// then once with `finished` when it is done. Each node is entered once, in document order,
+    /// so the model is the same however often it is called:
+    ///
+    /// - an open element is entered before its content is complete (its attributes are) unless
+    ///   entering it reads its content (`pre`, `code`) or skips it (`script`, `title`...); its
+    ///   children are then walked as they complete, and it is left once it is closed;
+    /// - a node libxml2 may still change or read is not walked yet: the last child of an open
+    ///   element that is not a comment (text grows into it; libxml2's `areBlanks` looks at it to
+    ///   decide whether blanks after it are content), and the comments after it.
+    ///
+    /// A node is freed once walked (the document's own children stay: libxml2 adds to the
+    /// first), so the tree holds what was parsed since the last call — it costs about 20 times
+    /// the HTML (a node is 120 bytes) — and it never peaks together with the model.
+    mutating func advance(through document: UnsafeMutablePointer<xmlDoc>, open: Set<Node>, finished: Bool) {
+        while true {
+            let parent = path.last
+            let candidate = parent.map { $0.pointee.children } ?? (lastDocumentChild.map { $0.pointee.next } ?? document.pointee.children)
+            guard let node = candidate else {
+                // Every child so far is walked: the element is left once it is closed.
+                guard let parent, finished || !open.contains(parent) else { return }
+                path.removeLast()
+                leave(pathExits.removeLast())
+                done(with: parent)
+                continue
+            }
+            if !finished, parent.map({ open.contains($0) }) ?? true {
+                if open.contains(node) {
+                    guard node.pointee.type == XML_ELEMENT_NODE, HTMLElements.entersBeforeContent(Self.name(of: node)),
+                          let exit = enter(node) else { return }
+                    path.append(node)
+                    pathExits.append(exit)
+                    continue
+                }
+                if let parent {
+                    guard let last = Self.lastChildNotComment(of: parent), last != node else { return }
+                } else if node.pointee.type == XML_TEXT_NODE, node.pointee.next == nil {
+                    return
+                }
+            }
+            walk(node)
+            done(with: node)
+        }
+    }
+
+    /// The elements entered by `advance` whose children are still being walked, and what to
+    /// undo when each ends.
+    private var path: [Node] = []
+    private var pathExits: [Exit] = []
+    /// The last child of the document walked (the document's children are not freed).
+    private var lastDocumentChild: Node?
+
+    /// A node walked to its end: freed, unless it is a child of the document.
+    private mutating func done(with node: Node) {
+        if path.isEmpty {
+            lastDocumentChild = node
+        } else {
+            xmlUnlinkNode(node)
+            xmlFreeNode(node)
+        }
+    }
+
+    private static func lastChildNotComment(of element: Node) -> Node? {
+        var child = element.pointee.last
+        while let node = child, node.pointee.type == XML_COMMENT_NODE { child = node.pointee.prev }
+        return child
+    }
+
+    /// Walks `root` and everything under it, freeing each node below it once walked (`root`
+    /// is its caller's).
+    private mutating func walk(_ root: Node) {
         func release(_ finished: Node) {
-            guard let releasing, finished.pointee.parent == releasing else { return }
             xmlUnlinkNode(finished)
             xmlFreeNode(finished)
         }
         var exits: [Exit] = []
-        var node = firstNode
+        var node: Node? = root
         while let current = node {
             if let exit = enter(current) {
                 if let child = current.pointee.children {
@@ -70,7 +136,7 @@ struct HTMLTreeWalker {
             // Next sibling, or climb until an ancestor has one.
             var climbing = current
             node = nil
-            while true {
+            while climbing != root {
                 if let next = climbing.pointee.next {
                     node = next
                     release(climbing)
@@ -87,7 +153,9 @@ struct HTMLTreeWalker {
     }
 
     mutating func finish() -> HTMLReading {
-        HTMLReading(document: Document(blocks: builder.finish()), removed: log.removals)
+        while let exit = pathExits.popLast() { leave(exit) }
+        path.removeAll()
+        return HTMLReading(document: Document(blocks: builder.finish()), removed: log.removals)
     }
 
     /// Decides what a node is; nil means its subtree is skipped.

@@ -31,7 +31,8 @@ struct AlignmentFences {
     func rewrite(_ input: [UInt8]) -> [UInt8] {
         guard input.contains(subsequence: Array(":::".utf8)) else { return input }
         var output: [UInt8] = []
-        output.reserveCapacity(input.count + 64)
+        // A marker comment is at most about 40 bytes longer than the fence line it replaces.
+        output.reserveCapacity(input.count + 40 * Self.fenceLineCount(input) + 64)
         var openFences = 0
         var codeFence: (char: UInt8, length: Int)? = nil
         var lineStart = 0
@@ -68,6 +69,21 @@ struct AlignmentFences {
             lineStart = lineEnd + 1
         }
         return output
+    }
+
+    /// How many lines could be fences: lines holding `:::`.
+    private static func fenceLineCount(_ input: [UInt8]) -> Int {
+        var count = 0
+        var index = 0
+        while index + 2 < input.count {
+            if input[index] == UInt8(ascii: ":"), input[index + 1] == UInt8(ascii: ":"), input[index + 2] == UInt8(ascii: ":") {
+                count += 1
+                // The rest of the line is the same line.
+                while index < input.count, input[index] != UInt8(ascii: "\n") { index += 1 }
+            }
+            index += 1
+        }
+        return count
     }
 
     /// The marker an HTML block literal stands for, if it is one of ours.

@@ -39,15 +39,26 @@ public struct MarkdownReader: Sendable {
     /// (scripts, event handlers, unsafe links...), for the composer to warn the agent.
     public func readReportingRemovals(bytes input: [UInt8]) -> HTMLReading {
         let fences = AlignmentFences(for: input)
-        let source = fences.rewrite(input)
-        guard let root = Self.parse(source) else { return HTMLReading(document: Document(), removed: []) }
-        defer { cmark_node_free(root) }
+        // The rewritten source goes once parsed (cmark-gfm keeps its own copy).
+        let (root, mayHoldHTML) = { () -> (OpaquePointer?, Bool) in
+            let source = fences.rewrite(input)
+            // Without a '<' there is no raw HTML: paragraphs skip looking for it.
+            return (Self.parse(source), source.contains(UInt8(ascii: "<")))
+        }()
+        guard let root else { return HTMLReading(document: Document(), removed: []) }
         var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting, keepsPlaceholderURLs: keepsPlaceholderURLs)
-        // Without a '<' there is no raw HTML: paragraphs skip looking for it.
-        walker.mayHoldHTML = source.contains(UInt8(ascii: "<"))
+        walker.mayHoldHTML = mayHoldHTML
         let document = Document(blocks: walker.topLevelBlocks(of: root))
+        cmark_node_free(root)
+        if input.count >= Self.largeDocument { herald_release_free_memory() }
         return HTMLReading(document: document, removed: walker.removals.log.removals)
     }
+
+    /// From this size on, the memory of cmark-gfm's tree goes back to the system once the
+    /// document is read. The tree is small allocations (a node is about 170 bytes, often 10 to
+    /// 20 times the text it holds) that the C allocator keeps once freed, while the renderers
+    /// take their large buffers elsewhere: the freed tree would still count beside them.
+    static let largeDocument = 1_048_576
 
     /// cmark-gfm options: UTF-8 repair, and strikethrough only with `~~` (a lone `~` in "~5 min"
     /// is common in support replies and must not strike text out).
@@ -89,6 +100,8 @@ private struct ASTWalker {
         var child = cmark_node_first_child(document)
         while let node = child {
             child = cmark_node_next(node)
+            // Once read, its part of cmark-gfm's tree goes: the tree shrinks as the model grows.
+            defer { cmark_node_free(node) }
             if cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK {
                 let html = literal(of: node)
                 if let marker = fences.marker(inHTMLBlock: html) {
