@@ -63,6 +63,9 @@ struct API {
         api.post("/interactions/{id}/close") { _, context in
             try JSON.response(try await inbox.close(context.parameters.require("id"), by: context.requireAgent()))
         }
+        api.get("/events") { request, context in
+            try EventStream(inbox: inbox).response(request, agent: context.requireAgent())
+        }
     }
 
     /// The body as `T`, at most `bodyLimit` bytes (413 beyond).

@@ -160,9 +160,11 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// One request as `agent` (nil: no token).
-    func request(_ method: String, _ path: String, as agent: String?, json: Any? = nil, rawBody: Data? = nil) async throws -> Answer {
+    func request(_ method: String, _ path: String, as agent: String?, json: Any? = nil, rawBody: Data? = nil,
+                 headers: [String: String] = [:]) async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let agent { request.setValue("Bearer \(tokens[agent] ?? agent)", forHTTPHeaderField: "Authorization") }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)

@@ -191,3 +191,81 @@ import Testing
         #expect(seen == expected)
     }
 }
+
+/// Server-sent events: the trail in order, only what the agent may see, resumed after a
+/// reconnect from Last-Event-ID with nothing lost.
+@Suite(.serialized) struct EventStreamTests {
+    /// `id`, `event` and the interaction of each event in an event-stream text.
+    static func parse(_ text: String) -> [(id: Int, kind: String, interaction: String)] {
+        text.components(separatedBy: "\n\n").compactMap { block in
+            var id: Int?, kind: String?, interaction: String?
+            for line in block.split(separator: "\n") {
+                if line.hasPrefix("id: ") { id = Int(line.dropFirst(4)) }
+                if line.hasPrefix("event: ") { kind = String(line.dropFirst(7)) }
+                if line.hasPrefix("data: "), let object = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any] {
+                    interaction = object["interaction"] as? String
+                }
+            }
+            guard let id, let kind, let interaction else { return nil }
+            return (id, kind, interaction)
+        }
+    }
+
+    @Test func eventsComeInOrderOnlyTheVisibleOnesAndResumeAfterLastEventID() async throws {
+        let server = try ServerProcess()
+        let first = try await server.startEmail(subject: "One")
+        let sales = try await server.startEmail(as: "eva", campaign: "sales", subject: "Not billing's")
+        let all = try await server.request("GET", "/api/v1/events?wait=false", as: "ana")
+        #expect(all.status == 200)
+        #expect(all.contentType == "text/event-stream")
+        let seen = Self.parse(all.text)
+        #expect(seen.map(\.kind) == ["created", "messageSent"])
+        #expect(seen.allSatisfy { $0.interaction == first })
+        #expect(!all.text.contains(sales))
+
+        // Ana "reconnects" after the first event; meanwhile more happens.
+        #expect(try await server.request("POST", "/api/v1/interactions/\(first)/finish", as: "ana").status == 200)
+        #expect(try await server.request("POST", "/api/v1/interactions/\(first)/category", as: "ana", json: ["category": "Refund"]).status == 200)
+        let again = try await server.request("GET", "/api/v1/events?wait=false", as: "ana", headers: ["Last-Event-ID": "\(seen[0].id)"])
+        let resumed = Self.parse(again.text)
+        #expect(resumed.map(\.kind) == ["messageSent", "finished", "categorized"])
+        #expect(resumed.map(\.id) == resumed.map(\.id).sorted())
+        #expect(resumed.first?.id == seen[1].id)
+
+        let bad = try await server.request("GET", "/api/v1/events?after=minus", as: "ana")
+        #expect(bad.status == 400)
+        #expect(try await server.request("GET", "/api/v1/events", as: nil).status == 401)
+    }
+
+    /// A live stream (curl, as a browser's EventSource would hold it) gets an event made after
+    /// it connected.
+    @Test func aLiveStreamGetsWhatHappensAfterItConnected() async throws {
+        let server = try ServerProcess()
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-sN", "-H", "Authorization: Bearer \(server.tokens["ana"]!)", "http://127.0.0.1:\(server.port)/api/v1/events"]
+        let output = Pipe()
+        curl.standardOutput = output
+        try curl.run()
+        defer {
+            // SIGKILL: the child may start with SIGTERM blocked (it inherits the test thread's mask).
+            kill(curl.processIdentifier, SIGKILL)
+            curl.waitUntilExit()
+        }
+        var received = ""
+        // The stream opens with its retry line: connected.
+        while !received.contains("retry:") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += String(decoding: chunk, as: UTF8.self)
+        }
+        let id = try await server.startEmail(subject: "Live")
+        while !received.contains("event: messageSent") {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            received += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(Self.parse(received).map(\.kind) == ["created", "messageSent"])
+        #expect(Self.parse(received).allSatisfy { $0.interaction == id })
+    }
+}
