@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // `swift package generate-documentation --target Herald` (Sources/Herald/Herald.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -54,13 +55,17 @@ let package = Package(
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
         .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
+        .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.copy("openapi.json")]),
         // Samples, golden files, diffs and the preview page: for template authors and CI.
         .target(name: "HeraldTooling", dependencies: ["Herald"]),
         // Library users' test support: an in-memory transport, as swift-nio ships NIOEmbedded.
         .target(name: "HeraldTesting", dependencies: ["Herald"]),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", "HeraldTooling", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "Yams", package: "Yams"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
         .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),
@@ -104,6 +109,7 @@ let package = Package(
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),
         .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
         .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "Herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -47,8 +47,10 @@ struct DeliveryOptions: ParsableArguments {
         }
     }
 
-    /// The configuration these flags and the environment make, every value checked.
-    func configuration() throws -> DeliveryConfiguration {
+    /// The configuration these flags and the environment make, every value checked. `data`: the
+    /// folder (`--data`) whose outbox.sqlite and maildir/ are the defaults when neither a flag nor
+    /// the environment names them.
+    func configuration(data: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DeliveryConfiguration {
         typealias Setting = DeliveryConfiguration.Setting
         var settings = DeliveryConfiguration.Settings()
         settings.smtpURL = via.map { Setting($0, name: "--via") }
@@ -62,7 +64,16 @@ struct DeliveryOptions: ParsableArguments {
         settings.retryFactor = retryFactor.map { Setting($0, name: "--retry-factor") }
         settings.retryMaximum = retryMaximum.map { Setting($0, name: "--retry-max") }
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
-        return try DeliveryConfiguration(settings)
+        if let data {
+            let folder = URL(fileURLWithPath: data)
+            if settings.outboxPath == nil && environment["HERALD_OUTBOX"] == nil {
+                settings.outboxPath = Setting(folder.appendingPathComponent("outbox.sqlite").relativePath, name: "--data")
+            }
+            if settings.maildirPath == nil && environment["HERALD_MAILDIR"] == nil {
+                settings.maildirPath = Setting(folder.appendingPathComponent("maildir").relativePath, name: "--data")
+            }
+        }
+        return try DeliveryConfiguration(settings, environment: environment)
     }
 }
 

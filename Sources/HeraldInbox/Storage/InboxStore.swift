@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the inbox keeps its agents, campaigns, customers, interactions and audit trail: the
 /// SQLite store (`SQLiteInboxStore`) is the first; every store passes the same conformance suite
 /// (`InboxStoreConformanceTests` in Tests/HeraldInboxTests, run for every `InboxStoreKind`).
@@ -57,4 +59,15 @@ public protocol InboxStore: Sendable {
 
     /// The audit trail after `sequence` (0: from the start), in order.
     func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event]
+
+    // MARK: API tokens
+
+    /// Stores a new token (its ID must be new; the agent must exist).
+    func save(_ token: APIToken) async throws
+    func token(_ id: String) async throws -> APIToken?
+    /// The agent's tokens (every agent's when nil), oldest first.
+    func tokens(of agentID: String?) async throws -> [APIToken]
+    /// Marks the token revoked at `at`; false when there is no such token (revoking twice keeps
+    /// the first time).
+    func revokeToken(_ id: String, at: Date) async throws -> Bool
 }

@@ -145,6 +145,18 @@ public final class SQLiteInboxStore: InboxStore {
                 CREATE INDEX event_interaction ON event(interactionId, sequence);
                 """)
         }
+        // Bearer API tokens: only the SHA-256 of each secret.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE api_token (
+                    id TEXT PRIMARY KEY,
+                    agentId TEXT NOT NULL REFERENCES agent(id),
+                    createdAt REAL NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX api_token_agent ON api_token(agentId, createdAt);
+                """)
+        }
         return migrator
     }
 
@@ -439,6 +451,50 @@ public final class SQLiteInboxStore: InboxStore {
                 event.sequence = row["sequence"]
                 return event
             }
+        }
+    }
+
+    // MARK: API tokens
+
+    public func save(_ token: APIToken) async throws {
+        try await write("store a token in") { db in
+            guard try Self.exists(db, "SELECT 1 FROM agent WHERE id = ?", [token.agent]) else {
+                throw InboxError(.notFound, "no agent \(token.agent)", field: "agent")
+            }
+            guard try !Self.exists(db, "SELECT 1 FROM api_token WHERE id = ?", [token.id]) else {
+                throw InboxError(.conflict, "a token \(token.id) exists already", field: "id")
+            }
+            try db.execute(sql: "INSERT INTO api_token (id, agentId, createdAt, body) VALUES (?, ?, ?, ?)",
+                           arguments: [token.id, token.agent, token.createdAt.timeIntervalSince1970, try Self.json(token)])
+        }
+    }
+
+    public func token(_ id: String) async throws -> APIToken? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM api_token WHERE id = ?", arguments: [id]).map { try Self.decode(APIToken.self, $0, what: "a token") }
+        }
+    }
+
+    public func tokens(of agentID: String?) async throws -> [APIToken] {
+        try await read { db in
+            let rows: [String]
+            if let agentID {
+                rows = try String.fetchAll(db, sql: "SELECT body FROM api_token WHERE agentId = ? ORDER BY createdAt, id", arguments: [agentID])
+            } else {
+                rows = try String.fetchAll(db, sql: "SELECT body FROM api_token ORDER BY createdAt, id")
+            }
+            return try rows.map { try Self.decode(APIToken.self, $0, what: "a token") }
+        }
+    }
+
+    public func revokeToken(_ id: String, at: Date) async throws -> Bool {
+        try await write("revoke a token in") { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM api_token WHERE id = ?", arguments: [id]) else { return false }
+            var token = try Self.decode(APIToken.self, body, what: "a token")
+            guard token.revokedAt == nil else { return true }
+            token.revokedAt = at
+            try db.execute(sql: "UPDATE api_token SET body = ? WHERE id = ?", arguments: [try Self.json(token), id])
+            return true
         }
     }
 }

@@ -1,0 +1,190 @@
+import ArgumentParser
+import Foundation
+import Herald
+import HeraldInbox
+
+/// `herald inbox`: the inbox's administration from the machine it runs on (whoever can write
+/// its file is its administrator): agents, campaigns, members, API tokens, and seed files.
+struct InboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inbox",
+        abstract: "Administer the inbox: agents, campaigns, members, API tokens, seed files.",
+        subcommands: [Load.self, AgentCommand.self, CampaignCommand.self, MemberCommand.self, TokenCommand.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add or replace the agents and campaigns of a seed file (loading it again changes nothing).")
+
+        @Argument(help: "The seed file (YAML): agents, campaigns.") var file: String
+        @OptionGroup var data: DataOptions
+
+        func run() async throws {
+            let seed = try InboxSeed.read(file)
+            let store = try data.openInbox()
+            let agents = (seed.agents ?? []).map(\.agent)
+            let campaigns = (seed.campaigns ?? []).map(\.campaign)
+            for agent in agents { try await store.save(agent) }
+            for campaign in campaigns { try await store.save(campaign) }
+            say("loaded \(agents.count) agent\(agents.count == 1 ? "" : "s") and \(campaigns.count) campaign\(campaigns.count == 1 ? "" : "s") into \(data.inboxPath)")
+        }
+    }
+
+    struct AgentCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "agent", abstract: "Agents.", subcommands: [Add.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Add an agent, or replace the one with this ID.")
+            @Argument(help: "The agent's ID (letters, digits, '-', '_', '.'), like ana.") var id: String
+            @Option(help: "The name colleagues know them by.") var name: String
+            @Option(help: "The email address they sign in with.") var email: String
+            @Option(help: "agent, supervisor or administrator.") var role: String = "agent"
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                guard let role = Agent.Role(rawValue: role) else {
+                    throw fail("--role takes agent, supervisor or administrator, not '\(role)'", status: ExitStatus.usage)
+                }
+                try await data.openInbox().save(Agent(id: id, name: name, email: email, role: role))
+                say("agent \(id) (\(role.rawValue)) saved in \(data.inboxPath)")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the agents.")
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                for agent in try await data.openInbox().agents() { say("\(agent.id)\t\(agent.role.rawValue)\t\(agent.name) <\(agent.email)>") }
+            }
+        }
+    }
+
+    struct CampaignCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "campaign", abstract: "Campaigns.", subcommands: [Add.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a campaign, or replace the one with this ID (its members are kept; forms and templates come from a seed file).")
+            @Argument(help: "The campaign's ID, like billing.") var id: String
+            @Option(help: "Its name, like Billing.") var name: String
+            @Option(name: .customLong("email-from"), help: "Enable email, sent from this address.") var emailFrom: String?
+            @Option(name: .customLong("sms-number"), help: "Enable SMS, sent from this number.") var smsNumber: String?
+            @Option(name: .customLong("whatsapp-phone-number-id"), help: "Enable WhatsApp with this Cloud API phone number ID.") var whatsapp: String?
+            @Flag(help: "Enable the phone.") var phone = false
+            @Option(name: .customLong("category"), help: "A category (repeat for each).") var categories: [String] = []
+            @Option(name: .customLong("country-code"), help: "The calling code for numbers written without one, like 34.") var countryCode: String?
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let store = try data.openInbox()
+                var campaign = try await store.campaign(id) ?? Campaign(id: id, name: name)
+                campaign.name = name
+                campaign.channels.email = emailFrom.map { EmailSender(from: $0, route: campaign.channels.email?.route) }
+                campaign.channels.sms = smsNumber.map { SMSSender(number: $0) }
+                campaign.channels.whatsapp = whatsapp.map { WhatsAppSender(phoneNumberID: $0, templates: campaign.channels.whatsapp?.templates ?? []) }
+                campaign.channels.phone = phone ? (campaign.channels.phone ?? PhoneLine()) : nil
+                campaign.categories = categories
+                campaign.countryCode = countryCode
+                try await store.save(campaign)
+                say("campaign \(id) saved in \(data.inboxPath)")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the campaigns.")
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                for campaign in try await data.openInbox().campaigns() {
+                    say("\(campaign.id)\t\(campaign.name)\t\(campaign.channels.enabled.map(\.rawValue).joined(separator: ","))\tmembers: \(campaign.members.joined(separator: ","))")
+                }
+            }
+        }
+    }
+
+    struct MemberCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "member", abstract: "Campaign members.", subcommands: [Add.self, Remove.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Make an agent a member of a campaign (already one: nothing changes).")
+            @Argument(help: "The campaign's ID.") var campaign: String
+            @Argument(help: "The agent's ID.") var agent: String
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let store = try data.openInbox()
+                guard var found = try await store.campaign(campaign) else {
+                    throw fail("no campaign \(campaign) in \(data.inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
+                }
+                if !found.hasMember(agent) { found.members.append(agent) }
+                try await store.save(found)
+                say("\(agent) is a member of \(campaign)")
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Remove an agent from a campaign's members.")
+            @Argument(help: "The campaign's ID.") var campaign: String
+            @Argument(help: "The agent's ID.") var agent: String
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let store = try data.openInbox()
+                guard var found = try await store.campaign(campaign) else {
+                    throw fail("no campaign \(campaign) in \(data.inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
+                }
+                found.members.removeAll { $0 == agent }
+                try await store.save(found)
+                say("\(agent) is not a member of \(campaign)")
+            }
+        }
+    }
+
+    struct TokenCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens.", subcommands: [Create.self, Revoke.self, List.self])
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Make an API token for an agent and print it (once: only its hash is kept).")
+            @Option(help: "The agent the token acts as.") var agent: String
+            @Option(help: "What the token is for, for `herald inbox token list`.") var label: String?
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let store = try data.openInbox()
+                let (token, record) = APIToken.issue(for: agent, label: label, at: Date())
+                try await store.save(record)
+                FileHandle.standardError.write(Data("token \(record.id) for agent \(agent); it is shown once, keep it (herald inbox token revoke \(record.id) ends it)\n".utf8))
+                say(token)
+            }
+        }
+
+        struct Revoke: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Revoke an API token: it lets nobody in any more.")
+            @Argument(help: "The token's ID (herald inbox token list), or the token itself.") var token: String
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let id = APIToken.parse(token)?.id ?? token
+                guard try await data.openInbox().revokeToken(id, at: Date()) else {
+                    throw fail("no token \(id) in \(data.inboxPath) (herald inbox token list)", status: ExitStatus.badInput)
+                }
+                say("token \(id) revoked")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the API tokens (never their secrets).")
+            @Option(help: "Only this agent's.") var agent: String?
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let formatter = ISO8601DateFormatter()
+                for token in try await data.openInbox().tokens(of: agent) {
+                    let state = token.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "active"
+                    say("\(token.id)\t\(token.agent)\t\(formatter.string(from: token.createdAt))\t\(state)\t\(token.label ?? "")")
+                }
+            }
+        }
+    }
+}

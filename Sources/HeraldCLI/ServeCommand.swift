@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Herald
+import HeraldInbox
+import HeraldServer
+
+/// The folder of the inbox, the outbox and the Maildir: `herald serve` and `herald inbox`.
+struct DataOptions: ParsableArguments {
+    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).")
+    var data: String = ".herald"
+
+    var inboxPath: String { URL(fileURLWithPath: data).appendingPathComponent("inbox.sqlite").relativePath }
+
+    /// The inbox in the data folder (made, with the folder, when missing).
+    func openInbox() throws -> SQLiteInboxStore {
+        do {
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        } catch {
+            throw fail("cannot create the data folder \(data): \(error.localizedDescription)", status: ExitStatus.ioError)
+        }
+        return try SQLiteInboxStore(path: inboxPath)
+    }
+}
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the inbox's JSON API (/api/v1) over HTTP, and deliver its outbox, until SIGTERM or SIGINT.")
+
+    @Option(help: "The TCP port; 0 picks a free one (the line printed when ready says which).") var port: Int = 8080
+    @Option(help: "The address to listen on (loopback by default).") var host: String = "127.0.0.1"
+    @Option(name: .customLong("body-limit"), help: "The largest request body accepted, in bytes (413 beyond).") var bodyLimit: Int = 1 << 20
+    @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (a `herald worker` does).") var noWorker = false
+    @OptionGroup var data: DataOptions
+    @OptionGroup var delivery: DeliveryOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535, not \(port)") }
+        guard bodyLimit >= 1024 else { throw ValidationError("--body-limit takes at least 1024 bytes, not \(bodyLimit)") }
+    }
+
+    func run() async throws {
+        let deliveryConfiguration = try delivery.configuration(data: data.data)
+        let store = try data.openInbox()
+        let outbox = try deliveryConfiguration.openOutbox()
+        let inbox = Inbox(store: store, outbox: outbox, prepare: { try await deliveryConfiguration.prepare($0) })
+        let workers = noWorker ? [] : try deliveryConfiguration.workers(for: outbox, count: 1)
+        let server = InboxServer(inbox: inbox, configuration: InboxServer.Configuration(host: host, port: port, bodyLimit: bodyLimit))
+        let host = self.host
+        let delivering = Task {
+            try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
+        }
+        defer {
+            for worker in workers { worker.stop() }
+        }
+        try await server.run { port in
+            // Written straight to the descriptor: scripts and tests wait for this line.
+            FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))
+        }
+        for worker in workers { worker.stop() }
+        try await delivering.value
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Herald
+import HeraldInbox
+import Hummingbird
+
+/// The JSON API under /api/v1: each route reads its request, calls the `Inbox` as the token's
+/// agent, and answers the result as JSON. Authorization is the `Inbox`'s (an interaction the
+/// agent may not see is 404, exactly like one that does not exist).
+struct API {
+    let inbox: Inbox
+    let bodyLimit: Int
+
+    func register(on router: Router<ServerContext>) {
+        router.get("/api/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
+        }
+        let api = router.group("/api/v1").add(middleware: Authentication(store: inbox.store))
+        api.get("/me") { _, context in try await me(context.requireAgent()) }
+        api.get("/start-options") { _, context in try await startOptions(context.requireAgent()) }
+        api.post("/interactions") { request, context in
+            let body = try await decode(StartBody.self, request)
+            return try JSON.response(try await inbox.start(try body.request(), by: context.requireAgent()), status: .created)
+        }
+        api.get("/interactions/{id}") { _, context in
+            try JSON.response(try await inbox.interaction(context.parameters.require("id"), for: context.requireAgent()))
+        }
+        api.get("/tabs/active") { request, context in
+            let agent = try context.requireAgent()
+            let of = request.uri.queryParameters.get("agent") ?? agent
+            return try JSON.response(try await inbox.activeTab(of: of, viewer: agent))
+        }
+        api.get("/tabs/pending") { request, context in
+            guard let campaign = request.uri.queryParameters.get("campaign"), !campaign.isEmpty else {
+                throw Problem(.usage, "say which campaign's Pending tab: /api/v1/tabs/pending?campaign=ID", field: "campaign")
+            }
+            return try JSON.response(try await inbox.pendingTab(of: campaign, for: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/take") { _, context in
+            try JSON.response(try await inbox.take(context.parameters.require("id"), by: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/messages") { request, context in
+            let body = try await decode(MessageBody.self, request)
+            return try JSON.response(try await inbox.send(try body.message(field: nil), in: context.parameters.require("id"), by: context.requireAgent()),
+                                     status: .created)
+        }
+        api.post("/interactions/{id}/transfer") { request, context in
+            let body = try await decode(TransferBody.self, request)
+            return try JSON.response(try await inbox.transfer(context.parameters.require("id"), to: try body.target(), note: body.note,
+                                                              by: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/finish") { _, context in
+            try JSON.response(try await inbox.finish(context.parameters.require("id"), by: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/category") { request, context in
+            let body = try await decode(CategoryBody.self, request)
+            return try JSON.response(try await inbox.categorize(context.parameters.require("id"), as: body.category, by: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/forms") { request, context in
+            let body = try await decode(FormBody.self, request)
+            return try JSON.response(try await inbox.submitForm(body.form, values: body.values, in: context.parameters.require("id"),
+                                                                by: context.requireAgent()))
+        }
+        api.post("/interactions/{id}/close") { _, context in
+            try JSON.response(try await inbox.close(context.parameters.require("id"), by: context.requireAgent()))
+        }
+        api.get("/events") { request, context in
+            try EventStream(inbox: inbox).response(request, agent: context.requireAgent())
+        }
+    }
+
+    /// The body as `T`, at most `bodyLimit` bytes (413 beyond).
+    private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit { throw Problem.tooLarge(limit: bodyLimit) }
+        var buffer = try await request.body.collect(upTo: bodyLimit)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard !bytes.isEmpty else { throw Problem(.usage, "the request has no body; send a JSON object (Content-Type: application/json)") }
+        return try JSON.decoder.decode(T.self, from: Data(bytes))
+    }
+
+    private func me(_ agentID: String) async throws -> Response {
+        guard let agent = try await inbox.store.agent(agentID) else { throw Problem.unauthenticated("the token's agent is gone") }
+        let campaigns = try await inbox.store.campaigns(ofMember: agentID).map { CampaignReference(id: $0.id, name: $0.name) }
+        return try JSON.response(Me(id: agent.id, name: agent.name, email: agent.email, role: agent.role, campaigns: campaigns))
+    }
+
+    private func startOptions(_ agentID: String) async throws -> Response {
+        let options = try await inbox.startOptions(for: agentID).map { option in
+            StartOption(channel: option.channel, campaigns: option.campaigns.map { CampaignReference(id: $0.id, name: $0.name) })
+        }
+        return try JSON.response(options)
+    }
+}
+
+// MARK: Bodies
+
+struct CampaignReference: Codable {
+    var id: String
+    var name: String
+}
+
+struct Me: Codable {
+    var id: String
+    var name: String
+    var email: String
+    var role: Agent.Role
+    var campaigns: [CampaignReference]
+}
+
+struct StartOption: Codable {
+    var channel: ChannelID
+    var campaigns: [CampaignReference]
+}
+
+/// A message as the API takes it: Markdown or the editor's HTML, or an approved WhatsApp
+/// template with its values. (Attachments and voice notes over the API come later: the `Inbox`
+/// takes file paths, which a client must not choose on the server.)
+struct MessageBody: Decodable {
+    var id: String?
+    var markdown: String?
+    var html: String?
+    var template: String?
+    var parameters: [String]?
+    var headerParameter: String?
+    var buttonParameters: [String]?
+    var subject: String?
+
+    func message(field prefix: String?) throws -> OutgoingMessage {
+        let name = { (field: String) in prefix.map { "\($0).\(field)" } ?? field }
+        if markdown != nil && html != nil {
+            throw Problem(.input, "a message is Markdown or HTML, not both", field: name("html"))
+        }
+        var draft: Draft?
+        do {
+            if let markdown { draft = try Draft.markdown(Array(markdown.utf8)) }
+            if let html { draft = try Draft.html(Array(html.utf8)) }
+        } catch let error as any CategorizedError {
+            throw Problem(error.category, error.description, field: name(markdown != nil ? "markdown" : "html"))
+        }
+        return OutgoingMessage(id: id, draft: draft, template: template, parameters: parameters ?? [], headerParameter: headerParameter,
+                               buttonParameters: buttonParameters ?? [], subject: subject)
+    }
+}
+
+struct StartBody: Decodable {
+    var id: String?
+    var channel: ChannelID
+    var campaign: String
+    var to: [String]
+    var cc: [String]?
+    var bcc: [String]?
+    var subject: String?
+    var customer: String?
+    var customerName: String?
+    var message: MessageBody?
+
+    func request() throws -> StartInteraction {
+        StartInteraction(id: id, channel: channel, campaign: campaign, to: to, cc: cc ?? [], bcc: bcc ?? [], subject: subject, customer: customer,
+                         customerName: customerName, message: try message?.message(field: "message"))
+    }
+}
+
+struct TransferBody: Decodable {
+    var agent: String?
+    var campaign: String?
+    var note: String?
+
+    func target() throws -> TransferTarget {
+        switch (agent, campaign) {
+        case (let agent?, nil): return .agent(agent)
+        case (nil, let campaign?): return .campaign(campaign)
+        case (.some, .some): throw Problem(.input, "transfer to an agent or to a campaign, not both", field: "campaign")
+        case (nil, nil): throw Problem(.input, "say where to transfer: an agent or a campaign", field: "agent")
+        }
+    }
+}
+
+struct CategoryBody: Decodable {
+    var category: String
+}
+
+struct FormBody: Decodable {
+    var form: String
+    var values: [String: String]
+}

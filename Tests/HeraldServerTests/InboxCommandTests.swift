@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// `herald inbox`: administration from the CLI, as scripts use it.
+struct InboxCommandTests {
+    @Test func theDemoTeamLoadsAndLoadingItAgainChangesNothing() throws {
+        let directory = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seed = Herald.repository.appendingPathComponent("Examples/inbox/demo-team.yml").path
+        let first = try Herald.run(["inbox", "load", seed, "--data", "d"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "loaded 4 agents and 2 campaigns into d/inbox.sqlite\n")
+        let agents = try Herald.run(["inbox", "agent", "list", "--data", "d"], in: directory).stdout
+        let campaigns = try Herald.run(["inbox", "campaign", "list", "--data", "d"], in: directory).stdout
+        let again = try Herald.run(["inbox", "load", seed, "--data", "d"], in: directory)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Herald.run(["inbox", "agent", "list", "--data", "d"], in: directory).stdout == agents)
+        #expect(try Herald.run(["inbox", "campaign", "list", "--data", "d"], in: directory).stdout == campaigns)
+        #expect(agents.split(separator: "\n").count == 4)
+        #expect(campaigns.contains("billing\tBilling\temail,sms,whatsapp,phone\tmembers: ana,bruno,carla"))
+    }
+
+    @Test func agentsCampaignsMembersAndTokensFromTheCommandLine() throws {
+        let directory = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func herald(_ arguments: String...) throws -> Herald.Result { try Herald.run(arguments + ["--data", "d"], in: directory) }
+        #expect(try herald("inbox", "agent", "add", "ana", "--name", "Ana Ruiz", "--email", "ana@example.com").status == 0)
+        #expect(try herald("inbox", "agent", "add", "eva", "--name", "Eva", "--email", "eva@example.com", "--role", "supervisor").status == 0)
+        let badRole = try herald("inbox", "agent", "add", "x", "--name", "X", "--email", "x@example.com", "--role", "boss")
+        #expect(badRole.status == 64)
+        #expect(badRole.stderr.hasPrefix("error: --role takes agent, supervisor or administrator"))
+        let badEmail = try herald("inbox", "agent", "add", "y", "--name", "Y", "--email", "not an address")
+        #expect(badEmail.status == 65)
+        #expect(try herald("inbox", "campaign", "add", "billing", "--name", "Billing", "--email-from", "billing@example.com",
+                           "--category", "Resolved", "--category", "Refund").status == 0)
+        #expect(try herald("inbox", "member", "add", "billing", "ana").status == 0)
+        #expect(try herald("inbox", "member", "add", "billing", "ana").status == 0)
+        let noAgent = try herald("inbox", "member", "add", "billing", "nobody")
+        #expect(noAgent.status == 65)
+        #expect(noAgent.stderr.contains("there is no agent nobody"))
+        #expect(try herald("inbox", "campaign", "list").stdout == "billing\tBilling\temail\tmembers: ana\n")
+
+        let made = try herald("inbox", "token", "create", "--agent", "ana", "--label", "crm")
+        #expect(made.status == 0)
+        let token = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.hasPrefix("herald_") && token.count > 40)
+        let listed = try herald("inbox", "token", "list").stdout
+        #expect(listed.contains("\tana\t") && listed.contains("\tactive\tcrm"))
+        #expect(!listed.contains(token.split(separator: "_").last!), "a listing never shows a secret")
+        #expect(try herald("inbox", "token", "create", "--agent", "nobody").status == 65)
+        #expect(try herald("inbox", "token", "revoke", token).status == 0)
+        #expect(try herald("inbox", "token", "list").stdout.contains("\trevoked "))
+        #expect(try herald("inbox", "token", "revoke", "toknothing").status == 65)
+    }
+}
