@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // `swift package generate-documentation --target Herald` (Sources/Herald/Herald.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // SHA-256 of API tokens (and, next, the slow KDF of passwords).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // System-library shims: a module map and a shim header each, nothing else.
@@ -54,7 +56,8 @@ let package = Package(
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
-        .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift"),
+                                                   .product(name: "Crypto", package: "swift-crypto")]),
         // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
         .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird")],
                 resources: [.copy("openapi.json")]),
