@@ -54,7 +54,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for agent in try await data.openInbox().agents() { say("\(agent.id)\t\(agent.role.rawValue)\t\(agent.name) <\(agent.email)>") }
+                for agent in try await data.openInbox(create: false).agents() { say("\(agent.id)\t\(agent.role.rawValue)\t\(agent.name) <\(agent.email)>") }
             }
         }
     }
@@ -64,7 +64,7 @@ struct InboxCommand: AsyncParsableCommand {
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Add a campaign, or replace the one with this ID (its members are kept; forms and templates come from a seed file).")
+                abstract: "Add a campaign, or change the one with this ID: what is given changes, the rest (other channels, categories, forms, members) is kept; new categories are added.")
             @Argument(help: "The campaign's ID, like billing.") var id: String
             @Option(help: "Its name, like Billing.") var name: String
             @Option(name: .customLong("email-from"), help: "Enable email, sent from this address.") var emailFrom: String?
@@ -77,14 +77,18 @@ struct InboxCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let store = try data.openInbox()
+                // Adding to an existing campaign changes what is given and keeps the rest: its
+                // other channels, its categories (new ones are added), forms and members.
                 var campaign = try await store.campaign(id) ?? Campaign(id: id, name: name)
                 campaign.name = name
-                campaign.channels.email = emailFrom.map { EmailSender(from: $0, route: campaign.channels.email?.route) }
-                campaign.channels.sms = smsNumber.map { SMSSender(number: $0) }
-                campaign.channels.whatsapp = whatsapp.map { WhatsAppSender(phoneNumberID: $0, templates: campaign.channels.whatsapp?.templates ?? []) }
-                campaign.channels.phone = phone ? (campaign.channels.phone ?? PhoneLine()) : nil
-                campaign.categories = categories
-                campaign.countryCode = countryCode
+                if let emailFrom { campaign.channels.email = EmailSender(from: emailFrom, route: campaign.channels.email?.route) }
+                if let smsNumber { campaign.channels.sms = SMSSender(number: smsNumber) }
+                if let whatsapp {
+                    campaign.channels.whatsapp = WhatsAppSender(phoneNumberID: whatsapp, templates: campaign.channels.whatsapp?.templates ?? [])
+                }
+                if phone { campaign.channels.phone = campaign.channels.phone ?? PhoneLine() }
+                campaign.categories += categories.filter { !campaign.categories.contains($0) }
+                if let countryCode { campaign.countryCode = countryCode }
                 try await store.save(campaign)
                 say("campaign \(id) saved in \(data.inboxPath)")
             }
@@ -95,7 +99,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for campaign in try await data.openInbox().campaigns() {
+                for campaign in try await data.openInbox(create: false).campaigns() {
                     say("\(campaign.id)\t\(campaign.name)\t\(campaign.channels.enabled.map(\.rawValue).joined(separator: ","))\tmembers: \(campaign.members.joined(separator: ","))")
                 }
             }
@@ -112,10 +116,8 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox()
-                guard var found = try await store.campaign(campaign) else {
-                    throw fail("no campaign \(campaign) in \(data.inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
-                }
+                let store = try data.openInbox(create: false)
+                var found = try await data.campaign(campaign, in: store)
                 if !found.hasMember(agent) { found.members.append(agent) }
                 try await store.save(found)
                 say("\(agent) is a member of \(campaign)")
@@ -129,9 +131,10 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox()
-                guard var found = try await store.campaign(campaign) else {
-                    throw fail("no campaign \(campaign) in \(data.inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
+                let store = try data.openInbox(create: false)
+                var found = try await data.campaign(campaign, in: store)
+                guard found.hasMember(agent) else {
+                    throw fail("\(agent) is not a member of \(campaign); its members: \(found.members.joined(separator: ", "))", status: ExitStatus.badInput)
                 }
                 found.members.removeAll { $0 == agent }
                 try await store.save(found)
@@ -151,7 +154,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox()
+                let store = try data.openInbox(create: false)
                 let (token, record) = APIToken.issue(for: agent, label: label, at: Date())
                 try await store.save(record)
                 FileHandle.standardError.write(Data("token \(record.id) for agent \(agent); it is shown once, keep it (herald inbox token revoke \(record.id) ends it)\n".utf8))
@@ -166,7 +169,7 @@ struct InboxCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let id = APIToken.parse(token)?.id ?? token
-                guard try await data.openInbox().revokeToken(id, at: Date()) else {
+                guard try await data.openInbox(create: false).revokeToken(id, at: Date()) else {
                     throw fail("no token \(id) in \(data.inboxPath) (herald inbox token list)", status: ExitStatus.badInput)
                 }
                 say("token \(id) revoked")
@@ -180,7 +183,7 @@ struct InboxCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let formatter = ISO8601DateFormatter()
-                for token in try await data.openInbox().tokens(of: agent) {
+                for token in try await data.openInbox(create: false).tokens(of: agent) {
                     let state = token.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "active"
                     say("\(token.id)\t\(token.agent)\t\(formatter.string(from: token.createdAt))\t\(state)\t\(token.label ?? "")")
                 }

@@ -11,14 +11,28 @@ struct DataOptions: ParsableArguments {
 
     var inboxPath: String { URL(fileURLWithPath: data).appendingPathComponent("inbox.sqlite").relativePath }
 
-    /// The inbox in the data folder (made, with the folder, when missing).
-    func openInbox() throws -> SQLiteInboxStore {
-        do {
-            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-        } catch {
-            throw fail("cannot create the data folder \(data): \(error.localizedDescription)", status: ExitStatus.ioError)
+    /// The inbox in the data folder: made, with the folder, when `create` (serving, loading,
+    /// adding); otherwise it must exist — a typo in --data is an error, not a new empty inbox.
+    func openInbox(create: Bool = true) throws -> SQLiteInboxStore {
+        if create {
+            do {
+                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            } catch {
+                throw fail("cannot create the data folder \(data): \(error.localizedDescription)", status: ExitStatus.ioError)
+            }
+        } else if !FileManager.default.fileExists(atPath: inboxPath) {
+            throw fail("there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)",
+                       status: ExitStatus.ioError)
         }
-        return try SQLiteInboxStore(path: inboxPath)
+        return try SQLiteInboxStore(path: inboxPath, create: create)
+    }
+
+    /// The campaign `id` of an existing inbox, or an error naming what exists.
+    func campaign(_ id: String, in store: SQLiteInboxStore) async throws -> Campaign {
+        guard let campaign = try await store.campaign(id) else {
+            throw fail("no campaign \(id) in \(inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
+        }
+        return campaign
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldInbox
 import Testing
 
 /// `herald inbox`: administration from the CLI, as scripts use it.
@@ -20,7 +21,7 @@ struct InboxCommandTests {
         #expect(campaigns.contains("billing\tBilling\temail,sms,whatsapp,phone\tmembers: ana,bruno,carla"))
     }
 
-    @Test func agentsCampaignsMembersAndTokensFromTheCommandLine() throws {
+    @Test func agentsCampaignsMembersAndTokensFromTheCommandLine() async throws {
         let directory = try Herald.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         func herald(_ arguments: String...) throws -> Herald.Result { try Herald.run(arguments + ["--data", "d"], in: directory) }
@@ -51,5 +52,27 @@ struct InboxCommandTests {
         #expect(try herald("inbox", "token", "revoke", token).status == 0)
         #expect(try herald("inbox", "token", "list").stdout.contains("\trevoked "))
         #expect(try herald("inbox", "token", "revoke", "toknothing").status == 65)
+
+        // Changing a campaign keeps what is not given: its channel, its categories, its members.
+        #expect(try herald("inbox", "campaign", "add", "billing", "--name", "Billing desk", "--category", "Escalated").status == 0)
+        #expect(try herald("inbox", "campaign", "list").stdout == "billing\tBilling desk\temail\tmembers: ana\n")
+        let store = try SQLiteInboxStore(path: directory.appendingPathComponent("d/inbox.sqlite").path, create: false)
+        let billing = try #require(try await store.campaign("billing"))
+        #expect(billing.categories == ["Resolved", "Refund", "Escalated"])
+        let notMember = try herald("inbox", "member", "remove", "billing", "eva")
+        #expect(notMember.status == 65 && notMember.stderr == "error: eva is not a member of billing; its members: ana\n")
+    }
+
+    /// What only reads or changes an inbox never makes one where a typo in --data points.
+    @Test func readingAndChangingCommandsNeedAnExistingInbox() throws {
+        let directory = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for command in [["agent", "list"], ["campaign", "list"], ["member", "add", "billing", "ana"], ["member", "remove", "billing", "ana"],
+                        ["token", "create", "--agent", "ana"], ["token", "revoke", "tok1"], ["token", "list"]] {
+            let result = try Herald.run(["inbox"] + command + ["--data", "typo"], in: directory)
+            #expect(result.status == 74, "\(command)")
+            #expect(result.stderr == "error: there is no inbox at typo/inbox.sqlite (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
 }
