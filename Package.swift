@@ -57,7 +57,8 @@ let package = Package(
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
         .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift"),
-                                                   .product(name: "Crypto", package: "swift-crypto")]),
+                                                   .product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
         .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird")],
                 resources: [.copy("openapi.json")]),

@@ -44,6 +44,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The TCP port; 0 picks a free one (the line printed when ready says which).") var port: Int = 8080
     @Option(help: "The address to listen on (loopback by default).") var host: String = "127.0.0.1"
     @Option(name: .customLong("body-limit"), help: "The largest request body accepted, in bytes (413 beyond).") var bodyLimit: Int = 1 << 20
+    @Option(name: .customLong("upload-limit-mb"), help: "The largest attachment upload, in MB (413 beyond).") var uploadLimitMB: Int = 25
+    @Option(name: .customLong("rate-limit"), help: "Requests a second per API token or session, in bursts of up to 5 times as many (429 beyond); 0: no limit.")
+    var rateLimit: Int = 20
     @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (a `herald worker` does).") var noWorker = false
     @OptionGroup var data: DataOptions
     @OptionGroup var delivery: DeliveryOptions
@@ -51,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port takes 0 to 65535, not \(port)") }
         guard bodyLimit >= 1024 else { throw ValidationError("--body-limit takes at least 1024 bytes, not \(bodyLimit)") }
+        guard (1...1024).contains(uploadLimitMB) else { throw ValidationError("--upload-limit-mb takes 1 to 1024, not \(uploadLimitMB)") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit takes 0 (no limit) or more requests a second, not \(rateLimit)") }
     }
 
     func run() async throws {
@@ -59,7 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         let outbox = try deliveryConfiguration.openOutbox()
         let inbox = Inbox(store: store, outbox: outbox, prepare: { try await deliveryConfiguration.prepare($0) })
         let workers = noWorker ? [] : try deliveryConfiguration.workers(for: outbox, count: 1)
-        let server = InboxServer(inbox: inbox, configuration: InboxServer.Configuration(host: host, port: port, bodyLimit: bodyLimit))
+        let configuration = InboxServer.Configuration(
+            host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
+            uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)))
+        let server = InboxServer(inbox: inbox, configuration: configuration)
         let host = self.host
         let delivering = Task {
             try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)

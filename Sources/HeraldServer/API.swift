@@ -8,18 +8,28 @@ import Hummingbird
 /// agent may not see is 404, exactly like one that does not exist).
 struct API {
     let inbox: Inbox
+    let signIn: SignIn
     let bodyLimit: Int
+    let uploads: Uploads
+    let rateLimiter: RateLimiter?
+    let signInAttempts: RateLimiter?
+    let secureCookie: Bool
 
     func register(on router: Router<ServerContext>) {
         router.get("/api/v1/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPI.document)))
         }
-        let api = router.group("/api/v1").add(middleware: Authentication(store: inbox.store))
-        api.get("/me") { _, context in try await me(context.requireAgent()) }
+        let api = router.group("/api/v1").add(middleware: Authentication(store: inbox.store, signIn: signIn, rateLimiter: rateLimiter))
+        SessionRoutes(inbox: inbox, signIn: signIn, secureCookie: secureCookie, attempts: signInAttempts, bodies: JSONBodies(limit: bodyLimit))
+            .register(open: router, signedIn: api)
+        uploads.register(on: api)
+        AdminRoutes(inbox: inbox, signIn: signIn, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
+        api.get("/me") { _, context in try JSON.response(try await Me.of(context.requireAgent(), in: inbox)) }
         api.get("/start-options") { _, context in try await startOptions(context.requireAgent()) }
         api.post("/interactions") { request, context in
             let body = try await decode(StartBody.self, request)
-            return try JSON.response(try await inbox.start(try body.request(), by: context.requireAgent()), status: .created)
+            let agent = try context.requireAgent()
+            return try JSON.response(try await inbox.start(try body.request(uploads: uploads, agent: agent), by: agent), status: .created)
         }
         api.get("/interactions/{id}") { _, context in
             try JSON.response(try await inbox.interaction(context.parameters.require("id"), for: context.requireAgent()))
@@ -40,8 +50,9 @@ struct API {
         }
         api.post("/interactions/{id}/messages") { request, context in
             let body = try await decode(MessageBody.self, request)
-            return try JSON.response(try await inbox.send(try body.message(field: nil), in: context.parameters.require("id"), by: context.requireAgent()),
-                                     status: .created)
+            let agent = try context.requireAgent()
+            return try JSON.response(try await inbox.send(try body.message(field: nil, uploads: uploads, agent: agent), in: context.parameters.require("id"),
+                                                          by: agent), status: .created)
         }
         api.post("/interactions/{id}/transfer") { request, context in
             let body = try await decode(TransferBody.self, request)
@@ -68,19 +79,8 @@ struct API {
         }
     }
 
-    /// The body as `T`, at most `bodyLimit` bytes (413 beyond).
     private func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > bodyLimit { throw Problem.tooLarge(limit: bodyLimit) }
-        var buffer = try await request.body.collect(upTo: bodyLimit)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-        guard !bytes.isEmpty else { throw Problem(.usage, "the request has no body; send a JSON object (Content-Type: application/json)") }
-        return try JSON.decoder.decode(T.self, from: Data(bytes))
-    }
-
-    private func me(_ agentID: String) async throws -> Response {
-        guard let agent = try await inbox.store.agent(agentID) else { throw Problem.unauthenticated("the token's agent is gone") }
-        let campaigns = try await inbox.store.campaigns(ofMember: agentID).map { CampaignReference(id: $0.id, name: $0.name) }
-        return try JSON.response(Me(id: agent.id, name: agent.name, email: agent.email, role: agent.role, campaigns: campaigns))
+        try await JSONBodies(limit: bodyLimit).decode(type, request)
     }
 
     private func startOptions(_ agentID: String) async throws -> Response {
@@ -104,6 +104,25 @@ struct Me: Codable {
     var email: String
     var role: Agent.Role
     var campaigns: [CampaignReference]
+
+    static func of(_ agentID: String, in inbox: Inbox) async throws -> Me {
+        guard let agent = try await inbox.store.agent(agentID) else { throw Problem.unauthenticated("the signed-in agent is gone") }
+        let campaigns = try await inbox.store.campaigns(ofMember: agentID).map { CampaignReference(id: $0.id, name: $0.name) }
+        return Me(id: agent.id, name: agent.name, email: agent.email, role: agent.role, campaigns: campaigns)
+    }
+}
+
+/// JSON request bodies, at most `limit` bytes (413 beyond).
+struct JSONBodies: Sendable {
+    let limit: Int
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request) async throws -> T {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw Problem.tooLarge(limit: limit) }
+        var buffer = try await request.body.collect(upTo: limit)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard !bytes.isEmpty else { throw Problem(.usage, "the request has no body; send a JSON object (Content-Type: application/json)") }
+        return try JSON.decoder.decode(T.self, from: Data(bytes))
+    }
 }
 
 struct StartOption: Codable {
@@ -112,8 +131,7 @@ struct StartOption: Codable {
 }
 
 /// A message as the API takes it: Markdown or the editor's HTML, or an approved WhatsApp
-/// template with its values. (Attachments and voice notes over the API come later: the `Inbox`
-/// takes file paths, which a client must not choose on the server.)
+/// template with its values; attachments and a voice note by their upload IDs (`Uploads`).
 struct MessageBody: Decodable {
     var id: String?
     var markdown: String?
@@ -123,12 +141,19 @@ struct MessageBody: Decodable {
     var headerParameter: String?
     var buttonParameters: [String]?
     var subject: String?
+    var attachments: [String]?
+    var voiceNote: String?
 
-    func message(field prefix: String?) throws -> OutgoingMessage {
+    func message(field prefix: String?, uploads: Uploads, agent: String) throws -> OutgoingMessage {
         let name = { (field: String) in prefix.map { "\($0).\(field)" } ?? field }
         if markdown != nil && html != nil {
             throw Problem(.input, "a message is Markdown or HTML, not both", field: name("html"))
         }
+        if voiceNote != nil && !(attachments ?? []).isEmpty {
+            throw Problem(.input, "a voice note goes alone; send the attachments in another message", field: name("voiceNote"))
+        }
+        var files = try (attachments ?? []).enumerated().map { index, id in try uploads.file(id, of: agent, field: name("attachments.\(index)")) }
+        if let voiceNote { files = [try uploads.file(voiceNote, of: agent, field: name("voiceNote"))] }
         var draft: Draft?
         do {
             if let markdown { draft = try Draft.markdown(Array(markdown.utf8)) }
@@ -137,7 +162,7 @@ struct MessageBody: Decodable {
             throw Problem(error.category, error.description, field: name(markdown != nil ? "markdown" : "html"))
         }
         return OutgoingMessage(id: id, draft: draft, template: template, parameters: parameters ?? [], headerParameter: headerParameter,
-                               buttonParameters: buttonParameters ?? [], subject: subject)
+                               buttonParameters: buttonParameters ?? [], subject: subject, attachments: files, voiceNote: voiceNote != nil)
     }
 }
 
@@ -153,9 +178,9 @@ struct StartBody: Decodable {
     var customerName: String?
     var message: MessageBody?
 
-    func request() throws -> StartInteraction {
+    func request(uploads: Uploads, agent: String) throws -> StartInteraction {
         StartInteraction(id: id, channel: channel, campaign: campaign, to: to, cc: cc ?? [], bcc: bcc ?? [], subject: subject, customer: customer,
-                         customerName: customerName, message: try message?.message(field: "message"))
+                         customerName: customerName, message: try message?.message(field: "message", uploads: uploads, agent: agent))
     }
 }
 

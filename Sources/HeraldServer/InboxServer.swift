@@ -12,21 +12,43 @@ public struct InboxServer: Sendable {
         public var host: String
         /// 0: a free port, chosen by the system (`run` tells it).
         public var port: Int
-        /// The largest request body, in bytes (413 beyond).
+        /// The largest JSON request body, in bytes (413 beyond).
         public var bodyLimit: Int
+        /// Where uploaded attachments are kept (the data folder's uploads/).
+        public var uploads: String
+        /// The largest upload, in bytes (413 beyond): 25 MB, what most mail providers take.
+        public var uploadLimit: Int
+        /// Requests per API token or session; nil: no limit (benchmarks).
+        public var rateLimit: RateLimiter.Rule?
+        /// Sign-in attempts per email.
+        public var signInLimit: RateLimiter.Rule
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, uploads: String = ".herald/uploads",
+                    uploadLimit: Int = 25 << 20, rateLimit: RateLimiter.Rule? = .requests, signInLimit: RateLimiter.Rule = .signIns) {
             self.host = host
             self.port = port
             self.bodyLimit = bodyLimit
+            self.uploads = uploads
+            self.uploadLimit = uploadLimit
+            self.rateLimit = rateLimit
+            self.signInLimit = signInLimit
+        }
+
+        /// Whether the session cookie is marked Secure: unless the server listens on loopback
+        /// only (a browser keeps a Secure cookie only from HTTPS; on the network, Herald belongs
+        /// behind a TLS proxy).
+        public var secureCookie: Bool {
+            !["127.0.0.1", "::1", "localhost"].contains(host)
         }
     }
 
     public let inbox: Inbox
+    public let signIn: SignIn
     public var configuration: Configuration
 
-    public init(inbox: Inbox, configuration: Configuration = Configuration()) {
+    public init(inbox: Inbox, signIn: SignIn? = nil, configuration: Configuration = Configuration()) {
         self.inbox = inbox
+        self.signIn = signIn ?? SignIn(store: inbox.store, clock: inbox.clock)
         self.configuration = configuration
     }
 
@@ -35,7 +57,10 @@ public struct InboxServer: Sendable {
         let router = Router(context: ServerContext.self)
         // First: it wraps every route added after it, and the answer to a route that is not there.
         router.add(middleware: ProblemMiddleware(bodyLimit: configuration.bodyLimit))
-        API(inbox: inbox, bodyLimit: configuration.bodyLimit).register(on: router)
+        API(inbox: inbox, signIn: signIn, bodyLimit: configuration.bodyLimit,
+            uploads: Uploads(folder: configuration.uploads, limit: configuration.uploadLimit, ids: .random),
+            rateLimiter: configuration.rateLimit.map { RateLimiter($0) }, signInAttempts: RateLimiter(configuration.signInLimit),
+            secureCookie: configuration.secureCookie).register(on: router)
         return router
     }
 

@@ -12,13 +12,16 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     public var status: Int
     public var detail: String
     public var field: String?
+    /// 429: the seconds to wait (also in the Retry-After header).
+    public var retryAfter: Int?
 
-    public init(type: String, title: String, status: Int, detail: String, field: String? = nil) {
+    public init(type: String, title: String, status: Int, detail: String, field: String? = nil, retryAfter: Int? = nil) {
         self.type = type
         self.title = title
         self.status = status
         self.detail = detail
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     /// The one mapping from an error category to an HTTP status (the CLI's is `ExitStatus.of`).
@@ -55,6 +58,11 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     /// No token, or one that lets nobody in (401: the caller is not known, unlike 403).
     static func unauthenticated(_ detail: String) -> Problem {
         Problem(type: "urn:herald:problem:unauthenticated", title: "Not signed in", status: 401, detail: detail)
+    }
+
+    static func rateLimited(retryAfter: Int, detail: String) -> Problem {
+        Problem(type: "urn:herald:problem:rateLimited", title: "Too many requests", status: 429,
+                detail: "\(detail); wait \(retryAfter) s", retryAfter: retryAfter)
     }
 
     static func noRoute(_ method: String, _ path: String) -> Problem {
@@ -130,6 +138,7 @@ public struct Problem: Error, Codable, Sendable, Equatable {
     func response() -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"herald\"" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let data = (try? JSON.encoder.encode(self)) ?? Data()
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }

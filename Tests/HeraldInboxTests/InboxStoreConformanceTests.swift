@@ -174,4 +174,41 @@ import Testing
         #expect(try await store.interaction("int-1")?.messages.first?.outboxEntries == [7, 8])
         #expect(await refusal { try await store.recordOutbox(entries: [9], message: "msg-9", interaction: "int-1") }?.category == .notFound)
     }
+
+    @Test(arguments: InboxStoreKind.allCases) func passwordsAndSessions(_ kind: InboxStoreKind) async throws {
+        let store = try await kind.makeWithTeam()
+        #expect(try await store.passwordHash(of: "ana") == nil)
+        #expect(await refusal { try await store.setPassword("scrypt$x", for: "zoe", at: Team.now) }?.category == .notFound)
+        try await store.setPassword("scrypt$first", for: "ana", at: Team.now)
+        #expect(try await store.passwordHash(of: "ana") == "scrypt$first")
+
+        let old = Session(id: "ses-old", agent: "ana", secretHash: "h0", csrfToken: "c0", createdAt: Team.now.addingTimeInterval(-5 * 86400),
+                          expiresAt: Team.now.addingTimeInterval(-4 * 86400))
+        let open = Session(id: "ses-1", agent: "ana", secretHash: "h1", csrfToken: "c1", createdAt: Team.now, expiresAt: Team.now.addingTimeInterval(3600))
+        let bruno = Session(id: "ses-2", agent: "bruno", secretHash: "h2", csrfToken: "c2", createdAt: Team.now, expiresAt: Team.now.addingTimeInterval(3600))
+        try await store.save(old)
+        try await store.save(open)
+        try await store.save(bruno)
+        // A session that ended days before a new one began is gone; the others are kept as given.
+        #expect(try await store.session("ses-old") == nil)
+        #expect(try await store.session("ses-1") == open)
+        #expect(await refusal { try await store.save(open) }?.category == .conflict)
+        #expect(await refusal { try await store.save(Session(id: "ses-3", agent: "zoe", secretHash: "h", csrfToken: "c", createdAt: Team.now,
+                                                             expiresAt: Team.now)) }?.category == .notFound)
+
+        // A new password ends every session of that agent, and only theirs.
+        let later = Team.now.addingTimeInterval(60)
+        try await store.setPassword("scrypt$second", for: "ana", at: later)
+        #expect(try await store.passwordHash(of: "ana") == "scrypt$second")
+        #expect(try await store.session("ses-1")?.revokedAt == later)
+        #expect(try await store.session("ses-2")?.revokedAt == nil)
+        // Signing out: once; an unknown session says so.
+        #expect(try await store.revokeSession("ses-2", at: later))
+        #expect(try await store.revokeSession("ses-2", at: later.addingTimeInterval(5)))
+        #expect(try await store.session("ses-2")?.revokedAt == later)
+        #expect(try await store.revokeSession("nope", at: later) == false)
+        // Removing the password: tokens only from now on.
+        try await store.setPassword(nil, for: "ana", at: later)
+        #expect(try await store.passwordHash(of: "ana") == nil)
+    }
 }

@@ -101,7 +101,9 @@ final class ServerProcess: @unchecked Sendable {
     static func dataFolder(_ directory: URL) -> URL { directory.appendingPathComponent("data") }
     var maildir: URL { data.appendingPathComponent("maildir/new") }
 
-    init(seed: String = testTeam) throws {
+    /// `arguments`: more options for `herald serve`; `environment`: more variables for it (the
+    /// providers' stand-ins).
+    init(seed: String = testTeam, arguments: [String] = [], environment: [String: String] = [:]) throws {
         directory = try Herald.temporaryDirectory()
         let seedFile = directory.appendingPathComponent("team.yml")
         try seed.write(to: seedFile, atomically: true, encoding: .utf8)
@@ -116,7 +118,8 @@ final class ServerProcess: @unchecked Sendable {
         }
         self.tokens = tokens
         process.executableURL = Herald.executable
-        process.arguments = ["serve", "--port", "0", "--data", data.path]
+        process.arguments = ["serve", "--port", "0", "--data", data.path] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let output = Pipe()
         process.standardOutput = output
@@ -153,15 +156,26 @@ final class ServerProcess: @unchecked Sendable {
         var status: Int
         var contentType: String
         var body: Data
+        var headers: [String: String] = [:]
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
         var list: [[String: Any]] { (try? JSONSerialization.jsonObject(with: body)) as? [[String: Any]] ?? [] }
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
+    /// Cookies are the tests' to send: a session that kept them would carry one test's sign-in
+    /// into another's requests.
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.httpCookieStorage = nil
+        return URLSession(configuration: configuration)
+    }()
+
     /// One request as `agent` (nil: no token).
     func request(_ method: String, _ path: String, as agent: String?, json: Any? = nil, rawBody: Data? = nil,
-                 headers: [String: String] = [:]) async throws -> Answer {
+                 headers: [String: String] = [:], contentType: String = "application/json") async throws -> Answer {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
@@ -171,11 +185,13 @@ final class ServerProcess: @unchecked Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         } else if let rawBody {
             request.httpBody = rawBody
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = response as! HTTPURLResponse
-        return Answer(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "", body: data)
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields { fields[String(describing: name).lowercased()] = String(describing: value) }
+        return Answer(status: http.statusCode, contentType: http.value(forHTTPHeaderField: "Content-Type") ?? "", body: data, headers: fields)
     }
 
     /// Ana starts an email interaction in billing; its ID.

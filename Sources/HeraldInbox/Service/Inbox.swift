@@ -182,21 +182,6 @@ public struct Inbox: Sendable {
         return Authorization.startOptions(for: actor, in: try await directory(for: actor))
     }
 
-    // MARK: Administration
-
-    /// Adds or replaces an agent; only an administrator may.
-    public func save(_ agent: Agent, by administratorID: String) async throws {
-        try Authorization.requireAdministrator(try await self.agent(administratorID), to: "manage agents")
-        try await store.save(agent)
-    }
-
-    /// Adds or replaces a campaign (its channels, members, categories and forms); only an
-    /// administrator may.
-    public func save(_ campaign: Campaign, by administratorID: String) async throws {
-        try Authorization.requireAdministrator(try await agent(administratorID), to: "manage campaigns, their categories and forms")
-        try await store.save(campaign)
-    }
-
     // MARK: Applying
 
     /// Loads the interaction, applies `command` and stores the result.
@@ -230,7 +215,7 @@ public struct Inbox: Sendable {
     }
 
     /// The agent giving a command; an unknown one is not let in.
-    private func agent(_ id: String) async throws -> Agent {
+    func agent(_ id: String) async throws -> Agent {
         guard let agent = try await store.agent(id) else { throw InboxError(.unauthorized, "no agent \(id)") }
         return agent
     }

@@ -70,4 +70,20 @@ public protocol InboxStore: Sendable {
     /// Marks the token revoked at `at`; false when there is no such token (revoking twice keeps
     /// the first time).
     func revokeToken(_ id: String, at: Date) async throws -> Bool
+
+    // MARK: Passwords and sign-in sessions
+
+    /// Stores the agent's password hash (`PasswordHash.encoded`; nil: the agent cannot sign in
+    /// with a password) and ends every session of theirs, in one transaction: a changed password
+    /// signs out whoever had the old one. No such agent: `.notFound`.
+    func setPassword(_ hash: String?, for agentID: String, at: Date) async throws
+    /// The agent's stored password hash; nil when they have none.
+    func passwordHash(of agentID: String) async throws -> String?
+
+    /// Stores a new session (its ID must be new; the agent must exist). Sessions of any agent
+    /// that ended more than a day before it are deleted on the way.
+    func save(_ session: Session) async throws
+    func session(_ id: String) async throws -> Session?
+    /// Marks the session ended at `at` (signed out); false when there is no such session.
+    func revokeSession(_ id: String, at: Date) async throws -> Bool
 }

@@ -157,6 +157,25 @@ public final class SQLiteInboxStore: InboxStore {
                 CREATE INDEX api_token_agent ON api_token(agentId, createdAt);
                 """)
         }
+        // Passwords (scrypt, `PasswordHash`) apart from the agent's body, so nothing that lists
+        // agents can carry one; sign-in sessions by the SHA-256 of their secret.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                CREATE TABLE credential (
+                    agentId TEXT PRIMARY KEY REFERENCES agent(id),
+                    passwordHash TEXT NOT NULL,
+                    updatedAt REAL NOT NULL
+                );
+                CREATE TABLE session (
+                    id TEXT PRIMARY KEY,
+                    agentId TEXT NOT NULL REFERENCES agent(id),
+                    expiresAt REAL NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX session_agent ON session(agentId);
+                CREATE INDEX session_expiry ON session(expiresAt);
+                """)
+        }
         return migrator
     }
 
@@ -494,6 +513,66 @@ public final class SQLiteInboxStore: InboxStore {
             guard token.revokedAt == nil else { return true }
             token.revokedAt = at
             try db.execute(sql: "UPDATE api_token SET body = ? WHERE id = ?", arguments: [try Self.json(token), id])
+            return true
+        }
+    }
+
+    // MARK: Passwords and sign-in sessions
+
+    public func setPassword(_ hash: String?, for agentID: String, at: Date) async throws {
+        try await write("store a password in") { db in
+            guard try Self.exists(db, "SELECT 1 FROM agent WHERE id = ?", [agentID]) else {
+                throw InboxError(.notFound, "no agent \(agentID)", field: "agent")
+            }
+            if let hash {
+                try db.execute(sql: "INSERT INTO credential (agentId, passwordHash, updatedAt) VALUES (?, ?, ?) "
+                                   + "ON CONFLICT(agentId) DO UPDATE SET passwordHash = excluded.passwordHash, updatedAt = excluded.updatedAt",
+                               arguments: [agentID, hash, at.timeIntervalSince1970])
+            } else {
+                try db.execute(sql: "DELETE FROM credential WHERE agentId = ?", arguments: [agentID])
+            }
+            for body in try String.fetchAll(db, sql: "SELECT body FROM session WHERE agentId = ?", arguments: [agentID]) {
+                var session = try Self.decode(Session.self, body, what: "a session")
+                guard session.revokedAt == nil else { continue }
+                session.revokedAt = at
+                try db.execute(sql: "UPDATE session SET body = ? WHERE id = ?", arguments: [try Self.json(session), session.id])
+            }
+        }
+    }
+
+    public func passwordHash(of agentID: String) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT passwordHash FROM credential WHERE agentId = ?", arguments: [agentID])
+        }
+    }
+
+    public func save(_ session: Session) async throws {
+        try await write("store a session in") { db in
+            guard try Self.exists(db, "SELECT 1 FROM agent WHERE id = ?", [session.agent]) else {
+                throw InboxError(.notFound, "no agent \(session.agent)", field: "agent")
+            }
+            guard try !Self.exists(db, "SELECT 1 FROM session WHERE id = ?", [session.id]) else {
+                throw InboxError(.conflict, "a session \(session.id) exists already", field: "id")
+            }
+            try db.execute(sql: "DELETE FROM session WHERE expiresAt < ?", arguments: [session.createdAt.timeIntervalSince1970 - 86400])
+            try db.execute(sql: "INSERT INTO session (id, agentId, expiresAt, body) VALUES (?, ?, ?, ?)",
+                           arguments: [session.id, session.agent, session.expiresAt.timeIntervalSince1970, try Self.json(session)])
+        }
+    }
+
+    public func session(_ id: String) async throws -> Session? {
+        try await read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM session WHERE id = ?", arguments: [id]).map { try Self.decode(Session.self, $0, what: "a session") }
+        }
+    }
+
+    public func revokeSession(_ id: String, at: Date) async throws -> Bool {
+        try await write("end a session in") { db in
+            guard let body = try String.fetchOne(db, sql: "SELECT body FROM session WHERE id = ?", arguments: [id]) else { return false }
+            var session = try Self.decode(Session.self, body, what: "a session")
+            guard session.revokedAt == nil else { return true }
+            session.revokedAt = at
+            try db.execute(sql: "UPDATE session SET body = ? WHERE id = ?", arguments: [try Self.json(session), id])
             return true
         }
     }

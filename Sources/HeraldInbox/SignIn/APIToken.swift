@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// A bearer API token, as stored: never the secret itself, only its SHA-256. The token a client
@@ -29,9 +28,7 @@ public struct APIToken: Codable, Sendable, Equatable {
     /// shown again: only its hash is kept). 160 random bits of secret.
     public static func issue(for agent: String, label: String? = nil, at now: Date, ids: IDGenerator = .random) -> (token: String, record: APIToken) {
         let id = ids.next("tok").replacingOccurrences(of: "_", with: "")
-        let alphabet = Array("0123456789abcdefghjkmnpqrstvwxyz")
-        var generator = SystemRandomNumberGenerator()
-        let secret = String((0..<32).map { _ in alphabet[Int(generator.next() % 32)] })
+        let secret = Secret.random()
         return ("herald_\(id)_\(secret)", APIToken(id: id, agent: agent, secretHash: Self.hash(secret: secret), label: label, createdAt: now))
     }
 
@@ -46,22 +43,14 @@ public struct APIToken: Codable, Sendable, Equatable {
     /// Whether `secret` is this token's and the token still lets its agent in. The comparison
     /// takes the same time wherever the hashes differ.
     public func admits(secret: String) -> Bool {
-        let presented = Array(Self.hash(secret: secret).utf8)
-        let stored = Array(secretHash.utf8)
-        guard presented.count == stored.count else { return false }
-        var difference: UInt8 = 0
-        for index in presented.indices { difference |= presented[index] ^ stored[index] }
-        return difference == 0 && revokedAt == nil
+        Secret.matches(secret, storedHash: secretHash) && revokedAt == nil
     }
 }
 
 extension APIToken {
     /// How a secret is stored: its SHA-256 (swift-crypto), lower-case hex. A token's secret is
-    /// 160 random bits, so a fast hash is enough here; passwords (a later step) need a slow KDF.
+    /// 160 random bits, so a fast hash is enough here; passwords need a slow KDF (`PasswordHash`).
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Array(secret.utf8)).map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined()
+        Secret.hash(secret)
     }
 }
