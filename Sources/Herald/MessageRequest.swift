@@ -30,6 +30,10 @@ public struct MessageRequest: Equatable, Sendable, Codable {
     public var countryCode: String?
     public var sms = SMSOptions()
     public var whatsapp = WhatsAppOptions()
+    /// Who an SMS or WhatsApp message is from, when not the provider account's default: the
+    /// SMS number (E.164, or an alphanumeric sender ID) or the WhatsApp business phone number
+    /// ID. (An email's sender is `from`.) The inbox sets each campaign's own.
+    public var senderID: String?
     /// The same key stores (and sends) the message once.
     public var idempotencyKey: String?
 

@@ -16,8 +16,9 @@ public struct Outbound: Sendable, Equatable {
     }
 
     public var channel: ChannelID
-    /// The envelope sender of an email (an addr-spec); the channel's name for the others
-    /// (their sender is the provider account's).
+    /// The envelope sender of an email (an addr-spec); for SMS the number (or alphanumeric ID)
+    /// it is sent from and for WhatsApp the business phone number ID — or the channel's name,
+    /// when the provider account's own is meant (`providerSender`).
     public var sender: String
     /// Addr-specs for email, E.164 numbers (or WhatsApp user IDs) for the others; each once.
     public var recipients: [String]
@@ -45,6 +46,11 @@ public struct Outbound: Sendable, Equatable {
         self.fingerprint = fingerprint
     }
 
+    /// The SMS or WhatsApp sender this message names; nil: the provider account's default.
+    public var providerSender: String? {
+        channel == .email || sender == channel.rawValue ? nil : sender
+    }
+
     /// The payload's bytes (empty for a media plan not uploaded yet).
     public var bytes: [UInt8] {
         if case .bytes(let bytes) = payload { return bytes }
@@ -62,7 +68,7 @@ public struct Outbound: Sendable, Equatable {
     /// The message with its media uploaded: the provider's request body naming the media id.
     public func uploadingMedia(with uploader: any MediaUploader) async throws -> Outbound {
         guard case .media(let plan) = payload else { return self }
-        let id = try await uploader.upload(path: plan.path, filename: plan.media.filename, mediaType: plan.media.mediaType)
+        let id = try await uploader.upload(path: plan.path, filename: plan.media.filename, mediaType: plan.media.mediaType, from: providerSender)
         var uploaded = self
         uploaded.payload = .bytes(Array(try plan.message(mediaID: id).json.utf8))
         return uploaded
@@ -92,5 +98,6 @@ public struct MediaPlan: Sendable, Equatable {
 
 /// Uploads a file a message refers to and returns the provider's media id.
 public protocol MediaUploader: Sendable {
-    func upload(path: String, filename: String, mediaType: String) async throws -> String
+    /// Uploads the file for the business phone number `from` (nil: the account's own).
+    func upload(path: String, filename: String, mediaType: String, from: String?) async throws -> String
 }

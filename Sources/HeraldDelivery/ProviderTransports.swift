@@ -17,8 +17,8 @@ public struct WhatsAppCloudTransport: PerRecipientTransport, MediaUploader {
         client = HTTPClient(timeout: timeout)
     }
 
-    public func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport {
-        let url = "\(baseURL)/\(phoneNumberID)/messages"
+    public func send(_ payload: [UInt8], to recipient: String, from: String? = nil) -> DeliveryReport {
+        let url = "\(baseURL)/\(from ?? phoneNumberID)/messages"
         do {
             let response = try client.post(url, headers: ["Authorization: Bearer \(token)", "Content-Type: application/json"], body: payload)
             return ProviderReply.report(response, recipient: recipient, request: "POST \(url)") { object in
@@ -36,12 +36,12 @@ public struct WhatsAppCloudTransport: PerRecipientTransport, MediaUploader {
     /// `messaging_product`, `type` and `file`) and returns the media id a message refers to.
     /// Done when the message is composed, not in the worker: the outbox then holds a small JSON
     /// body, and a refused file is reported to the agent at once.
-    public func upload(path: String, filename: String, mediaType: String) async throws -> String {
-        try await Blocking.run { try uploadNow(path: path, filename: filename, mediaType: mediaType) }
+    public func upload(path: String, filename: String, mediaType: String, from: String? = nil) async throws -> String {
+        try await Blocking.run { try uploadNow(path: path, filename: filename, mediaType: mediaType, from: from) }
     }
 
-    func uploadNow(path: String, filename: String, mediaType: String) throws -> String {
-        let url = "\(baseURL)/\(phoneNumberID)/media"
+    func uploadNow(path: String, filename: String, mediaType: String, from: String? = nil) throws -> String {
+        let url = "\(baseURL)/\(from ?? phoneNumberID)/media"
         let response: HTTPClient.Response
         do {
             response = try client.postForm(url, headers: ["Authorization: Bearer \(token)"], fields: [
@@ -79,9 +79,9 @@ public struct SMSGatewayTransport: PerRecipientTransport {
         client = HTTPClient(timeout: timeout)
     }
 
-    public func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport {
+    public func send(_ payload: [UInt8], to recipient: String, from sender: String? = nil) -> DeliveryReport {
         let url = "\(baseURL)/2010-04-01/Accounts/\(account)/Messages.json"
-        let form = [("To", recipient), ("From", from), ("Body", String(decoding: payload, as: UTF8.self))]
+        let form = [("To", recipient), ("From", sender ?? from), ("Body", String(decoding: payload, as: UTF8.self))]
             .map { "\($0.0)=\(Self.formEncoded($0.1))" }.joined(separator: "&")
         let credentials = Data("\(account):\(token)".utf8).base64EncodedString()
         do {

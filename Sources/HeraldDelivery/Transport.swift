@@ -40,7 +40,8 @@ package enum Blocking {
 /// exactly one result per recipient, in order — a request that failed as a whole gives its
 /// recipient a result too, or the next recipient's would be taken for it.
 protocol PerRecipientTransport: Transport {
-    func send(_ payload: [UInt8], to recipient: String) -> DeliveryReport
+    /// `from`: the message's own sender (`Outbound.providerSender`); nil: the account's.
+    func send(_ payload: [UInt8], to recipient: String, from: String?) -> DeliveryReport
 }
 
 extension PerRecipientTransport {
@@ -51,7 +52,7 @@ extension PerRecipientTransport {
         return await Blocking.run {
             var combined = DeliveryReport(recipients: [], failure: nil, transcript: [])
             for recipient in outbound.recipients {
-                let report = self.send(payload, to: recipient)
+                let report = self.send(payload, to: recipient, from: outbound.providerSender)
                 var result = report.recipients.first ?? RecipientResult(address: recipient, status: .deferred, code: 0, reply: "")
                 result.address = recipient
                 if let failure = report.failure {

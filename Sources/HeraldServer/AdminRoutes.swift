@@ -31,6 +31,24 @@ struct AdminRoutes {
         var currentPassword: String?
     }
 
+    /// A campaign as an administrator sends it: what is left out is empty (no channels, members,
+    /// categories or forms); the ID is the path's.
+    struct CampaignBody: Decodable {
+        var id: String?
+        var name: String
+        var channels: CampaignChannels?
+        var members: [String]?
+        var categories: [String]?
+        var forms: [Form]?
+        var countryCode: String?
+
+        func campaign(id path: String) throws -> Campaign {
+            if let id, id != path { throw Problem(.input, "the body's id is \(id) and the path's \(path); they must be the same", field: "id") }
+            return Campaign(id: path, name: name, channels: channels ?? CampaignChannels(), members: members ?? [], categories: categories ?? [],
+                            forms: forms ?? [], countryCode: countryCode)
+        }
+    }
+
     struct NewToken: Decodable {
         var agent: String?
         var label: String?
@@ -61,6 +79,7 @@ struct AdminRoutes {
     func register(on api: RouterGroup<ServerContext>) {
         api.get("/agents") { _, context in try JSON.response(try await inbox.agents(visibleTo: context.requireAgent())) }
         api.post("/agents") { request, context in
+            try await requireAdministrator(context, to: "manage agents")
             let body = try await bodies.decode(NewAgent.self, request)
             let agent = Agent(id: body.id, name: body.name, email: body.email, role: body.role ?? .agent)
             // Everything is checked before the agent is stored: a refused password adds nobody.
@@ -73,6 +92,7 @@ struct AdminRoutes {
             return try JSON.response(agent, status: .created)
         }
         api.put("/agents/{id}") { request, context in
+            try await requireAdministrator(context, to: "manage agents")
             let body = try await bodies.decode(AgentChange.self, request)
             let id = try context.parameters.require("id")
             let administrator = try context.requireAgent()
@@ -96,9 +116,9 @@ struct AdminRoutes {
             try JSON.response(try await inbox.campaign(context.parameters.require("id"), for: context.requireAgent()))
         }
         api.put("/campaigns/{id}") { request, context in
-            let campaign = try await bodies.decode(Campaign.self, request)
+            try await requireAdministrator(context, to: "manage campaigns, their categories and forms")
             let id = try context.parameters.require("id")
-            guard campaign.id == id else { throw Problem(.input, "the body's id is \(campaign.id) and the path's \(id); they must be the same", field: "id") }
+            let campaign = try await bodies.decode(CampaignBody.self, request).campaign(id: id)
             let existed = try await inbox.store.campaign(id) != nil
             try await inbox.save(campaign, by: context.requireAgent())
             return try JSON.response(campaign, status: existed ? .ok : .created)
@@ -136,6 +156,13 @@ struct AdminRoutes {
             _ = try await inbox.store.revokeToken(id, at: inbox.clock())
             return Response(status: .noContent)
         }
+    }
+
+    /// Refuses a non-administrator before their request's body is read: what they sent does not
+    /// matter, and a 422 about it would say more than "not allowed".
+    private func requireAdministrator(_ context: ServerContext, to doing: String) async throws {
+        guard let actor = try await inbox.store.agent(context.requireAgent()) else { throw Problem.unauthenticated("the signed-in agent is gone") }
+        try Authorization.requireAdministrator(actor, to: doing)
     }
 
     /// An agent changes their own password (giving the current one); an administrator anyone's.

@@ -156,7 +156,8 @@ import Testing
     /// interaction, a supervisor member, an administrator who is not a member}, each on a new
     /// active email interaction of Ana's in billing.
     @Test func theAuthorizationMatrix() async throws {
-        let server = try ServerProcess()
+        // No rate limit: Ana's token starts an interaction for every cell.
+        let server = try ServerProcess(arguments: ["--rate-limit", "0"])
         let actors: [String?] = [nil, "eva", "ana", "carla", "dani"]
         let start: [String: Any] = ["channel": "email", "campaign": "billing", "to": ["c@example.com"], "subject": "Hi", "message": ["markdown": "Hello"]]
         // method, path (ID filled in), body, expected status per actor.
@@ -183,6 +184,50 @@ import Testing
                 let id = try await server.startEmail()
                 let answer = try await server.request(method, template.replacingOccurrences(of: "ID", with: id), as: actor, json: body)
                 let cell = "\(method) \(template) as \(actor ?? "nobody")"
+                seen.append("\(cell): \(answer.status)")
+                expected.append("\(cell): \(status)")
+                if answer.status >= 400 { #expect(answer.contentType == "application/problem+json", "\(cell)") }
+            }
+        }
+        #expect(seen == expected)
+    }
+
+    /// The directory's routes × the same actors (no interaction needed). Membership changes
+    /// come last: they change what the rows before would see.
+    @Test func theDirectoryAuthorizationMatrix() async throws {
+        let server = try ServerProcess(arguments: ["--rate-limit", "0"])
+        let actors: [String?] = [nil, "eva", "ana", "carla", "dani"]
+        let upload = Data("A note to attach.\n".utf8)
+        let matrix: [(String, String, Any?, [Int])] = [
+            ("GET", "/api/v1/agents", nil, [401, 200, 200, 200, 200]),
+            ("POST", "/api/v1/agents", ["id": "new-ACTOR", "name": "New", "email": "new-ACTOR@example.com"], [401, 403, 403, 403, 201]),
+            ("PUT", "/api/v1/agents/bruno", ["name": "Bruno Díaz", "email": "bruno@example.com", "role": "agent"], [401, 403, 403, 403, 200]),
+            ("PUT", "/api/v1/agents/bruno/password", ["password": "bruno's long password"], [401, 403, 403, 403, 204]),
+            ("GET", "/api/v1/campaigns", nil, [401, 200, 200, 200, 200]),
+            ("GET", "/api/v1/campaigns/billing", nil, [401, 404, 200, 200, 200]),
+            ("PUT", "/api/v1/campaigns/legal", ["id": "legal", "name": "Legal", "members": ["dani"]], [401, 403, 403, 403, 201]),
+            ("GET", "/api/v1/tokens", nil, [401, 200, 200, 200, 200]),
+            ("GET", "/api/v1/tokens?agent=ana", nil, [401, 403, 200, 403, 200]),
+            ("POST", "/api/v1/tokens", ["label": "a script"], [401, 201, 201, 201, 201]),
+            ("POST", "/api/v1/tokens", ["agent": "ana", "label": "for Ana"], [401, 403, 201, 403, 201]),
+            ("POST", "/api/v1/uploads?name=note.txt", upload, [401, 201, 201, 201, 201]),
+            ("GET", "/api/v1/session", nil, [401, 400, 400, 400, 400]),
+            ("DELETE", "/api/v1/session", nil, [401, 400, 400, 400, 400]),
+            ("PUT", "/api/v1/campaigns/billing/members/eva", nil, [401, 403, 403, 403, 200]),
+            ("DELETE", "/api/v1/campaigns/billing/members/eva", nil, [401, 403, 403, 403, 200]),
+        ]
+        var seen: [String] = []
+        var expected: [String] = []
+        for (method, path, body, statuses) in matrix {
+            for (actor, status) in zip(actors, statuses) {
+                let answer: ServerProcess.Answer
+                if let bytes = body as? Data {
+                    answer = try await server.request(method, path, as: actor, rawBody: bytes, contentType: "application/octet-stream")
+                } else {
+                    let json = (body as? [String: Any]).map { $0.mapValues { ($0 as? String)?.replacingOccurrences(of: "ACTOR", with: actor ?? "x") ?? $0 } }
+                    answer = try await server.request(method, path, as: actor, json: json)
+                }
+                let cell = "\(method) \(path) as \(actor ?? "nobody")"
                 seen.append("\(cell): \(answer.status)")
                 expected.append("\(cell): \(status)")
                 if answer.status >= 400 { #expect(answer.contentType == "application/problem+json", "\(cell)") }

@@ -15,7 +15,7 @@ struct SMSComposition: ChannelComposition {
     func outbound(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> Composition {
         let report = SMSChannel().report(draft.smsDocument, options: request.sms)
         let (numbers, repeated) = try Self.phoneNumbers(request)
-        let outbound = Outbound(channel: .sms, sender: ChannelID.sms.rawValue, recipients: numbers.map(\.e164),
+        let outbound = Outbound(channel: .sms, sender: try ProviderSender.of(request), recipients: numbers.map(\.e164),
                                 payload: .bytes(Array(report.text.utf8)), idempotencyKey: request.idempotencyKey)
         return Composition(outbounds: [outbound], warnings: report.warnings + repeated)
     }

@@ -16,11 +16,12 @@ struct WhatsAppComposition: ChannelComposition {
 
     func outbound(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> Composition {
         let media = try Self.media(request)
+        let sender = try ProviderSender.of(request)
         let message = try message(draft, request: request, composer: composer, needsRequestBody: true)
         guard let recipient = message.recipient else { throw HeraldError(.usage, Self.oneRecipient) }
         let key = request.idempotencyKey
         guard !media.isEmpty else {
-            let outbound = Outbound(channel: .whatsapp, sender: ChannelID.whatsapp.rawValue, recipients: [recipient.description],
+            let outbound = Outbound(channel: .whatsapp, sender: sender, recipients: [recipient.description],
                                     payload: .bytes(Array((message.body ?? "").utf8)), idempotencyKey: key)
             return Composition(outbounds: [outbound], warnings: message.warnings + media.flatMap(\.media.warnings))
         }
@@ -31,7 +32,7 @@ struct WhatsAppComposition: ChannelComposition {
             && [.image, .video, .document].contains(media[0].media.kind)
         var outbounds: [Outbound] = []
         if !trimmed.isEmpty && !captionFits {
-            outbounds.append(Outbound(channel: .whatsapp, sender: ChannelID.whatsapp.rawValue, recipients: [recipient.description],
+            outbounds.append(Outbound(channel: .whatsapp, sender: sender, recipients: [recipient.description],
                                       payload: .bytes(Array((message.body ?? "").utf8))))
         }
         for (index, item) in media.enumerated() {
@@ -48,9 +49,9 @@ struct WhatsAppComposition: ChannelComposition {
                 // A retried send uploads again and gets a new id: the same message is the body
                 // with a placeholder id, plus the file's bytes.
                 let file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: item.path)))
-                fingerprint = Outbox.contentHash(Array(placeholder.json.utf8) + file, sender: ChannelID.whatsapp.rawValue, recipients: [recipient.description])
+                fingerprint = Outbox.contentHash(Array(placeholder.json.utf8) + file, sender: sender, recipients: [recipient.description])
             }
-            outbounds.append(Outbound(channel: .whatsapp, sender: ChannelID.whatsapp.rawValue, recipients: [recipient.description],
+            outbounds.append(Outbound(channel: .whatsapp, sender: sender, recipients: [recipient.description],
                                       payload: .media(plan), fingerprint: fingerprint))
         }
         // One key, several messages: each gets its own (the text and its media are stored together).

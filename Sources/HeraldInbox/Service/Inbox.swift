@@ -275,6 +275,8 @@ public struct Inbox: Sendable {
             request.bcc = interaction.contact.bcc
             request.subject = message.subject ?? interaction.contact.subject
         case .whatsapp:
+            // The campaign's own business number sends it (and its media are uploaded for it).
+            request.senderID = campaign.channels.whatsapp?.phoneNumberID
             request.whatsapp.lastInbound = interaction.lastInboundAt?.timeIntervalSince1970
             if let name = message.template {
                 request.whatsapp.template = campaign.channels.whatsapp?.template(named: name)
@@ -282,7 +284,9 @@ public struct Inbox: Sendable {
                 request.whatsapp.headerParameter = message.headerParameter
                 request.whatsapp.buttonParameters = message.buttonParameters
             }
-        case .sms, .phone:
+        case .sms:
+            request.senderID = campaign.channels.sms?.number
+        case .phone:
             break
         }
         // An approved template is all in the request: its draft is empty.

@@ -84,7 +84,9 @@ public struct OutgoingMessage: Sendable {
     /// Exactly one of a text and a template.
     func checkContent() throws {
         switch (draft, template) {
-        case (nil, nil): throw InboxError(.input, "the message is empty; give its text or a template", field: "message")
+        // Files alone (a photo, a voice note) are a message; the draft is then empty.
+        case (nil, nil) where !attachments.isEmpty: break
+        case (nil, nil): throw InboxError(.input, "the message is empty; give its text, a template or a file", field: "message")
         case (.some, .some): throw InboxError(.input, "a message is a text or an approved template, not both", field: "message")
         default: break
         }
