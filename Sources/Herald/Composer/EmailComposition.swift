@@ -22,6 +22,7 @@ struct EmailComposition: ChannelComposition {
 
     func outbound(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> Composition {
         // A missing sender or recipient is the message's own fault here (CompositionError).
+        _ = try ProviderSender.of(request)  // an SMS/WhatsApp sender ID given to an email is a mistake, said
         let composed = try message(draft, request: request, composer: composer)
         let message = composed.message
         let bytes = try MIMEWriter().bytes(of: message, identity: try composer.identities.identity(for: message, at: composer.now))
