@@ -60,8 +60,11 @@ let package = Package(
                                                    .product(name: "Crypto", package: "swift-crypto"),
                                                    .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
-        .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird")],
-                resources: [.copy("openapi.json")]),
+        // The web inbox's page, scripts and styles are resources (Web/); ProseMirror comes from
+        // Debian's packages at run time.
+        .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird"),
+                                                    .product(name: "Crypto", package: "swift-crypto")],
+                resources: [.copy("openapi.json"), .copy("Web")]),
         // Samples, golden files, diffs and the preview page: for template authors and CI.
         .target(name: "HeraldTooling", dependencies: ["Herald"]),
         // Library users' test support: an in-memory transport, as swift-nio ships NIOEmbedded.

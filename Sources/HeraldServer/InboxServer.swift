@@ -61,6 +61,7 @@ public struct InboxServer: Sendable {
             uploads: Uploads(folder: configuration.uploads, limit: configuration.uploadLimit, ids: .random),
             rateLimiter: configuration.rateLimit.map { RateLimiter($0) }, signInAttempts: RateLimiter(configuration.signInLimit),
             secureCookie: configuration.secureCookie).register(on: router)
+        WebRoutes().register(on: router)
         return router
     }
 

@@ -1,0 +1,539 @@
+// The web inbox: signing in, the Pending and Active tabs (live, from server-sent events), an
+// interaction's thread and actions, the New flow and the composer. Everything it shows comes from
+// the JSON API under /api/v1 (docs/server.md); nothing is rendered here that the server renders.
+import * as Editor from "/assets/editor.js";
+
+const $ = (selector, root = document) => root.querySelector(selector);
+const el = (tag, attributes = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === false || value == null) continue;
+    if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name === "text") node.textContent = value;
+    else node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) if (child != null) node.append(child.nodeType ? child : document.createTextNode(String(child)));
+  return node;
+};
+
+const app = { me: null, csrf: null, tab: "active", selected: null, lists: { active: [], pending: [] }, options: [], campaigns: [], agents: [] };
+const channelNames = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", phone: "Phone" };
+const channelIcons = { email: "✉", sms: "💬", whatsapp: "🟢", phone: "☎" };
+
+// ---- The API ----
+
+class Problem extends Error {
+  constructor(status, body) {
+    super(body.detail || `HTTP ${status}`);
+    this.status = status;
+    this.field = body.field;
+  }
+}
+
+async function api(method, path, body, { raw = false, contentType } = {}) {
+  const headers = {};
+  if (method !== "GET" && app.csrf) headers["X-CSRF-Token"] = app.csrf;
+  let payload;
+  if (body !== undefined) {
+    if (raw) { payload = body; headers["Content-Type"] = contentType || "application/octet-stream"; }
+    else { payload = JSON.stringify(body); headers["Content-Type"] = "application/json"; }
+  }
+  const response = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: "same-origin" });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    if (response.status === 401 && path !== "/session") showSignIn("Your session has ended; sign in again.");
+    throw new Problem(response.status, data);
+  }
+  return data;
+}
+
+function announce(message, kind = "info") {
+  const status = $("#status");
+  status.textContent = message;
+  status.dataset.kind = kind;
+}
+
+// ---- Signing in ----
+
+function showSignIn(message) {
+  app.me = null;
+  app.csrf = null;
+  if (app.events) app.events.close();
+  const form = el("form", { class: "signin", "aria-labelledby": "signin-title", onsubmit: signIn },
+    el("h1", { id: "signin-title", text: "Sign in to Herald" }),
+    message ? el("p", { class: "error", role: "alert", text: message }) : null,
+    el("label", { for: "email", text: "Email" }), el("input", { id: "email", name: "email", type: "email", autocomplete: "username", required: true }),
+    el("label", { for: "password", text: "Password" }),
+    el("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true }),
+    el("button", { type: "submit", class: "primary", text: "Sign in" }));
+  $("#app").replaceChildren(form);
+  $("#email").focus();
+}
+
+async function signIn(event) {
+  event.preventDefault();
+  const form = event.target;
+  try {
+    const session = await api("POST", "/session", { email: form.email.value, password: form.password.value });
+    app.csrf = session.csrfToken;
+    await start();
+  } catch (error) {
+    showSignIn(error.message);
+  }
+}
+
+async function signOut() {
+  await api("DELETE", "/session").catch(() => {});
+  showSignIn("Signed out.");
+}
+
+// ---- The page ----
+
+async function start() {
+  app.me = await api("GET", "/me");
+  [app.options, app.campaigns, app.agents] = await Promise.all([api("GET", "/start-options"), api("GET", "/campaigns"), api("GET", "/agents")]);
+  const header = el("header", { class: "bar" },
+    el("span", { class: "brand", text: "Herald" }),
+    el("span", { class: "spacer" }),
+    el("span", { class: "who", text: `${app.me.name} (${app.me.role})` }),
+    el("button", { type: "button", onclick: signOut, text: "Sign out" }),
+    el("button", { type: "button", class: "primary", id: "new", onclick: openNew, disabled: app.options.length === 0,
+                   title: app.options.length === 0 ? "You are not a member of a campaign with a channel" : "Start an interaction (N)", text: "New" }));
+  const tabs = el("div", { class: "tabs", role: "tablist" },
+    el("button", { role: "tab", id: "tab-pending", "aria-selected": String(app.tab === "pending"), onclick: () => selectTab("pending") }),
+    el("button", { role: "tab", id: "tab-active", "aria-selected": String(app.tab === "active"), onclick: () => selectTab("active") }));
+  const layout = el("main", { class: "layout" },
+    el("nav", { class: "list-column", "aria-label": "Interactions" }, tabs, el("ul", { id: "list", class: "list", role: "tabpanel" })),
+    el("section", { id: "thread", class: "thread-column", "aria-label": "Interaction" }, el("p", { class: "empty", text: "Choose an interaction, or press New." })),
+    el("aside", { id: "info", class: "info-column", "aria-label": "Customer and form" }));
+  $("#app").replaceChildren(header, layout);
+  await refreshLists();
+  listen();
+}
+
+function selectTab(tab) {
+  app.tab = tab;
+  $("#tab-pending").setAttribute("aria-selected", String(tab === "pending"));
+  $("#tab-active").setAttribute("aria-selected", String(tab === "active"));
+  renderList();
+}
+
+async function refreshLists() {
+  const campaigns = app.me.campaigns.map((c) => c.id);
+  const [active, ...pending] = await Promise.all([api("GET", "/tabs/active"), ...campaigns.map((id) => api("GET", `/tabs/pending?campaign=${encodeURIComponent(id)}`))]);
+  app.lists.active = active;
+  app.lists.pending = pending.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  $("#tab-pending").textContent = `Pending ${app.lists.pending.length}`;
+  $("#tab-active").textContent = `Active ${app.lists.active.length}`;
+  renderList();
+}
+
+function waited(since) {
+  const minutes = Math.max(0, Math.round((Date.now() - Date.parse(since)) / 60000));
+  return minutes < 60 ? `${minutes} min` : `${Math.round(minutes / 60)} h`;
+}
+
+function campaignName(id) {
+  return (app.campaigns.find((c) => c.id === id) || { name: id }).name;
+}
+
+function renderList() {
+  const items = app.lists[app.tab];
+  const list = $("#list");
+  if (items.length === 0) {
+    list.replaceChildren(el("li", { class: "empty", text: app.tab === "pending" ? "Nothing is waiting." : "No active interactions." }));
+    return;
+  }
+  list.replaceChildren(...items.map((item) => el("li", {},
+    el("button", { class: "item" + (app.selected === item.id ? " selected" : ""), "data-id": item.id, onclick: () => openInteraction(item.id) },
+      el("span", { class: "who", text: item.to || item.customer }),
+      el("span", { class: "when", text: waited(item.updatedAt || item.createdAt) }),
+      el("span", { class: "meta" }, el("span", { class: `channel ${item.channel}`, "aria-label": channelNames[item.channel], text: `${channelIcons[item.channel]} ${channelNames[item.channel]}` }),
+         ` · ${campaignName(item.campaign)}${item.state === "finished" ? " · finished" : ""}`),
+      el("span", { class: "last", text: item.subject || "" })))));
+}
+
+// Live updates: every event refreshes the tabs and the open interaction (the stream sends only
+// what this agent may see; EventSource reconnects with Last-Event-ID by itself).
+function listen() {
+  if (app.events) app.events.close();
+  app.events = new EventSource("/api/v1/events");
+  let pending = null;
+  const refresh = () => {
+    clearTimeout(pending);
+    pending = setTimeout(async () => {
+      await refreshLists().catch(() => {});
+      if (app.selected && !app.composing) openInteraction(app.selected, { keepComposer: true }).catch(() => {});
+    }, 150);
+  };
+  for (const kind of ["created", "taken", "messageSent", "transferred", "finished", "categorized", "closed", "formSubmitted"]) {
+    app.events.addEventListener(kind, refresh);
+  }
+  // Skip the backlog: the lists were just read.
+  app.events.addEventListener("open", () => {}, { once: true });
+}
+
+// ---- An interaction ----
+
+async function openInteraction(id, { keepComposer = false } = {}) {
+  let interaction;
+  try {
+    interaction = await api("GET", `/interactions/${encodeURIComponent(id)}`);
+  } catch (error) {
+    if (error.status === 404) {
+      app.selected = null;
+      $("#thread").replaceChildren(el("p", { class: "error", role: "alert", text: "This interaction is no longer yours to see." }));
+      return;
+    }
+    throw error;
+  }
+  app.selected = id;
+  app.current = interaction;
+  renderList();
+  const mine = interaction.assignee === app.me.id;
+  const campaign = app.campaigns.find((c) => c.id === interaction.campaign) || { categories: [], forms: [] };
+  const actions = el("div", { class: "actions", role: "toolbar", "aria-label": "Actions" });
+  if (interaction.state === "pending") {
+    actions.append(el("button", { class: "primary", id: "take", onclick: () => act("take"), text: "Take" }));
+  }
+  if (mine && interaction.state === "active") actions.append(el("button", { id: "finish", onclick: () => act("finish"), text: "Finish" }));
+  if (mine && interaction.state !== "closed") {
+    const select = el("select", { id: "category", "aria-label": "Category", onchange: (e) => e.target.value && act("category", { category: e.target.value }) },
+      el("option", { value: "", text: interaction.category ? `Category: ${interaction.category}` : "Categorize…" }),
+      ...campaign.categories.map((c) => el("option", { value: c, text: c })));
+    actions.append(select, el("button", { id: "close", onclick: () => act("close"), text: "Close",
+      title: interaction.state !== "finished" ? "Finish the interaction before closing" : !interaction.category ? "Categorize it before closing" : "Close" }));
+  }
+  if (interaction.state !== "closed" && interaction.state !== "pending") actions.append(el("button", { id: "transfer", onclick: openTransfer, text: "Transfer" }));
+  const contact = interaction.contact || {};
+  const head = el("div", { class: "thread-head" },
+    el("h2", { text: `${(contact.to || []).join(", ")}` }),
+    el("p", { class: "meta", text: `${channelIcons[interaction.channel]} ${channelNames[interaction.channel]} · ${campaignName(interaction.campaign)} · ${interaction.state}` +
+      (contact.subject ? ` · ${contact.subject}` : "") }), actions);
+  const thread = el("ol", { class: "messages", "aria-label": "Messages" }, ...interaction.messages.map(renderMessage));
+  if (interaction.call) thread.append(el("li", { class: "call", text: `Call to ${interaction.call.number}, dialled ${interaction.call.dialled}` }));
+  const parts = [head, thread];
+  if (mine && interaction.state === "active" && interaction.channel !== "phone") {
+    if (!keepComposer || !app.composer) app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message) });
+    parts.push(app.composer.element);
+  }
+  $("#thread").replaceChildren(...parts);
+  renderInfo(interaction, campaign, mine);
+}
+
+function renderMessage(message) {
+  const delivery = (message.delivery || []).map((d) =>
+    el("li", { class: `delivery ${d.status}` }, `${d.recipient}: ${d.status}`));
+  return el("li", { class: "message" },
+    el("div", { class: "message-meta", text: `${message.author || "customer"} · ${new Date(message.at).toLocaleString()}` +
+      (message.attachments && message.attachments.length ? ` · 📎 ${message.attachments.join(", ")}` : "") }),
+    el("div", { class: "message-text", text: message.summary || (message.template ? `Template ${message.template}` : "") }),
+    delivery.length ? el("ul", { class: "deliveries", "aria-label": "Delivery" }, ...delivery) : null);
+}
+
+function renderInfo(interaction, campaign, mine) {
+  const parts = [el("h3", { text: "Customer" }), el("p", { text: (interaction.contact.to || []).join(", ") })];
+  const form = campaign.forms.find((f) => f.id === interaction.openForm) || (mine ? campaign.forms.find((f) => f.mandatory) : null);
+  const submitted = (interaction.forms || []).map((f) => f.form);
+  if (form && mine && !submitted.includes(form.id)) {
+    const fields = form.fields.map((field) => {
+      const id = `field-${field.id}`;
+      const input = field.kind === "choice"
+        ? el("select", { id, name: field.id, required: field.required }, el("option", { value: "", text: "—" }), ...field.options.map((o) => el("option", { value: o, text: o })))
+        : el("input", { id, name: field.id, required: field.required, type: field.kind === "number" ? "text" : field.kind === "date" ? "date" : "text",
+                        inputmode: field.kind === "number" ? "decimal" : null });
+      return [el("label", { for: id, text: field.label + (field.required ? " *" : "") }), input];
+    });
+    parts.push(el("form", { class: "form", id: "form", onsubmit: async (event) => {
+      event.preventDefault();
+      const values = {};
+      for (const field of form.fields) { const value = event.target.elements[field.id].value; if (value) values[field.id] = value; }
+      await act("forms", { form: form.id, values });
+    } }, el("h3", { text: form.name + (form.mandatory ? " (required to close)" : "") }), ...fields.flat(), el("button", { type: "submit", text: "Submit form" })));
+  }
+  parts.push(el("h3", { text: "History" }), el("ol", { class: "history" }, ...(interaction.history || []).map((event) =>
+    el("li", { text: `${new Date(event.at).toLocaleTimeString()} ${event.actor}: ${event.kind}${event.note ? ` — ${event.note}` : ""}` }))));
+  $("#info").replaceChildren(...parts);
+}
+
+async function act(action, body) {
+  try {
+    await api("POST", `/interactions/${encodeURIComponent(app.selected)}/${action}`, body);
+    announce(`${action === "forms" ? "Form submitted" : action[0].toUpperCase() + action.slice(1)} done.`);
+    await refreshLists();
+    await openInteraction(app.selected);
+  } catch (error) {
+    announce(error.message, "error");
+    if (app.selected) await openInteraction(app.selected).catch(() => {});
+  }
+}
+
+function openTransfer() {
+  const campaign = app.current.campaign;
+  const colleagues = app.agents.filter((a) => a.id !== app.me.id);
+  const dialog = modal("Transfer",
+    el("label", { for: "transfer-to", text: "To" }),
+    el("select", { id: "transfer-to" },
+      ...colleagues.map((a) => el("option", { value: `agent:${a.id}`, text: `${a.name} (agent)` })),
+      ...app.campaigns.filter((c) => c.id !== campaign).map((c) => el("option", { value: `campaign:${c.id}`, text: `${c.name} (campaign)` }))),
+    el("label", { for: "transfer-note", text: "Note" }), el("textarea", { id: "transfer-note", rows: 3 }),
+    el("button", { class: "primary", id: "transfer-go", onclick: async () => {
+      const [kind, id] = $("#transfer-to").value.split(":");
+      const note = $("#transfer-note").value || undefined;
+      dialog.close();
+      await act("transfer", { [kind]: id, note });
+    }, text: "Transfer" }));
+}
+
+// ---- Modals ----
+
+function modal(title, ...content) {
+  const dialog = el("dialog", { class: "modal", "aria-label": title },
+    el("div", { class: "modal-head" }, el("h2", { text: title }), el("button", { "aria-label": "Close", onclick: () => dialog.close(), text: "✕" })),
+    ...content);
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  return dialog;
+}
+
+// ---- New: channel → campaign → fields ----
+
+function openNew() {
+  const dialog = modal("New interaction", el("p", { text: "Channel" }),
+    el("div", { class: "choices", role: "group", "aria-label": "Channel" },
+      ...app.options.map((option) => el("button", { class: "choice", "data-channel": option.channel, onclick: () => chooseCampaign(dialog, option) },
+        `${channelIcons[option.channel]} ${channelNames[option.channel]}`))));
+}
+
+function chooseCampaign(dialog, option) {
+  const body = [el("p", { text: `${channelNames[option.channel]} · Campaign` }),
+    el("div", { class: "choices", role: "group", "aria-label": "Campaign" },
+      ...option.campaigns.map((c) => el("button", { class: "choice", "data-campaign": c.id, onclick: () => fields(dialog, option.channel, c.id) }, c.name)))];
+  dialog.querySelectorAll(":scope > :not(.modal-head)").forEach((node) => node.remove());
+  dialog.append(...body);
+}
+
+function chips(id, label) {
+  const values = [];
+  const list = el("span", { class: "chip-list" });
+  const input = el("input", { id, "aria-label": label, placeholder: "name@example.com", autocomplete: "off" });
+  const add = (text) => {
+    for (const part of text.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)) {
+      values.push(part);
+      const chip = el("span", { class: "chip", "data-value": part }, part,
+        el("button", { type: "button", "aria-label": `Remove ${part}`, onclick: () => { values.splice(values.indexOf(part), 1); chip.remove(); } }, "×"));
+      list.append(chip);
+    }
+  };
+  input.addEventListener("keydown", (event) => {
+    if ((event.key === "Enter" || event.key === ",") && input.value.trim()) { event.preventDefault(); add(input.value); input.value = ""; }
+    else if (event.key === "Backspace" && !input.value && values.length) { values.pop(); list.lastChild.remove(); }
+  });
+  input.addEventListener("paste", (event) => { event.preventDefault(); add(event.clipboardData.getData("text")); });
+  input.addEventListener("blur", () => { if (input.value.trim()) { add(input.value); input.value = ""; } });
+  return { element: el("div", { class: "chips" }, el("label", { for: id, text: label }), list, input), values: () => values.slice() };
+}
+
+function fields(dialog, channel, campaignID) {
+  const campaign = app.campaigns.find((c) => c.id === campaignID);
+  dialog.querySelectorAll(":scope > :not(.modal-head)").forEach((node) => node.remove());
+  const error = el("p", { class: "error", role: "alert" });
+  const parts = [el("p", { text: `${channelNames[channel]} · ${campaign.name}` })];
+  let to, cc, bcc, subject, number, composer, template;
+  if (channel === "email") {
+    to = chips("new-to", "To"); cc = chips("new-cc", "CC"); bcc = chips("new-bcc", "BCC");
+    subject = el("input", { id: "new-subject", "aria-label": "Subject", placeholder: "Subject" });
+    parts.push(to.element, cc.element, bcc.element, el("label", { for: "new-subject", text: "Subject" }), subject);
+  } else {
+    number = el("input", { id: "new-number", type: "tel", "aria-label": "Phone number", placeholder: "+34 612 345 678" });
+    parts.push(el("label", { for: "new-number", text: "Phone number" }), number);
+    if (channel === "phone" && campaign.channels.phone) parts.push(el("p", { class: "hint", text: "The campaign's dial rule is applied when dialling." }));
+  }
+  if (channel === "whatsapp") {
+    // A WhatsApp conversation opens with an approved template: nothing else is offered.
+    const templates = (campaign.channels.whatsapp && campaign.channels.whatsapp.templates) || [];
+    const select = el("select", { id: "new-template", "aria-label": "Template" }, ...templates.map((t) => el("option", { value: t.name, text: t.name })));
+    const params = el("div", { class: "params" });
+    const showParams = () => {
+      const chosen = templates.find((t) => t.name === select.value);
+      const count = chosen ? new Set((chosen.body.match(/\{\{\s*([^}]+?)\s*\}\}/g) || [])).size : 0;
+      params.replaceChildren(el("p", { class: "hint", text: chosen ? chosen.body : "" }),
+        ...Array.from({ length: count }, (_, i) => el("input", { class: "param", "aria-label": `Parameter ${i + 1}`, placeholder: `{{${i + 1}}}` })));
+    };
+    select.addEventListener("change", showParams);
+    showParams();
+    template = { select, params };
+    parts.push(el("label", { for: "new-template", text: "Approved template" }), select, params);
+  } else if (channel !== "phone") {
+    composer = buildComposer(channel, { inline: true });
+    parts.push(composer.element);
+  }
+  parts.push(error, el("button", { class: "primary", id: "start", onclick: async () => {
+    const body = { channel, campaign: campaignID, to: channel === "email" ? to.values() : [number.value] };
+    if (channel === "email") Object.assign(body, { cc: cc.values(), bcc: bcc.values(), subject: subject.value });
+    if (template) body.message = { template: template.select.value, parameters: [...template.params.querySelectorAll(".param")].map((p) => p.value) };
+    else if (composer) body.message = await composer.message();
+    try {
+      const started = await api("POST", "/interactions", body);
+      dialog.close();
+      app.tab = "active";
+      await refreshLists();
+      selectTab("active");
+      await openInteraction(started.id);
+      announce("Interaction started.");
+    } catch (problem) {
+      error.textContent = problem.message + (problem.field ? ` (${problem.field})` : "");
+    }
+  }, text: "Start new interaction" }));
+  dialog.append(...parts);
+}
+
+// ---- The composer ----
+
+const emojis = ["😀", "🙂", "😉", "🙏", "👍", "👋", "🎉", "✅", "❤️", "📦", "📞", "✉️"];
+
+function buildComposer(channel, { send, inline = false } = {}) {
+  const rich = channel === "email";
+  const uploads = [];
+  const mount = el("div", { class: "editor", id: inline ? "new-editor" : "editor" });
+  const toolbar = el("div", { class: "toolbar", role: "toolbar", "aria-label": "Formatting" });
+  const preview = el("div", { class: "preview", "aria-live": "polite" });
+  const files = el("ul", { class: "files", "aria-label": "Attachments" });
+  let view;
+  let previewTimer = null;
+  const refreshPreview = () => {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(async () => {
+      if (!preview.isConnected || !view) return;
+      try {
+        const shown = await api("POST", "/preview", { channel, html: Editor.toHTML(view.state) });
+        if (channel === "email") {
+          const frame = el("iframe", { class: "email-preview", title: "Email preview", sandbox: "" });
+          frame.srcdoc = shown.html;
+          preview.replaceChildren(frame);
+        } else if (channel === "sms") {
+          preview.replaceChildren(el("pre", { class: "sms-preview", text: shown.text }),
+            el("p", { class: "hint", text: `${shown.sms.encoding}, ${shown.sms.segmentCount} segment(s)` +
+              (shown.sms.nonGSMCharacters.length ? `; UCS-2 because of ${shown.sms.nonGSMCharacters.join(" ")}` : "") }));
+        } else {
+          preview.replaceChildren(el("div", { class: "bubble", text: shown.text }));
+        }
+      } catch (error) {
+        preview.replaceChildren(el("p", { class: "error", text: error.message }));
+      }
+    }, 250);
+  };
+  const sync = () => {
+    for (const button of toolbar.querySelectorAll("[data-state]")) {
+      const active = Editor.activeState(view.state);
+      const key = button.dataset.state;
+      const on = key.includes("=") ? String(active[key.split("=")[0]]) === key.split("=")[1] : !!active[key];
+      button.setAttribute("aria-pressed", String(on));
+    }
+    refreshPreview();
+  };
+  view = Editor.createEditor(mount, { onChange: sync, placeholder: "Message" });
+  const run = (command) => () => { command(view.state, view.dispatch, view); view.focus(); };
+  const button = (label, text, command, state) =>
+    el("button", { type: "button", class: "tool", "aria-label": label, title: label, "data-state": state, onmousedown: (e) => e.preventDefault(), onclick: run(command) }, text);
+  const S = Editor.schema;
+  if (rich) {
+    toolbar.append(
+      button("Bold (Ctrl+B)", "B", Editor.toggleMark(S.marks.strong), "strong"),
+      button("Italic (Ctrl+I)", "I", Editor.toggleMark(S.marks.em), "em"),
+      button("Underline (Ctrl+U)", "U", Editor.toggleMark(S.marks.underline), "underline"),
+      button("Strikethrough (Ctrl+Shift+X)", "S", Editor.toggleMark(S.marks.strike), "strike"),
+      button("Highlight (Ctrl+Shift+H)", "H̲", Editor.toggleMark(S.marks.highlight), "highlight"),
+      el("select", { class: "tool", "aria-label": "Text style", onchange: (e) => {
+        const value = e.target.value;
+        (value === "p" ? Editor.setBlock(S.nodes.paragraph) : Editor.setBlock(S.nodes.heading, { level: +value.slice(1) }))(view.state, view.dispatch);
+        view.focus();
+      } }, el("option", { value: "p", text: "Paragraph" }), ...[1, 2, 3, 4, 5, 6].map((l) => el("option", { value: `h${l}`, text: `Heading ${l}` }))),
+      button("Bulleted list (Ctrl+Shift+8)", "•≡", Editor.wrapInList(S.nodes.bullet_list), "list=bullet_list"),
+      button("Numbered list (Ctrl+Shift+7)", "1≡", Editor.wrapInList(S.nodes.ordered_list), "list=ordered_list"),
+      ...["left", "center", "right", "justify"].map((a) => button(`Align ${a}`, { left: "⇤", center: "↔", right: "⇥", justify: "☰" }[a], Editor.setAlign(a), `align=${a}`)),
+      button("Horizontal rule", "―", Editor.insertRule),
+      button("Line break (Shift+Enter)", "↵", Editor.insertBreak),
+      button("Insert table", "▦", Editor.insertTable(2, 2)),
+      button("Add row", "+row", Editor.addRowAfter),
+      button("Add column", "+col", Editor.addColumnAfter),
+      button("Remove row", "−row", Editor.deleteRow),
+      button("Remove column", "−col", Editor.deleteColumn),
+      el("button", { type: "button", class: "tool", "aria-label": "Link", title: "Link", "data-state": "link", onmousedown: (e) => e.preventDefault(), onclick: () => {
+        const href = window.prompt("Link address (https://…)");
+        if (href) Editor.toggleMark(S.marks.link, { href })(view.state, view.dispatch);
+        view.focus();
+      } }, "🔗"),
+      button("Undo (Ctrl+Z)", "↶", Editor.undo, "canUndo"),
+      button("Redo (Ctrl+Y)", "↷", Editor.redo, "canRedo"));
+  }
+  const emojiMenu = el("div", { class: "emoji-menu", hidden: true, role: "menu" },
+    ...emojis.map((e) => el("button", { type: "button", role: "menuitem", "aria-label": `Insert ${e}`, onmousedown: (ev) => ev.preventDefault(),
+      onclick: () => { Editor.insertText(e)(view.state, view.dispatch); emojiMenu.hidden = true; view.focus(); } }, e)));
+  toolbar.append(el("button", { type: "button", class: "tool", "aria-label": "Emoji", title: "Emoji", onmousedown: (e) => e.preventDefault(),
+    onclick: () => { emojiMenu.hidden = !emojiMenu.hidden; } }, "😊"), emojiMenu);
+  const fileInput = el("input", { type: "file", multiple: true, id: inline ? "new-files" : "files", class: "visually-hidden", "aria-label": "Attach files" });
+  if (channel !== "sms") {
+    fileInput.addEventListener("change", async () => {
+      for (const file of fileInput.files) {
+        const row = el("li", { class: "file" }, `${file.name} (${Math.ceil(file.size / 1024)} KB) — checking…`);
+        files.append(row);
+        try {
+          const uploaded = await api("POST", `/uploads?name=${encodeURIComponent(file.name)}`, file, { raw: true, contentType: file.type || "application/octet-stream" });
+          uploads.push(uploaded.id);
+          row.replaceChildren(`${uploaded.name} (${Math.ceil(uploaded.size / 1024)} KB, ${uploaded.contentType}) `,
+            el("button", { type: "button", "aria-label": `Remove ${uploaded.name}`, onclick: () => { uploads.splice(uploads.indexOf(uploaded.id), 1); row.remove(); } }, "×"));
+        } catch (error) {
+          row.className = "file refused";
+          row.setAttribute("role", "alert");
+          row.textContent = `${file.name}: ${error.message}`;
+        }
+      }
+      fileInput.value = "";
+    });
+    toolbar.append(el("label", { for: fileInput.id, class: "tool", title: "Attach files", "aria-label": "Attach files" }, "📎"), fileInput);
+  }
+  const message = async () => {
+    const body = { html: Editor.toHTML(view.state) };
+    if (uploads.length) body.attachments = uploads.slice();
+    return body;
+  };
+  const parts = [toolbar, mount, files];
+  if (send) {
+    parts.push(el("div", { class: "composer-actions" },
+      el("button", { type: "button", class: "primary", id: "send", onclick: async () => { await send(await message()); }, text: "Send" })));
+  }
+  const element = el("div", { class: "composer" + (rich ? " rich" : "") }, el("div", { class: "compose" }, ...parts),
+    el("div", { class: "preview-pane" }, el("h3", { text: "Preview" }), preview));
+  sync();
+  mount.addEventListener("keydown", (event) => {
+    if (send && (event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); message().then(send); }
+  });
+  return { element, view, message, reset: () => { Editor.clear(view); uploads.length = 0; files.replaceChildren(); sync(); } };
+}
+
+async function sendMessage(id, message) {
+  try {
+    app.composing = true;
+    await api("POST", `/interactions/${encodeURIComponent(id)}/messages`, message);
+    app.composer.reset();
+    announce("Sent.");
+  } catch (error) {
+    announce(error.message, "error");
+  } finally {
+    app.composing = false;
+    await openInteraction(id, { keepComposer: true });
+  }
+}
+
+// ---- Keyboard: N for New, Escape closes a modal (the dialog's own) ----
+
+document.addEventListener("keydown", (event) => {
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) || document.activeElement.isContentEditable;
+  if (!typing && event.key === "n" && app.me && !document.querySelector("dialog[open]")) { event.preventDefault(); openNew(); }
+});
+
+// A session may already be open (a reload): GET /session tells its CSRF token.
+api("GET", "/session").then((session) => { app.csrf = session.csrfToken; return start(); }).catch(() => showSignIn());
