@@ -60,6 +60,9 @@ struct API {
             return try JSON.response(try await inbox.transfer(context.parameters.require("id"), to: try body.target(), note: body.note,
                                                               by: context.requireAgent()))
         }
+        api.get("/interactions/{id}/transfer-targets") { _, context in
+            try JSON.response(try await inbox.transferTargets(of: context.parameters.require("id"), for: context.requireAgent()))
+        }
         api.post("/interactions/{id}/finish") { _, context in
             try JSON.response(try await inbox.finish(context.parameters.require("id"), by: context.requireAgent()))
         }

@@ -79,3 +79,26 @@ extension Inbox {
         return campaign
     }
 }
+
+/// Where an interaction can be transferred: the other members of its campaign, and every other
+/// campaign (by name: a transfer may leave the agent's own campaigns).
+public struct TransferTargets: Codable, Sendable, Equatable {
+    public struct Place: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+    }
+
+    public var agents: [Place]
+    public var campaigns: [Place]
+}
+
+extension Inbox {
+    /// The transfer dialog's choices for an interaction the agent may see.
+    public func transferTargets(of interactionID: String, for agentID: String) async throws -> TransferTargets {
+        let shown = try await interaction(interactionID, for: agentID)
+        guard let campaign = try await store.campaign(shown.campaign) else { throw InboxError.noCampaign(shown.campaign) }
+        let agents = try await store.agents().filter { campaign.hasMember($0.id) && $0.id != shown.assignee }
+        let campaigns = try await store.campaigns().filter { $0.id != campaign.id }
+        return TransferTargets(agents: agents.map { .init(id: $0.id, name: $0.name) }, campaigns: campaigns.map { .init(id: $0.id, name: $0.name) })
+    }
+}

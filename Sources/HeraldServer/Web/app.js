@@ -213,13 +213,32 @@ async function openInteraction(id, { keepComposer = false } = {}) {
       (contact.subject ? ` · ${contact.subject}` : "") }), actions);
   const thread = el("ol", { class: "messages", "aria-label": "Messages" }, ...interaction.messages.map(renderMessage));
   if (interaction.call) thread.append(el("li", { class: "call", text: `Call to ${interaction.call.number}, dialled ${interaction.call.dialled}` }));
-  const parts = [head, thread];
-  if (mine && interaction.state === "active" && interaction.channel !== "phone") {
-    if (!keepComposer || !app.composer) app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message) });
-    parts.push(app.composer.element);
+  // A refresh (a live event) replaces the head and the thread only: the composer and the form
+  // keep what the agent is typing, and the focus.
+  let body = $("#thread-body");
+  let slot = $("#thread-composer");
+  if (!keepComposer || !body || app.composerFor !== id) {
+    body = el("div", { id: "thread-body" });
+    slot = el("div", { id: "thread-composer" });
+    $("#thread").replaceChildren(body, slot);
+    app.composer = null;
   }
-  $("#thread").replaceChildren(...parts);
-  renderInfo(interaction, campaign, mine);
+  body.replaceChildren(head, thread);
+  if (mine && interaction.state === "active" && interaction.channel !== "phone") {
+    if (!app.composer) {
+      app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message) });
+      app.composerFor = id;
+      slot.replaceChildren(app.composer.element);
+    }
+  } else {
+    app.composer = null;
+    slot.replaceChildren();
+  }
+  renderInfo(interaction, campaign, mine, keepComposer);
+  // Delivery is the outbox's, not an inbox event: while a message is still on its way, look again.
+  clearTimeout(app.deliveryTimer);
+  const waiting = interaction.messages.some((m) => (m.delivery || []).some((d) => d.status === "pending" || d.status === "deferred"));
+  if (waiting) app.deliveryTimer = setTimeout(() => { if (app.selected === id && !app.composing) openInteraction(id, { keepComposer: true }).catch(() => {}); }, 1500);
 }
 
 function renderMessage(message) {
@@ -232,11 +251,14 @@ function renderMessage(message) {
     delivery.length ? el("ul", { class: "deliveries", "aria-label": "Delivery" }, ...delivery) : null);
 }
 
-function renderInfo(interaction, campaign, mine) {
+function renderInfo(interaction, campaign, mine, keep = false) {
   const parts = [el("h3", { text: "Customer" }), el("p", { text: (interaction.contact.to || []).join(", ") })];
   const form = campaign.forms.find((f) => f.id === interaction.openForm) || (mine ? campaign.forms.find((f) => f.mandatory) : null);
   const submitted = (interaction.forms || []).map((f) => f.form);
-  if (form && mine && !submitted.includes(form.id)) {
+  const existing = $("#form");
+  if (form && mine && !submitted.includes(form.id) && keep && existing && existing.dataset.form === form.id) {
+    parts.push(existing);
+  } else if (form && mine && !submitted.includes(form.id)) {
     const fields = form.fields.map((field) => {
       const id = `field-${field.id}`;
       const input = field.kind === "choice"
@@ -245,7 +267,7 @@ function renderInfo(interaction, campaign, mine) {
                         inputmode: field.kind === "number" ? "decimal" : null });
       return [el("label", { for: id, text: field.label + (field.required ? " *" : "") }), input];
     });
-    parts.push(el("form", { class: "form", id: "form", onsubmit: async (event) => {
+    parts.push(el("form", { class: "form", id: "form", "data-form": form.id, onsubmit: async (event) => {
       event.preventDefault();
       const values = {};
       for (const field of form.fields) { const value = event.target.elements[field.id].value; if (value) values[field.id] = value; }
@@ -269,14 +291,13 @@ async function act(action, body) {
   }
 }
 
-function openTransfer() {
-  const campaign = app.current.campaign;
-  const colleagues = app.agents.filter((a) => a.id !== app.me.id);
+async function openTransfer() {
+  const targets = await api("GET", `/interactions/${encodeURIComponent(app.selected)}/transfer-targets`);
   const dialog = modal("Transfer",
     el("label", { for: "transfer-to", text: "To" }),
     el("select", { id: "transfer-to" },
-      ...colleagues.map((a) => el("option", { value: `agent:${a.id}`, text: `${a.name} (agent)` })),
-      ...app.campaigns.filter((c) => c.id !== campaign).map((c) => el("option", { value: `campaign:${c.id}`, text: `${c.name} (campaign)` }))),
+      el("optgroup", { label: "An agent of this campaign" }, ...targets.agents.map((a) => el("option", { value: `agent:${a.id}`, text: a.name }))),
+      el("optgroup", { label: "Another campaign (Pending there)" }, ...targets.campaigns.map((c) => el("option", { value: `campaign:${c.id}`, text: c.name })))),
     el("label", { for: "transfer-note", text: "Note" }), el("textarea", { id: "transfer-note", rows: 3 }),
     el("button", { class: "primary", id: "transfer-go", onclick: async () => {
       const [kind, id] = $("#transfer-to").value.split(":");

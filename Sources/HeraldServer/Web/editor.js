@@ -76,7 +76,14 @@ export const schema = new Schema({
     strike: { parseDOM: [{ tag: "s" }, { tag: "strike" }, { tag: "del" },
                          { style: "text-decoration", getAttrs: (v) => (v.includes("line-through") ? null : false) }],
               toDOM: () => ["s", 0] },
-    highlight: { parseDOM: [{ tag: "mark" }], toDOM: () => ["mark", 0] },
+    highlight: {
+      // Word marks highlight as a background colour (and mso-highlight) on a span.
+      parseDOM: [{ tag: "mark" },
+                 ...["background", "background-color"].map((style) => ({
+                   style, getAttrs: (v) => (v && !/^(transparent|none|inherit|initial|white|#fff(fff)?|rgba?\(255,\s*255,\s*255(,\s*1)?\))$/i.test(v.trim()) ? null : false),
+                 }))],
+      toDOM: () => ["mark", 0],
+    },
     code: { parseDOM: [{ tag: "code" }], toDOM: () => ["code", 0] },
   },
 });
@@ -273,6 +280,20 @@ export const redo = travel("undone", "done");
 
 // ---- Key bindings ----
 
+/// The browser reports a selection made with the keyboard (Shift+Home) a moment later than the
+/// keys that follow it; a shortcut pressed at once must act on what is selected now.
+function syncSelection(view) {
+  const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
+  if (!selection || !selection.anchorNode || !view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return;
+  try {
+    const anchor = view.posAtDOM(selection.anchorNode, selection.anchorOffset);
+    const head = view.posAtDOM(selection.focusNode, selection.focusOffset);
+    if (anchor !== view.state.selection.anchor || head !== view.state.selection.head) {
+      view.dispatch(view.state.tr.setSelection(TextSelection.create(view.state.doc, anchor, head)));
+    }
+  } catch { /* a position the document does not have: leave the selection as it is */ }
+}
+
 function keymapPlugin(bindings) {
   const normalized = {};
   for (const [key, command] of Object.entries(bindings)) normalized[key.toLowerCase()] = command;
@@ -285,7 +306,9 @@ function keymapPlugin(bindings) {
         if (event.altKey) key = "alt-" + key;
         if (event.ctrlKey || event.metaKey) key = "mod-" + key;
         const command = normalized[key.toLowerCase()];
-        return !!command && command(view.state, view.dispatch, view);
+        if (!command) return false;
+        syncSelection(view);
+        return command(view.state, view.dispatch, view);
       },
     },
   });

@@ -1,0 +1,45 @@
+import Foundation
+import HeraldTestSupport
+import Testing
+
+/// The web inbox in a real browser: Debian's Chromium, driven by Playwright from Python
+/// (Tests/HeraldTestSupport/Scripts/web-inbox-test.py), against a real `herald serve` with its
+/// SQLite files and Maildir. Each scenario clicks and types as an agent does and checks the
+/// result where it lands — the delivered .eml, the other agent's page. Playwright is a PyPI
+/// package (.ci/python-requirements.txt; `scripts/quickstart` and CI install it): without it
+/// these tests fail, they are never skipped.
+///
+/// `HERALD_SCREENSHOTS=docs/screenshots/inbox swift test --filter WebInboxBrowserTests` writes
+/// the screens (1280 and 390 px) where they are committed from, to be looked at first.
+@Suite(.serialized) struct WebInboxBrowserTests {
+    static let script = Herald.repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/web-inbox-test.py")
+
+    /// A server whose agents Ana, Bruno and Eva sign in with a password (set by Dani, the administrator).
+    func server() async throws -> ServerProcess {
+        let server = try ServerProcess(arguments: ["--rate-limit", "0"])
+        for agent in ["ana", "bruno", "eva"] {
+            let set = try await server.request("PUT", "/api/v1/agents/\(agent)/password", as: "dani", json: ["password": "a long test password"])
+            try #require(set.status == 204, "\(set.text)")
+        }
+        return server
+    }
+
+    func run(_ scenario: String) async throws {
+        let server = try await server()
+        var arguments = [Self.script.path, "http://127.0.0.1:\(server.port)", server.data.appendingPathComponent("maildir").path, scenario]
+        if let folder = ProcessInfo.processInfo.environment["HERALD_SCREENSHOTS"] {
+            let url = Herald.repository.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            arguments.append(url.path)
+        }
+        let result = try ExternalEmailTools.run("/usr/bin/env", ["python3"] + arguments)
+        #expect(result.status == 0, "\(scenario):\n\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.contains("passed: \(scenario)"), "\(result.stdout)")
+    }
+
+    @Test func everyToolbarActionAndShortcutReachesTheDeliveredEmail() async throws { try await run("formatting") }
+    @Test func chipsReachTheHeadersAndAttachmentsArriveOrAreRefusedVisibly() async throws { try await run("chips_and_attachments") }
+    @Test func aTransferAppearsLiveAndOfTwoTakersOneWins() async throws { try await run("take_race_and_transfer") }
+    @Test func closeIsRefusedWithTheReasonUntilFinishedCategorizedAndTheFormSubmitted() async throws { try await run("finish_categorize_close") }
+    @Test func aWordPasteKeepsItsFormatting() async throws { try await run("word_paste") }
+}

@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+"""The web inbox as a person uses it: Debian's Chromium driven by Playwright (never `playwright
+install`), against a real `herald serve`. Each scenario clicks and types, then checks the result
+where it lands: the .eml files the server's worker wrote into the Maildir (parsed with Python's
+email package), or what the other agent's page shows. Prints one line per check; exits 1 on the
+first failure, saying what was expected and what was found.
+
+Usage: web-inbox-test.py BASE_URL MAILDIR SCENARIO [SCREENSHOTS_DIR]
+  The team is the tests' (Tests/HeraldServerTests/ServerProcess.swift); ana, bruno and eva have the
+  password "a long test password". SCREENSHOTS_DIR: where to write the screens at 1280 and 390 px.
+"""
+import email, email.policy, glob, hashlib, json, os, re, sys, time, urllib.request
+from playwright.sync_api import sync_playwright, expect
+
+BASE, MAILDIR, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
+SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
+PASSWORD = "a long test password"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+FIXTURES = os.path.join(REPO, "Tests", "Fixtures")
+
+
+def fail(message):
+    print("FAIL: " + message)
+    sys.exit(1)
+
+
+def check(condition, message):
+    if not condition:
+        fail(message)
+    print("ok: " + message)
+
+
+def messages(count, timeout=20):
+    """The Maildir's messages once there are `count` (the worker delivers them)."""
+    deadline = time.time() + timeout
+    while True:
+        files = sorted(glob.glob(os.path.join(MAILDIR, "new", "*")), key=os.path.getmtime)
+        if len(files) >= count or time.time() > deadline:
+            return [email.message_from_binary_file(open(f, "rb"), policy=email.policy.default) for f in files]
+        time.sleep(0.05)
+
+
+def delivered_with(marker, timeout=20):
+    """The last delivered message whose HTML holds `marker`, once the worker has written it."""
+    deadline = time.time() + timeout
+    while True:
+        found = [m for m in messages(0) if marker in html_of(m)]
+        if found or time.time() > deadline:
+            return found[-1] if found else None
+        time.sleep(0.05)
+
+
+def html_of(message):
+    part = message.get_body(preferencelist=("html",))
+    return part.get_content() if part else ""
+
+
+def sign_in(browser, who, width=1280):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(BASE + "/")
+    page.fill("#email", f"{who}@example.com")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#new")
+    page.errors = errors
+    return page
+
+
+def shot(page, name):
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, name + ".png"), full_page=False)
+
+
+def start_email(page, subject, to=("customer@example.com",), cc=(), bcc=(), text="Hello."):
+    page.click("#new")
+    page.click("[data-channel=email]")
+    page.click("[data-campaign=billing]")
+    for field, values in (("#new-to", to), ("#new-cc", cc), ("#new-bcc", bcc)):
+        for value in values:
+            page.fill(field, value)
+            page.keyboard.press("Enter")
+    page.fill("#new-subject", subject)
+    page.click("#new-editor .ProseMirror")
+    page.keyboard.type(text)
+    page.click("#start")
+    started, _ = status(page)
+    if started != "Interaction started.":
+        fail(f"starting said {started!r}")
+    page.wait_for_selector("#editor .ProseMirror")
+
+
+def type_marker_and_select(page, marker):
+    editor = page.locator("#editor .ProseMirror")
+    editor.click()
+    page.keyboard.type(marker)
+    page.keyboard.press("Shift+Home")
+
+
+def status(page):
+    """What the page's status line says after the last action (then cleared for the next). The
+    page's CSP forbids eval, so waits are on locators, never wait_for_function."""
+    line = page.locator("#status")
+    expect(line).not_to_be_empty(timeout=15000)
+    text = line.inner_text()
+    kind = line.get_attribute("data-kind")
+    page.evaluate("() => { const s = document.querySelector('#status'); s.textContent = ''; s.dataset.kind = ''; }")
+    return text, kind
+
+
+def send(page):
+    page.click("#send")
+    text, _ = status(page)
+    if text != "Sent.":
+        fail(f"sending said {text!r}")
+
+
+def formatting(browser):
+    """Each toolbar action and shortcut, applied to a marked word, sent, and found in the
+    delivered message's HTML."""
+    page = sign_in(browser, "ana")
+    start_email(page, "Formatting", text="Opening message.")
+    cases = [
+        ("ctrl+B bold", lambda: page.keyboard.press("Control+b"), r"<strong[^>]*>MARK</strong>"),
+        ("ctrl+I italic", lambda: page.keyboard.press("Control+i"), r"<em[^>]*>MARK</em>"),
+        ("ctrl+U underline", lambda: page.keyboard.press("Control+u"), r"<u[^>]*>MARK</u>"),
+        ("ctrl+shift+X strike", lambda: page.keyboard.press("Control+Shift+X"), r"<s[^>]*>MARK</s>|<del[^>]*>MARK</del>"),
+        ("highlight button", lambda: page.click("[aria-label^=Highlight]"), r"<span[^>]*background-color:#fff176[^>]*>MARK</span>"),
+        ("bold button", lambda: page.click("[aria-label^=Bold]"), r"<strong[^>]*>MARK</strong>"),
+        ("ctrl+shift+8 bullets", lambda: page.keyboard.press("Control+Shift+8"), r"<ul[^>]*>\s*<li[^>]*>(<p[^>]*>)?MARK"),
+        ("ctrl+shift+7 numbers", lambda: page.keyboard.press("Control+Shift+7"), r"<ol[^>]*>\s*<li[^>]*>(<p[^>]*>)?MARK"),
+        ("heading 2", lambda: page.select_option("select[aria-label='Text style']", "h2"), r"<h2[^>]*>MARK</h2>"),
+        ("align center", lambda: page.click("[aria-label='Align center']"), r"<p[^>]*text-align:\s*center[^>]*>MARK</p>"),
+        ("align right", lambda: page.click("[aria-label='Align right']"), r"<p[^>]*text-align:\s*right[^>]*>MARK</p>"),
+        ("align justify", lambda: page.click("[aria-label='Align justify']"), r"<p[^>]*text-align:\s*justify[^>]*>MARK</p>"),
+        ("link", lambda: (page.once("dialog", lambda d: d.accept("https://example.com/track")), page.click("[aria-label=Link]")),
+         r'<a[^>]*href="https://example.com/track"[^>]*>MARK</a>'),
+        ("shift+enter line break", lambda: (page.keyboard.press("End"), page.keyboard.press("Shift+Enter"), page.keyboard.type("second")),
+         r"MARK<br[^>]*>\s*second"),
+        ("horizontal rule", lambda: (page.keyboard.press("End"), page.click("[aria-label='Horizontal rule']")), r'MARK</p>\s*<table role="presentation"[^>]*>\s*<tr>\s*<td style="border-top:1px solid'),  # the renderer's rule
+        ("emoji", lambda: (page.keyboard.press("End"), page.click("[aria-label=Emoji]"), page.click("[aria-label='Insert 🎉']")), r"MARK🎉"),
+        ("table with a row and a column added", lambda: (page.keyboard.press("End"), page.click("[aria-label='Insert table']"),
+                                                          page.keyboard.type("cell"), page.click("[aria-label='Add row']"),
+                                                          page.click("[aria-label='Add column']")),
+         r"<table(?:(?!</table>).)*?(<tr(?:(?!</tr>).)*?</tr>\s*){3}"),
+        # Typing after a pause is its own step: undo takes back " extra" and keeps the marker.
+        ("ctrl+Z undo", lambda: (page.keyboard.press("End"), page.wait_for_timeout(700), page.keyboard.type(" extra"), page.keyboard.press("Control+z")),
+         r">MARK</p>"),
+    ]
+    for index, (name, action, pattern) in enumerate(cases):
+        marker = f"case{index}x"
+        type_marker_and_select(page, marker)
+        action()
+        send(page)
+        found = delivered_with(marker)
+        if not found:
+            fail(f"{name}: no delivered message holds {marker}")
+        body = html_of(found)
+        expected = pattern.replace("MARK", marker)
+        check(re.search(expected, body, re.S) is not None,
+              f"{name}: the delivered HTML matches {expected!r}" + ("" if re.search(expected, body, re.S) else f"; it has: {body[body.find('<body'):][:1500]}"))
+        if name.startswith("table"):
+            shot(page, "composer-after-table-1280")
+    check(page.errors == [], f"no script errors ({page.errors})")
+
+
+def chips_and_attachments(browser):
+    """CC and BCC as chips reach the headers and the envelope (BCC never the headers); a real PDF
+    arrives byte for byte; an executable named .pdf is refused with its reason on the page."""
+    page = sign_in(browser, "ana")
+    shot(page, "list-1280")
+    page.click("#new")
+    shot(page, "new-channel-1280")
+    page.click("[data-channel=email]")
+    page.click("[data-campaign=billing]")
+    for field, value in (("#new-to", "Customer <customer@example.com>"), ("#new-cc", "boss@example.com, second@example.com"), ("#new-bcc", "audit@example.com")):
+        page.fill(field, value)
+        page.keyboard.press("Enter")
+    check(page.locator(".chip").count() == 4, "a comma in a chip field makes two chips")
+    page.fill("#new-subject", "Invoice attached")
+    page.click("#new-editor .ProseMirror")
+    page.keyboard.type("Your invoice is attached.")
+    page.set_input_files("#new-files", os.path.join(FIXTURES, "attachments", "sample.pdf"))
+    page.wait_for_selector(".file >> text=application/pdf")
+    page.set_input_files("#new-files", os.path.join(FIXTURES, "attachments", "invoice.pdf"))
+    refused = page.locator(".file.refused")
+    refused.wait_for()
+    check("portable-executable" in refused.inner_text(), f"the disguised executable is refused with its reason shown: {refused.inner_text()!r}")
+    shot(page, "new-email-1280")
+    page.click("#start")
+    page.wait_for_selector("#editor .ProseMirror")
+    message = messages(1)[-1]
+    check(message["Cc"] is not None and "boss@example.com" in message["Cc"] and "second@example.com" in message["Cc"], f"Cc header: {message['Cc']}")
+    check(message["Bcc"] is None and b"audit@example.com" not in message.as_bytes(), "BCC is in no header")
+    # The thread shows each envelope recipient's delivery, updated live as the worker delivers.
+    expect(page.locator(".delivery", has_text="audit@example.com")).to_have_text(re.compile("accepted$"), timeout=15000)
+    check(True, "the BCC recipient is in the envelope, delivered")
+    attachments = [part for part in message.iter_attachments()]
+    check([a.get_filename() for a in attachments] == ["sample.pdf"], f"one attachment, sample.pdf: {[a.get_filename() for a in attachments]}")
+    expected = hashlib.sha256(open(os.path.join(FIXTURES, "attachments", "sample.pdf"), "rb").read()).hexdigest()
+    check(hashlib.sha256(attachments[0].get_content()).hexdigest() == expected, "the PDF arrives byte for byte")
+    shot(page, "thread-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "thread-390")
+    check(page.errors == [], f"no script errors ({page.errors})")
+
+
+def take_race_and_transfer(browser):
+    """Ana transfers to Sales: Bruno's and Eva's pages show it in Pending live; both take it at
+    once: one has it, the other's page says so and it leaves their Pending."""
+    ana = sign_in(browser, "ana")
+    start_email(ana, "Needs sales")
+    bruno = sign_in(browser, "bruno")
+    eva = sign_in(browser, "eva")
+    for page in (bruno, eva):
+        page.click("#tab-pending")
+    ana.click("#transfer")
+    shot(ana, "transfer-1280")
+    ana.select_option("#transfer-to", "campaign:sales")
+    ana.fill("#transfer-note", "asks about a quote")
+    ana.click("#transfer-go")
+    for page in (bruno, eva):
+        page.wait_for_selector("#list .item >> text=Needs sales", timeout=10000)
+    check(True, "the transfer appears in both Sales agents' Pending tabs without a reload")
+    shot(bruno, "pending-1280")
+    bruno.click("#list .item >> text=Needs sales")
+    eva.click("#list .item >> text=Needs sales")
+    bruno.wait_for_selector("#take")
+    eva.wait_for_selector("#take")
+    bruno.evaluate("document.querySelector('#take').click()")
+    eva.evaluate("document.querySelector('#take').click()")
+    statuses = sorted([status(bruno)[0], status(eva)[0]])
+    winners = [s for s in statuses if s.startswith("Take done")]
+    check(len(winners) == 1, f"exactly one take wins: {statuses}")
+    loser = [s for s in statuses if not s.startswith("Take done")][0]
+    check("taken" in loser, f"the other is told it is taken: {loser!r}")
+    for page in (bruno, eva):
+        page.click("#tab-pending")
+        expect(page.locator("#list .item", has_text="Needs sales")).to_have_count(0, timeout=10000)
+    check(True, "it leaves both Pending tabs")
+
+
+def finish_categorize_close(browser):
+    """Close is refused until finished, categorized and the form submitted, with the reason on the
+    page; then it closes."""
+    page = sign_in(browser, "ana")
+    start_email(page, "To close")
+    page.click("#close")
+    text, kind = status(page)
+    check(kind == "error" and "finish it" in text, f"close before finishing says what is missing: {text!r}")
+    page.click("#finish")
+    check(status(page)[0].startswith("Finish done"), "finished")
+    page.click("#close")
+    text, kind = status(page)
+    check(kind == "error" and "categorize it" in text and "finish it" not in text, f"then only what is still missing: {text!r}")
+    page.select_option("#category", "Resolved")
+    check(status(page)[0].startswith("Category done"), "categorized")
+    page.select_option("#field-satisfaction", "good")
+    page.click("#form button[type=submit]")
+    check(status(page)[0].startswith("Form submitted"), "the form submitted")
+    page.click("#close")
+    check(status(page)[0].startswith("Close done"), "closed")
+    check("closed" in page.inner_text(".thread-head .meta"), "the thread says closed")
+
+
+def word_paste(browser):
+    """A Word HTML fragment pasted into the composer keeps its bold, italic and list."""
+    page = sign_in(browser, "ana")
+    start_email(page, "Pasted")
+    fragment = open(os.path.join(FIXTURES, "html", "word-paste.html"), encoding="utf-8").read()
+    page.click("#editor .ProseMirror")
+    page.evaluate("""html => {
+        const data = new DataTransfer();
+        data.setData('text/html', html);
+        data.setData('text/plain', 'pasted');
+        document.querySelector('#editor .ProseMirror').dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+    }""", fragment)
+    page.click("#editor .ProseMirror")
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" pastedmarker")
+    send(page)
+    found = delivered_with("pastedmarker")
+    check(found is not None, "the pasted message is delivered")
+    body = html_of(found)
+    check(re.search(r"<strong[^>]*>", body) is not None, "bold survives the paste")
+    check(re.search(r"<em[^>]*>any</em>", body) is not None, "italic survives the paste")
+    check(re.search(r"<u[^>]*>30 days</u>", body) is not None, "underline survives the paste")
+    check(re.search(r"<(s|del)[^>]*>final sale</(s|del)>", body) is not None, "strikethrough survives the paste")
+    check(re.search(r"<span[^>]*background-color:#fff176[^>]*>1 April</span>", body) is not None, "Word's highlight survives the paste")
+    check(re.search(r"text-align:\s*center[^>]*>Thank you for shopping with us", body) is not None, "centred text stays centred")
+
+
+SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste)}
+
+with sync_playwright() as playwright:
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    try:
+        SCENARIOS[SCENARIO](browser)
+    finally:
+        browser.close()
+print("passed: " + SCENARIO)
