@@ -56,8 +56,9 @@ let package = Package(
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
+        // Yams: seed files (`herald inbox load`).
         .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift"),
-                                                   .product(name: "Crypto", package: "swift-crypto")]),
+                                                   .product(name: "Crypto", package: "swift-crypto"), .product(name: "Yams", package: "Yams")]),
         // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
         .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird")],
                 resources: [.copy("openapi.json")]),
@@ -67,8 +68,7 @@ let package = Package(
         .target(name: "HeraldTesting", dependencies: ["Herald"]),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "Yams", package: "Yams"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
         .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),

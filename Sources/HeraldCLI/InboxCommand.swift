@@ -19,13 +19,10 @@ struct InboxCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() async throws {
-            let seed = try InboxSeed.read(file)
-            let store = try data.openInbox()
-            let agents = (seed.agents ?? []).map(\.agent)
-            let campaigns = (seed.campaigns ?? []).map(\.campaign)
-            for agent in agents { try await store.save(agent) }
-            for campaign in campaigns { try await store.save(campaign) }
-            say("loaded \(agents.count) agent\(agents.count == 1 ? "" : "s") and \(campaigns.count) campaign\(campaigns.count == 1 ? "" : "s") into \(data.inboxPath)")
+            let seed = try InboxSeed.load(from: file)
+            try await seed.apply(to: data.openInbox())
+            let (agents, campaigns) = (seed.agents.count, seed.campaigns.count)
+            say("loaded \(agents) agent\(agents == 1 ? "" : "s") and \(campaigns) campaign\(campaigns == 1 ? "" : "s") into \(data.inboxPath)")
         }
     }
 
