@@ -9,22 +9,16 @@ struct DataOptions: ParsableArguments {
     @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).")
     var data: String = ".herald"
 
-    var inboxPath: String { URL(fileURLWithPath: data).appendingPathComponent("inbox.sqlite").relativePath }
+    var inboxPath: String { SQLiteInboxStore.path(inFolder: data) }
 
     /// The inbox in the data folder: made, with the folder, when `create` (serving, loading,
     /// adding); otherwise it must exist — a typo in --data is an error, not a new empty inbox.
     func openInbox(create: Bool = true) throws -> SQLiteInboxStore {
-        if create {
-            do {
-                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            } catch {
-                throw fail("cannot create the data folder \(data): \(error.localizedDescription)", status: ExitStatus.ioError)
-            }
-        } else if !FileManager.default.fileExists(atPath: inboxPath) {
+        guard create || FileManager.default.fileExists(atPath: inboxPath) else {
             throw fail("there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)",
                        status: ExitStatus.ioError)
         }
-        return try SQLiteInboxStore(path: inboxPath, create: create)
+        return try SQLiteInboxStore(folder: data, create: create)
     }
 
     /// The campaign `id` of an existing inbox, or an error naming what exists.
