@@ -76,10 +76,3 @@ struct DeliveryOptions: ParsableArguments {
         return try DeliveryConfiguration(settings, environment: environment)
     }
 }
-
-/// One line per recipient: "accepted  ana@example.com  250 2.0.0 Ok".
-func describe(_ report: DeliveryReport) -> String {
-    var lines = report.recipients.map { "\($0.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.address)  \($0.code) \($0.reply)" }
-    if let failure = report.failure { lines.append(failure.description) }
-    return lines.joined(separator: "\n")
-}
