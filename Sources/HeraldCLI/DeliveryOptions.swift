@@ -64,15 +64,7 @@ struct DeliveryOptions: ParsableArguments {
         settings.retryFactor = retryFactor.map { Setting($0, name: "--retry-factor") }
         settings.retryMaximum = retryMaximum.map { Setting($0, name: "--retry-max") }
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
-        if let data {
-            let folder = URL(fileURLWithPath: data)
-            if settings.outboxPath == nil && environment["HERALD_OUTBOX"] == nil {
-                settings.outboxPath = Setting(folder.appendingPathComponent("outbox.sqlite").relativePath, name: "--data")
-            }
-            if settings.maildirPath == nil && environment["HERALD_MAILDIR"] == nil {
-                settings.maildirPath = Setting(folder.appendingPathComponent("maildir").relativePath, name: "--data")
-            }
-        }
+        settings.folder = data
         return try DeliveryConfiguration(settings, environment: environment)
     }
 }

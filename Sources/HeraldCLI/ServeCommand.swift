@@ -48,24 +48,12 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let deliveryConfiguration = try delivery.configuration(data: data.data)
-        let store = try data.openInbox()
-        let outbox = try deliveryConfiguration.openOutbox()
-        let inbox = Inbox(store: store, outbox: outbox, prepare: { try await deliveryConfiguration.prepare($0) })
-        let workers = noWorker ? [] : try deliveryConfiguration.workers(for: outbox, count: 1)
-        let server = InboxServer(inbox: inbox, configuration: InboxServer.Configuration(host: host, port: port, bodyLimit: bodyLimit))
+        let configuration = try delivery.configuration(data: data.data)
         let host = self.host
-        let delivering = Task {
-            try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
-        }
-        defer {
-            for worker in workers { worker.stop() }
-        }
-        try await server.run { port in
+        try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: InboxServer.Configuration(host: host, port: port, bodyLimit: bodyLimit),
+                                    deliversOutbox: !noWorker) { port in
             // Written straight to the descriptor: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))
         }
-        for worker in workers { worker.stop() }
-        try await delivering.value
     }
 }
