@@ -9,14 +9,9 @@ struct GoldenCommand: ParsableCommand {
         abstract: "Render every sample and compare it byte for byte with its golden files.",
         discussion: "Exits 1 on any mismatch. --record rewrites the golden files: read them before committing.")
 
-    @Argument(help: "The samples folder: one folder per sample, each with an input.md.")
-    var samplesDirectory: String = "Samples"
-
-    @Flag(help: "Rewrite the golden files from the current output instead of comparing.")
-    var record = false
-
-    @Option(help: "Also write every rendered output here, one folder per sample, to open and read.")
-    var output: String?
+    @Argument(help: "The samples folder: one folder per sample, each with an input.md.") var samplesDirectory: String = "Samples"
+    @Flag(help: "Rewrite the golden files from the current output instead of comparing.") var record = false
+    @Option(help: "Also write every rendered output here, one folder per sample, to open and read.") var output: String?
 
     func run() throws {
         let root = URL(fileURLWithPath: samplesDirectory)

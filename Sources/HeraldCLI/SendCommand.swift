@@ -8,27 +8,14 @@ struct SendCommand: AsyncParsableCommand {
         abstract: "Compose a message, store it in the outbox, deliver it, and print each recipient's result.",
         discussion: "Takes the composing options of `herald render`. Exit status: 0 when every recipient accepted it, 1 when some did not (the outbox keeps retrying deferred ones; `herald outbox show ID` tells), 65 for bad input.")
 
-    @Argument(help: "The input: a Markdown document, or a template filled with --data (or --example-data).")
-    var input: String
-
+    @Argument(help: "The input: a Markdown document, or a template filled with --data (or --example-data).") var input: String
     @OptionGroup var inputOptions: InputOptions
-
-    @Option(help: "The channel: email (default), sms or whatsapp (their providers come from the environment).")
-    var channel: ChannelID = .email
-
+    @Option(help: "The channel: email (default), sms or whatsapp (their providers come from the environment).") var channel: ChannelID = .email
     @OptionGroup var compose: ComposeOptions
-
     @OptionGroup var channelOptions: ChannelOptions
-
-    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.")
-    var idempotencyKey: String?
-
-    @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
-    var recipientsFile: String?
-
-    @Option(help: "Bulk send: connections delivering at once.")
-    var concurrency: Int = 1
-
+    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.") var idempotencyKey: String?
+    @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).") var recipientsFile: String?
+    @Option(help: "Bulk send: connections delivering at once.") var concurrency: Int = 1
     @OptionGroup var delivery: DeliveryOptions
 
     func validate() throws {

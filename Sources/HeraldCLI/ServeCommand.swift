@@ -6,8 +6,7 @@ import HeraldServer
 
 /// The folder of the inbox, the outbox and the Maildir: `herald serve` and `herald inbox`.
 struct DataOptions: ParsableArguments {
-    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).")
-    var data: String = ".herald"
+    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).") var data: String = ".herald"
 
     var inboxPath: String { SQLiteInboxStore.path(inFolder: data) }
 
