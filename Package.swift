@@ -56,9 +56,10 @@ let package = Package(
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
+        // Yams: seed files (`herald inbox load`).
         .target(name: "HeraldInbox", dependencies: ["Herald", "HeraldDelivery", .product(name: "GRDB", package: "GRDB.swift"),
                                                    .product(name: "Crypto", package: "swift-crypto"),
-                                                   .product(name: "_CryptoExtras", package: "swift-crypto")]),
+                                                   .product(name: "_CryptoExtras", package: "swift-crypto"), .product(name: "Yams", package: "Yams")]),
         // `herald serve`: the inbox's JSON API over HTTP (Hummingbird 2), bearer tokens, problem+json.
         // The web inbox's page, scripts and styles are resources (Web/); ProseMirror comes from
         // Debian's packages at run time.
@@ -71,8 +72,7 @@ let package = Package(
         .target(name: "HeraldTesting", dependencies: ["Herald"]),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "Yams", package: "Yams"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
         .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),

@@ -10,47 +10,20 @@ import Herald
 /// option; the parser's default would refuse it as a missing value. Paths and checked tags
 /// (--attach, --request, --lang) keep the default, so a forgotten value there is still caught.
 struct ComposeOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: "The sender, e.g. \"Support <help@example.com>\".")
-    var from: String?
-
-    @Option(parsing: .unconditionalSingleValue, help: "Recipients (repeatable; each may be a comma-separated list).")
-    var to: [String] = []
-
-    @Option(parsing: .unconditionalSingleValue, help: "Copy recipients (repeatable).")
-    var cc: [String] = []
-
-    @Option(parsing: .unconditionalSingleValue, help: "Blind copy recipients (repeatable): in the envelope only, never in the message.")
-    var bcc: [String] = []
-
-    @Option(name: .customLong("reply-to"), parsing: .unconditionalSingleValue, help: "Where replies go (repeatable).")
-    var replyTo: [String] = []
-
-    @Option(parsing: .unconditional, help: "The subject; also the HTML <title>.")
-    var subject: String?
-
-    @Option(parsing: .unconditional, help: "Preview text shown after the subject in inbox lists.")
-    var preheader: String?
-
-    @Option(name: .customLong("lang"), help: "The content's language tag, e.g. es or zh-Hans (sets lang).")
-    var language: String?
-
-    @Option(help: "A file to attach (repeatable); its type is checked from its bytes.")
-    var attach: [String] = []
-
-    @Option(parsing: .unconditionalSingleValue, help: "An extra header \"Name: value\" (repeatable).")
-    var header: [String] = []
-
-    @Option(name: .customLong("in-reply-to"), parsing: .unconditionalSingleValue, help: "The Message-ID this message answers.")
-    var inReplyTo: [String] = []
-
-    @Option(parsing: .unconditionalSingleValue, help: "Message-IDs of the thread (repeatable).")
-    var references: [String] = []
-
-    @Option(name: .customLong("list-unsubscribe"), parsing: .unconditionalSingleValue, help: "An unsubscribe URL, https: or mailto: (repeatable).")
-    var listUnsubscribe: [String] = []
-
-    @Option(help: "A JSON request (a sample's sample.json format): used where no option is given, its lists extended by the options; its attachment paths are relative to it.")
-    var request: String?
+    @Option(parsing: .unconditional, help: "The sender, e.g. \"Support <help@example.com>\".") var from: String?
+    @Option(parsing: .unconditionalSingleValue, help: "Recipients (repeatable; each may be a comma-separated list).") var to: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "Copy recipients (repeatable).") var cc: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "Blind copy recipients (repeatable): in the envelope only, never in the message.") var bcc: [String] = []
+    @Option(name: .customLong("reply-to"), parsing: .unconditionalSingleValue, help: "Where replies go (repeatable).") var replyTo: [String] = []
+    @Option(parsing: .unconditional, help: "The subject; also the HTML <title>.") var subject: String?
+    @Option(parsing: .unconditional, help: "Preview text shown after the subject in inbox lists.") var preheader: String?
+    @Option(name: .customLong("lang"), help: "The content's language tag, e.g. es or zh-Hans (sets lang).") var language: String?
+    @Option(help: "A file to attach (repeatable); its type is checked from its bytes.") var attach: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "An extra header \"Name: value\" (repeatable).") var header: [String] = []
+    @Option(name: .customLong("in-reply-to"), parsing: .unconditionalSingleValue, help: "The Message-ID this message answers.") var inReplyTo: [String] = []
+    @Option(parsing: .unconditionalSingleValue, help: "Message-IDs of the thread (repeatable).") var references: [String] = []
+    @Option(name: .customLong("list-unsubscribe"), parsing: .unconditionalSingleValue, help: "An unsubscribe URL, https: or mailto: (repeatable).") var listUnsubscribe: [String] = []
+    @Option(help: "A JSON request (a sample's sample.json format): used where no option is given, its lists extended by the options; its attachment paths are relative to it.") var request: String?
 
     /// The files the options name (the request file; attachments are in the request itself).
     var filesNamed: [String] { [request].compactMap { $0 } }

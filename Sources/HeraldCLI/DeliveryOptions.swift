@@ -5,38 +5,17 @@ import Herald
 /// Where messages go and where the outbox lives: these flags, then the environment, then the
 /// embedded defaults (an outbox and a Maildir under .herald/) — see `DeliveryConfiguration`.
 struct DeliveryOptions: ParsableArguments {
-    @Option(help: "SMTP server URL, smtp://host:port or smtps://host:port (env HERALD_SMTP_URL). Without one, messages go to the Maildir.")
-    var via: String?
-
-    @Option(help: "STARTTLS on smtp:// URLs: none, opportunistic or required (env HERALD_SMTP_STARTTLS).")
-    var starttls: String?
-
-    @Option(name: .customLong("ca-file"), help: "A CA bundle to trust, e.g. a test certificate (env HERALD_SMTP_CA_FILE).")
-    var caFile: String?
-
-    @Option(help: "The outbox database (env HERALD_OUTBOX; default .herald/outbox.sqlite).")
-    var outbox: String?
-
-    @Option(help: "The Maildir used without an SMTP URL (env HERALD_MAILDIR; default .herald/maildir).")
-    var maildir: String?
-
-    @Option(name: .customLong("timeout"), help: "Seconds to wait for each SMTP reply.")
-    var responseTimeout: Int = 60
-
-    @Option(name: .customLong("lease-seconds"), help: "How long a claimed message stays reserved for its worker; a killed worker's messages are picked up again after it.")
-    var leaseSeconds: Double = 120
-
-    @Option(name: .customLong("retry-base"), help: "Seconds before the first retry of a temporary failure (env HERALD_RETRY_BASE; default 30).")
-    var retryBase: Double?
-
-    @Option(name: .customLong("retry-factor"), help: "Each next retry waits this many times longer (env HERALD_RETRY_FACTOR; default 2).")
-    var retryFactor: Double?
-
-    @Option(name: .customLong("retry-max"), help: "The longest wait between two attempts, in seconds (env HERALD_RETRY_MAX; default 3600).")
-    var retryMaximum: Double?
-
-    @Option(name: .customLong("max-attempts"), help: "Attempts before a temporary failure becomes permanent (env HERALD_MAX_ATTEMPTS; default 8).")
-    var maximumAttempts: Int?
+    @Option(help: "SMTP server URL, smtp://host:port or smtps://host:port (env HERALD_SMTP_URL). Without one, messages go to the Maildir.") var via: String?
+    @Option(help: "STARTTLS on smtp:// URLs: none, opportunistic or required (env HERALD_SMTP_STARTTLS).") var starttls: String?
+    @Option(name: .customLong("ca-file"), help: "A CA bundle to trust, e.g. a test certificate (env HERALD_SMTP_CA_FILE).") var caFile: String?
+    @Option(help: "The outbox database (env HERALD_OUTBOX; default .herald/outbox.sqlite).") var outbox: String?
+    @Option(help: "The Maildir used without an SMTP URL (env HERALD_MAILDIR; default .herald/maildir).") var maildir: String?
+    @Option(name: .customLong("timeout"), help: "Seconds to wait for each SMTP reply.") var responseTimeout: Int = 60
+    @Option(name: .customLong("lease-seconds"), help: "How long a claimed message stays reserved for its worker; a killed worker's messages are picked up again after it.") var leaseSeconds: Double = 120
+    @Option(name: .customLong("retry-base"), help: "Seconds before the first retry of a temporary failure (env HERALD_RETRY_BASE; default 30).") var retryBase: Double?
+    @Option(name: .customLong("retry-factor"), help: "Each next retry waits this many times longer (env HERALD_RETRY_FACTOR; default 2).") var retryFactor: Double?
+    @Option(name: .customLong("retry-max"), help: "The longest wait between two attempts, in seconds (env HERALD_RETRY_MAX; default 3600).") var retryMaximum: Double?
+    @Option(name: .customLong("max-attempts"), help: "Attempts before a temporary failure becomes permanent (env HERALD_MAX_ATTEMPTS; default 8).") var maximumAttempts: Int?
 
     func validate() throws {
         // Bounded: a timeout or lease beyond a day is a typo, and huge values overflow libcurl's
@@ -64,22 +43,7 @@ struct DeliveryOptions: ParsableArguments {
         settings.retryFactor = retryFactor.map { Setting($0, name: "--retry-factor") }
         settings.retryMaximum = retryMaximum.map { Setting($0, name: "--retry-max") }
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
-        if let data {
-            let folder = URL(fileURLWithPath: data)
-            if settings.outboxPath == nil && environment["HERALD_OUTBOX"] == nil {
-                settings.outboxPath = Setting(folder.appendingPathComponent("outbox.sqlite").relativePath, name: "--data")
-            }
-            if settings.maildirPath == nil && environment["HERALD_MAILDIR"] == nil {
-                settings.maildirPath = Setting(folder.appendingPathComponent("maildir").relativePath, name: "--data")
-            }
-        }
+        settings.folder = data
         return try DeliveryConfiguration(settings, environment: environment)
     }
-}
-
-/// One line per recipient: "accepted  ana@example.com  250 2.0.0 Ok".
-func describe(_ report: DeliveryReport) -> String {
-    var lines = report.recipients.map { "\($0.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \($0.address)  \($0.code) \($0.reply)" }
-    if let failure = report.failure { lines.append(failure.description) }
-    return lines.joined(separator: "\n")
 }

@@ -19,13 +19,10 @@ struct InboxCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() async throws {
-            let seed = try InboxSeed.read(file)
-            let store = try data.openInbox()
-            let agents = (seed.agents ?? []).map(\.agent)
-            let campaigns = (seed.campaigns ?? []).map(\.campaign)
-            for agent in agents { try await store.save(agent) }
-            for campaign in campaigns { try await store.save(campaign) }
-            say("loaded \(agents.count) agent\(agents.count == 1 ? "" : "s") and \(campaigns.count) campaign\(campaigns.count == 1 ? "" : "s") into \(data.inboxPath)")
+            let seed = try InboxSeed.load(from: file)
+            try await seed.apply(to: data.openInbox())
+            let (agents, campaigns) = (seed.agents.count, seed.campaigns.count)
+            say("loaded \(agents) agent\(agents == 1 ? "" : "s") and \(campaigns) campaign\(campaigns == 1 ? "" : "s") into \(data.inboxPath)")
         }
     }
 
@@ -77,19 +74,9 @@ struct InboxCommand: AsyncParsableCommand {
 
             func run() async throws {
                 let store = try data.openInbox()
-                // Adding to an existing campaign changes what is given and keeps the rest: its
-                // other channels, its categories (new ones are added), forms and members.
-                var campaign = try await store.campaign(id) ?? Campaign(id: id, name: name)
-                campaign.name = name
-                if let emailFrom { campaign.channels.email = EmailSender(from: emailFrom, route: campaign.channels.email?.route) }
-                if let smsNumber { campaign.channels.sms = SMSSender(number: smsNumber) }
-                if let whatsapp {
-                    campaign.channels.whatsapp = WhatsAppSender(phoneNumberID: whatsapp, templates: campaign.channels.whatsapp?.templates ?? [])
-                }
-                if phone { campaign.channels.phone = campaign.channels.phone ?? PhoneLine() }
-                campaign.categories += categories.filter { !campaign.categories.contains($0) }
-                if let countryCode { campaign.countryCode = countryCode }
-                try await store.save(campaign)
+                let edit = CampaignEdit(name: name, emailFrom: emailFrom, smsNumber: smsNumber, whatsappPhoneNumberID: whatsapp, phone: phone,
+                                        categories: categories, countryCode: countryCode)
+                try await store.save(edit.applied(to: store.campaign(id) ?? Campaign(id: id, name: name)))
                 say("campaign \(id) saved in \(data.inboxPath)")
             }
         }
@@ -118,7 +105,7 @@ struct InboxCommand: AsyncParsableCommand {
             func run() async throws {
                 let store = try data.openInbox(create: false)
                 var found = try await data.campaign(campaign, in: store)
-                if !found.hasMember(agent) { found.members.append(agent) }
+                found.addMember(agent)
                 try await store.save(found)
                 say("\(agent) is a member of \(campaign)")
             }
@@ -133,10 +120,7 @@ struct InboxCommand: AsyncParsableCommand {
             func run() async throws {
                 let store = try data.openInbox(create: false)
                 var found = try await data.campaign(campaign, in: store)
-                guard found.hasMember(agent) else {
-                    throw fail("\(agent) is not a member of \(campaign); its members: \(found.members.joined(separator: ", "))", status: ExitStatus.badInput)
-                }
-                found.members.removeAll { $0 == agent }
+                try found.removeMember(agent)
                 try await store.save(found)
                 say("\(agent) is not a member of \(campaign)")
             }

@@ -5,18 +5,10 @@ import Herald
 /// How the input is read — shared by `render`, `send` and `preview`: a Markdown document, or a
 /// template (a Markdown file with a front matter) filled with `--data`.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Template data: a JSON object of the template's variables.")
-    var data: String?
-
-    @Flag(name: .customLong("example-data"), help: "Fill a template with the examples of its front matter instead of --data.")
-    var exampleData = false
-
-    @Option(help: "The template's locale, e.g. es or es-MX: welcome.es-MX.md, then welcome.es.md, then welcome.md.")
-    var locale: String?
-
-    @Option(name: .customLong("input-format"), help: "markdown or html (an editor's HTML, sanitized); by default .html and .htm files are HTML, the rest Markdown.")
-    var inputFormat: Draft.Format?
-
+    @Option(help: "Template data: a JSON object of the template's variables.") var data: String?
+    @Flag(name: .customLong("example-data"), help: "Fill a template with the examples of its front matter instead of --data.") var exampleData = false
+    @Option(help: "The template's locale, e.g. es or es-MX: welcome.es-MX.md, then welcome.es.md, then welcome.md.") var locale: String?
+    @Option(name: .customLong("input-format"), help: "markdown or html (an editor's HTML, sanitized); by default .html and .htm files are HTML, the rest Markdown.") var inputFormat: Draft.Format?
     @Option(name: .customLong("max-input-mb"),
             help: "The largest message text read, in MB: the input (a file or standard input) and --data each (default 5).")
     var maximumInputMegabytes: Int = Draft.defaultMaximumInputBytes / 1_048_576

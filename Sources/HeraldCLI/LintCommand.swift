@@ -12,14 +12,9 @@ struct LintCommand: ParsableCommand {
             (warnings alone do not fail).
             """)
 
-    @Argument(help: "The templates folder (its .md files with a front matter), or one template file.")
-    var templatesDirectory: String = "Templates"
-
-    @Flag(help: "Print the findings as JSON: {templates, diagnostics: [{severity, file, line, rule, message}], errors, warnings}.")
-    var json = false
-
-    @Option(name: .customLong("max-sms-segments"), help: "SMS parts longer than this many segments are errors.")
-    var maximumSMSSegments: Int = 3
+    @Argument(help: "The templates folder (its .md files with a front matter), or one template file.") var templatesDirectory: String = "Templates"
+    @Flag(help: "Print the findings as JSON: {templates, diagnostics: [{severity, file, line, rule, message}], errors, warnings}.") var json = false
+    @Option(name: .customLong("max-sms-segments"), help: "SMS parts longer than this many segments are errors.") var maximumSMSSegments: Int = 3
 
     func run() throws {
         let report: TemplateLinter.Report

@@ -13,10 +13,7 @@ struct OutboxCommand: AsyncParsableCommand {
         @OptionGroup var delivery: DeliveryOptions
 
         func run() async throws {
-            for entry in try await delivery.configuration().openOutbox(create: false).entries() {
-                let done = entry.recipients.filter { $0.status == .accepted }.count
-                print("\(entry.id)\t\(entry.state.rawValue)\t\(entry.attempts) attempt(s)\t\(entry.sender)\t\(done)/\(entry.recipients.count) delivered\(entry.lastError.map { "\t\($0)" } ?? "")")
-            }
+            for entry in try await delivery.configuration().openOutbox(create: false).entries() { print(entry.listLine) }
         }
     }
 
@@ -30,13 +27,7 @@ struct OutboxCommand: AsyncParsableCommand {
             guard let entry = try await configuration.openOutbox(create: false).entry(id) else {
                 throw fail("no message with outbox ID \(id) in \(configuration.outboxPath) (see `herald outbox list`)", status: ExitStatus.badInput)
             }
-            print("message \(entry.id): \(entry.state.rawValue), \(entry.attempts) attempt(s), \(entry.size) bytes, from \(entry.sender)")
-            if let key = entry.idempotencyKey { print("idempotency key: \(key)") }
-            if let error = entry.lastError { print("last error: \(error)") }
-            if entry.state == .queued { print("next attempt: \(moment(entry.nextAttemptAt))") }
-            for recipient in entry.recipients {
-                print("  \(recipient.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(recipient.address)\(recipient.code.map { "  \($0)" } ?? "") \(recipient.reply ?? "")")
-            }
+            for line in entry.details() { print(line) }
         }
     }
 

@@ -9,13 +9,9 @@ struct PreviewCommand: ParsableCommand {
         abstract: "Write one HTML page showing an input in every channel: the email at desktop and phone widths, its text part, the SMS and the WhatsApp message.",
         discussion: "A template is filled with --data, or with the examples of its front matter. Open the page in a browser.")
 
-    @Argument(help: "A Markdown document or template.")
-    var input: String
-
+    @Argument(help: "A Markdown document or template.") var input: String
     @OptionGroup var inputOptions: InputOptions
-
-    @Option(help: "Where to write the page.")
-    var output: String = "preview.html"
+    @Option(help: "Where to write the page.") var output: String = "preview.html"
 
     func run() throws {
         let draft = try inputOptions.draft(input, examplesByDefault: true)

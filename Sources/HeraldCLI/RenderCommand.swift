@@ -14,29 +14,15 @@ struct RenderCommand: ParsableCommand {
             An image written as ![alt](cid:NAME) in the Markdown is the attachment named NAME or NAME.ext.
             """)
 
-    @Argument(help: "The input: a Markdown document or template (.md, .markdown, .txt), or an editor's HTML (.html, .htm); '-' reads standard input.")
-    var input: String
-
+    @Argument(help: "The input: a Markdown document or template (.md, .markdown, .txt), or an editor's HTML (.html, .htm); '-' reads standard input.") var input: String
     @OptionGroup var inputOptions: InputOptions
-
-    @Option(help: "The channel to render for: email, sms or whatsapp.")
-    var channel: ChannelID = .email
-
-    @Option(help: "What to write: html, text, eml (a complete message) or json (envelope and MIME structure; SMS segments; the WhatsApp request).")
-    var format: RenderFormat = .html
-
+    @Option(help: "The channel to render for: email, sms or whatsapp.") var channel: ChannelID = .email
+    @Option(help: "What to write: html, text, eml (a complete message) or json (envelope and MIME structure; SMS segments; the WhatsApp request).") var format: RenderFormat = .html
     @OptionGroup var compose: ComposeOptions
-
-    @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.")
-    var maximumAttachmentMegabytes: Int = 25
-
+    @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.") var maximumAttachmentMegabytes: Int = 25
     @OptionGroup var channelOptions: ChannelOptions
-
-    @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.")
-    var deterministic = false
-
-    @Option(help: "Write here instead of standard output ('-'), atomically: a failure leaves the file that was there untouched. A folder, a read-only file and the files this command reads are refused.")
-    var output: String?
+    @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.") var deterministic = false
+    @Option(help: "Write here instead of standard output ('-'), atomically: a failure leaves the file that was there untouched. A folder, a read-only file and the files this command reads are refused.") var output: String?
 
     func validate() throws {
         if input != "-" && inputOptions.inputFormat == nil {

@@ -8,27 +8,14 @@ struct SendCommand: AsyncParsableCommand {
         abstract: "Compose a message, store it in the outbox, deliver it, and print each recipient's result.",
         discussion: "Takes the composing options of `herald render`. Exit status: 0 when every recipient accepted it, 1 when some did not (the outbox keeps retrying deferred ones; `herald outbox show ID` tells), 65 for bad input.")
 
-    @Argument(help: "The input: a Markdown document, or a template filled with --data (or --example-data).")
-    var input: String
-
+    @Argument(help: "The input: a Markdown document, or a template filled with --data (or --example-data).") var input: String
     @OptionGroup var inputOptions: InputOptions
-
-    @Option(help: "The channel: email (default), sms or whatsapp (their providers come from the environment).")
-    var channel: ChannelID = .email
-
+    @Option(help: "The channel: email (default), sms or whatsapp (their providers come from the environment).") var channel: ChannelID = .email
     @OptionGroup var compose: ComposeOptions
-
     @OptionGroup var channelOptions: ChannelOptions
-
-    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.")
-    var idempotencyKey: String?
-
-    @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).")
-    var recipientsFile: String?
-
-    @Option(help: "Bulk send: connections delivering at once.")
-    var concurrency: Int = 1
-
+    @Option(name: .customLong("idempotency-key"), parsing: .unconditional, help: "Sending the same key twice stores and sends the message once.") var idempotencyKey: String?
+    @Option(name: .customLong("recipients-file"), help: "Bulk send: one message per line of this file (each line is that message's To; '#' starts a comment).") var recipientsFile: String?
+    @Option(help: "Bulk send: connections delivering at once.") var concurrency: Int = 1
     @OptionGroup var delivery: DeliveryOptions
 
     func validate() throws {
@@ -53,7 +40,7 @@ struct SendCommand: AsyncParsableCommand {
         if let recipientsFile {
             let composition = try Composer().outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
             for warning in composition.warnings { warn(warning) }
-            let progress = Progress(total: 0)
+            let progress = SendProgress(total: 0, isTerminal: isatty(STDOUT_FILENO) == 1) { FileHandle.standardOutput.write(Data($0.utf8)) }
             let bulk = try await sender.sendAll(composition.outbounds, concurrency: concurrency, starting: { count in
                 progress.total = count
                 say("sending \(count) messages via \(configuration.destination(for: channel)) on \(concurrency) connection(s)")
@@ -74,22 +61,13 @@ struct SendCommand: AsyncParsableCommand {
         for warning in composition.warnings { warn(warning) }
         let sent = try await sender.send(composition.outbounds)
         for message in sent {
-            if let report = message.report { print(describe(report)) }
-            print("outbox message \(message.entry.id): \(message.entry.state.rawValue) (via \(configuration.destination(for: channel)))\(waitingNote(message.entry))")
+            if let report = message.report { print(report.summary) }
+            print("outbox message \(message.entry.id): \(message.entry.state.rawValue) (via \(configuration.destination(for: channel)))\(message.entry.waitingNote())")
         }
         let notAccepted = sent.filter { !$0.isDelivered }.map(\.entry.id)
         if let first = notAccepted.first {
             throw fail("not every recipient accepted outbox message\(notAccepted.count == 1 ? "" : "s") \(notAccepted.map(String.init).joined(separator: ", ")) "
                        + "(see the lines above, or herald outbox show \(first))", status: ExitStatus.failure)
-        }
-    }
-
-    /// What happens next to a message that was not sent at once.
-    private func waitingNote(_ entry: Outbox.Entry) -> String {
-        switch entry.state {
-        case .queued: return "; next attempt at \(moment(entry.nextAttemptAt)) by herald worker (herald outbox retry \(entry.id) to try now)"
-        case .held: return "; held: the server may have it — herald outbox show \(entry.id), then herald outbox retry \(entry.id) to send it again"
-        default: return ""
         }
     }
 }

@@ -6,25 +6,18 @@ import HeraldServer
 
 /// The folder of the inbox, the outbox and the Maildir: `herald serve` and `herald inbox`.
 struct DataOptions: ParsableArguments {
-    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).")
-    var data: String = ".herald"
+    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).") var data: String = ".herald"
 
-    var inboxPath: String { URL(fileURLWithPath: data).appendingPathComponent("inbox.sqlite").relativePath }
+    var inboxPath: String { SQLiteInboxStore.path(inFolder: data) }
 
     /// The inbox in the data folder: made, with the folder, when `create` (serving, loading,
     /// adding); otherwise it must exist — a typo in --data is an error, not a new empty inbox.
     func openInbox(create: Bool = true) throws -> SQLiteInboxStore {
-        if create {
-            do {
-                try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
-            } catch {
-                throw fail("cannot create the data folder \(data): \(error.localizedDescription)", status: ExitStatus.ioError)
-            }
-        } else if !FileManager.default.fileExists(atPath: inboxPath) {
+        guard create || FileManager.default.fileExists(atPath: inboxPath) else {
             throw fail("there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)",
                        status: ExitStatus.ioError)
         }
-        return try SQLiteInboxStore(path: inboxPath, create: create)
+        return try SQLiteInboxStore(folder: data, create: create)
     }
 
     /// The campaign `id` of an existing inbox, or an error naming what exists.
@@ -59,27 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let deliveryConfiguration = try delivery.configuration(data: data.data)
-        let store = try data.openInbox()
-        let outbox = try deliveryConfiguration.openOutbox()
-        let inbox = Inbox(store: store, outbox: outbox, prepare: { try await deliveryConfiguration.prepare($0) })
-        let workers = noWorker ? [] : try deliveryConfiguration.workers(for: outbox, count: 1)
-        let configuration = InboxServer.Configuration(
+        let configuration = try delivery.configuration(data: data.data)
+        let server = InboxServer.Configuration(
             host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
             uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)))
-        let server = InboxServer(inbox: inbox, configuration: configuration)
         let host = self.host
-        let delivering = Task {
-            try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
-        }
-        defer {
-            for worker in workers { worker.stop() }
-        }
-        try await server.run { port in
+        try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
+                                    deliversOutbox: !noWorker) { port in
             // Written straight to the descriptor: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))
         }
-        for worker in workers { worker.stop() }
-        try await delivering.value
     }
 }

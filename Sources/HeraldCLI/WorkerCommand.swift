@@ -43,22 +43,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     /// `--until-idle` stops when nothing is due — which is not "nothing left": say what waits.
     private func reportBacklog(_ store: any OutboxStore, route: String) async {
-        guard let backlog = try? await store.backlog(now: Date().timeIntervalSince1970, route: route) else { return }
-        var parts: [String] = []
-        if backlog.waiting > 0, let next = backlog.nextAttemptAt {
-            parts.append("\(backlog.waiting) message\(backlog.waiting == 1 ? "" : "s") wait\(backlog.waiting == 1 ? "s" : "") for a retry, the next at \(moment(next)) (herald outbox retry ID to try now)")
-        }
-        if backlog.held > 0 {
-            parts.append("\(backlog.held) held after an ambiguous failure (herald outbox show ID, then herald outbox retry ID)")
-        }
-        if backlog.sending > 0 {
-            parts.append("\(backlog.sending) leased by another worker")
-        }
-        for (route, count) in backlog.otherRoutes.sorted(by: { $0.key < $1.key }) {
-            // Sent with another --via (or Maildir): this worker would misfile them.
-            let how = route.hasPrefix("maildir:") ? "--maildir \(route.dropFirst(8))" : "--via \(route)"
-            parts.append("\(count) message\(count == 1 ? " is" : "s are") for \(route), not for this worker's destination (herald worker \(how) delivers \(count == 1 ? "it" : "them"))")
-        }
-        say(parts.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + parts.joined(separator: "; "))
+        let now = Date().timeIntervalSince1970
+        guard let notes = try? await store.backlog(now: now, route: route).notes(now: now) else { return }
+        say(notes.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + notes.joined(separator: "; "))
     }
 }

@@ -35,6 +35,9 @@ public struct DeliveryConfiguration: Sendable {
         public var retryFactor: Setting<Double>?
         public var retryMaximum: Setting<Double>?
         public var maximumAttempts: Setting<Int>?
+        /// A data folder (`herald serve --data`): its outbox.sqlite and maildir/ are the outbox
+        /// and the Maildir when neither a setting nor the environment names them.
+        public var folder: String?
 
         public init() {}
     }
@@ -63,8 +66,9 @@ public struct DeliveryConfiguration: Sendable {
         func setting(_ given: Setting<String>?, _ variable: String) -> Setting<String>? {
             given ?? environment[variable].map { Setting($0, name: variable) }
         }
-        outboxPath = setting(settings.outboxPath, "HERALD_OUTBOX")?.value ?? Self.defaultOutboxPath
-        maildirPath = setting(settings.maildirPath, "HERALD_MAILDIR")?.value ?? Self.defaultMaildirPath
+        let folder = settings.folder.map { URL(fileURLWithPath: $0) }
+        outboxPath = setting(settings.outboxPath, "HERALD_OUTBOX")?.value ?? folder?.appendingPathComponent("outbox.sqlite").relativePath ?? Self.defaultOutboxPath
+        maildirPath = setting(settings.maildirPath, "HERALD_MAILDIR")?.value ?? folder?.appendingPathComponent("maildir").relativePath ?? Self.defaultMaildirPath
         responseTimeout = settings.responseTimeout
         policy = try Self.policy(settings, environment: environment)
         if let url = setting(settings.smtpURL, "HERALD_SMTP_URL") {

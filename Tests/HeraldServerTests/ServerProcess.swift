@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HeraldTestSupport
 import Testing
 
 /// Runs the real `herald` executable (built next to the test bundle, as the CLI tests do).
@@ -125,13 +126,7 @@ final class ServerProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
+        let text = output.fileHandleForReading.firstLine()
         let prefix = "herald serve: listening on http://127.0.0.1:"
         guard text.hasPrefix(prefix), let port = Int(text.dropFirst(prefix.count).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)

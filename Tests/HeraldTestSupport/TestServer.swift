@@ -25,13 +25,7 @@ public final class TestServer {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Wait for "READY <port>" (the server prints it once it listens).
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
+        let text = output.fileHandleForReading.firstLine()
         guard text.hasPrefix("READY "), let port = Int(text.dropFirst(6).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             kill(process.processIdentifier, SIGKILL)
             throw ExternalEmailTools.ToolError(description: "the test SMTP server did not start: \(text)")

@@ -32,6 +32,20 @@ public struct Campaign: Codable, Sendable, Equatable {
 
     public func hasMember(_ agentID: String) -> Bool { members.contains(agentID) }
 
+    /// Makes the agent a member; one already is left as it is (adding twice changes nothing).
+    public mutating func addMember(_ agentID: String) {
+        if !hasMember(agentID) { members.append(agentID) }
+    }
+
+    /// Removes the agent from the members; an agent who is not one is refused, naming the
+    /// members, rather than "removed" without anything changing.
+    public mutating func removeMember(_ agentID: String) throws {
+        guard hasMember(agentID) else {
+            throw InboxError(.input, "\(agentID) is not a member of \(id); its members: \(members.joined(separator: ", "))", field: "members")
+        }
+        members.removeAll { $0 == agentID }
+    }
+
     /// The form that opens by itself when an interaction starts, and that closing needs.
     public var mandatoryForm: Form? { forms.first(where: \.mandatory) }
 

@@ -24,6 +24,24 @@ public final class SQLiteInboxStore: InboxStore {
         URL(fileURLWithPath: outboxPath).deletingLastPathComponent().appendingPathComponent("inbox.sqlite").relativePath
     }
 
+    /// The inbox file of a data folder (`herald serve --data DIR`): DIR/inbox.sqlite, beside the
+    /// folder's outbox.sqlite and maildir/.
+    public static func path(inFolder folder: String) -> String {
+        URL(fileURLWithPath: folder).appendingPathComponent("inbox.sqlite").relativePath
+    }
+
+    /// Opens the inbox of the data folder `folder`; `create` makes the folder too when missing.
+    public convenience init(folder: String, create: Bool = true) throws {
+        if create {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw InboxError(.io, "cannot create the data folder \(folder): \(error.localizedDescription)")
+            }
+        }
+        try self.init(path: Self.path(inFolder: folder), create: create)
+    }
+
     /// Opens the inbox at `path`; `create: false` refuses a missing file instead of making an
     /// empty inbox where a typo pointed. A file that is not SQLite, or a SQLite database that is
     /// not an inbox (the outbox, say), is refused with one line — never migrated into.

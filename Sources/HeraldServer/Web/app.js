@@ -282,9 +282,10 @@ function renderInfo(interaction, campaign, mine, keep = false) {
 async function act(action, body) {
   try {
     await api("POST", `/interactions/${encodeURIComponent(app.selected)}/${action}`, body);
-    announce(`${action === "forms" ? "Form submitted" : action[0].toUpperCase() + action.slice(1)} done.`);
     await refreshLists();
     await openInteraction(app.selected);
+    // Said once the page shows the result.
+    announce(`${action === "forms" ? "Form submitted" : action[0].toUpperCase() + action.slice(1)} done.`);
   } catch (error) {
     announce(error.message, "error");
     if (app.selected) await openInteraction(app.selected).catch(() => {});

@@ -261,7 +261,8 @@ def finish_categorize_close(browser):
     check(status(page)[0].startswith("Form submitted"), "the form submitted")
     page.click("#close")
     check(status(page)[0].startswith("Close done"), "closed")
-    check("closed" in page.inner_text(".thread-head .meta"), "the thread says closed")
+    expect(page.locator(".thread-head .meta")).to_contain_text("closed")
+    check(True, "the thread says closed")
 
 
 def word_paste(browser):

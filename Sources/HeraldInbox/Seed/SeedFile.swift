@@ -1,13 +1,8 @@
-import Foundation
 import Herald
-import HeraldInbox
-import Yams
 
-/// A seed file (`herald inbox load team.yml`): agents, then campaigns with their channels'
-/// senders, members, categories and forms, written as the models are, with the lists and flags
-/// that may be left out left out. Loading it adds or replaces each one, so loading the same file
-/// again changes nothing.
-struct InboxSeed: Decodable {
+/// A seed file as written: the models' fields, with what may be left out optional; each turns
+/// into its model with the model's defaults (an agent's role, a form field's label and kind).
+struct SeedFile: Decodable {
     var agents: [SeedAgent]?
     var campaigns: [SeedCampaign]?
 
@@ -83,34 +78,5 @@ struct InboxSeed: Decodable {
         var kind: Form.Field.Kind?
         var required: Bool?
         var options: [String]?
-    }
-
-    /// Reads and checks a seed file; errors name the file and, for YAML, the line.
-    static func read(_ path: String) throws -> InboxSeed {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw fail("cannot read the seed file \(path): \(error.localizedDescription)", status: ExitStatus.ioError)
-        }
-        do {
-            return try YAMLDecoder().decode(InboxSeed.self, from: text)
-        } catch let error as DecodingError {
-            throw fail("\(path): \(describe(error))", status: ExitStatus.badInput)
-        } catch {
-            throw fail("\(path) is not YAML: \(error)", status: ExitStatus.badInput)
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

@@ -1,28 +1,34 @@
 import Foundation
 
-/// Progress of a bulk send: on a terminal one line redrawn in place (bar, sent, failed, rate,
-/// ETA); otherwise a plain line every `plainEvery` messages and at the end, for logs.
-final class Progress: @unchecked Sendable {
+/// The progress of a bulk send (`Sender.sendAll`'s `progress`), as text for `write`: on a
+/// terminal one line redrawn in place (bar, sent, failed, rate, ETA); otherwise a plain line
+/// every `plainEvery` messages and at the end, for logs. `write` is called under a lock, so the
+/// lines come out in order whichever connection reported.
+public final class SendProgress: @unchecked Sendable {
     private let lock = NSLock()
     /// Set when the count is known (a bulk send learns it once its messages are stored).
-    var total: Int {
+    public var total: Int {
         get { lock.withLock { count } }
         set { lock.withLock { count = newValue } }
     }
     private var count: Int
-    private let started = Date()
+    private let started: Date
     private let isTerminal: Bool
     private let plainEvery: Int
+    private let write: @Sendable (String) -> Void
     private var sent = 0
     private var failed = 0
 
-    init(total: Int, isTerminal: Bool = isatty(STDOUT_FILENO) == 1, plainEvery: Int = 100) {
+    public init(total: Int, isTerminal: Bool, plainEvery: Int = 100, started: Date = Date(), write: @escaping @Sendable (String) -> Void) {
         self.count = total
         self.isTerminal = isTerminal
         self.plainEvery = max(plainEvery, 1)
+        self.started = started
+        self.write = write
     }
 
-    func record(delivered: Bool) {
+    /// Counts one delivery attempt's outcome and writes what changed.
+    public func record(delivered: Bool) {
         lock.lock()
         defer { lock.unlock() }
         if delivered { sent += 1 } else { failed += 1 }
@@ -44,9 +50,5 @@ final class Progress: @unchecked Sendable {
         let filled = count == 0 ? width : min(width, width * done / count)
         let bar = isTerminal ? "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] " : ""
         return "\(bar)\(done)/\(count)  sent \(sent)  failed \(failed)  \(String(format: "%.1f", rate))/s  ETA \(Int(remaining.rounded()))s"
-    }
-
-    private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

@@ -1,0 +1,27 @@
+import Foundation
+import Herald
+import HeraldInbox
+
+extension InboxServer {
+    /// `herald serve`'s run: the inbox in `store` served over HTTP until SIGTERM or SIGINT, its
+    /// messages stored in `delivery`'s outbox (prepared by it: routes, WhatsApp media) and, when
+    /// `deliversOutbox`, delivered by one worker beside the server — otherwise a `herald worker`
+    /// elsewhere does. `listening` is told the port once connections are accepted.
+    public static func serve(_ store: any InboxStore, delivery: DeliveryConfiguration, configuration: Configuration, deliversOutbox: Bool = true,
+                             listening: @escaping @Sendable (Int) -> Void) async throws {
+        let outbox = try delivery.openOutbox()
+        let inbox = Inbox(store: store, outbox: outbox, prepare: { try await delivery.prepare($0) })
+        let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
+        let server = InboxServer(inbox: inbox, configuration: configuration)
+        let delivering = Task {
+            try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
+        }
+        // Stopped however the server ends, so the delivery task ends too.
+        defer {
+            for worker in workers { worker.stop() }
+        }
+        try await server.run(listening: listening)
+        for worker in workers { worker.stop() }
+        try await delivering.value
+    }
+}
