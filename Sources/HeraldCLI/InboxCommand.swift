@@ -27,7 +27,25 @@ struct InboxCommand: AsyncParsableCommand {
     }
 
     struct AgentCommand: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "agent", abstract: "Agents.", subcommands: [Add.self, List.self])
+        static let configuration = CommandConfiguration(commandName: "agent", abstract: "Agents.", subcommands: [Add.self, List.self, Password.self])
+
+        struct Password: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Set an agent's sign-in password, read from a file or standard input (never an argument: it would stay in the shell's history); their sessions end.")
+            @Argument(help: "The agent's ID.") var id: String
+            @Option(name: .customLong("password-file"), help: "A file whose first line is the password (default: standard input).") var file: String?
+            @OptionGroup var data: DataOptions
+
+            func run() async throws {
+                let handle = try file.map { path in
+                    guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot read the password file \(path)", status: ExitStatus.ioError) }
+                    return handle
+                } ?? FileHandle.standardInput
+                let password = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+                try await SignIn(store: data.openInbox(create: false)).setPassword(password, for: id)
+                say("agent \(id) signs in with the new password; their sessions have ended")
+            }
+        }
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Add an agent, or replace the one with this ID.")

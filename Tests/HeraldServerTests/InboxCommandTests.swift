@@ -75,4 +75,32 @@ struct InboxCommandTests {
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }
+
+    @Test func demoAgentsSignInWithTheSeedsPasswordAndSetPasswordReadsAFileOrStandardInput() async throws {
+        let directory = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let data = directory.appendingPathComponent("d")
+        let seed = Herald.repository.appendingPathComponent("Examples/inbox/demo-team.yml").path
+        #expect(try Herald.run(["inbox", "load", seed, "--data", data.path], in: directory).status == 0)
+        let store = try SQLiteInboxStore(folder: data.path, create: false)
+        let before = try #require(try await store.passwordHash(of: "ana"))
+        #expect(try await SignIn(store: store).check("herald demo password", of: "ana"))
+        // Loading again keeps the password in force (and so every session).
+        #expect(try Herald.run(["inbox", "load", seed, "--data", data.path], in: directory).status == 0)
+        #expect(try await store.passwordHash(of: "ana") == before)
+
+        let file = directory.appendingPathComponent("password.txt")
+        try Data("ana's own new password\nignored second line\n".utf8).write(to: file)
+        let set = try Herald.run(["inbox", "agent", "password", "ana", "--password-file", file.path, "--data", data.path], in: directory)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(set.stdout == "agent ana signs in with the new password; their sessions have ended\n")
+        #expect(try await SignIn(store: store).check("ana's own new password", of: "ana"))
+        #expect(try await SignIn(store: store).check("herald demo password", of: "ana") == false)
+        // Standard input (here: empty) is read when no file is given; too short a password is refused, nothing changes.
+        let short = try Herald.run(["inbox", "agent", "password", "ana", "--data", data.path], in: directory)
+        #expect(short.status == 65 && short.stderr.contains("use at least 12"), "\(short.stderr)")
+        #expect(try await SignIn(store: store).check("ana's own new password", of: "ana"))
+        let nobody = try Herald.run(["inbox", "agent", "password", "zoe", "--password-file", file.path, "--data", data.path], in: directory)
+        #expect(nobody.status == 65 && nobody.stderr.contains("no agent zoe"), "\(nobody.stderr)")
+    }
 }

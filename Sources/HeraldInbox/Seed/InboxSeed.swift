@@ -6,13 +6,21 @@ import Yams
 /// campaigns with their channels' senders, members, categories and forms, written as the models
 /// are, with the lists and flags that may be left out left out. Applying it adds or replaces each
 /// one by its ID, so loading the same file again changes nothing.
+///
+/// An agent may have a `password` — for demo and test teams, whose passwords are no secret; a
+/// real team's are set with `herald inbox agent password` (or by an administrator over HTTP),
+/// never written in a file. A password already in force is left alone (loading again signs
+/// nobody out).
 public struct InboxSeed: Sendable, Equatable {
     public var agents: [Agent]
     public var campaigns: [Campaign]
+    /// Agent ID → password, for the agents the file gives one.
+    public var passwords: [String: String]
 
-    public init(agents: [Agent] = [], campaigns: [Campaign] = []) {
+    public init(agents: [Agent] = [], campaigns: [Campaign] = [], passwords: [String: String] = [:]) {
         self.agents = agents
         self.campaigns = campaigns
+        self.passwords = passwords
     }
 
     /// Reads and checks the seed file at `path`; errors name the file (I/O when it cannot be
@@ -37,14 +45,28 @@ public struct InboxSeed: Sendable, Equatable {
         } catch {
             throw InboxError(.input, "\(name) is not YAML: \(error)")
         }
-        self.init(agents: (file.agents ?? []).map(\.agent), campaigns: (file.campaigns ?? []).map(\.campaign))
+        var passwords: [String: String] = [:]
+        for agent in file.agents ?? [] {
+            guard let password = agent.password else { continue }
+            do {
+                try PasswordHash.check(password)
+            } catch let error as InboxError {
+                throw InboxError(.input, "\(name): agent \(agent.id): \(error.message)", field: "password")
+            }
+            passwords[agent.id] = password
+        }
+        self.init(agents: (file.agents ?? []).map(\.agent), campaigns: (file.campaigns ?? []).map(\.campaign), passwords: passwords)
     }
 
     /// Adds or replaces the agents, then the campaigns (whose members must be agents by then);
     /// the store checks each as it saves it.
-    public func apply(to store: any InboxStore) async throws {
+    public func apply(to store: any InboxStore, passwordCost: PasswordHash.Cost = .standard) async throws {
         for agent in agents { try await store.save(agent) }
         for campaign in campaigns { try await store.save(campaign) }
+        let signIn = SignIn(store: store, cost: passwordCost)
+        for (agent, password) in passwords.sorted(by: { $0.key < $1.key }) where !(try await signIn.check(password, of: agent)) {
+            try await signIn.setPassword(password, for: agent)
+        }
     }
 
     /// "campaigns[0].channels.sms.number is missing": the path as it is written in the file.

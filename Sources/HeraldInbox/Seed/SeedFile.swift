@@ -11,6 +11,8 @@ struct SeedFile: Decodable {
         var name: String
         var email: String
         var role: Agent.Role?
+        /// Demo and test teams only (see `InboxSeed`).
+        var password: String?
 
         var agent: Agent { Agent(id: id, name: name, email: email, role: role ?? .agent) }
     }
