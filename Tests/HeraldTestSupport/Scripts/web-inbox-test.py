@@ -172,6 +172,9 @@ def chips_and_attachments(browser):
     shot(page, "list-1280")
     page.click("#new")
     shot(page, "new-channel-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    shot(page, "new-channel-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("[data-channel=email]")
     page.click("[data-campaign=billing]")
     for field, value in (("#new-to", "Customer <customer@example.com>"), ("#new-cc", "boss@example.com, second@example.com"), ("#new-bcc", "audit@example.com")):
@@ -187,6 +190,9 @@ def chips_and_attachments(browser):
     refused = page.locator(".file.refused")
     refused.wait_for()
     check("portable-executable" in refused.inner_text(), f"the disguised executable is refused with its reason shown: {refused.inner_text()!r}")
+    # The preview is the server's rendering of what is typed.
+    expect(page.frame_locator(".modal .email-preview").locator("body")).to_contain_text("Your invoice is attached.", timeout=10000)
+    check(True, "the preview shows the server's rendering of the draft")
     shot(page, "new-email-1280")
     page.click("#start")
     page.wait_for_selector("#editor .ProseMirror")
@@ -224,6 +230,8 @@ def take_race_and_transfer(browser):
         page.wait_for_selector("#list .item >> text=Needs sales", timeout=10000)
     check(True, "the transfer appears in both Sales agents' Pending tabs without a reload")
     shot(bruno, "pending-1280")
+    eva.set_viewport_size({"width": 390, "height": 844})
+    shot(eva, "pending-390")
     bruno.click("#list .item >> text=Needs sales")
     eva.click("#list .item >> text=Needs sales")
     bruno.wait_for_selector("#take")
