@@ -85,4 +85,23 @@ import Testing
         let sales = try await server.request("POST", "/api/v1/interactions", as: "bruno", json: ["channel": "phone", "campaign": "sales", "to": ["612345678"]])
         #expect(sales.status == 422 || sales.status == 409, "\(sales.text)")
     }
+
+    @Test func thePreviewIsTheServersRenderingOfTheDraft() async throws {
+        let server = try ServerProcess()
+        let sms = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "sms", "html": "<p>Your <b>order</b> shipped: café</p>"])
+        #expect(sms.status == 200)
+        #expect(sms.json["text"] as? String == "Your order shipped: café")
+        let report = try #require(sms.json["sms"] as? [String: Any])
+        #expect(report["encoding"] as? String == "GSM-7" && report["segmentCount"] as? Int == 1, "\(sms.text)")
+        let unicode = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "sms", "markdown": "Gracias 🙏"])
+        #expect((unicode.json["sms"] as? [String: Any])?["nonGSMCharacters"] as? [String] == ["🙏"], "\(unicode.text)")
+        let email = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "email", "html": "<p>Your <b>order</b></p>", "subject": "Hi"])
+        #expect((email.json["html"] as? String)?.contains("<strong style=\"font-weight:bold;\">order</strong>") == true)
+        let text = try #require(email.json["text"] as? String)
+        #expect(text.contains("Your") && text.contains("order") && !text.contains("<"), "the text alternative: \(text)")
+        let whatsapp = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "whatsapp", "html": "<p>Your <b>order</b></p>"])
+        #expect(whatsapp.json["text"] as? String == "Your *order*\n", "\(whatsapp.text)")
+        let phone = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "phone", "markdown": "x"])
+        #expect(phone.status == 400 && phone.json["field"] as? String == "channel")
+    }
 }
