@@ -128,10 +128,15 @@ static void create_extensions(void) {
 // the whole parse holds this lock.
 static pthread_mutex_t parse_lock = PTHREAD_MUTEX_INITIALIZER;
 
-cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options) {
+cmark_parser *herald_markdown_parser_start(int options) {
     pthread_once(&create_once, create_extensions);
     pthread_mutex_lock(&parse_lock);
     cmark_parser *parser = cmark_parser_new(options);
+    // (cmark-gfm aborts when out of memory; were it ever to return NULL, no finish would unlock.)
+    if (parser == NULL) {
+        pthread_mutex_unlock(&parse_lock);
+        return NULL;
+    }
     const char *core[] = {"table", "strikethrough", "autolink"};
     for (size_t index = 0; index < sizeof(core) / sizeof(core[0]); index++) {
         cmark_syntax_extension *ext = cmark_find_syntax_extension(core[index]);
@@ -139,11 +144,24 @@ cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options
     }
     cmark_parser_attach_syntax_extension(parser, highlight_ext);
     cmark_parser_attach_syntax_extension(parser, underline_ext);
+    return parser;
+}
+
+void herald_markdown_parser_feed(cmark_parser *parser, const char *buffer, size_t length) {
     if (buffer != NULL && length > 0) cmark_parser_feed(parser, buffer, length);
+}
+
+cmark_node *herald_markdown_parser_finish(cmark_parser *parser) {
     cmark_node *document = cmark_parser_finish(parser);
     cmark_parser_free(parser);
     pthread_mutex_unlock(&parse_lock);
     return document;
+}
+
+cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options) {
+    cmark_parser *parser = herald_markdown_parser_start(options);
+    herald_markdown_parser_feed(parser, buffer, length);
+    return herald_markdown_parser_finish(parser);
 }
 
 cmark_syntax_extension *herald_highlight_extension(void) {

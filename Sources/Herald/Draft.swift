@@ -38,14 +38,16 @@ public struct Draft: Sendable {
 
     /// Markdown → a draft, with what the HTML reader removed from its raw HTML. Markdown whose
     /// markup would take far more memory to read than its size is refused (`MarkdownCost`).
-    public static func markdown(_ bytes: [UInt8], maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
-        try markdown(bytes, named: "the Markdown", maximumInputBytes: maximumInputBytes)
+    public static func markdown(_ bytes: consuming [UInt8], maximumInputBytes: Int = defaultMaximumInputBytes) throws -> Draft {
+        try markdown(consume bytes, named: "the Markdown", maximumInputBytes: maximumInputBytes)
     }
 
-    static func markdown(_ bytes: [UInt8], named name: String, maximumInputBytes: Int) throws -> Draft {
+    /// `bytes` is given up: the reader lets it go before the parse (the input is 5 MB at the
+    /// limit).
+    static func markdown(_ bytes: consuming [UInt8], named name: String, maximumInputBytes: Int) throws -> Draft {
         guard bytes.count <= maximumInputBytes else { throw InputTooLarge(input: "the Markdown", size: bytes.count, limit: maximumInputBytes) }
         try checkMarkup(bytes, named: name)
-        let reading = MarkdownReader().readReportingRemovals(bytes: bytes)
+        let reading = MarkdownReader().readReportingRemovals(bytes: consume bytes)
         var draft = Draft(document: reading.document)
         draft.removed = reading.removed
         return draft
@@ -95,7 +97,7 @@ public struct Draft: Sendable {
             if locale != nil || data != nil {
                 throw HeraldError.badInput("\(url.displayPath) is a plain document (no front matter), so template data and a locale mean nothing for it; a template starts with a line of --- and its settings (name: ...)")
             }
-            return try markdown(bytes, named: "'\(url.displayPath)'", maximumInputBytes: maximumInputBytes)
+            return try markdown(consume bytes, named: "'\(url.displayPath)'", maximumInputBytes: maximumInputBytes)
         }
         try checkMarkup(bytes, named: "'\(url.displayPath)'")
         let template = try MessageTemplate.load(url, locale: locale)

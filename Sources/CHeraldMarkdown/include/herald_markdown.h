@@ -9,6 +9,14 @@
 /// special-character tables are process-global. Free the result with cmark_node_free.
 cmark_node *herald_markdown_parse(const char *buffer, size_t length, int options);
 
+/// herald_markdown_parse in three steps, for a caller that lets its buffer go once fed:
+/// cmark-gfm copies what it is fed, and the inline pass in finish is the peak of a parse. start
+/// takes the lock herald_markdown_parse holds and finish gives it back (same thread), so every
+/// start must be followed by finish; finish frees the parser.
+cmark_parser *herald_markdown_parser_start(int options);
+void herald_markdown_parser_feed(cmark_parser *parser, const char *buffer, size_t length);
+cmark_node *herald_markdown_parser_finish(cmark_parser *parser);
+
 /// Inline syntax extensions for cmark-gfm that behave like its built-in emphasis: a run of
 /// exactly two delimiter characters opens or closes, following CommonMark's flanking rules, so
 /// nesting, backslash escapes and code spans work as they do for `**`.

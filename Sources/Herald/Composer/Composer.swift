@@ -89,6 +89,9 @@ public enum RenderFormat: String, Sendable, CaseIterable {
 public struct Rendered: Sendable {
     public enum Content: Sendable {
         case text(String)
+        /// Text as pieces of UTF-8, written one after the other: a large email HTML or text
+        /// part is never copied into one String.
+        case utf8([[UInt8]])
         /// A whole email, written as it streams (an attachment is never held whole).
         case message(EmailMessage, MessageIdentity)
     }
@@ -104,6 +107,7 @@ public struct Rendered: Sendable {
     public func write<Sink: ByteSink>(to sink: inout Sink) throws {
         switch content {
         case .text(let text): try sink.write(text)
+        case .utf8(let chunks): for chunk in chunks { try sink.write(chunk) }
         case .message(let message, let identity): try MIMEWriter().write(message, identity: identity, to: &sink)
         }
     }

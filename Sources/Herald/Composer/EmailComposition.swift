@@ -5,8 +5,18 @@ struct EmailComposition: ChannelComposition {
     func render(_ draft: Draft, request: MessageRequest, format: RenderFormat, composer: Composer) throws -> Rendered {
         switch format {
         case .html, .text:
-            let email = Herald.renderEmail(draft, request: request)
-            return Rendered(content: .text(format == .html ? email.html : email.text), warnings: email.warnings.map(\.message))
+            // Only the part asked for is kept, as pieces (`renderUTF8`): at the input limit the
+            // other part and a String copy of this one were a third of the memory. The text's
+            // warnings are the HTML's (its size), so for text the HTML is rendered and dropped.
+            let request = draft.completing(request)
+            let options = draft.renderOptions(request)
+            let renderer = EmailHTMLRenderer(theme: draft.theme)
+            if format == .html {
+                let html = renderer.renderUTF8(draft.document, options: options)
+                return Rendered(content: .utf8(html.utf8), warnings: html.warnings.map(\.message))
+            }
+            let warnings = renderer.renderUTF8(draft.document, options: options).warnings.map(\.message)
+            return Rendered(content: .utf8(EmailTextRenderer().renderUTF8(draft.document, options: options)), warnings: warnings)
         case .eml, .json:
             try Self.checkAddressed(draft.completing(request), purpose: "a whole message (\(format.rawValue))")
             let composed = try message(draft, request: request, composer: composer)

@@ -14,6 +14,16 @@ public struct EmailTextRenderer: Sendable {
     }
 
     public func render(_ document: Document, options: EmailRenderOptions = EmailRenderOptions()) -> String {
+        write(document, options: options, chunkSize: .max).text
+    }
+
+    /// The same text as `render`, as pieces of UTF-8 to write one after the other, never copied
+    /// into one String (see `EmailHTMLRenderer.renderUTF8`).
+    public func renderUTF8(_ document: Document, options: EmailRenderOptions = EmailRenderOptions()) -> [[UInt8]] {
+        write(document, options: options, chunkSize: EmailHTMLRenderer.chunkSize).chunks
+    }
+
+    private func write(_ document: Document, options: EmailRenderOptions, chunkSize: Int) -> ByteWriter {
         // A logo means nothing in plain text: the header keeps its words only.
         let header = (options.layout?.header.blocks ?? []).filter { block in
             guard case .paragraph(let paragraph) = block else { return true }
@@ -33,9 +43,10 @@ public struct EmailTextRenderer: Sendable {
         }
         var writer = TextBlockLayout(direction: options.direction ?? document.textDirection)
         writer.output = ByteWriter(capacity: 2048)
+        writer.output.chunkSize = chunkSize
         var prefix = TextBlockLayout.Prefix(first: "", rest: "")
         writer.write(blocks, width: width, prefix: &prefix)
-        return writer.output.text
+        return writer.output
     }
 }
 
@@ -82,6 +93,8 @@ struct TextBlockLayout {
     private mutating func endLine() {
         while let last = output.bytes.last, last == 0x20 || last == 0x09 { output.bytes.removeLast() }
         output.bytes.append(0x0A)
+        // After a whole line: trimming the next one's trailing spaces stops at this newline.
+        output.sealChunk()
     }
 
     /// Writes blocks separated by blank lines (none in a tight list item); returns whether any

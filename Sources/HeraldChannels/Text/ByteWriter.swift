@@ -1,14 +1,56 @@
 /// An output buffer of UTF-8 bytes: appending to `[UInt8]` is several times cheaper than
 /// appending to a `String`, and renderers append thousands of small pieces. `text` makes the
 /// String once at the end.
+///
+/// A large output is kept as pieces (`sealChunk()`): a buffer grown by doubling holds up to
+/// twice what it was written, and a 5 MB message's HTML is 17 MB; copied into a String beside
+/// that buffer it took 50 MB. Sealed pieces are copied to their exact size and the buffer is
+/// reused, so the output costs about its own size, and `chunks` goes to a file as it is.
 struct ByteWriter {
     var bytes: [UInt8] = []
+    /// The pieces already set aside, in order (empty until the buffer reaches `chunkSize`).
+    private(set) var sealed: [[UInt8]] = []
+    private var sealedCount = 0
+    /// From this size on, `sealChunk()` sets the buffer aside; by default never (an output
+    /// read as one String gains nothing from pieces).
+    var chunkSize = Int.max
 
     init(capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    /// The bytes written so far.
+    var count: Int { sealedCount + bytes.count }
+
+    /// Sets the buffer's bytes aside as a piece of their own size once it holds `chunkSize`.
+    /// Callers seal only after a whole line or element: what follows never looks back at them.
+    mutating func sealChunk() {
+        guard bytes.count >= chunkSize else { return }
+        let piece = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, initialized in
+            initialized = bytes.withUnsafeBufferPointer { buffer.initialize(fromContentsOf: $0) }
+        }
+        sealed.append(piece)
+        sealedCount += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The whole output, as pieces of UTF-8 (never split inside a character).
+    var chunks: [[UInt8]] { bytes.isEmpty ? sealed : sealed + [bytes] }
+
+    var text: String { sealed.isEmpty ? String(decoding: bytes, as: UTF8.self) : Self.text(of: chunks) }
+
+    /// One String of pieces of UTF-8, copied once.
+    static func text(of chunks: [[UInt8]]) -> String {
+        if chunks.count == 1 { return String(decoding: chunks[0], as: UTF8.self) }
+        let total = chunks.reduce(0) { $0 + $1.count }
+        return String(unsafeUninitializedCapacity: total) { buffer in
+            var offset = 0
+            for chunk in chunks {
+                offset += chunk.withUnsafeBufferPointer { UnsafeMutableBufferPointer(rebasing: buffer[offset...]).initialize(fromContentsOf: $0) }
+            }
+            return offset
+        }
+    }
 
     static func += (writer: inout ByteWriter, piece: String) {
         writer.append(piece.utf8)

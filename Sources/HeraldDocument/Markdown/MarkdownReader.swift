@@ -37,20 +37,24 @@ public struct MarkdownReader: Sendable {
 
     /// The document, and what the HTML reader removed from the raw HTML in the Markdown
     /// (scripts, event handlers, unsafe links...), for the composer to warn the agent.
-    public func readReportingRemovals(bytes input: [UInt8]) -> HTMLReading {
-        let fences = AlignmentFences(for: input)
-        // The rewritten source goes once parsed (cmark-gfm keeps its own copy).
-        let (root, mayHoldHTML) = { () -> (OpaquePointer?, Bool) in
-            let source = fences.rewrite(input)
-            // Without a '<' there is no raw HTML: paragraphs skip looking for it.
-            return (Self.parse(source), source.contains(UInt8(ascii: "<")))
-        }()
+    public func readReportingRemovals(bytes input: consuming [UInt8]) -> HTMLReading {
+        let isLarge = input.count >= Self.largeDocument
+        // (`copy`: a reference to the same bytes, for an initializer that would take them.)
+        let fences = AlignmentFences(for: copy input)
+        let source = fences.rewrite(input)
+        // The input goes before cmark-gfm parses, when the caller gave it up (`Draft` does)
+        // and the source is a rewritten copy: 5 MB less beside cmark-gfm's tree.
+        _ = consume input
+        // Without a '<' there is no raw HTML: paragraphs skip looking for it.
+        let mayHoldHTML = source.contains(UInt8(ascii: "<"))
+        // The rewritten source goes once fed to cmark-gfm (see `parse`).
+        let root = Self.parse(consume source)
         guard let root else { return HTMLReading(document: Document(), removed: []) }
         var walker = ASTWalker(fences: fences, maximumNesting: maximumNesting, keepsPlaceholderURLs: keepsPlaceholderURLs)
         walker.mayHoldHTML = mayHoldHTML
         let document = Document(blocks: walker.topLevelBlocks(of: root))
         cmark_node_free(root)
-        if input.count >= Self.largeDocument { herald_release_free_memory() }
+        if isLarge { herald_release_free_memory() }
         return HTMLReading(document: document, removed: walker.removals.log.removals)
     }
 
@@ -64,13 +68,18 @@ public struct MarkdownReader: Sendable {
     /// is common in support replies and must not strike text out).
     static let options: Int32 = CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
 
-    private static func parse(_ source: [UInt8]) -> OpaquePointer? {
+    private static func parse(_ source: consuming [UInt8]) -> OpaquePointer? {
+        // cmark_parser_finish always returns a document node (possibly empty).
+        guard let parser = herald_markdown_parser_start(options) else { return nil }
         source.withUnsafeBufferPointer { buffer in
             buffer.withMemoryRebound(to: CChar.self) { chars in
-                // cmark_parser_finish always returns a document node (possibly empty).
-                herald_markdown_parse(chars.baseAddress, chars.count, options)
+                herald_markdown_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
+        // cmark-gfm holds its own copy of what it was fed: the source goes before the inline
+        // pass, the peak of the parse (5 MB of its 65 for 5 MB of Markdown).
+        _ = consume source
+        return herald_markdown_parser_finish(parser)
     }
 }
 
@@ -291,7 +300,15 @@ private struct ASTWalker {
             return reading.inlines
         }
         var builder = InlineBuilder()
-        appendInlines(of: node, depth: depth, to: &builder)
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            child = cmark_node_next(current)
+            appendInline(current, depth: depth, to: &builder)
+            // Once read, its part of cmark-gfm's tree goes (nothing reads a block's inlines
+            // twice): a 5 MB paragraph held its whole tree, and the copies of its text that
+            // cmark_node_get_literal keeps, beside the model made of it until read.
+            cmark_node_free(current)
+        }
         return builder.finish()
     }
 
