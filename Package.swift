@@ -90,6 +90,8 @@ let package = Package(
         .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "HeraldTooling", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
+        // Seeds an inbox for Benchmarks/server-load.sh (through the HeraldInbox library, not HTTP).
+        .executableTarget(name: "InboxSeed", dependencies: ["HeraldInbox", "Herald"], path: "Benchmarks/InboxSeed"),
 
         // Fuzz targets (docs/fuzzing.md, Fuzz/run): built with `--sanitize fuzzer` and
         // `-DFUZZING` each is a libFuzzer executable; in a plain build each replays the files it

@@ -38,13 +38,13 @@ struct API {
         api.get("/tabs/active") { request, context in
             let agent = try context.requireAgent()
             let of = request.uri.queryParameters.get("agent") ?? agent
-            return try JSON.response(try await inbox.activeTab(of: of, viewer: agent))
+            return SummaryJSON.response(try await inbox.activeTab(of: of, viewer: agent))
         }
         api.get("/tabs/pending") { request, context in
             guard let campaign = request.uri.queryParameters.get("campaign"), !campaign.isEmpty else {
                 throw Problem(.usage, "say which campaign's Pending tab: /api/v1/tabs/pending?campaign=ID", field: "campaign")
             }
-            return try JSON.response(try await inbox.pendingTab(of: campaign, for: context.requireAgent()))
+            return SummaryJSON.response(try await inbox.pendingTab(of: campaign, for: context.requireAgent()))
         }
         api.post("/interactions/{id}/take") { _, context in
             try JSON.response(try await inbox.take(context.parameters.require("id"), by: context.requireAgent()))

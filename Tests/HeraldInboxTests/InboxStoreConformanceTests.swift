@@ -148,6 +148,23 @@ import Testing
         #expect(try await store.pending(campaign: "billing", limit: 10).isEmpty)
     }
 
+    /// A tab's summary is the interaction's own, whatever its subject and address hold (the SQLite
+    /// store reads them out of the stored JSON with SQLite's JSON functions).
+    @Test(arguments: InboxStoreKind.allCases) func aTabSummaryIsTheInteractionsOwn(_ kind: InboxStoreKind) async throws {
+        let store = try await kind.makeWithTeam()
+        let message = Interaction.Message(id: "msg-1", author: nil, at: Team.now, subject: nil, template: nil, attachments: [], voiceNote: false,
+                                          outboxKey: "inbox:int-1:msg-1")
+        let start = InteractionCommand.Start(id: "int-1", campaign: "billing", channel: .email, customer: "cus-2",
+                                             to: ["\"Núñez, Lucía\" <lucia/orders@example.com>", "b@example.com"],
+                                             subject: "Re: \"Invoice\" 2026/11 \\ ñ ✓\ttab", message: message)
+        var transition = try rules.apply(.start(start), to: nil, by: Team.ana, at: Team.now)
+        transition.newCustomer = Customer(id: "cus-2", emailAddresses: ["lucia/orders@example.com"])
+        let email = try await store.apply(transition)
+        let phone = try await started(store, id: "int-2", at: Team.now.addingTimeInterval(10))
+        #expect(try await store.active(assignee: "ana", limit: 10) == [phone.summary, email.summary])
+        #expect(email.summary.subject == "Re: \"Invoice\" 2026/11 \\ ñ ✓\ttab" && phone.summary.subject == nil)
+    }
+
     @Test(arguments: InboxStoreKind.allCases) func theAuditTrailIsReadInOrderAfterAnyPoint(_ kind: InboxStoreKind) async throws {
         let store = try await kind.makeWithTeam()
         let one = try await started(store, id: "int-1")

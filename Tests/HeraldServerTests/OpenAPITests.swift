@@ -22,5 +22,13 @@ struct OpenAPITests {
         #expect(served.count >= 14)
         #expect(served.subtracting(documented).sorted() == [], "served but not documented")
         #expect(documented.subtracting(served).sorted() == [], "documented but not served")
+
+        // The links of a start's answer (what schemathesis's stateful phase follows, and clients
+        // may) name operations that exist.
+        let operations = Set(paths.values.flatMap { $0.values.compactMap { ($0 as? [String: Any])?["operationId"] as? String } })
+        let start = try #require((paths["/api/v1/interactions"]?["post"] as? [String: Any])?["responses"] as? [String: [String: Any]])
+        let links = try #require(start["201"]?["links"] as? [String: [String: Any]])
+        #expect(links.count == 8)
+        #expect(Set(links.values.compactMap { $0["operationId"] as? String }).subtracting(operations).sorted() == [], "links to no operation")
     }
 }
