@@ -69,7 +69,10 @@ measure() {
     # The server prints "herald serve: listening on http://127.0.0.1:PORT" once it accepts
     # connections: reading that line is the wait (no sleep). The Maildir is the data folder's.
     local out line port
-    exec {out}< <(exec "$bin/herald" serve --port 0 --data "$data" 2>"$folder/serve.err")
+    # No rate limit (the load is one token's); an older herald without the option has none.
+    local limits=()
+    "$bin/herald" serve --help 2>&1 | grep -q -- "--rate-limit" && limits=(--rate-limit 0)
+    exec {out}< <(exec "$bin/herald" serve --port 0 "${limits[@]}" --data "$data" 2>"$folder/serve.err")
     server_pid=$!
     read -r line <&"$out" || { echo "herald serve did not start: $(cat "$folder/serve.err")" >&2; exit 1; }
     port="${line##*:}"

@@ -29,10 +29,11 @@ struct Authentication: RouterMiddleware {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer", let presented = APIToken.parse(parts[1].trimmingCharacters(in: .whitespaces)),
-                  let token = try await store.token(presented.id), token.admits(secret: presented.secret), try await store.agent(token.agent) != nil else {
+                  let (token, agent) = try await store.tokenAndAgent(presented.id), token.admits(secret: presented.secret) else {
                 throw Problem.unauthenticated("the API token is not valid (unknown, mistyped or revoked)")
             }
             context.agent = token.agent
+            context.signedIn = agent
             caller = "token:" + token.id
         } else if let cookie = request.cookies[Self.cookieName] {
             guard let session = try await signIn.session(cookie: cookie.value) else {

@@ -9,11 +9,14 @@ public struct ServerContext: RequestContext {
     public var agent: String?
     /// The browser session the request came with (nil for a bearer token).
     public var session: Session?
+    /// The agent as read when authenticating (routes that need more than the ID use it).
+    public var signedIn: Agent?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = CoreRequestContextStorage(source: source)
         agent = nil
         session = nil
+        signedIn = nil
     }
 
     /// The signed-in agent's ID (only routes behind `Authentication` ask).

@@ -228,4 +228,13 @@ import Testing
         try await store.setPassword(nil, for: "ana", at: later)
         #expect(try await store.passwordHash(of: "ana") == nil)
     }
+
+    @Test(arguments: InboxStoreKind.allCases) func aTokenIsReadWithItsAgent(_ kind: InboxStoreKind) async throws {
+        let store = try await kind.makeWithTeam()
+        let issued = APIToken.issue(for: "carla", label: "script", at: Team.now)
+        try await store.save(issued.record)
+        let found = try #require(try await store.tokenAndAgent(issued.record.id))
+        #expect(found.token == issued.record && found.agent == Team.carla)
+        #expect(try await store.tokenAndAgent("nope") == nil)
+    }
 }

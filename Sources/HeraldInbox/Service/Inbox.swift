@@ -157,7 +157,12 @@ public struct Inbox: Sendable {
     /// The agent's Active tab (`agentID`'s own, or — for a supervisor sharing a campaign with
     /// them — an agent's, as `viewerID`).
     public func activeTab(of agentID: String, viewer viewerID: String? = nil) async throws -> [Interaction.Summary] {
-        let viewer = try await agent(viewerID ?? agentID)
+        try await activeTab(of: agentID, viewer: try await agent(viewerID ?? agentID))
+    }
+
+    /// The same, for a viewer already read (the server has the signed-in agent at hand: one
+    /// read less on the page agents load most).
+    public func activeTab(of agentID: String, viewer: Agent) async throws -> [Interaction.Summary] {
         if viewer.id != agentID {
             guard Authorization.supervises(viewer) else {
                 throw InboxError(.unauthorized, "only a supervisor sees another agent's Active tab")

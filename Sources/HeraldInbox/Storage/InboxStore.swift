@@ -62,6 +62,8 @@ public protocol InboxStore: Sendable {
 
     // MARK: API tokens
 
+    /// The token with this ID and the agent it acts as, read together (every request asks).
+    func tokenAndAgent(_ id: String) async throws -> (token: APIToken, agent: Agent)?
     /// Stores a new token (its ID must be new; the agent must exist).
     func save(_ token: APIToken) async throws
     func token(_ id: String) async throws -> APIToken?
@@ -86,4 +88,12 @@ public protocol InboxStore: Sendable {
     func session(_ id: String) async throws -> Session?
     /// Marks the session ended at `at` (signed out); false when there is no such session.
     func revokeSession(_ id: String, at: Date) async throws -> Bool
+}
+
+extension InboxStore {
+    /// Two reads; a store that can do it in one says so.
+    public func tokenAndAgent(_ id: String) async throws -> (token: APIToken, agent: Agent)? {
+        guard let token = try await token(id), let agent = try await agent(token.agent) else { return nil }
+        return (token, agent)
+    }
 }

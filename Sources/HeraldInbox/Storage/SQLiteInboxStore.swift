@@ -519,6 +519,15 @@ public final class SQLiteInboxStore: InboxStore {
         }
     }
 
+    public func tokenAndAgent(_ id: String) async throws -> (token: APIToken, agent: Agent)? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT api_token.body, agent.body FROM api_token JOIN agent ON agent.id = api_token.agentId WHERE api_token.id = ?
+                """), arguments: [id]) else { return nil }
+            return (try Self.decode(APIToken.self, row[0], what: "a token"), try Self.decode(Agent.self, row[1], what: "an agent"))
+        }
+    }
+
     public func tokens(of agentID: String?) async throws -> [APIToken] {
         try await read { db in
             let rows: [String]
