@@ -21,7 +21,7 @@ import Testing
         let reopened = try SQLiteInboxStore(path: path, create: false)
         #expect(try await reopened.campaign("billing") == Team.billing)
         let migrations = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2", "v3"])
+        #expect(migrations == ["v1", "v2", "v3", "v4"])
     }
 
     @Test func aPathThatIsNoInboxIsRefusedInOneLineAndLeftAlone() throws {
@@ -71,5 +71,30 @@ import Testing
                 try db.execute(sql: "INSERT INTO interaction (id, campaignId, channel, customerId, state, assigneeId, version, createdAt, updatedAt, body) VALUES ('x', 'billing', 'sms', 'cus-1', 'pending', 'ana', 1, 0, 0, '{}')")
             }
         }
+    }
+
+    /// Migration v4 made a tab's shown fields columns: an inbox written before it gets them filled
+    /// from the bodies when opened.
+    @Test func anInboxFromBeforeTheSummaryColumnsGetsThemFilled() async throws {
+        let path = TemporaryFiles.path("inbox", "sqlite")
+        do {
+            let store = try SQLiteInboxStore(path: path)
+            try await store.saveTeam()
+            let rules = InteractionRules(directory: Team.directory)
+            let message = Interaction.Message(id: "msg-1", author: nil, at: Team.now, subject: nil, template: nil, attachments: [], voiceNote: false,
+                                              outboxKey: "inbox:int-1:msg-1")
+            let start = InteractionCommand.Start(id: "int-1", campaign: "billing", channel: .email, customer: "cus-1", to: ["lucia@example.com"],
+                                                 subject: "Your refund", message: message)
+            var transition = try rules.apply(.start(start), to: nil, by: Team.ana, at: Team.now)
+            transition.newCustomer = Customer(id: "cus-1", name: "Lucía", emailAddresses: ["lucia@example.com"])
+            _ = try await store.apply(transition)
+        }
+        // As an inbox stored by a Herald before v4 is.
+        try await DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "ALTER TABLE interaction DROP COLUMN firstTo; ALTER TABLE interaction DROP COLUMN subject; DELETE FROM grdb_migrations WHERE identifier = 'v4'")
+        }
+        let reopened = try SQLiteInboxStore(path: path, create: false)
+        let tab = try await reopened.active(assignee: "ana", limit: 10)
+        #expect(tab.map(\.to) == ["lucia@example.com"] && tab.map(\.subject) == ["Your refund"])
     }
 }

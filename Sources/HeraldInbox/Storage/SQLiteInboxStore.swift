@@ -194,6 +194,15 @@ public final class SQLiteInboxStore: InboxStore {
                 CREATE INDEX session_expiry ON session(expiresAt);
                 """)
         }
+        // The tabs' two shown fields as columns, written once at the start (an interaction's
+        // contact never changes): a tab no longer parses every row's JSON body.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE interaction ADD COLUMN firstTo TEXT NOT NULL DEFAULT '';
+                ALTER TABLE interaction ADD COLUMN subject TEXT;
+                UPDATE interaction SET firstTo = coalesce(json_extract(body, '$.contact.to[0]'), ''), subject = json_extract(body, '$.contact.subject');
+                """)
+        }
         return migrator
     }
 
@@ -415,10 +424,11 @@ public final class SQLiteInboxStore: InboxStore {
                 }
                 if let customer = transition.newCustomer { try Self.insert(customer, db) }
                 try db.cachedStatement(sql: """
-                    INSERT INTO interaction (id, campaignId, channel, customerId, state, assigneeId, version, createdAt, updatedAt, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO interaction (id, campaignId, channel, customerId, state, assigneeId, version, createdAt, updatedAt, body, firstTo, subject)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [after.id, after.campaign, after.channel.rawValue, after.customer, after.state.rawValue, after.assignee,
-                                             after.version, after.createdAt.timeIntervalSince1970, after.updatedAt.timeIntervalSince1970, body])
+                                             after.version, after.createdAt.timeIntervalSince1970, after.updatedAt.timeIntervalSince1970, body,
+                                             after.contact.to.first ?? "", after.contact.subject])
             }
             for message in transition.addedMessages {
                 guard let position = after.messages.firstIndex(where: { $0.id == message.id }) else { continue }
@@ -457,7 +467,7 @@ public final class SQLiteInboxStore: InboxStore {
     /// profile under load: Benchmarks/server-load.sh, docs/performance.md).
     private static let summaryColumns = """
         id, campaignId, channel, customerId, state, assigneeId, createdAt, updatedAt,
-        json_extract(body, '$.contact.to[0]') AS firstTo, json_extract(body, '$.contact.subject') AS subject
+        firstTo, subject
         """
 
     /// By position, in `summaryColumns`' order: GRDB finds a column by name with a lower-cased
