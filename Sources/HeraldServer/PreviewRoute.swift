@@ -19,7 +19,7 @@ struct PreviewRoute {
 
     struct Answer: Encodable {
         var channel: ChannelID
-        /// Email: the HTML part.
+        /// Email: the HTML part; WhatsApp: the bubble's HTML (`WhatsAppMarkup`).
         var html: String?
         /// The text: the email's text part, the SMS, the WhatsApp message.
         var text: String
@@ -69,7 +69,10 @@ struct PreviewRoute {
                 whatsapp.to = ["+10000000000"]
                 whatsapp.whatsapp.lastInbound = inbox.clock().timeIntervalSince1970
                 let rendered = try composer.render(draft, for: .whatsapp, request: whatsapp, format: .text)
-                return try JSON.response(Answer(channel: .whatsapp, text: try rendered.text, warnings: rendered.warnings))
+                let text = try rendered.text
+                // The bubble as WhatsApp shows it: marks applied, the rest escaped.
+                let bubble = WhatsAppMarkup.html(text.trimmingCharacters(in: .newlines))
+                return try JSON.response(Answer(channel: .whatsapp, html: bubble, text: text, warnings: rendered.warnings))
             case .phone:
                 throw Problem(.usage, "a phone interaction has no message to preview", field: "channel")
             }

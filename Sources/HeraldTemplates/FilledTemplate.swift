@@ -68,6 +68,14 @@ public struct FilledWhatsApp: Equatable, Sendable {
     /// The message as the customer sees it: the header in bold (as WhatsApp shows it), the
     /// body, the footer, and the buttons in brackets.
     public var text: String {
+        template.buttons.isEmpty ? bubbleText : bubbleText + "\n\n" + buttons.map { "[ \($0) ]" }.joined(separator: " ")
+    }
+
+    /// The buttons' labels, shown as buttons under the bubble by a preview.
+    public var buttons: [String] { template.buttons.map(\.text) }
+
+    /// The bubble's text: the header in bold, the body, the footer (no buttons).
+    public var bubbleText: String {
         var parts: [String] = []
         if let header = template.header {
             switch header.format {
@@ -81,9 +89,7 @@ public struct FilledWhatsApp: Equatable, Sendable {
         }
         parts.append(message(to: .businessScopedUserID("US.0")).renderedBody)
         if let footer = template.footer { parts.append(footer) }
-        var text = parts.joined(separator: "\n\n")
-        if !template.buttons.isEmpty { text += "\n\n" + template.buttons.map { "[ \($0.text) ]" }.joined(separator: " ") }
-        return text
+        return parts.joined(separator: "\n\n")
     }
 }
 

@@ -26,7 +26,8 @@ public enum PreviewPage {
             iframe{border:1px solid #d1d5db;background:#fff;display:block;}
             pre{margin:0;white-space:pre-wrap;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;max-width:640px;}
             .phone{width:340px;} .sms{background:#e9e9eb;border-radius:18px;padding:10px 14px;white-space:pre-wrap;}
-            .wa{background:#efeae2;padding:12px;border-radius:8px;} .wa .bubble{background:#fff;border-radius:8px;padding:8px 10px;white-space:pre-wrap;box-shadow:0 1px .5px rgba(0,0,0,.13);}
+            .wa{background:#efeae2;padding:12px;border-radius:8px;} .wa .bubble{background:#fff;border-radius:8px;padding:8px 10px;box-shadow:0 1px .5px rgba(0,0,0,.13);}
+            .wa-buttons{display:flex;gap:4px;margin-top:4px;} .wa-button{flex:1;background:#fff;border-radius:8px;padding:8px;text-align:center;color:#027eb5;box-shadow:0 1px .5px rgba(0,0,0,.13);}
             .facts{color:#4b5563;font-size:12px;margin-top:8px;} .warn{color:#b45309;}
             </style>
             </head>
@@ -74,7 +75,9 @@ public enum PreviewPage {
             if let partError {
                 page += "<p class=\"facts warn\">\(escape(partError))</p>"
             } else if let part {
-                page += "<div class=\"wa\"><div class=\"bubble\">\(escape(part.text))</div></div>"
+                let buttons = part.buttons.map { "<span class=\"wa-button\">\(escape($0))</span>" }.joined()
+                page += "<div class=\"wa\"><div class=\"bubble\">\(WhatsAppMarkup.html(part.bubbleText))</div>"
+                    + (buttons.isEmpty ? "" : "<div class=\"wa-buttons\">\(buttons)</div>") + "</div>"
                 page += "<p class=\"facts\">Approved template <b>\(escape(part.template.name))</b> (\(escape(part.template.language)), \(part.template.category.rawValue))</p>"
                 do {
                     try part.validate()
@@ -83,7 +86,7 @@ public enum PreviewPage {
                 }
             } else {
                 let text = WhatsAppTextRenderer().render(draft.document)
-                page += "<div class=\"wa\"><div class=\"bubble\">\(escape(text))</div></div>"
+                page += "<div class=\"wa\"><div class=\"bubble\">\(WhatsAppMarkup.html(text))</div></div>"
                 page += "<p class=\"facts\">Free-form text: only inside the 24-hour customer-service window</p>"
             }
             page += "</div>\n"

@@ -135,7 +135,10 @@ import Testing
         #expect(html.contains("srcdoc=\"&lt;!DOCTYPE html&gt;"))
         #expect(html.contains("Your order is on its way\n========================"))
         #expect(html.contains("GSM-7, 110 septets, 1 segment<"))
-        #expect(html.contains("Approved template <b>order_shipped</b>") && html.contains("[ Track your order ]"))
+        #expect(html.contains("Approved template <b>order_shipped</b>"))
+        // The bubble as WhatsApp shows it: marks applied, not shown raw; the button as a button.
+        #expect(html.contains("<span class=\"wa-button\">Track your order</span>") && !html.contains("[ Track your order ]"))
+        #expect(html.contains("<div class=\"bubble\">Hi Ana, your order A-1001 has shipped with UPS"))
         // libxml2 reads the page without complaint, and it holds no script.
         let report = HTMLSyntaxCheck.inspect(html)
         #expect(report.problems.isEmpty, "\(report.problems)")

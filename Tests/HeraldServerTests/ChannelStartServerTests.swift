@@ -101,6 +101,7 @@ import Testing
         #expect(text.contains("Your") && text.contains("order") && !text.contains("<"), "the text alternative: \(text)")
         let whatsapp = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "whatsapp", "html": "<p>Your <b>order</b></p>"])
         #expect(whatsapp.json["text"] as? String == "Your *order*\n", "\(whatsapp.text)")
+        #expect(whatsapp.json["html"] as? String == "Your <strong>order</strong>", "the bubble with WhatsApp's marks applied")
         let phone = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "phone", "markdown": "x"])
         #expect(phone.status == 400 && phone.json["field"] as? String == "channel")
     }

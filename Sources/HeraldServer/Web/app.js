@@ -440,7 +440,10 @@ function buildComposer(channel, { send, inline = false } = {}) {
             el("p", { class: "hint", text: `${shown.sms.encoding}, ${shown.sms.segmentCount} segment(s)` +
               (shown.sms.nonGSMCharacters.length ? `; UCS-2 because of ${shown.sms.nonGSMCharacters.join(" ")}` : "") }));
         } else {
-          preview.replaceChildren(el("div", { class: "bubble", text: shown.text }));
+          // The server's HTML of the bubble (WhatsAppMarkup: marks applied, everything else escaped).
+          const bubble = el("div", { class: "bubble" });
+          bubble.innerHTML = shown.html;
+          preview.replaceChildren(bubble);
         }
       } catch (error) {
         preview.replaceChildren(el("p", { class: "error", text: error.message }));
