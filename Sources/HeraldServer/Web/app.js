@@ -460,7 +460,9 @@ function buildComposer(channel, { send, inline = false } = {}) {
     refreshPreview();
   };
   view = Editor.createEditor(mount, { onChange: sync, placeholder: "Message" });
-  const run = (command) => () => { command(view.state, view.dispatch, view); view.focus(); };
+  // The selection the browser shows is the one a button acts on (it may not have reached the
+  // editor's state yet when the click comes right after a keyboard selection).
+  const run = (command) => () => { Editor.syncSelection(view); command(view.state, view.dispatch, view); view.focus(); };
   const button = (label, text, command, state) =>
     el("button", { type: "button", class: "tool", "aria-label": label, title: label, "data-state": state, onmousedown: (e) => e.preventDefault(), onclick: run(command) }, text);
   const S = Editor.schema;
@@ -473,6 +475,7 @@ function buildComposer(channel, { send, inline = false } = {}) {
       button("Highlight (Ctrl+Shift+H)", "H̲", Editor.toggleMark(S.marks.highlight), "highlight"),
       el("select", { class: "tool", "aria-label": "Text style", onchange: (e) => {
         const value = e.target.value;
+        Editor.syncSelection(view);
         (value === "p" ? Editor.setBlock(S.nodes.paragraph) : Editor.setBlock(S.nodes.heading, { level: +value.slice(1) }))(view.state, view.dispatch);
         view.focus();
       } }, el("option", { value: "p", text: "Paragraph" }), ...[1, 2, 3, 4, 5, 6].map((l) => el("option", { value: `h${l}`, text: `Heading ${l}` }))),
@@ -487,6 +490,7 @@ function buildComposer(channel, { send, inline = false } = {}) {
       button("Remove row", "−row", Editor.deleteRow),
       button("Remove column", "−col", Editor.deleteColumn),
       el("button", { type: "button", class: "tool", "aria-label": "Link", title: "Link", "data-state": "link", onmousedown: (e) => e.preventDefault(), onclick: () => {
+        Editor.syncSelection(view);
         const href = window.prompt("Link address (https://…)");
         if (href) Editor.toggleMark(S.marks.link, { href })(view.state, view.dispatch);
         view.focus();

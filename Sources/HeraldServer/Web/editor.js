@@ -282,7 +282,7 @@ export const redo = travel("undone", "done");
 
 /// The browser reports a selection made with the keyboard (Shift+Home) a moment later than the
 /// keys that follow it; a shortcut pressed at once must act on what is selected now.
-function syncSelection(view) {
+export function syncSelection(view) {
   const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
   if (!selection || !selection.anchorNode || !view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return;
   try {
