@@ -1,8 +1,9 @@
 import Foundation
 
-/// JSON files people write by hand (a request, a sample's settings): read with errors that name
-/// the file, say where the JSON is wrong and how, and what would be accepted — Foundation's own
-/// "The data couldn't be read because it isn't in the correct format" says none of it.
+/// JSON files people write by hand (a request, a sample's settings, an approved WhatsApp
+/// template): read with errors that name the file, say where the JSON is wrong and how, and what
+/// would be accepted — Foundation's own "The data couldn't be read because it isn't in the
+/// correct format" says none of it.
 public enum JSONFile {
     /// Decodes the file at `url`, the `what` of messages ("request"); `expected` describes what
     /// it should hold. A file that cannot be read is `HeraldError.io`, JSON that does not fit is
@@ -94,5 +95,14 @@ public enum JSONFile {
     /// Without its final period, so it can sit inside a longer message.
     private static func sentence(_ text: String) -> String {
         text.hasSuffix(".") ? String(text.dropLast()) : text
+    }
+}
+
+extension WhatsAppTemplate {
+    /// An approved template's definition from a JSON file (as `--whatsapp-template` names one);
+    /// errors name the file and what in its JSON is wrong.
+    public static func read(at url: URL) throws -> WhatsAppTemplate {
+        try JSONFile.read(WhatsAppTemplate.self, at: url, what: "WhatsApp template",
+                          expected: "an approved template: {\"name\", \"language\", \"category\", \"parameter_format\", \"header\", \"body\", \"footer\", \"buttons\"}")
     }
 }

@@ -180,3 +180,34 @@ public struct WhatsAppOptions: Equatable, Sendable {
         return message
     }
 }
+
+extension MessageRequest {
+    /// The request with its relative attachment paths taken from `folder`: a request file's
+    /// paths are relative to the file, not to wherever the command runs.
+    public func resolvingAttachments(against folder: URL) -> MessageRequest {
+        var resolved = self
+        resolved.attachments = attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+        return resolved
+    }
+
+    /// `other` stated on top of this request, as options are on top of a `--request` file: its
+    /// single values replace these where it has them, its lists extend these. The rest (the
+    /// channel, the SMS and WhatsApp settings, the sender ID, the idempotency key) is this one's.
+    public func extended(by other: MessageRequest) -> MessageRequest {
+        var merged = self
+        merged.from = other.from ?? from
+        merged.subject = other.subject ?? subject
+        merged.preheader = other.preheader ?? preheader
+        merged.language = other.language ?? language
+        merged.to += other.to
+        merged.cc += other.cc
+        merged.bcc += other.bcc
+        merged.replyTo += other.replyTo
+        merged.attachments += other.attachments
+        merged.headers += other.headers
+        merged.inReplyTo += other.inReplyTo
+        merged.references += other.references
+        merged.listUnsubscribe += other.listUnsubscribe
+        return merged
+    }
+}

@@ -23,10 +23,7 @@ struct ChannelOptions: ParsableArguments {
         request.sms = SMSOptions(transliterate: transliterate, maximumSegments: maximumSegments)
         var whatsapp = WhatsAppOptions(parameters: parameters, headerParameter: headerParameter, buttonParameters: buttonParameters,
                                        lastInbound: lastInbound, voiceNote: voiceNote)
-        if let whatsappTemplate {
-            whatsapp.template = try JSONFile.read(WhatsAppTemplate.self, at: URL(fileURLWithPath: whatsappTemplate), what: "WhatsApp template",
-                expected: "an approved template: {\"name\", \"language\", \"category\", \"parameter_format\", \"header\", \"body\", \"footer\", \"buttons\"}")
-        }
+        whatsapp.template = try whatsappTemplate.map { try WhatsAppTemplate.read(at: URL(fileURLWithPath: $0)) }
         request.whatsapp = whatsapp
     }
 

@@ -37,18 +37,13 @@ struct ComposeOptions: ParsableArguments {
     /// The options on top of the `--request` file, if any; `to` replaces the recipients given
     /// by the options (a bulk send's line).
     func request(to override: [String]? = nil) throws -> MessageRequest {
-        var base = MessageRequest()
-        if let file = request {
+        // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
+        let base = try request.map { file in
             let url = URL(fileURLWithPath: file)
-            // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
-            base = try MessageRequest.read(at: url)
-            let folder = url.deletingLastPathComponent()
-            base.attachments = base.attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
-        }
-        return MessageRequest(from: from ?? base.from, to: base.to + (override ?? to), cc: base.cc + cc, bcc: base.bcc + bcc,
-                            replyTo: base.replyTo + replyTo, subject: subject ?? base.subject, preheader: preheader ?? base.preheader,
-                            language: language ?? base.language, attachments: base.attachments + attach, headers: base.headers + header,
-                            inReplyTo: base.inReplyTo + inReplyTo, references: base.references + references,
-                            listUnsubscribe: base.listUnsubscribe + listUnsubscribe)
+            return try MessageRequest.read(at: url).resolvingAttachments(against: url.deletingLastPathComponent())
+        } ?? MessageRequest()
+        return base.extended(by: MessageRequest(
+            from: from, to: override ?? to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader, language: language,
+            attachments: attach, headers: header, inReplyTo: inReplyTo, references: references, listUnsubscribe: listUnsubscribe))
     }
 }

@@ -21,8 +21,7 @@ struct InboxCommand: AsyncParsableCommand {
         func run() async throws {
             let seed = try InboxSeed.load(from: file)
             try await seed.apply(to: data.openInbox())
-            let (agents, campaigns) = (seed.agents.count, seed.campaigns.count)
-            say("loaded \(agents) agent\(agents == 1 ? "" : "s") and \(campaigns) campaign\(campaigns == 1 ? "" : "s") into \(data.inboxPath)")
+            say("loaded \(seed.contents) into \(data.inboxPath)")
         }
     }
 
@@ -69,7 +68,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for agent in try await data.openInbox(create: false).agents() { say("\(agent.id)\t\(agent.role.rawValue)\t\(agent.name) <\(agent.email)>") }
+                for agent in try await data.openInbox(create: false).agents() { say(agent.listLine) }
             }
         }
     }
@@ -104,9 +103,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for campaign in try await data.openInbox(create: false).campaigns() {
-                    say("\(campaign.id)\t\(campaign.name)\t\(campaign.channels.enabled.map(\.rawValue).joined(separator: ","))\tmembers: \(campaign.members.joined(separator: ","))")
-                }
+                for campaign in try await data.openInbox(create: false).campaigns() { say(campaign.listLine) }
             }
         }
     }
@@ -159,7 +156,7 @@ struct InboxCommand: AsyncParsableCommand {
                 let store = try data.openInbox(create: false)
                 let (token, record) = APIToken.issue(for: agent, label: label, at: Date())
                 try await store.save(record)
-                FileHandle.standardError.write(Data("token \(record.id) for agent \(agent); it is shown once, keep it (herald inbox token revoke \(record.id) ends it)\n".utf8))
+                FileHandle.standardError.write(Data("\(record.issuedNote)\n".utf8))
                 say(token)
             }
         }
@@ -184,11 +181,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let formatter = ISO8601DateFormatter()
-                for token in try await data.openInbox(create: false).tokens(of: agent) {
-                    let state = token.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "active"
-                    say("\(token.id)\t\(token.agent)\t\(formatter.string(from: token.createdAt))\t\(state)\t\(token.label ?? "")")
-                }
+                for token in try await data.openInbox(create: false).tokens(of: agent) { say(token.listLine) }
             }
         }
     }

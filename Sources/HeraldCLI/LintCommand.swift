@@ -29,13 +29,10 @@ struct LintCommand: ParsableCommand {
             throw fail("'\(templatesDirectory)' holds no template (a .md file starting with a --- front matter)", status: ExitStatus.badInput)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try report.json())
         } else {
             for diagnostic in report.diagnostics { print(diagnostic) }
-            func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
-            print("\(count(report.templates.count, "template")): \(count(report.errorCount, "error")), \(count(report.warningCount, "warning"))")
+            print(report.summary)
         }
         if report.errorCount > 0 {
             throw fail("lint found \(report.errorCount) error\(report.errorCount == 1 ? "" : "s") in '\(templatesDirectory)'", status: ExitStatus.failure)

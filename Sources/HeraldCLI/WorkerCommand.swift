@@ -33,9 +33,8 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         FileHandle.standardError.write(Data("herald worker: delivering \(configuration.outboxPath) via \(configuration.emailDestination) on \(concurrency) connection(s)\n".utf8))
         try await OutboxWorker.runAll(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
-            let accepted = report.accepted.count
             // Written straight to the descriptor: a killed worker leaves no line behind in a buffer.
-            FileHandle.standardOutput.write(Data("message \(id): \(report.failure.map(\.description) ?? "\(accepted)/\(report.recipients.count) accepted")\n".utf8))
+            FileHandle.standardOutput.write(Data("message \(id): \(report.outcome)\n".utf8))
         }
         withExtendedLifetime(sources) {}
         if untilIdle { await reportBacklog(store, route: configuration.route) }

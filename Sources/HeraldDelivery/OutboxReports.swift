@@ -11,6 +11,10 @@ extension DeliveryReport {
         if let failure { lines.append(failure.description) }
         return lines.joined(separator: "\n")
     }
+
+    /// The attempt in a few words, as `herald worker` logs each message: "1/2 accepted", or the
+    /// failure of the whole attempt.
+    public var outcome: String { failure.map(\.description) ?? "\(accepted.count)/\(recipients.count) accepted" }
 }
 
 extension Outbox.Entry {

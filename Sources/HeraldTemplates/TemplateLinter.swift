@@ -21,6 +21,20 @@ public struct TemplateLinter: Sendable {
         public var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
         public var warningCount: Int { diagnostics.filter { $0.severity == .warning }.count }
 
+        /// "7 templates: 1 error, 0 warnings", the line that ends the findings.
+        public var summary: String {
+            func count(_ number: Int, _ noun: String) -> String { "\(number) \(noun)\(number == 1 ? "" : "s")" }
+            return "\(count(templates.count, "template")): \(count(errorCount, "error")), \(count(warningCount, "warning"))"
+        }
+
+        /// The report as the JSON `herald lint --json` prints: pretty, keys sorted, so that CI
+        /// can diff two runs.
+        public func json() throws -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(self), as: UTF8.self)
+        }
+
         private enum CodingKeys: String, CodingKey { case templates, diagnostics, errors, warnings }
 
         public func encode(to encoder: any Encoder) throws {

@@ -99,9 +99,7 @@ public struct Sample: Sendable {
             outputs += [try output("golden.html", .email, .html), try output("golden.txt", .email, .text)]
             if draft.completing(settings).from != nil {
                 // Attachments of a folder sample's sample.json are relative to the folder.
-                var request = settings
-                request.attachments = settings.attachments.map { $0.hasPrefix("/") ? $0 : directory.appendingPathComponent($0).path }
-                outputs.append(try output("golden.eml", .email, .eml, request))
+                outputs.append(try output("golden.eml", .email, .eml, settings.resolvingAttachments(against: directory)))
             }
         }
         if draft.channels.contains(.sms) {

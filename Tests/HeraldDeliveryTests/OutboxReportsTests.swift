@@ -26,6 +26,7 @@ struct OutboxReportsTests {
         #expect(report.summary == "accepted  ana@example.com  250 2.0.0 Ok\nrejected  bo@example.com  550 5.1.1 No such user")
         let failed = DeliveryReport(recipients: [], failure: .temporary(code: 421, reason: "busy"), transcript: [])
         #expect(failed.summary == "temporary failure (421): busy")
+        #expect(report.outcome == "1/2 accepted" && failed.outcome == "temporary failure (421): busy")
     }
 
     @Test func anEntryListsShowsAndSaysWhatComesNext() {

@@ -53,6 +53,11 @@ import Testing
         #expect(error?.field == "values.shoe")
     }
 
+    @Test func aMistypedFieldIsAnsweredWithTheClosestOne() {
+        let error = refusal(["satisfaction": "good", "vist": "2026-11-30"])
+        #expect(error?.message == "form Satisfaction survey has no field vist; did you mean 'visit'? (its fields: satisfaction, age, visit, comment)")
+    }
+
     @Test func aCampaignHasAtMostOneMandatoryFormAndConsistentFields() {
         var campaign = Team.billing
         campaign.forms.append(Form(id: "claim", name: "Claim", mandatory: true))

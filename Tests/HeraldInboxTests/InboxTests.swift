@@ -262,6 +262,9 @@ import Testing
         #expect(await closing() == "interaction \(id) cannot be closed yet: categorize it and submit the form \"Satisfaction survey\" first")
         let category = await refusal { _ = try await inbox.categorize(id, as: "Won", by: "ana") }
         #expect(category?.category == .input && category?.description == "\"Won\" is not a category of campaign Billing; its categories: \"Resolved\", \"Refund\"")
+        // A typo is answered with the category meant.
+        let typo = await refusal { _ = try await inbox.categorize(id, as: "Refnud", by: "ana") }
+        #expect(typo?.description == "\"Refnud\" is not a category of campaign Billing; did you mean \"Refund\"? (its categories: \"Resolved\", \"Refund\")")
         _ = try await inbox.categorize(id, as: "Refund", by: "ana")
         #expect(await closing() == "interaction \(id) cannot be closed yet: submit the form \"Satisfaction survey\" first")
         let form = await refusal { _ = try await inbox.submitForm("survey", values: ["satisfaction": "meh"], in: id, by: "ana") }
@@ -292,6 +295,8 @@ import Testing
         _ = try await inbox.submitForm("survey", values: ["satisfaction": "good"], in: id, by: "ana")
         let outsider = await refusal { _ = try await inbox.transfer(id, to: .agent("eva"), by: "ana") }
         #expect(outsider?.category == .input && outsider?.description == "no agent eva among the members of campaign Billing; transfer to one of them, or to another campaign")
+        let typo = await refusal { _ = try await inbox.transfer(id, to: .agent("burno"), by: "ana") }
+        #expect(typo?.description == "no agent burno among the members of campaign Billing; did you mean 'bruno'? transfer to one of them, or to another campaign")
         let moved = try await inbox.transfer(id, to: .agent("bruno"), note: "  wants a refund  ", by: "ana")
         #expect(moved.state == .active && moved.assignee == "bruno" && moved.campaign == "billing" && moved.openForm == nil)
         let event = try #require(moved.history.last)

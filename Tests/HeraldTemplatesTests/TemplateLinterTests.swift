@@ -18,6 +18,15 @@ import Testing
         #expect(try findings(TemplateFixture.order, name: "order.md") == [])
     }
 
+    @Test func aReportEndsWithItsCountsAndReadsAsSortedJSON() throws {
+        let fixture = try TemplateFixture()
+        defer { fixture.remove() }
+        try fixture.write("order.md", TemplateFixture.order)
+        let report = try TemplateLinter().lint(directory: fixture.directory)
+        #expect(report.summary == "1 template: 0 errors, 0 warnings")
+        #expect(try report.json().hasPrefix("{\n  \"diagnostics\" : [\n\n  ],\n  \"errors\" : 0,"))
+    }
+
     @Test func variablesAreCheckedAgainstTheDeclarations() throws {
         let result = try findings("""
             ---

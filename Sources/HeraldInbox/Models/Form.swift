@@ -1,4 +1,5 @@
 import Foundation
+import HeraldMIME
 
 /// A form agents fill during an interaction (a survey, a claim's details). One form of a
 /// campaign may be mandatory: it opens by itself when an interaction starts, and the interaction
@@ -71,7 +72,9 @@ public struct Form: Codable, Sendable, Equatable {
     public func check(_ values: [String: String]) throws -> [String: String] {
         let known = Set(fields.map(\.id))
         if let unknown = values.keys.sorted().first(where: { !known.contains($0) }) {
-            throw InboxError(.input, "form \(name) has no field \(unknown); its fields: \(fields.map(\.id).joined(separator: ", "))", field: "values.\(unknown)")
+            let ids = fields.map(\.id)
+            let offer = NameSuggestions.offer(unknown, among: ids, list: "its fields: \(ids.joined(separator: ", "))")
+            throw InboxError(.input, "form \(name) has no field \(unknown); \(offer)", field: "values.\(unknown)")
         }
         var kept: [String: String] = [:]
         for field in fields {

@@ -60,8 +60,10 @@ public struct InteractionRules: Sendable {
         case .categorize(let category):
             try requireWorker(interaction, in: campaign, actor, "categorize it")
             guard campaign.categories.contains(category) else {
+                let quoted = { (name: String) in "\"\(name)\"" }
                 let known = campaign.categories.isEmpty ? "it has none yet (an administrator adds them)"
-                    : "its categories: \(campaign.categories.map { "\"\($0)\"" }.joined(separator: ", "))"
+                    : NameSuggestions.offer(category, among: campaign.categories,
+                                            list: "its categories: \(campaign.categories.map(quoted).joined(separator: ", "))", quoted: quoted)
                 throw InboxError(.input, "\"\(category)\" is not a category of campaign \(campaign.name); \(known)", field: "category")
             }
             var after = next(interaction, at: now)
@@ -72,7 +74,8 @@ public struct InteractionRules: Sendable {
         case .submitForm(let formID, let values):
             try requireWorker(interaction, in: campaign, actor, "fill its forms")
             guard let form = campaign.form(formID) else {
-                let known = campaign.forms.isEmpty ? "it has no forms" : "its forms: \(campaign.forms.map(\.id).joined(separator: ", "))"
+                let ids = campaign.forms.map(\.id)
+                let known = ids.isEmpty ? "it has no forms" : NameSuggestions.offer(formID, among: ids, list: "its forms: \(ids.joined(separator: ", "))")
                 throw InboxError(.input, "campaign \(campaign.name) has no form \(formID); \(known)", field: "form")
             }
             let kept = try form.check(values)
@@ -250,7 +253,10 @@ public struct InteractionRules: Sendable {
         switch target {
         case .agent(let agentID):
             guard let agent = directory.agent(agentID), campaign.hasMember(agentID) else {
-                throw InboxError(.input, "no agent \(agentID) among the members of campaign \(campaign.name); transfer to one of them, or to another campaign", field: "to")
+                // A near miss among the members (an ID mistyped in the API) is named first.
+                let guess = NameSuggestions.didYouMean(agentID, among: campaign.members).map { "\($0) " } ?? ""
+                throw InboxError(.input, "no agent \(agentID) among the members of campaign \(campaign.name); \(guess)transfer to one of them, or to another campaign",
+                                 field: "to")
             }
             guard interaction.assignee != agentID else {
                 throw InboxError(.conflict, "interaction \(interaction.id) is already assigned to \(agent.name)", field: "to")
