@@ -95,7 +95,14 @@ def type_marker_and_select(page, marker):
     editor = page.locator("#editor .ProseMirror")
     editor.click()
     page.keyboard.type(marker)
+    # The marker as typed, then selected, as a person sees it before reaching for the toolbar.
+    expect(editor).to_contain_text(marker)
     page.keyboard.press("Shift+Home")
+    deadline = time.time() + 5
+    while page.evaluate("() => window.getSelection().toString()") != marker:
+        if time.time() > deadline:
+            fail(f"the marker {marker} was not selected")
+        time.sleep(0.02)
 
 
 def status(page):
