@@ -24,6 +24,7 @@ struct API {
             .register(open: router, signedIn: api)
         uploads.register(on: api)
         PreviewRoute(inbox: inbox, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
+        AddressesRoute(bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         AdminRoutes(inbox: inbox, signIn: signIn, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         api.get("/me") { _, context in try JSON.response(try await Me.of(context.requireAgent(), in: inbox)) }
         api.get("/start-options") { _, context in try await startOptions(context.requireAgent()) }

@@ -105,4 +105,19 @@ import Testing
         let phone = try await server.request("POST", "/api/v1/preview", as: "ana", json: ["channel": "phone", "markdown": "x"])
         #expect(phone.status == 400 && phone.json["field"] as? String == "channel")
     }
+
+    @Test func addressesAreReadAsTheHeadersWillBe() async throws {
+        let server = try ServerProcess()
+        let list = try await server.request("POST", "/api/v1/addresses", as: "ana", json: ["text": "\"Díaz, Bruno\" <bruno@example.com>, ana@EXAMPLE.com"])
+        #expect(list.status == 200)
+        let addresses = try #require(list.json["addresses"] as? [[String: String]])
+        #expect(addresses.map { $0["addrSpec"] } == ["bruno@example.com", "ana@example.com"], "\(list.text)")
+        // Quoted again, so the chip's value reads back as the same mailbox when the start sends it.
+        #expect(addresses.first?["address"] == "\"Díaz, Bruno\" <bruno@example.com>")
+        for bad in ["not an address", "ana@", "<a@example.com>\r\nBcc: x@example.com"] {
+            let refused = try await server.request("POST", "/api/v1/addresses", as: "ana", json: ["text": bad])
+            #expect(refused.status == 422 && refused.json["field"] as? String == "text", "\(bad): \(refused.text)")
+            #expect((refused.json["detail"] as? String)?.isEmpty == false)
+        }
+    }
 }

@@ -213,6 +213,7 @@ import Testing
             ("POST", "/api/v1/tokens", ["agent": "ana", "label": "for Ana"], [401, 403, 201, 403, 201]),
             ("POST", "/api/v1/uploads?name=note.txt", upload, [401, 201, 201, 201, 201]),
             ("POST", "/api/v1/preview", ["channel": "sms", "markdown": "Your order **shipped**"], [401, 200, 200, 200, 200]),
+            ("POST", "/api/v1/addresses", ["text": "Ana <ana@example.com>"], [401, 200, 200, 200, 200]),
             ("GET", "/api/v1/session", nil, [401, 400, 400, 400, 400]),
             ("DELETE", "/api/v1/session", nil, [401, 400, 400, 400, 400]),
             ("PUT", "/api/v1/campaigns/billing/members/eva", nil, [401, 403, 403, 403, 200]),

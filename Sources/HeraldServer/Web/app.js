@@ -337,25 +337,48 @@ function chooseCampaign(dialog, option) {
   dialog.append(...body);
 }
 
+// Address chips: what is typed or pasted is read by the server's address parser (the one that
+// writes the headers), so a chip is an address the message can carry; a text it refuses stays as
+// a red chip with the parser's reason, and the start is refused until it is removed.
 function chips(id, label) {
-  const values = [];
+  const entries = [];
   const list = el("span", { class: "chip-list" });
   const input = el("input", { id, "aria-label": label, placeholder: "name@example.com", autocomplete: "off" });
-  const add = (text) => {
-    for (const part of text.split(/[,;\n]/).map((s) => s.trim()).filter(Boolean)) {
-      values.push(part);
-      const chip = el("span", { class: "chip", "data-value": part }, part,
-        el("button", { type: "button", "aria-label": `Remove ${part}`, onclick: () => { values.splice(values.indexOf(part), 1); chip.remove(); } }, "×"));
-      list.append(chip);
-    }
+  const chip = (entry) => {
+    const node = el("span", { class: "chip" + (entry.error ? " invalid" : ""), "data-value": entry.addrSpec || entry.text,
+                              title: entry.error || entry.address, "aria-invalid": entry.error ? "true" : null },
+      entry.address || entry.text, entry.error ? el("span", { class: "chip-reason", text: ` — ${entry.error}` }) : null,
+      el("button", { type: "button", "aria-label": `Remove ${entry.address || entry.text}`, onclick: () => { entries.splice(entries.indexOf(entry), 1); node.remove(); } }, "×"));
+    entries.push(entry);
+    list.append(node);
   };
+  // Chips are added in the order typed, each once the server has read it.
+  let pending = Promise.resolve();
+  const add = (text) => {
+    if (!text.trim()) return pending;
+    pending = pending.then(async () => {
+      try {
+        const read = await api("POST", "/addresses", { text });
+        for (const mailbox of read.addresses) chip(mailbox);
+      } catch (problem) {
+        chip({ text: text.trim(), error: problem.message });
+      }
+    });
+    return pending;
+  };
+  const take = () => { const text = input.value; input.value = ""; return add(text); };
   input.addEventListener("keydown", (event) => {
-    if ((event.key === "Enter" || event.key === ",") && input.value.trim()) { event.preventDefault(); add(input.value); input.value = ""; }
-    else if (event.key === "Backspace" && !input.value && values.length) { values.pop(); list.lastChild.remove(); }
+    if ((event.key === "Enter" || event.key === ",") && input.value.trim()) { event.preventDefault(); take(); }
+    else if (event.key === "Backspace" && !input.value && entries.length) { entries.pop(); list.lastChild.remove(); }
   });
   input.addEventListener("paste", (event) => { event.preventDefault(); add(event.clipboardData.getData("text")); });
-  input.addEventListener("blur", () => { if (input.value.trim()) { add(input.value); input.value = ""; } });
-  return { element: el("div", { class: "chips" }, el("label", { for: id, text: label }), list, input), values: () => values.slice() };
+  input.addEventListener("blur", () => { if (input.value.trim()) take(); });
+  return {
+    element: el("div", { class: "chips" }, el("label", { for: id, text: label }), list, input),
+    values: () => entries.filter((e) => !e.error).map((e) => e.address),
+    invalid: () => entries.filter((e) => e.error).length,
+    settled: () => pending,
+  };
 }
 
 function fields(dialog, channel, campaignID) {
@@ -393,6 +416,11 @@ function fields(dialog, channel, campaignID) {
     parts.push(composer.element);
   }
   parts.push(error, el("button", { class: "primary", id: "start", onclick: async () => {
+    if (channel === "email") await Promise.all([to.settled(), cc.settled(), bcc.settled()]);
+    if (channel === "email" && [to, cc, bcc].some((field) => field.invalid() > 0)) {
+      error.textContent = "Remove the addresses marked in red (or correct them) first.";
+      return;
+    }
     const body = { channel, campaign: campaignID, to: channel === "email" ? to.values() : [number.value] };
     if (channel === "email") Object.assign(body, { cc: cc.values(), bcc: bcc.values(), subject: subject.value });
     if (template) body.message = { template: template.select.value, parameters: [...template.params.querySelectorAll(".param")].map((p) => p.value) };

@@ -184,10 +184,16 @@ def chips_and_attachments(browser):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.click("[data-channel=email]")
     page.click("[data-campaign=billing]")
-    for field, value in (("#new-to", "Customer <customer@example.com>"), ("#new-cc", "boss@example.com, second@example.com"), ("#new-bcc", "audit@example.com")):
+    for field, value in (("#new-to", '"Díaz, Bruno" <customer@example.com>'), ("#new-cc", "boss@example.com, second@example.com"),
+                         ("#new-bcc", "audit@example.com"), ("#new-cc", "not an address")):
         page.fill(field, value)
         page.keyboard.press("Enter")
-    check(page.locator(".chip").count() == 4, "a comma in a chip field makes two chips")
+    # The server's address parser makes the chips: a quoted comma stays in its name, a list makes two.
+    expect(page.locator(".chip")).to_have_count(5)
+    check(page.locator(".chip").first.get_attribute("data-value") == "customer@example.com", "a display name with a comma is one chip")
+    bad = page.locator(".chip.invalid")
+    expect(bad).to_have_count(1)
+    check("not an address" in bad.inner_text() and bad.get_attribute("aria-invalid") == "true", f"an invalid chip is marked with the reason: {bad.inner_text()!r}")
     page.fill("#new-subject", "Invoice attached")
     page.click("#new-editor .ProseMirror")
     page.keyboard.type("Your invoice is attached.")
@@ -202,8 +208,16 @@ def chips_and_attachments(browser):
     check(True, "the preview shows the server's rendering of the draft")
     shot(page, "new-email-1280")
     page.click("#start")
+    expect(page.locator(".modal .error")).to_contain_text("Remove the addresses marked in red")
+    check(True, "the start is refused while a chip is invalid")
+    page.click(".chip.invalid button")
+    page.click("#start")
+    started, kind = status(page)
+    if started != "Interaction started.":
+        fail(f"starting said {started!r}; the form says {page.inner_text('.modal .error')!r}")
     page.wait_for_selector("#editor .ProseMirror")
     message = messages(1)[-1]
+    check("Díaz, Bruno" in str(message["To"]), f"the display name with its comma in To: {message['To']}")
     check(message["Cc"] is not None and "boss@example.com" in message["Cc"] and "second@example.com" in message["Cc"], f"Cc header: {message['Cc']}")
     check(message["Bcc"] is None and b"audit@example.com" not in message.as_bytes(), "BCC is in no header")
     # The thread shows each envelope recipient's delivery, updated live as the worker delivers.
