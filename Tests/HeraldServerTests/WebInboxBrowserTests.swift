@@ -15,8 +15,8 @@ import Testing
     static let script = Herald.repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/web-inbox-test.py")
 
     /// A server whose agents Ana, Bruno and Eva sign in with a password (set by Dani, the administrator).
-    func server() async throws -> ServerProcess {
-        let server = try ServerProcess(arguments: ["--rate-limit", "0"])
+    func server(environment: [String: String] = [:]) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments: ["--rate-limit", "0"], environment: environment)
         for agent in ["ana", "bruno", "eva"] {
             let set = try await server.request("PUT", "/api/v1/agents/\(agent)/password", as: "dani", json: ["password": "a long test password"])
             try #require(set.status == 204, "\(set.text)")
@@ -24,8 +24,8 @@ import Testing
         return server
     }
 
-    func run(_ scenario: String) async throws {
-        let server = try await server()
+    func run(_ scenario: String, environment: [String: String] = [:]) async throws {
+        let server = try await server(environment: environment)
         var arguments = [Self.script.path, "http://127.0.0.1:\(server.port)", server.data.appendingPathComponent("maildir").path, scenario]
         if let folder = ProcessInfo.processInfo.environment["HERALD_SCREENSHOTS"] {
             let url = Herald.repository.appendingPathComponent(folder)
@@ -42,4 +42,21 @@ import Testing
     @Test func aTransferAppearsLiveAndOfTwoTakersOneWins() async throws { try await run("take_race_and_transfer") }
     @Test func closeIsRefusedWithTheReasonUntilFinishedCategorizedAndTheFormSubmitted() async throws { try await run("finish_categorize_close") }
     @Test func aWordPasteKeepsItsFormatting() async throws { try await run("word_paste") }
+
+    @Test func aWhatsAppStartInThePageSendsTheChosenTemplateToTheProvider() async throws {
+        let provider = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
+        try await run("whatsapp_template", environment: ["HERALD_WHATSAPP_URL": "http://127.0.0.1:\(provider.port)/v23.0",
+                                                         "HERALD_WHATSAPP_PHONE_NUMBER_ID": "999", "HERALD_WHATSAPP_TOKEN": "wa-token"])
+        // The worker delivers it: wait for the stand-in to have it (at most 20 s).
+        let deadline = Date().addingTimeInterval(20)
+        while try provider.requests().isEmpty && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        let request = try #require(try provider.requests().first)
+        #expect(request.path == "/v23.0/106540352242922/messages")
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any])
+        #expect(body["to"] as? String == "+34612345678" && body["type"] as? String == "template")
+        let template = try #require(body["template"] as? [String: Any])
+        #expect(template["name"] as? String == "order_update")
+        let parameters = ((template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: String]])?.map { $0["text"] }
+        #expect(parameters == ["Lucía", "A-1001"])
+    }
 }

@@ -321,7 +321,30 @@ def word_paste(browser):
     check(re.search(r"text-align:\s*center[^>]*>Thank you for shopping with us", body) is not None, "centred text stays centred")
 
 
-SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste)}
+def whatsapp_template(browser):
+    """A WhatsApp start offers only the campaign's approved templates (no free-form editor); the
+    one chosen, with its parameters, is what the provider receives (checked by the Swift test at
+    the providers' stand-in)."""
+    page = sign_in(browser, "ana")
+    page.click("#new")
+    page.click("[data-channel=whatsapp]")
+    page.click("[data-campaign=billing]")
+    check(page.locator("#new-editor").count() == 0, "no free-form message is offered for a WhatsApp opening")
+    check(page.locator("#new-template option").all_inner_texts() == ["order_update"], "the campaign's approved templates are offered")
+    page.fill("#new-number", "+34 612 345 678")
+    params = page.locator(".param")
+    expect(params).to_have_count(2)
+    params.nth(0).fill("Lucía")
+    params.nth(1).fill("A-1001")
+    shot(page, "new-whatsapp-1280")
+    page.click("#start")
+    started, _ = status(page)
+    check(started == "Interaction started.", f"started: {started!r}")
+    expect(page.locator(".thread-head .meta")).to_contain_text("WhatsApp")
+    check(True, "the WhatsApp interaction is open in Active")
+
+
+SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template)}
 
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
