@@ -460,9 +460,13 @@ function buildComposer(channel, { send, inline = false } = {}) {
       try {
         const shown = await api("POST", "/preview", { channel, html: Editor.toHTML(view.state) });
         if (channel === "email") {
-          const frame = el("iframe", { class: "email-preview", title: "Email preview", sandbox: "" });
+          const frame = el("iframe", { class: "email-preview" + (app.phoneWidth ? " phone" : ""), title: "Email preview", sandbox: "" });
           frame.srcdoc = shown.html;
-          preview.replaceChildren(frame);
+          // Desktop or phone width (375 px, as mail apps on a phone lay it out).
+          const widths = el("div", { class: "widths", role: "group", "aria-label": "Preview width" },
+            ...[["Desktop", false], ["Phone", true]].map(([label, phone]) => el("button", { type: "button", class: "tool", "aria-pressed": String(!!app.phoneWidth === phone),
+              onclick: () => { app.phoneWidth = phone; refreshPreview(); }, text: label })));
+          preview.replaceChildren(widths, frame);
         } else if (channel === "sms") {
           preview.replaceChildren(el("pre", { class: "sms-preview", text: shown.text }),
             el("p", { class: "hint", text: `${shown.sms.encoding}, ${shown.sms.segmentCount} segment(s)` +
@@ -589,7 +593,17 @@ async function sendMessage(id, message) {
 
 document.addEventListener("keydown", (event) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName) || document.activeElement.isContentEditable;
-  if (!typing && event.key === "n" && app.me && !document.querySelector("dialog[open]")) { event.preventDefault(); openNew(); }
+  if (typing || !app.me || document.querySelector("dialog[open]")) return;
+  if (event.key === "n") { event.preventDefault(); openNew(); }
+  // J and K move through the open tab's list (and open the interaction), as in mail readers.
+  if (event.key === "j" || event.key === "k") {
+    const items = app.lists[app.tab];
+    if (items.length === 0) return;
+    const at = items.findIndex((item) => item.id === app.selected);
+    const next = at < 0 ? 0 : Math.min(items.length - 1, Math.max(0, at + (event.key === "j" ? 1 : -1)));
+    event.preventDefault();
+    openInteraction(items[next].id).then(() => { const button = document.querySelector(`#list .item[data-id="${CSS.escape(items[next].id)}"]`); if (button) button.focus(); });
+  }
 });
 
 // A session may already be open (a reload): GET /session tells its CSRF token.

@@ -206,6 +206,11 @@ def chips_and_attachments(browser):
     # The preview is the server's rendering of what is typed.
     expect(page.frame_locator(".modal .email-preview").locator("body")).to_contain_text("Your invoice is attached.", timeout=10000)
     check(True, "the preview shows the server's rendering of the draft")
+    page.click(".modal .widths >> text=Phone")
+    expect(page.locator(".modal .email-preview.phone")).to_have_count(1)
+    check(page.locator(".modal .email-preview").bounding_box()["width"] <= 376, "the phone preview is 375 px wide")
+    shot(page, "new-email-phone-preview-1280")
+    page.click(".modal .widths >> text=Desktop")
     shot(page, "new-email-1280")
     page.click("#start")
     expect(page.locator(".modal .error")).to_contain_text("Remove the addresses marked in red")
@@ -272,9 +277,17 @@ def take_race_and_transfer(browser):
 
 def finish_categorize_close(browser):
     """Close is refused until finished, categorized and the form submitted, with the reason on the
-    page; then it closes."""
+    page; then it closes. (And J/K move through the list.)"""
     page = sign_in(browser, "ana")
+    start_email(page, "Another one")
     start_email(page, "To close")
+    # J and K, with the focus out of the editor: the list is most recent first.
+    page.click(".thread-head h2")
+    page.keyboard.press("j")
+    expect(page.locator(".thread-head .meta")).to_contain_text("Another one")
+    page.keyboard.press("k")
+    expect(page.locator(".thread-head .meta")).to_contain_text("To close")
+    check(True, "J and K move through the Active tab")
     page.click("#close")
     text, kind = status(page)
     check(kind == "error" and "finish it" in text, f"close before finishing says what is missing: {text!r}")
