@@ -59,4 +59,14 @@ import Testing
         let parameters = ((template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: String]])?.map { $0["text"] }
         #expect(parameters == ["Lucía", "A-1001"])
     }
+
+    @Test func anSMSStartInThePageReachesTheGatewayFromTheCampaignsNumber() async throws {
+        let provider = try TestServer(script: "provider-server.py", ["--api", "sms", "--statuses", "201"])
+        try await run("sms_start", environment: ["HERALD_SMS_URL": "http://127.0.0.1:\(provider.port)", "HERALD_SMS_ACCOUNT": "AC1",
+                                                 "HERALD_SMS_TOKEN": "t", "HERALD_SMS_FROM": "+15550100"])
+        let deadline = Date().addingTimeInterval(20)
+        while try provider.requests().isEmpty && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        let request = try #require(try provider.requests().first)
+        #expect(String(decoding: request.body, as: UTF8.self) == "To=%2B34612345678&From=%2B34600000000&Body=Your%20order%20shipped%3A%20caf%C3%A9")
+    }
 }

@@ -357,7 +357,28 @@ def whatsapp_template(browser):
     check(True, "the WhatsApp interaction is open in Active")
 
 
-SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template)}
+def sms_start(browser):
+    """An SMS start: the message box without formatting, the preview's encoding and segments from
+    the server, and the text received by the SMS gateway's stand-in (checked by the Swift test)."""
+    page = sign_in(browser, "ana")
+    page.click("#new")
+    page.click("[data-channel=sms]")
+    page.click("[data-campaign=billing]")
+    check(page.locator(".modal [aria-label^=Bold]").count() == 0, "an SMS has no formatting toolbar")
+    check(page.locator("#new-files").count() == 0, "an SMS has no attachments")
+    page.fill("#new-number", "612 345 678")
+    page.click("#new-editor .ProseMirror")
+    page.keyboard.type("Your order shipped: café")
+    expect(page.locator(".modal .preview .hint")).to_contain_text("GSM-7, 1 segment(s)", timeout=10000)
+    check(True, "the preview says GSM-7, one segment")
+    shot(page, "new-sms-1280")
+    page.click("#start")
+    started, _ = status(page)
+    check(started == "Interaction started.", f"started: {started!r}")
+
+
+SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template,
+                                     sms_start)}
 
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
