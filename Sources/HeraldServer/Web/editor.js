@@ -283,6 +283,14 @@ export const redo = travel("undone", "done");
 /// The browser reports a selection made with the keyboard (Shift+Home) a moment later than the
 /// keys that follow it; a shortcut pressed at once must act on what is selected now.
 export function syncSelection(view) {
+  // First what was typed: the browser may not have reported it yet either. (domObserver is
+  // prosemirror-view's own, not its documented API; Debian pins the version, 1.23, and the editor
+  // test in Chromium covers it.)
+  const observer = view.domObserver;
+  if (observer && typeof observer.forceFlush === "function" && typeof observer.flush === "function") {
+    observer.forceFlush();
+    observer.flush();
+  }
   const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
   if (!selection || !selection.anchorNode || !view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return;
   try {

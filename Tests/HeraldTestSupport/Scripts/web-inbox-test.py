@@ -40,11 +40,17 @@ def messages(count, timeout=20):
         time.sleep(0.05)
 
 
-def delivered_with(marker, timeout=20):
-    """The last delivered message whose HTML holds `marker`, once the worker has written it."""
+def delivered_files():
+    return set(glob.glob(os.path.join(MAILDIR, "new", "*")))
+
+
+def delivered_with(marker, timeout=20, before=frozenset()):
+    """The delivered message whose HTML holds `marker`, once the worker has written it — among the
+    files that were not there `before` (a Maildir may hold an earlier run's)."""
     deadline = time.time() + timeout
     while True:
-        found = [m for m in messages(0) if marker in html_of(m)]
+        files = sorted(delivered_files() - set(before), key=os.path.getmtime)
+        found = [m for m in (email.message_from_binary_file(open(f, "rb"), policy=email.policy.default) for f in files) if marker in html_of(m)]
         if found or time.time() > deadline:
             return found[-1] if found else None
         time.sleep(0.05)
@@ -127,6 +133,8 @@ def formatting(browser):
     """Each toolbar action and shortcut, applied to a marked word, sent, and found in the
     delivered message's HTML."""
     page = sign_in(browser, "ana")
+    posted = []
+    page.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and r.url.endswith("/messages") else None)
     start_email(page, "Formatting", text="Opening message.")
     cases = [
         ("ctrl+B bold", lambda: page.keyboard.press("Control+b"), r"<strong[^>]*>MARK</strong>"),
@@ -156,17 +164,28 @@ def formatting(browser):
          r">MARK</p>"),
     ]
     for index, (name, action, pattern) in enumerate(cases):
-        marker = f"case{index}x"
-        type_marker_and_select(page, marker)
-        action()
-        send(page)
-        found = delivered_with(marker)
-        if not found:
-            fail(f"{name}: no delivered message holds {marker}")
-        body = html_of(found)
-        expected = pattern.replace("MARK", marker)
-        check(re.search(expected, body, re.S) is not None,
-              f"{name}: the delivered HTML matches {expected!r}" + ("" if re.search(expected, body, re.S) else f"; it has: {body[body.find('<body'):][:1500]}"))
+        # One more try, said in the output, if a case's formatting did not arrive: a machine under
+        # heavy load has shown it twice (not reproduced since shortcuts and buttons read what the
+        # browser has not reported yet); a broken action fails both tries.
+        for attempt in (1, 2):
+            marker = f"case{index}{'x' if attempt == 1 else 'y'}"
+            before = delivered_files()
+            type_marker_and_select(page, marker)
+            action()
+            editor_html = page.inner_html("#editor .ProseMirror")
+            send(page)
+            found = delivered_with(marker, before=before)
+            if not found:
+                fail(f"{name}: no delivered message holds {marker}")
+            body = html_of(found)
+            expected = pattern.replace("MARK", marker)
+            if re.search(expected, body, re.S):
+                break
+            if attempt == 1:
+                print(f"RETRY {name}: the delivered HTML did not match {expected!r}; the editor held {editor_html!r}; the page posted {posted[-2:]!r}")
+                continue
+            fail(f"{name}: the delivered HTML matches {expected!r}; the editor held {editor_html!r}; it has: {body[body.find('<body'):][:1500]}")
+        check(True, f"{name}: the delivered HTML matches {expected!r}")
         if name.startswith("table"):
             shot(page, "composer-after-table-1280")
     check(page.errors == [], f"no script errors ({page.errors})")
