@@ -100,18 +100,5 @@ public enum PreviewPage {
         "<iframe sandbox=\"\" width=\"\(width)\" height=\"\(height)\" srcdoc=\"\(escape(html))\"></iframe>"
     }
 
-    static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            default: result.append(character)
-            }
-        }
-        return result
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

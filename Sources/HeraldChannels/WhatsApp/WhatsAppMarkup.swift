@@ -18,14 +18,14 @@ public enum WhatsAppMarkup {
         var index = 0
         var plain = ""
         func flush() {
-            html += escape(plain)
+            html += HTMLText.escape(plain)
             plain = ""
         }
         while index < characters.count {
             // Monospace first: its content is shown as it is.
             if starts(characters, at: index, with: "```"), let end = find("```", in: characters, from: index + 3), end > index + 3 {
                 flush()
-                html += "<code>" + escape(String(characters[(index + 3)..<end])) + "</code>"
+                html += "<code>" + HTMLText.escape(String(characters[(index + 3)..<end])) + "</code>"
                 index = end + 3
                 continue
             }
@@ -75,16 +75,20 @@ public enum WhatsAppMarkup {
         }
         return nil
     }
+}
 
-    static func escape(_ text: String) -> String {
+/// Text as HTML text or a double-quoted attribute value: `&`, `<`, `>` and `"` escaped. The
+/// previews' one escaper (the WhatsApp bubble, `herald preview`'s page).
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var result = ""
+        result.reserveCapacity(text.utf8.count)
         for character in text {
             switch character {
             case "&": result += "&amp;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "\"": result += "&quot;"
-            case "'": result += "&#39;"
             default: result.append(character)
             }
         }

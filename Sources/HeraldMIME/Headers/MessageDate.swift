@@ -32,7 +32,7 @@ public struct MessageDate: Hashable, Sendable, CustomStringConvertible {
 
     /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
     /// (Howard Hinnant's civil_from_days algorithm).
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
+    package static func civil(fromDays days: Int) -> (Int, Int, Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let dayOfEra = z - era * 146_097
