@@ -314,7 +314,8 @@ def finish_categorize_close(browser):
     check(True, "J moves down the Active tab")
     # (K right after J is left out: on a loaded machine the two opens can finish out of order —
     # the page's own race, to mend by cancelling the earlier open; see the note.)
-    page.click(f"#list .item >> text=To close")
+    page.click("#list .item >> text=To close")
+    expect(page.locator(".thread-head .meta")).to_contain_text("To close")
     page.click("#close")
     text, kind = status(page)
     check(kind == "error" and "finish it" in text, f"close before finishing says what is missing: {text!r}")
