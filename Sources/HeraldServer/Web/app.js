@@ -16,7 +16,10 @@ const el = (tag, attributes = {}, ...children) => {
   return node;
 };
 
-const app = { me: null, csrf: null, tab: "active", selected: null, lists: { active: [], pending: [] }, options: [], campaigns: [], agents: [] };
+// `selected` is the interaction the agent asked for last (the list marks it at once, J and K move
+// from it); `current` is the one the page shows, whose buttons act on it; `opens` counts the
+// requests for an interaction, so that only the newest one's answer is shown.
+const app = { me: null, csrf: null, tab: "active", selected: null, current: null, opens: 0, lists: { active: [], pending: [] }, options: [], campaigns: [], agents: [] };
 const channelNames = { email: "Email", sms: "SMS", whatsapp: "WhatsApp", phone: "Phone" };
 const channelIcons = { email: "✉", sms: "💬", whatsapp: "🟢", phone: "☎" };
 
@@ -176,36 +179,47 @@ function listen() {
 
 // ---- An interaction ----
 
+// Opens (or, with keepComposer, refreshes) an interaction. Answers can come back in another order
+// than they were asked for (J then K, a live refresh beside a click): an answer to anything but
+// the newest request is dropped, so the page never shows one interaction while the list marks
+// another.
 async function openInteraction(id, { keepComposer = false } = {}) {
+  const request = ++app.opens;
+  if (app.selected !== id) {
+    app.selected = id;
+    renderList();
+  }
   let interaction;
   try {
     interaction = await api("GET", `/interactions/${encodeURIComponent(id)}`);
   } catch (error) {
+    if (request !== app.opens) return;
     if (error.status === 404) {
       app.selected = null;
+      app.current = null;
       $("#thread").replaceChildren(el("p", { class: "error", role: "alert", text: "This interaction is no longer yours to see." }));
       return;
     }
     throw error;
   }
-  app.selected = id;
+  if (request !== app.opens) return;
   app.current = interaction;
   renderList();
   const mine = interaction.assignee === app.me.id;
   const campaign = app.campaigns.find((c) => c.id === interaction.campaign) || { categories: [], forms: [] };
   const actions = el("div", { class: "actions", role: "toolbar", "aria-label": "Actions" });
   if (interaction.state === "pending") {
-    actions.append(el("button", { class: "primary", id: "take", onclick: () => act("take"), text: "Take" }));
+    actions.append(el("button", { class: "primary", id: "take", onclick: () => act(interaction.id, "take"), text: "Take" }));
   }
-  if (mine && interaction.state === "active") actions.append(el("button", { id: "finish", onclick: () => act("finish"), text: "Finish" }));
+  if (mine && interaction.state === "active") actions.append(el("button", { id: "finish", onclick: () => act(interaction.id, "finish"), text: "Finish" }));
   if (mine && interaction.state !== "closed") {
-    const select = el("select", { id: "category", "aria-label": "Category", onchange: (e) => e.target.value && act("category", { category: e.target.value }) },
+    const select = el("select", { id: "category", "aria-label": "Category", onchange: (e) => e.target.value && act(interaction.id, "category", { category: e.target.value }) },
       el("option", { value: "", text: interaction.category ? `Category: ${interaction.category}` : "Categorize…" }),
       ...campaign.categories.map((c) => el("option", { value: c, text: c })));
-    actions.append(select, el("button", { id: "close", onclick: () => act("close"), text: "Close",
+    actions.append(select, el("button", { id: "close", onclick: () => act(interaction.id, "close"), text: "Close",
       title: interaction.state !== "finished" ? "Finish the interaction before closing" : !interaction.category ? "Categorize it before closing" : "Close" }));
   }
-  if (interaction.state !== "closed" && interaction.state !== "pending") actions.append(el("button", { id: "transfer", onclick: openTransfer, text: "Transfer" }));
+  if (interaction.state !== "closed" && interaction.state !== "pending") actions.append(el("button", { id: "transfer", onclick: () => openTransfer(interaction.id), text: "Transfer" }));
   const contact = interaction.contact || {};
   const head = el("div", { class: "thread-head" },
     el("h2", { text: `${(contact.to || []).join(", ")}` }),
@@ -271,7 +285,7 @@ function renderInfo(interaction, campaign, mine, keep = false) {
       event.preventDefault();
       const values = {};
       for (const field of form.fields) { const value = event.target.elements[field.id].value; if (value) values[field.id] = value; }
-      await act("forms", { form: form.id, values });
+      await act(interaction.id, "forms", { form: form.id, values });
     } }, el("h3", { text: form.name + (form.mandatory ? " (required to close)" : "") }), ...fields.flat(), el("button", { type: "submit", text: "Submit form" })));
   }
   parts.push(el("h3", { text: "History" }), el("ol", { class: "history" }, ...(interaction.history || []).map((event) =>
@@ -279,21 +293,23 @@ function renderInfo(interaction, campaign, mine, keep = false) {
   $("#info").replaceChildren(...parts);
 }
 
-async function act(action, body) {
+// An action on the interaction whose buttons were pressed (`id`), not on whatever the agent has
+// moved to since.
+async function act(id, action, body) {
   try {
-    await api("POST", `/interactions/${encodeURIComponent(app.selected)}/${action}`, body);
+    await api("POST", `/interactions/${encodeURIComponent(id)}/${action}`, body);
     await refreshLists();
-    await openInteraction(app.selected);
+    if (app.selected === id) await openInteraction(id);
     // Said once the page shows the result.
     announce(`${action === "forms" ? "Form submitted" : action[0].toUpperCase() + action.slice(1)} done.`);
   } catch (error) {
     announce(error.message, "error");
-    if (app.selected) await openInteraction(app.selected).catch(() => {});
+    if (app.selected === id) await openInteraction(id).catch(() => {});
   }
 }
 
-async function openTransfer() {
-  const targets = await api("GET", `/interactions/${encodeURIComponent(app.selected)}/transfer-targets`);
+async function openTransfer(interactionID) {
+  const targets = await api("GET", `/interactions/${encodeURIComponent(interactionID)}/transfer-targets`);
   const dialog = modal("Transfer",
     el("label", { for: "transfer-to", text: "To" }),
     el("select", { id: "transfer-to" },
@@ -304,7 +320,7 @@ async function openTransfer() {
       const [kind, id] = $("#transfer-to").value.split(":");
       const note = $("#transfer-note").value || undefined;
       dialog.close();
-      await act("transfer", { [kind]: id, note });
+      await act(interactionID, "transfer", { [kind]: id, note });
     }, text: "Transfer" }));
 }
 
@@ -579,7 +595,8 @@ async function sendMessage(id, message) {
   try {
     app.composing = true;
     await api("POST", `/interactions/${encodeURIComponent(id)}/messages`, message);
-    app.composer.reset();
+    // The agent may have moved on while it was sent: only this interaction's composer is emptied.
+    if (app.composer && app.composerFor === id) app.composer.reset();
     announce("Sent.");
   } catch (error) {
     announce(error.message, "error");

@@ -311,11 +311,27 @@ def finish_categorize_close(browser):
     page.click(".thread-head h2")
     page.keyboard.press("j")
     expect(page.locator(".thread-head .meta")).to_contain_text("Another one")
-    check(True, "J moves down the Active tab")
-    # (K right after J is left out: on a loaded machine the two opens can finish out of order —
-    # the page's own race, to mend by cancelling the earlier open; see the note.)
-    page.click("#list .item >> text=To close")
+    page.keyboard.press("k")
     expect(page.locator(".thread-head .meta")).to_contain_text("To close")
+    check(True, "J and K move through the Active tab")
+    # J then K at once, with J's answer held back until K's is shown: the page must end on what
+    # K chose (the list marking it too), not on the late answer to J.
+    late = page.locator("#list .item", has_text="Another one").get_attribute("data-id")
+    held = []
+    pattern = re.compile(r".*/api/v1/interactions/" + re.escape(late) + r"$")
+    page.route(pattern, lambda route: held.append(route))
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    expect(page.locator(".thread-head .meta")).to_contain_text("To close")
+    check(len(held) == 1, f"J asked for the next interaction ({len(held)} requests held)")
+    with page.expect_response(pattern) as answer:
+        held[0].continue_()
+    answer.value.finished()
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    page.unroute(pattern)
+    meta = page.locator(".thread-head .meta").inner_text()
+    marked = page.locator("#list .item.selected").inner_text()
+    check("To close" in meta and "To close" in marked, f"a late answer to J does not replace K's choice: shows {meta!r}, marks {marked!r}")
     page.click("#close")
     text, kind = status(page)
     check(kind == "error" and "finish it" in text, f"close before finishing says what is missing: {text!r}")
