@@ -63,6 +63,15 @@ struct API {
             return try JSON.response(try await inbox.transfer(context.parameters.require("id"), to: try body.target(), note: body.note,
                                                               by: context.requireAgent()))
         }
+        api.get("/interactions/{id}/customer") { _, context in
+            try JSON.response(try await inbox.customerCard(of: context.parameters.require("id"), for: context.requireAgent()))
+        }
+        api.get("/address-suggestions") { request, context in
+            guard let to = request.uri.queryParameters.get("to"), !to.isEmpty else {
+                throw Problem(.usage, "say whose addresses to suggest: /api/v1/address-suggestions?to=ADDRESS (the email's first recipient)", field: "to")
+            }
+            return try JSON.response(AddressSuggestions(addresses: try await inbox.addressSuggestions(for: to, agent: context.requireAgent())))
+        }
         api.get("/interactions/{id}/transfer-targets") { _, context in
             try JSON.response(try await inbox.transferTargets(of: context.parameters.require("id"), for: context.requireAgent()))
         }
@@ -130,6 +139,11 @@ struct JSONBodies: Sendable {
         guard !bytes.isEmpty else { throw Problem(.usage, "the request has no body; send a JSON object (Content-Type: application/json)") }
         return try JSON.decoder.decode(T.self, from: Data(bytes))
     }
+}
+
+/// The New flow's CC and BCC suggestions (`Inbox.addressSuggestions`).
+struct AddressSuggestions: Codable {
+    var addresses: [String]
 }
 
 struct StartOption: Codable {

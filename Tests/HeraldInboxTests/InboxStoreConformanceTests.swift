@@ -148,6 +148,24 @@ import Testing
         #expect(try await store.pending(campaign: "billing", limit: 10).isEmpty)
     }
 
+    @Test(arguments: InboxStoreKind.allCases) func aCustomersInteractionsAreListedMostRecentlyChangedFirst(_ kind: InboxStoreKind) async throws {
+        let store = try await kind.makeWithTeam()
+        let first = try await started(store, id: "int-1", at: Team.now)
+        _ = try await started(store, id: "int-2", at: Team.now.addingTimeInterval(10))
+        _ = try await started(store, id: "int-3", by: Team.eva, campaign: "sales", at: Team.now.addingTimeInterval(20))
+        _ = try await apply(.finish, to: first, by: Team.ana, in: store, at: Team.now.addingTimeInterval(30))
+        // Another customer's interaction is not theirs.
+        let other = InteractionCommand.Start(id: "int-4", campaign: "billing", channel: .phone, customer: "cus-9", to: ["+34699999999"])
+        var transition = try rules.apply(.start(other), to: nil, by: Team.ana, at: Team.now.addingTimeInterval(40))
+        transition.newCustomer = Customer(id: "cus-9", phoneNumbers: ["+34699999999"])
+        _ = try await store.apply(transition)
+        // Whoever has them and in whichever campaign: the inbox decides what an agent may see.
+        #expect(try await store.interactions(ofCustomer: "cus-1", limit: 10).map(\.id) == ["int-1", "int-3", "int-2"])
+        #expect(try await store.interactions(ofCustomer: "cus-1", limit: 2).map(\.id) == ["int-1", "int-3"])
+        #expect(try await store.interactions(ofCustomer: "cus-9", limit: 10).map(\.id) == ["int-4"])
+        #expect(try await store.interactions(ofCustomer: "cus-nobody", limit: 10).isEmpty)
+    }
+
     /// A tab's summary is the interaction's own, whatever its subject and address hold (the SQLite
     /// store reads them out of the stored JSON with SQLite's JSON functions).
     @Test(arguments: InboxStoreKind.allCases) func aTabSummaryIsTheInteractionsOwn(_ kind: InboxStoreKind) async throws {

@@ -9,7 +9,7 @@ struct SummaryJSONTests {
     @Test func theTabsJSONIsJSONEncodersByteForByte() throws {
         let controls = String(decoding: (0..<0x20).map { UInt8($0) } + [0x7F], as: UTF8.self)
         let texts = ["", "plain", "\"Núñez, Lucía\" <lucia/orders@example.com>", "back\\slash / slash", controls, "emoji 👩🏽‍💻 ✓ \u{2028}\u{2029} ñ"]
-        let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_796_032_800.999), Date(timeIntervalSince1970: 951_782_400.5),
+        let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -1), Date(timeIntervalSince1970: 1_796_032_800.999), Date(timeIntervalSince1970: 951_782_400.5),
                      Date(timeIntervalSince1970: 4_102_444_799), Date(timeIntervalSince1970: 1_709_208_000.25), Date()]
         var summaries: [Interaction.Summary] = []
         for (index, text) in texts.enumerated() {

@@ -47,6 +47,7 @@ import Testing
     @Test func aTransferAppearsLiveAndOfTwoTakersOneWins() async throws { try await run("take_race_and_transfer") }
     @Test func closeIsRefusedWithTheReasonUntilFinishedCategorizedAndTheFormSubmitted() async throws { try await run("finish_categorize_close") }
     @Test func aWordPasteKeepsItsFormatting() async throws { try await run("word_paste") }
+    @Test func theCustomerPanelAndTheSuggestedCopiesComeFromTheCustomersEarlierEmails() async throws { try await run("customer_panel_and_suggestions") }
 
     @Test func aWhatsAppStartInThePageSendsTheChosenTemplateToTheProvider() async throws {
         let provider = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])

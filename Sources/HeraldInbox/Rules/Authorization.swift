@@ -20,9 +20,18 @@ public enum Authorization {
     }
 
     public static func canSee(_ interaction: Interaction, actor: Agent, in directory: Directory) -> Bool {
-        guard let campaign = directory.campaign(interaction.campaign) else { return false }
+        canSee(campaign: interaction.campaign, assignee: interaction.assignee, actor: actor, in: directory)
+    }
+
+    /// The same rule for a tab's summary (a customer's other interactions).
+    public static func canSee(_ summary: Interaction.Summary, actor: Agent, in directory: Directory) -> Bool {
+        canSee(campaign: summary.campaign, assignee: summary.assignee, actor: actor, in: directory)
+    }
+
+    private static func canSee(campaign campaignID: String, assignee: String?, actor: Agent, in directory: Directory) -> Bool {
+        guard let campaign = directory.campaign(campaignID) else { return false }
         if campaign.hasMember(actor.id) { return true }
-        guard supervises(actor), let assignee = interaction.assignee else { return false }
+        guard supervises(actor), let assignee else { return false }
         return directory.campaigns.values.contains { $0.hasMember(actor.id) && $0.hasMember(assignee) }
     }
 

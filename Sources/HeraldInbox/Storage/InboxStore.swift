@@ -57,6 +57,9 @@ public protocol InboxStore: Sendable {
     /// A campaign's Pending tab: its interactions nobody has, oldest first.
     func pending(campaign: String, limit: Int) async throws -> [Interaction.Summary]
 
+    /// A customer's interactions, whoever has them, most recently changed first.
+    func interactions(ofCustomer customerID: String, limit: Int) async throws -> [Interaction.Summary]
+
     /// The audit trail after `sequence` (0: from the start), in order.
     func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event]
 

@@ -203,6 +203,10 @@ public final class SQLiteInboxStore: InboxStore {
                 UPDATE interaction SET firstTo = coalesce(json_extract(body, '$.contact.to[0]'), ''), subject = json_extract(body, '$.contact.subject');
                 """)
         }
+        // The customer information panel lists a customer's interactions.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "CREATE INDEX interaction_customer ON interaction(customerId, updatedAt)")
+        }
         return migrator
     }
 
@@ -485,6 +489,15 @@ public final class SQLiteInboxStore: InboxStore {
                 SELECT \(Self.summaryColumns) FROM interaction INDEXED BY interaction_active
                 WHERE assigneeId = ? AND state IN ('active', 'finished') ORDER BY updatedAt DESC, id LIMIT ?
                 """), arguments: [assignee, limit]).map(Self.summary)
+        }
+    }
+
+    public func interactions(ofCustomer customerID: String, limit: Int) async throws -> [Interaction.Summary] {
+        try await read { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(Self.summaryColumns) FROM interaction INDEXED BY interaction_customer
+                WHERE customerId = ? ORDER BY updatedAt DESC, id LIMIT ?
+                """), arguments: [customerID, limit]).map(Self.summary)
         }
     }
 

@@ -265,8 +265,31 @@ function renderMessage(message) {
     delivery.length ? el("ul", { class: "deliveries", "aria-label": "Delivery" }, ...delivery) : null);
 }
 
+// The customer information panel: who the customer is (name, addresses, numbers, whatever else
+// the business keeps) and their other interactions this agent may see; filled when the server
+// answers, kept as it was on a refresh until then.
+function customerPanel(interaction) {
+  const previous = $("#customer");
+  const panel = previous && previous.dataset.interaction === interaction.id ? previous
+    : el("section", { id: "customer", "aria-label": "Customer information", "data-interaction": interaction.id },
+        el("h3", { text: "Customer" }), el("p", { text: (interaction.contact.to || []).join(", ") }));
+  api("GET", `/interactions/${encodeURIComponent(interaction.id)}/customer`).then((card) => {
+    if (!app.current || app.current.id !== interaction.id) return;
+    const { customer, interactions } = card;
+    const rows = [["Name", customer.name], ["Email", customer.emailAddresses.join(", ")], ["Phone", customer.phoneNumbers.join(", ")],
+                  ...Object.entries(customer.fields).sort(([a], [b]) => a.localeCompare(b))].filter(([, value]) => value);
+    panel.replaceChildren(el("h3", { text: "Customer" }),
+      el("dl", { class: "customer-fields" }, ...rows.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value })])),
+      el("h4", { text: interactions.length ? "Other interactions" : "No other interactions" }),
+      ...(interactions.length ? [el("ul", { class: "customer-history" }, ...interactions.map((other) =>
+        el("li", {}, el("button", { type: "button", class: "link", onclick: () => openInteraction(other.id) },
+          `${channelIcons[other.channel]} ${other.subject || other.to} · ${campaignName(other.campaign)} · ${other.state}`))))] : []));
+  }).catch(() => {});
+  return panel;
+}
+
 function renderInfo(interaction, campaign, mine, keep = false) {
-  const parts = [el("h3", { text: "Customer" }), el("p", { text: (interaction.contact.to || []).join(", ") })];
+  const parts = [customerPanel(interaction)];
   const form = campaign.forms.find((f) => f.id === interaction.openForm) || (mine ? campaign.forms.find((f) => f.mandatory) : null);
   const submitted = (interaction.forms || []).map((f) => f.form);
   const existing = $("#form");
@@ -356,17 +379,21 @@ function chooseCampaign(dialog, option) {
 // Address chips: what is typed or pasted is read by the server's address parser (the one that
 // writes the headers), so a chip is an address the message can carry; a text it refuses stays as
 // a red chip with the parser's reason, and the start is refused until it is removed.
-function chips(id, label) {
+// `suggestions`: the ID of a <datalist> the input offers; `onChange`: called with the valid
+// addresses whenever they change.
+function chips(id, label, { suggestions = null, onChange = () => {} } = {}) {
   const entries = [];
   const list = el("span", { class: "chip-list" });
-  const input = el("input", { id, "aria-label": label, placeholder: "name@example.com", autocomplete: "off" });
+  const input = el("input", { id, "aria-label": label, placeholder: "name@example.com", autocomplete: "off", list: suggestions });
+  const changed = () => onChange(entries.filter((e) => !e.error).map((e) => e.addrSpec));
   const chip = (entry) => {
     const node = el("span", { class: "chip" + (entry.error ? " invalid" : ""), "data-value": entry.addrSpec || entry.text,
                               title: entry.error || entry.address, "aria-invalid": entry.error ? "true" : null },
       entry.address || entry.text, entry.error ? el("span", { class: "chip-reason", text: ` — ${entry.error}` }) : null,
-      el("button", { type: "button", "aria-label": `Remove ${entry.address || entry.text}`, onclick: () => { entries.splice(entries.indexOf(entry), 1); node.remove(); } }, "×"));
+      el("button", { type: "button", "aria-label": `Remove ${entry.address || entry.text}`, onclick: () => { entries.splice(entries.indexOf(entry), 1); node.remove(); changed(); } }, "×"));
     entries.push(entry);
     list.append(node);
+    changed();
   };
   // Chips are added in the order typed, each once the server has read it.
   let pending = Promise.resolve();
@@ -385,7 +412,7 @@ function chips(id, label) {
   const take = () => { const text = input.value; input.value = ""; return add(text); };
   input.addEventListener("keydown", (event) => {
     if ((event.key === "Enter" || event.key === ",") && input.value.trim()) { event.preventDefault(); take(); }
-    else if (event.key === "Backspace" && !input.value && entries.length) { entries.pop(); list.lastChild.remove(); }
+    else if (event.key === "Backspace" && !input.value && entries.length) { entries.pop(); list.lastChild.remove(); changed(); }
   });
   input.addEventListener("paste", (event) => { event.preventDefault(); add(event.clipboardData.getData("text")); });
   input.addEventListener("blur", () => { if (input.value.trim()) take(); });
@@ -394,7 +421,29 @@ function chips(id, label) {
     values: () => entries.filter((e) => !e.error).map((e) => e.address),
     invalid: () => entries.filter((e) => e.error).length,
     settled: () => pending,
+    add,
   };
+}
+
+// CC and BCC suggestions for a new email: once the first To address is read, the server offers
+// that customer's other addresses and whoever took part in their earlier emails (only those of
+// interactions the agent may see), as the inputs' autocomplete and as buttons adding to CC.
+function addressSuggestions(cc) {
+  const datalist = el("datalist", { id: "new-suggestions" });
+  const row = el("div", { class: "suggestions", "aria-label": "Suggested addresses", role: "group" });
+  let asked = null;
+  const show = async (toAddresses) => {
+    const first = toAddresses[0] || null;
+    if (first === asked) return;
+    asked = first;
+    let addresses = [];
+    if (first) addresses = (await api("GET", `/address-suggestions?to=${encodeURIComponent(first)}`).catch(() => ({ addresses: [] }))).addresses;
+    if (asked !== first) return;
+    datalist.replaceChildren(...addresses.map((a) => el("option", { value: a })));
+    row.replaceChildren(...(addresses.length ? [el("span", { class: "hint", text: "Suggested:" })] : []),
+      ...addresses.map((a) => el("button", { type: "button", class: "suggestion", "aria-label": `Add ${a} to CC`, onclick: (event) => { cc.add(a); event.target.remove(); } }, `+ ${a}`)));
+  };
+  return { datalist, row, show };
 }
 
 function fields(dialog, channel, campaignID) {
@@ -404,9 +453,11 @@ function fields(dialog, channel, campaignID) {
   const parts = [el("p", { text: `${channelNames[channel]} · ${campaign.name}` })];
   let to, cc, bcc, subject, number, composer, template;
   if (channel === "email") {
-    to = chips("new-to", "To"); cc = chips("new-cc", "CC"); bcc = chips("new-bcc", "BCC");
+    cc = chips("new-cc", "CC", { suggestions: "new-suggestions" }); bcc = chips("new-bcc", "BCC", { suggestions: "new-suggestions" });
+    const suggested = addressSuggestions(cc);
+    to = chips("new-to", "To", { onChange: suggested.show });
     subject = el("input", { id: "new-subject", "aria-label": "Subject", placeholder: "Subject" });
-    parts.push(to.element, cc.element, bcc.element, el("label", { for: "new-subject", text: "Subject" }), subject);
+    parts.push(to.element, cc.element, suggested.row, bcc.element, suggested.datalist, el("label", { for: "new-subject", text: "Subject" }), subject);
   } else {
     number = el("input", { id: "new-number", type: "tel", "aria-label": "Phone number", placeholder: "+34 612 345 678" });
     parts.push(el("label", { for: "new-number", text: "Phone number" }), number);

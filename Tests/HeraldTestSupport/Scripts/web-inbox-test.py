@@ -264,6 +264,49 @@ def chips_and_attachments(browser):
     check(page.errors == [], f"no script errors ({page.errors})")
 
 
+def customer_panel_and_suggestions(browser):
+    """The customer information panel shows who the interaction is with and their other
+    interactions; a new email to a known customer suggests whoever was copied before, and the
+    suggestion taken reaches the Cc header."""
+    page = sign_in(browser, "ana")
+    start_email(page, "First contact", to=("lucia@example.com",), cc=("ops@example.com",))
+    panel = page.locator("#customer")
+    expect(panel.locator(".customer-fields")).to_contain_text("lucia@example.com")
+    expect(panel).to_contain_text("No other interactions")
+    check("null" not in panel.inner_text() and "Name" not in panel.inner_text(),
+          f"the panel shows the customer's address, no other interactions yet, and nothing for the name nobody gave: {panel.inner_text()!r}")
+    page.click("#new")
+    page.click("[data-channel=email]")
+    page.click("[data-campaign=billing]")
+    page.fill("#new-to", "lucia@example.com")
+    page.keyboard.press("Enter")
+    suggestion = page.locator(".suggestions .suggestion")
+    expect(suggestion).to_have_count(1)
+    check(suggestion.get_attribute("aria-label") == "Add ops@example.com to CC", f"the earlier CC is suggested: {suggestion.get_attribute('aria-label')!r}")
+    check(page.locator("#new-suggestions option").evaluate_all("options => options.map(o => o.value)") == ["ops@example.com"],
+          "the CC and BCC inputs offer it as they are typed in")
+    shot(page, "new-email-suggestions-1280")
+    suggestion.click()
+    expect(page.locator(".chips:has(#new-cc) .chip")).to_have_count(1)
+    check(page.locator(".chips:has(#new-cc) .chip").get_attribute("data-value") == "ops@example.com", "the suggestion became a CC chip")
+    page.fill("#new-subject", "Second contact")
+    page.click("#new-editor .ProseMirror")
+    page.keyboard.type("Following up.")
+    page.click("#start")
+    started, _ = status(page)
+    check(started == "Interaction started.", f"started: {started!r}")
+    found = next((m for m in messages(2) if "Second contact" in str(m["Subject"])), None)
+    check(found is not None and "ops@example.com" in str(found["Cc"]), f"the suggested address is in Cc: {found and found['Cc']}")
+    expect(panel.locator(".customer-history li")).to_have_count(1)
+    expect(panel.locator(".customer-history")).to_contain_text("First contact")
+    check(True, "the panel lists the customer's first interaction")
+    shot(page, "customer-panel-1280")
+    panel.locator(".customer-history button").click()
+    expect(page.locator(".thread-head .meta")).to_contain_text("First contact")
+    check(True, "an interaction in the panel opens from there")
+    check(page.errors == [], f"no script errors ({page.errors})")
+
+
 def take_race_and_transfer(browser):
     """Ana transfers to Sales: Bruno's and Eva's pages show it in Pending live; both take it at
     once: one has it, the other's page says so and it leaves their Pending."""
@@ -422,7 +465,7 @@ def sms_start(browser):
 
 
 SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template,
-                                     sms_start)}
+                                     sms_start, customer_panel_and_suggestions)}
 
 with sync_playwright() as playwright:
     browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
