@@ -623,6 +623,7 @@ function buildComposer(channel, { send, inline = false } = {}) {
     });
     toolbar.append(el("label", { for: fileInput.id, class: "tool", title: "Attach files", "aria-label": "Attach files" }, "📎"), fileInput);
   }
+  if (rich) narrowToolbar(toolbar);
   const message = async () => {
     const body = { html: Editor.toHTML(view.state) };
     if (uploads.length) body.attachments = uploads.slice();
@@ -640,6 +641,22 @@ function buildComposer(channel, { send, inline = false } = {}) {
     if (send && (event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); message().then(send); }
   });
   return { element, view, message, reset: () => { Editor.clear(view); uploads.length = 0; files.replaceChildren(); sync(); } };
+}
+
+// Where the composer is narrow (a phone, or a thread column beside the preview), the toolbar keeps
+// the everyday commands in one row and puts the rest behind "More" (style.css hides them by a
+// container query on the composer's width; nothing is hidden on a wide composer). Every command
+// stays one click away on an empty line, and every shortcut works whatever is shown.
+const everyday = new Set(["Bold (Ctrl+B)", "Italic (Ctrl+I)", "Underline (Ctrl+U)", "Bulleted list (Ctrl+Shift+8)", "Numbered list (Ctrl+Shift+7)", "Link",
+                          "Emoji", "Attach files"]);
+function narrowToolbar(toolbar) {
+  for (const tool of toolbar.children) {
+    if (tool.classList.contains("tool") && !everyday.has(tool.getAttribute("aria-label"))) tool.classList.add("secondary");
+  }
+  const more = el("button", { type: "button", class: "tool more", "aria-label": "More formatting", title: "More formatting", "aria-expanded": "false",
+    onmousedown: (e) => e.preventDefault(),
+    onclick: () => { const open = toolbar.classList.toggle("expanded"); more.setAttribute("aria-expanded", String(open)); } }, "⋯");
+  toolbar.append(more);
 }
 
 async function sendMessage(id, message) {

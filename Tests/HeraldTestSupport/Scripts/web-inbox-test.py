@@ -137,6 +137,14 @@ def formatting(browser):
     posted = []
     page.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and r.url.endswith("/messages") else None)
     start_email(page, "Formatting", text="Opening message.")
+    # The thread's composer is narrow beside its preview: the toolbar keeps the everyday commands
+    # and puts the rest behind "More"; opened, it stays open for the composer's life.
+    more = page.locator("#thread-composer [aria-label='More formatting']")
+    expect(page.locator("#thread-composer [aria-label='Align center']")).to_be_hidden()
+    check(more.is_visible() and more.get_attribute("aria-expanded") == "false", "the narrow toolbar keeps alignment behind More")
+    more.click()
+    expect(page.locator("#thread-composer [aria-label='Align center']")).to_be_visible()
+    check(more.get_attribute("aria-expanded") == "true", "More says it is open")
     cases = [
         ("ctrl+B bold", lambda: page.keyboard.press("Control+b"), r"<strong[^>]*>MARK</strong>"),
         ("ctrl+I italic", lambda: page.keyboard.press("Control+i"), r"<em[^>]*>MARK</em>"),
@@ -172,7 +180,10 @@ def formatting(browser):
             marker = f"case{index}{'xyz'[attempt - 1]}"
             before = delivered_files()
             if not type_marker_and_select(page, marker):
-                print(f"RETRY {name}: {marker} typed but not selected (the selection is {page.evaluate('() => window.getSelection().toString()')!r})")
+                where = page.evaluate("""() => { const s = window.getSelection(); const a = document.activeElement;
+                    return {selection: s.toString(), anchor: s.anchorNode && (s.anchorNode.nodeName + ':' + (s.anchorNode.textContent || '').slice(0, 40)), offset: s.anchorOffset,
+                            focusOffset: s.focusOffset, active: a && (a.tagName + '.' + a.className), editor: document.querySelector('#editor .ProseMirror').innerHTML.slice(0, 300)}; }""")
+                print(f"RETRY {name}: {marker} typed but not selected ({where!r})")
                 page.keyboard.press("Control+a")
                 page.keyboard.press("Backspace")
                 if attempt == 3:
