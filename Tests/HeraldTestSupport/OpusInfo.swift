@@ -1,0 +1,36 @@
+import Foundation
+
+/// An independent judge of Ogg Opus files: Debian's `opusinfo` (opus-tools), run as a process on
+/// the bytes, and what it reports — the stream type, the channels and the playback length.
+public struct OpusInfo: Sendable {
+    /// opusinfo's own output, to quote when a check fails.
+    public let output: String
+    public let status: Int32
+
+    /// Whether opusinfo found an Opus stream and no error.
+    public var isOpus: Bool { status == 0 && output.contains("type opus") && !output.contains("ERROR") }
+
+    public var channels: Int? {
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("Channels:") }) else { return nil }
+        return Int(line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "")
+    }
+
+    /// Seconds, from "Playback length: 0m:02.000s".
+    public var playbackLength: Double? {
+        guard let line = output.split(separator: "\n").first(where: { $0.contains("Playback length:") }),
+              let value = line.split(separator: ":", maxSplits: 1).last?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let parts = value.dropLast().split(separator: "m:")
+        guard parts.count == 2, let minutes = Double(parts[0]), let seconds = Double(parts[1]) else { return nil }
+        return minutes * 60 + seconds
+    }
+
+    /// Runs opusinfo on `bytes` (through a temporary file: opusinfo reads files).
+    public init(bytes: [UInt8]) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-opusinfo-\(UUID().uuidString).ogg")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try ExternalEmailTools.run("/usr/bin/opusinfo", [file.path])
+        output = result.stdout + result.stderr
+        status = result.status
+    }
+}
