@@ -37,6 +37,10 @@ import Testing
         #expect(info.channels == 1, "\(info.output)")
         let length = try #require(info.playbackLength, "\(info.output)")
         #expect(abs(length - 2) < 0.03, "opusinfo says \(length) s")
+        // Decoded by opusdec, it is still the tone: 440 Hz at about the level it was recorded.
+        let decoded = try WAVAudio(bytes: try OpusInfo.decode(note.bytes), name: "decoded.wav")
+        let tone = OpusInfo.tone(of: decoded.samples, rate: decoded.sampleRate)
+        #expect(abs(tone.frequency - 440) < 5 && tone.rms > 4_000, "\(tone)")
         // What the inbox checks before sending it: libmagic's audio/ogg, Opus, a playable bubble.
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-voice-\(UUID().uuidString).ogg")
         try Data(note.bytes).write(to: file)

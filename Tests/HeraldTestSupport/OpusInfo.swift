@@ -33,4 +33,29 @@ public struct OpusInfo: Sendable {
         output = result.stdout + result.stderr
         status = result.status
     }
+
+    /// The Ogg Opus `bytes` decoded by Debian's `opusdec` (opus-tools): a 48 kHz 16-bit WAV file.
+    public static func decode(_ bytes: [UInt8]) throws -> [UInt8] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-opusdec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let input = folder.appendingPathComponent("in.ogg"), output = folder.appendingPathComponent("out.wav")
+        try Data(bytes).write(to: input)
+        let result = try ExternalEmailTools.run("/usr/bin/opusdec", ["--quiet", "--rate", "48000", input.path, output.path])
+        guard result.status == 0 else { throw ExternalEmailTools.ToolError(description: "opusdec failed: \(result.stderr)") }
+        return [UInt8](try Data(contentsOf: output))
+    }
+
+    /// A tone's frequency in Hz, from its upward zero crossings, and its RMS level (0…32767): enough
+    /// to tell a decoded 440 Hz tone from silence or from samples read in the wrong order.
+    public static func tone(of samples: [Int16], rate: Int) -> (frequency: Double, rms: Double) {
+        guard samples.count > 1 else { return (0, 0) }
+        var crossings = 0
+        var energy = 0.0
+        for index in 1..<samples.count {
+            if samples[index - 1] < 0 && samples[index] >= 0 { crossings += 1 }
+            energy += Double(samples[index]) * Double(samples[index])
+        }
+        return (Double(crossings) * Double(rate) / Double(samples.count), (energy / Double(samples.count - 1)).squareRoot())
+    }
 }
