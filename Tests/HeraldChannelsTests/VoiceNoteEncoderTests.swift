@@ -104,6 +104,51 @@ import Testing
         #expect(throws: VoiceNoteError(input: "note.wav", reason: bad.reason)) { try VoiceNoteEncoder().encode(wav: bad.bytes, name: "note.wav") }
     }
 
+    /// WAVE_FORMAT_EXTENSIBLE (what some recorders write) whose subformat is PCM reads as PCM.
+    @Test func anExtensibleHeaderWithPCMReadsTheSameSamples() throws {
+        let plain = Self.tone(seconds: 0.1, channels: 2)
+        var bytes = plain.wavBytes()
+        // fmt grows from 16 to 40 bytes: tag 0xFFFE, cbSize 22, 16 valid bits, front left and right,
+        // then the subformat GUID, whose first two bytes are the real format (1, PCM).
+        let guid: [UInt8] = [1, 0, 0, 0, 0, 0, 0x10, 0, 0x80, 0, 0, 0xAA, 0, 0x38, 0x9B, 0x71]
+        bytes.replaceSubrange(16..<20, with: [40, 0, 0, 0])
+        bytes.replaceSubrange(20..<22, with: [0xFE, 0xFF])
+        bytes.insert(contentsOf: [22, 0, 16, 0, 3, 0, 0, 0] + guid, at: 36)
+        let read = try WAVAudio(bytes: bytes, name: "extensible.wav")
+        #expect(read == plain)
+    }
+
+    /// libopusenc's own refusals reach the caller with their meaning and code.
+    @Test func aSettingLibopusencRefusesIsNamed() {
+        #expect(throws: VoiceNoteError(input: "tone.wav", reason: "libopusenc failed setting the bitrate to -5 b/s: "
+                                        + "an argument was refused (bad sample rate, channel count or setting) (code -11)")) {
+            try VoiceNoteEncoder(bitrate: -5).encode(wav: Self.tone(seconds: 0.1).wavBytes(), name: "tone.wav")
+        }
+    }
+
+    /// Every byte of the header set to extreme values: each file is read or refused, never a crash,
+    /// and what is read never claims more samples than the file holds.
+    @Test func everyHeaderByteMutatedIsReadOrRefused() {
+        let good = Self.tone(seconds: 0.01).wavBytes()
+        var read = 0, refused = 0
+        for index in 0..<44 {
+            for value: UInt8 in [0, 1, 0x7F, 0x80, 0xFE, 0xFF] {
+                var bytes = good
+                bytes[index] = value
+                do {
+                    let audio = try WAVAudio(bytes: bytes, name: "mutated.wav")
+                    #expect(audio.samples.count * 2 <= bytes.count - 44, "byte \(index) = \(value)")
+                    read += 1
+                } catch is VoiceNoteError {
+                    refused += 1
+                } catch {
+                    Issue.record("byte \(index) = \(value): \(error)")
+                }
+            }
+        }
+        #expect(read + refused == 44 * 6 && read > 0 && refused > 0, "\(read) read, \(refused) refused")
+    }
+
     /// Cut anywhere, a good file is refused or read, never a crash (every header size is checked).
     @Test func everyPrefixOfAGoodFileIsHandled() throws {
         let good = Self.tone(seconds: 0.01).wavBytes()
