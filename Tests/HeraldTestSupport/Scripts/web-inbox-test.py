@@ -491,6 +491,11 @@ def voice_note(browser):
     duration = audio_duration(page)
     check(duration and duration > 1.5, f"the recording plays in the page: the audio element's duration is {duration}")
     shot(page, "voice-note-1280")
+    if SHOTS:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.locator("#voice-audio").scroll_into_view_if_needed()
+        shot(page, "voice-note-390")
+        page.set_viewport_size({"width": 1280, "height": 900})
     page.click("#voice-trash")
     expect(page.locator("#voice-audio")).to_be_hidden()
     expect(page.locator("#voice-record")).to_be_focused()
