@@ -95,7 +95,7 @@ export function buildVoiceNote({ el, api, send, announce }) {
       const started = Date.now();
       const tick = () => {
         // The composer was replaced (another interaction opened): the microphone is released.
-        if (!record.isConnected) { reset(); return; }
+        if (!record.isConnected) { release(); return; }
         const seconds = (Date.now() - started) / 1000;
         state.textContent = `Recording ${clock(seconds)}`;
         if (seconds >= maximumSeconds) finish().catch((error) => announce(error.message, "error"));
@@ -118,8 +118,8 @@ export function buildVoiceNote({ el, api, send, announce }) {
     show("sending");
     try {
       const note = await api("POST", "/voice-notes", recorded.blob, { raw: true, contentType: "audio/wav" });
-      // A voice note goes alone: the message is the note and nothing else.
-      // Sent: back to Record. Refused: the page said why, and the note stays to send again.
+      // A voice note goes alone: the message is the note and nothing else. Sent: back to Record.
+      // Refused: the page said why, and the note stays to send again.
       if (await send({ voiceNote: note.id })) clear();
       else show("recorded");
     } catch (error) {
@@ -129,7 +129,7 @@ export function buildVoiceNote({ el, api, send, announce }) {
   });
 
   // The composer gone mid-recording: the microphone is released, nothing is kept.
-  const reset = () => {
+  const release = () => {
     if (recording) {
       clearInterval(recording.timer);
       recording.stream.getTracks().forEach((track) => track.stop());
