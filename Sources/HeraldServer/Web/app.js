@@ -2,6 +2,7 @@
 // interaction's thread and actions, the New flow and the composer. Everything it shows comes from
 // the JSON API under /api/v1 (docs/server.md); nothing is rendered here that the server renders.
 import * as Editor from "/assets/editor.js";
+import { buildVoiceNote } from "/assets/voice-note.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const el = (tag, attributes = {}, ...children) => {
@@ -630,8 +631,10 @@ function buildComposer(channel, { send, inline = false } = {}) {
     return body;
   };
   const parts = [toolbar, mount, files];
+  // Voice notes are WhatsApp's (the API refuses them elsewhere), in a conversation already open.
+  const voice = send && channel === "whatsapp" ? buildVoiceNote({ el, api, send, announce }) : null;
   if (send) {
-    parts.push(el("div", { class: "composer-actions" },
+    parts.push(el("div", { class: "composer-actions" }, voice ? voice.element : null,
       el("button", { type: "button", class: "primary", id: "send", onclick: async () => { await send(await message()); }, text: "Send" })));
   }
   const element = el("div", { class: "composer" + (rich ? " rich" : "") }, el("div", { class: "compose" }, ...parts),
@@ -659,15 +662,18 @@ function narrowToolbar(toolbar) {
   toolbar.append(more);
 }
 
+// True once sent. A voice note goes alone: the text being typed stays in the composer.
 async function sendMessage(id, message) {
   try {
     app.composing = true;
     await api("POST", `/interactions/${encodeURIComponent(id)}/messages`, message);
     // The agent may have moved on while it was sent: only this interaction's composer is emptied.
-    if (app.composer && app.composerFor === id) app.composer.reset();
+    if (!message.voiceNote && app.composer && app.composerFor === id) app.composer.reset();
     announce("Sent.");
+    return true;
   } catch (error) {
     announce(error.message, "error");
+    return false;
   } finally {
     app.composing = false;
     await openInteraction(id, { keepComposer: true });
