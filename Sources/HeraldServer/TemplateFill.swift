@@ -84,26 +84,32 @@ struct TemplateFill {
             }
             set(&data, input, try Self.value(text, for: input))
         }
+        let refusal: TemplateError
         do {
             return Result(filled: try template.fill(data), missing: missing, sources: sources)
-        } catch is TemplateError where !shownMissing.isEmpty {
-            // An empty value was refused (a link whose whole URL is the variable): the example
-            // for the first missing value that makes it fill, then for all of them; the others
-            // stay empty, and every one is still reported missing.
-            for input in shownMissing {
-                var trial = data
-                set(&trial, input, input.example ?? Self.empty(input))
-                if let filled = try? template.fill(trial) { return Result(filled: filled, missing: missing, sources: sources) }
-            }
-            for input in shownMissing { set(&data, input, input.example ?? Self.empty(input)) }
-            do {
-                return Result(filled: try template.fill(data), missing: missing, sources: sources)
-            } catch {
-                throw Problem(.input, "\(error)", field: "values.\(shownMissing[0].path)")
-            }
         } catch let error as TemplateError {
-            throw Problem(.input, error.description, field: "values")
+            refusal = error
         }
+        // A value given (or the customer's) that the template refuses, such as a link address
+        // that is not https: named by the one whose example makes the fill pass.
+        for input in inputs where sources[input.path] != nil {
+            var trial = data
+            set(&trial, input, input.example ?? Self.empty(input))
+            if (try? template.fill(trial)) != nil {
+                throw Problem(.input, refusal.description, field: "values.\(input.path)")
+            }
+        }
+        // An empty value was refused (a link whose whole URL is the variable): the example for
+        // the first missing value that makes it fill, else for all of them; the others stay
+        // empty, and every one is still reported missing.
+        for input in shownMissing {
+            var trial = data
+            set(&trial, input, input.example ?? Self.empty(input))
+            if let filled = try? template.fill(trial) { return Result(filled: filled, missing: missing, sources: sources) }
+        }
+        for input in shownMissing { set(&data, input, input.example ?? Self.empty(input)) }
+        if let filled = try? template.fill(data) { return Result(filled: filled, missing: missing, sources: sources) }
+        throw Problem(.input, refusal.description, field: "values")
     }
 
     private func set(_ data: inout [String: TemplateValue], _ input: TemplateInput, _ value: TemplateValue) {

@@ -175,6 +175,10 @@ enum TemplateFolder {
         let notANumber = try await fill("newsletter", base.merging(["values": ["issue": "twelve"]]) { $1 })
         #expect(notANumber.status == 422 && notANumber.json["field"] as? String == "values.issue", "\(notANumber.text)")
         #expect(try await fill("newsletter", base.merging(["values": ["issue": "12"]]) { $1 }).status == 200)
+        // A link address the URL allow-list refuses is named by its variable.
+        let script = try await fill("welcome", base.merging(["values": ["customer_name": "Ana", "account_url": "javascript:alert(1)"]]) { $1 })
+        #expect(script.status == 422 && script.json["field"] as? String == "values.account_url", "\(script.text)")
+        #expect((script.json["detail"] as? String)?.contains("not allowed") == true, "\(script.text)")
         let noChannel = try await fill("welcome", ["campaign": "billing"])
         #expect(noChannel.status == 422 && noChannel.json["field"] as? String == "channel")
         #expect(noChannel.contentType == "application/problem+json")
