@@ -38,6 +38,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libopusenc: a recorded voice note (WAV) becomes Ogg Opus, what WhatsApp plays as one.
+        .systemLibrary(
+            name: "COpusEnc", path: "Sources/COpusEnc", pkgConfig: "libopusenc",
+            providers: [.apt(["libopusenc-dev"])]),
 
         // cmark-gfm inline syntax extensions (==highlight==, ++underline++). C, because cmark
         // calls them back through plain C function pointers.
@@ -47,7 +51,8 @@ let package = Package(
         // libxml2 reads SVG attachments as a browser would, to find what could run script;
         // zlib reads an Office file's [Content_Types].xml, to find macros.
         .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib"]),
-        .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME"]),
+        // libopusenc encodes voice notes (Audio/): a channel's media, beside WhatsAppMedia.
+        .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME", "COpusEnc"]),
         .target(name: "HeraldTemplates", dependencies: [
             "HeraldDocument", "HeraldChannels",
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
@@ -109,7 +114,7 @@ let package = Package(
         // (Its Scripts/ are the test servers and checkers the tests start: Python and JavaScript.)
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport", exclude: ["Scripts"]),
 
-        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl"]),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl", "COpusEnc"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -24,6 +24,7 @@ struct API {
         SessionRoutes(inbox: inbox, signIn: signIn, secureCookie: secureCookie, attempts: signInAttempts, bodies: JSONBodies(limit: bodyLimit))
             .register(open: router, signedIn: api)
         uploads.register(on: api)
+        VoiceNotes(uploads: uploads).register(on: api)
         PreviewRoute(inbox: inbox, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         AddressesRoute(bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         TemplateRoutes(inbox: inbox, library: templates, bodies: JSONBodies(limit: bodyLimit)).register(on: api)

@@ -46,14 +46,20 @@ struct Uploads: Sendable {
             } catch let error as AttachmentError {
                 throw Problem(.input, error.description, field: "body")
             }
-            let id = ids.next("upl")
-            let path = self.path(agent: agent, id: id, name: name)
-            try await Blocking.run {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try AtomicFile.write(bytes, to: path)
-            }
+            let id = try await store(bytes, name: name, of: agent)
             return try JSON.response(Answer(id: id, name: name, contentType: checked.contentType, size: bytes.count), status: .created)
         }
+    }
+
+    /// Keeps `bytes` as the agent's new upload named `name` (already checked), answering its ID.
+    func store(_ bytes: [UInt8], name: String, of agent: String) async throws -> String {
+        let id = ids.next("upl")
+        let path = self.path(agent: agent, id: id, name: name)
+        try await Blocking.run {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try AtomicFile.write(bytes, to: path)
+        }
+        return id
     }
 
     /// The stored file of the agent's upload `id`; the field is where the ID was given

@@ -37,10 +37,13 @@ struct WebRoutes: Sendable {
         return "{\"imports\": {\(entries)}}"
     }()
 
+    /// `media-src 'self' blob:`: a recorded voice note is listened to before it is sent, from a
+    /// blob: URL of the page's own recording (no other origin, no data: URLs). The recorder's
+    /// AudioWorklet module is a script from /assets, which `script-src 'self'` already allows.
     static let contentSecurityPolicy: String = {
         let hash = Data(SHA256.hash(data: Array(importMap.utf8))).base64EncodedString()
         return "default-src 'self'; script-src 'self' 'sha256-\(hash)'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
-            + "frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            + "media-src 'self' blob:; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     }()
 
     func register(on router: Router<ServerContext>) {

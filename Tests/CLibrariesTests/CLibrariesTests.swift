@@ -2,10 +2,11 @@ import CCmarkGFM
 import CCurl
 import CLibXML2
 import CMagic
+import COpusEnc
 import Foundation
 import Testing
 
-/// The four system libraries link and do their job on this machine (their Debian packages are
+/// The system libraries link and do their job on this machine (their Debian packages are
 /// installed by .ci/run and scripts/quickstart).
 @Suite struct CLibrariesTests {
     @Test func cmarkGFMRendersMarkdown() throws {
@@ -50,5 +51,18 @@ import Testing
         }
         #expect(protocols.contains("smtp") && protocols.contains("smtps") && protocols.contains("https"))
         #expect(info.pointee.features & CURL_VERSION_SSL != 0)
+    }
+
+    /// libopusenc, and the shim's fixed-argument wrapper of its variadic ctl: a bitrate is set,
+    /// a negative one refused with libopusenc's own code.
+    @Test func libopusencTakesItsSettingsThroughTheShim() throws {
+        #expect(String(cString: ope_get_version_string()).hasPrefix("libopusenc"))
+        let comments = try #require(ope_comments_create())
+        defer { ope_comments_destroy(comments) }
+        var error: Int32 = 0
+        let encoder = try #require(ope_encoder_create_pull(comments, 48_000, 1, 0, &error))
+        defer { ope_encoder_destroy(encoder) }
+        #expect(herald_ope_set_bitrate(encoder, 24_000) == OPE_OK)
+        #expect(herald_ope_set_bitrate(encoder, -5) == OPE_BAD_ARG)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Herald
 import HeraldTestSupport
 import Testing
 
@@ -68,6 +69,49 @@ import Testing
         #expect(template["name"] as? String == "order_update")
         let parameters = ((template["components"] as? [[String: Any]])?.first?["parameters"] as? [[String: String]])?.map { $0["text"] }
         #expect(parameters == ["Lucía", "A-1001"])
+    }
+
+    /// Recorded from Chromium's fake microphone, listened to, trashed, recorded again and sent:
+    /// the stand-in receives the template, then one media upload of Ogg Opus (opusinfo judges the
+    /// bytes) and an audio message marked as a voice note that names the uploaded media.
+    @Test func aVoiceNoteRecordedInThePageReachesWhatsAppAsOggOpus() async throws {
+        let provider = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])
+        try await run("voice_note", environment: ["HERALD_WHATSAPP_URL": "http://127.0.0.1:\(provider.port)/v23.0",
+                                                  "HERALD_WHATSAPP_PHONE_NUMBER_ID": "999", "HERALD_WHATSAPP_TOKEN": "wa-token"])
+        let deadline = Date().addingTimeInterval(20)
+        while try provider.requests().count < 3 && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        let requests = try provider.requests()
+        #expect(requests.map(\.path).sorted() == ["/v23.0/106540352242922/media", "/v23.0/106540352242922/messages", "/v23.0/106540352242922/messages"])
+        // The upload is a multipart form: its file part is the Ogg Opus note.
+        let uploaded = try #require(requests.firstIndex { $0.path.hasSuffix("/media") })
+        let upload = requests[uploaded]
+        let contentType = try #require(upload.headers["content-type"])
+        let boundary = Array("\r\n--\(contentType.dropFirst("multipart/form-data; boundary=".count))".utf8)
+        let header = Array("filename=\"voice-note.ogg\"\r\nContent-Type: audio/ogg\r\n\r\n".utf8)
+        let start = try #require(Self.index(of: header, in: upload.body)) + header.count
+        let end = try #require(Self.index(of: boundary, in: upload.body, from: start))
+        let info = try OpusInfo(bytes: Array(upload.body[start..<end]))
+        #expect(info.isOpus && info.channels == 1, "\(info.output)")
+        let length = try #require(info.playbackLength, "\(info.output)")
+        #expect(length > 1.5 && length < 5, "the second recording, about 2.5 s: opusinfo says \(length) s")
+        // What the fake microphone played is what the customer hears: the 440 Hz tone, not silence.
+        // Measured from 0.25 to 1.25 s: the first instants are the microphone's processing settling,
+        // and the browser's noise suppression lowers a steady tone as it goes (it takes it for noise).
+        let decoded = try WAVAudio(bytes: try OpusInfo.decode(Array(upload.body[start..<end])), name: "decoded.wav")
+        try #require(decoded.sampleRate == 48_000 && decoded.samples.count >= 60_000, "\(decoded.sampleRate) Hz, \(decoded.samples.count) samples")
+        let tone = OpusInfo.tone(of: Array(decoded.samples[12_000..<60_000]), rate: decoded.sampleRate)
+        #expect(abs(tone.frequency - 440) < 10 && tone.rms > 500, "\(tone)")
+        let messages = try requests.filter { $0.path.hasSuffix("/messages") }.map { try #require(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]) }
+        let message = try #require(messages.first { $0["type"] as? String == "audio" }, "\(messages)")
+        #expect(message["to"] as? String == "+34612345678")
+        let audio = try #require(message["audio"] as? [String: Any])
+        // The stand-in numbers its media IDs by the request's position.
+        #expect(audio["voice"] as? Bool == true && audio["id"] as? String == String(format: "44907093273840%02d", uploaded + 1), "\(message)")
+    }
+
+    static func index(of needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
+        guard haystack.count >= needle.count, from <= haystack.count - needle.count else { return nil }
+        return (from...(haystack.count - needle.count)).first { haystack[$0..<$0 + needle.count].elementsEqual(needle) }
     }
 
     @Test func anSMSStartInThePageReachesTheGatewayFromTheCampaignsNumber() async throws {

@@ -2,6 +2,7 @@
 // interaction's thread and actions, the New flow and the composer. Everything it shows comes from
 // the JSON API under /api/v1 (docs/server.md); nothing is rendered here that the server renders.
 import * as Editor from "/assets/editor.js";
+import { buildVoiceNote } from "/assets/voice-note.js";
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const el = (tag, attributes = {}, ...children) => {
@@ -624,6 +625,7 @@ function buildComposer(channel, { send, inline = false, templates = null } = {})
     });
     toolbar.append(el("label", { for: fileInput.id, class: "tool", title: "Attach files", "aria-label": "Attach files" }, "📎"), fileInput);
   }
+  if (rich) narrowToolbar(toolbar);
   const message = async () => {
     const body = { html: Editor.toHTML(view.state) };
     if (uploads.length) body.attachments = uploads.slice();
@@ -631,8 +633,10 @@ function buildComposer(channel, { send, inline = false, templates = null } = {})
   };
   const parts = [toolbar, mount, files];
   if (templates && (channel === "email" || channel === "sms")) parts.unshift(templatePicker(channel, view, { inline, ...templates }));
+  // Voice notes are WhatsApp's (the API refuses them elsewhere), in a conversation already open.
+  const voice = send && channel === "whatsapp" ? buildVoiceNote({ el, api, send, announce }) : null;
   if (send) {
-    parts.push(el("div", { class: "composer-actions" },
+    parts.push(el("div", { class: "composer-actions" }, voice ? voice.element : null,
       el("button", { type: "button", class: "primary", id: "send", onclick: async () => { await send(await message()); }, text: "Send" })));
   }
   const element = el("div", { class: "composer" + (rich ? " rich" : "") }, el("div", { class: "compose" }, ...parts),
@@ -722,15 +726,34 @@ function templatePicker(channel, view, { campaign, interaction = null, subject =
   return element;
 }
 
+// Where the composer is narrow (a phone, or a thread column beside the preview), the toolbar keeps
+// the everyday commands in one row and puts the rest behind "More" (style.css hides them by a
+// container query on the composer's width; nothing is hidden on a wide composer). Every command
+// stays one click away on an empty line, and every shortcut works whatever is shown.
+const everyday = new Set(["Bold (Ctrl+B)", "Italic (Ctrl+I)", "Underline (Ctrl+U)", "Bulleted list (Ctrl+Shift+8)", "Numbered list (Ctrl+Shift+7)", "Link",
+                          "Emoji", "Attach files"]);
+function narrowToolbar(toolbar) {
+  for (const tool of toolbar.children) {
+    if (tool.classList.contains("tool") && !everyday.has(tool.getAttribute("aria-label"))) tool.classList.add("secondary");
+  }
+  const more = el("button", { type: "button", class: "tool more", "aria-label": "More formatting", title: "More formatting", "aria-expanded": "false",
+    onmousedown: (e) => e.preventDefault(),
+    onclick: () => { const open = toolbar.classList.toggle("expanded"); more.setAttribute("aria-expanded", String(open)); } }, "⋯");
+  toolbar.append(more);
+}
+
+// True once sent. A voice note goes alone: the text being typed stays in the composer.
 async function sendMessage(id, message) {
   try {
     app.composing = true;
     await api("POST", `/interactions/${encodeURIComponent(id)}/messages`, message);
     // The agent may have moved on while it was sent: only this interaction's composer is emptied.
-    if (app.composer && app.composerFor === id) app.composer.reset();
+    if (!message.voiceNote && app.composer && app.composerFor === id) app.composer.reset();
     announce("Sent.");
+    return true;
   } catch (error) {
     announce(error.message, "error");
+    return false;
   } finally {
     app.composing = false;
     await openInteraction(id, { keepComposer: true });

@@ -283,14 +283,7 @@ export const redo = travel("undone", "done");
 /// The browser reports a selection made with the keyboard (Shift+Home) a moment later than the
 /// keys that follow it; a shortcut pressed at once must act on what is selected now.
 export function syncSelection(view) {
-  // First what was typed: the browser may not have reported it yet either. (domObserver is
-  // prosemirror-view's own, not its documented API; Debian pins the version, 1.23, and the editor
-  // test in Chromium covers it.)
-  const observer = view.domObserver;
-  if (observer && typeof observer.forceFlush === "function" && typeof observer.flush === "function") {
-    observer.forceFlush();
-    observer.flush();
-  }
+  flushTyping(view);
   const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
   if (!selection || !selection.anchorNode || !view.dom.contains(selection.anchorNode) || !view.dom.contains(selection.focusNode)) return;
   try {
@@ -302,12 +295,39 @@ export function syncSelection(view) {
   } catch { /* a position the document does not have: leave the selection as it is */ }
 }
 
+/// Reads what was typed and not reported yet into the editor's state. (domObserver is
+/// prosemirror-view's own, not its documented API; Debian pins the version, 1.23, and the editor
+/// test in Chromium covers it.)
+function flushTyping(view) {
+  const observer = view.domObserver;
+  if (observer && typeof observer.forceFlush === "function" && typeof observer.flush === "function") {
+    observer.forceFlush();
+    observer.flush();
+  }
+}
+
+// Keys whose default action moves or extends the selection.
+const selectionKeys = new Set(["Home", "End", "ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown"]);
+
 function keymapPlugin(bindings) {
   const normalized = {};
   for (const [key, command] of Object.entries(bindings)) normalized[key.toLowerCase()] = command;
   return new Plugin({
     props: {
+      // The selection a key made is taken into the editor's state as the key is released.
+      // Otherwise a write of the state's selection to the page still pending (prosemirror-view
+      // delays one after a click in Chrome, in a timer) could run first, and Chrome runs input
+      // before timers when busy: a click, typing, then Shift+Home lost the selection (seen under
+      // load in the formatting browser test).
+      handleDOMEvents: {
+        keyup(view, event) {
+          if (selectionKeys.has(event.key)) syncSelection(view);
+          return false;
+        },
+      },
       handleKeyDown(view, event) {
+        // Text typed just before Shift+Home is read in first; the key then does what it does.
+        if (selectionKeys.has(event.key)) flushTyping(view);
         const name = keyName(event);
         let key = (event.shiftKey && name.length > 1 ? "shift-" : "") + name;
         if (event.shiftKey && name.length === 1) key = "shift-" + (event.code.startsWith("Digit") ? event.code.slice(5) : name);

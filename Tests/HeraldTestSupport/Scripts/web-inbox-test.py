@@ -9,7 +9,7 @@ Usage: web-inbox-test.py BASE_URL MAILDIR SCENARIO [SCREENSHOTS_DIR]
   The team is the tests' (Tests/HeraldServerTests/ServerProcess.swift); ana, bruno and eva have the
   password "a long test password". SCREENSHOTS_DIR: where to write the screens at 1280 and 390 px.
 """
-import email, email.policy, glob, hashlib, json, os, re, sys, time, urllib.request
+import email, email.policy, glob, hashlib, json, math, os, re, sqlite3, struct, sys, tempfile, time, urllib.request, wave
 from playwright.sync_api import sync_playwright, expect
 
 BASE, MAILDIR, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -137,6 +137,15 @@ def formatting(browser):
     posted = []
     page.on("request", lambda r: posted.append(r.post_data) if r.method == "POST" and r.url.endswith("/messages") else None)
     start_email(page, "Formatting", text="Opening message.")
+    # The thread's composer is narrow beside its preview: the toolbar keeps the everyday commands
+    # and puts the rest behind "More"; opened, it stays open for the composer's life.
+    more = page.locator("#thread-composer [aria-label='More formatting']")
+    expect(page.locator("#thread-composer [aria-label='Align center']")).to_be_hidden()
+    check(more.is_visible() and more.get_attribute("aria-expanded") == "false", "the narrow toolbar keeps alignment behind More")
+    more.click()
+    expect(page.locator("#thread-composer [aria-label='Align center']")).to_be_visible()
+    check(more.get_attribute("aria-expanded") == "true", "More says it is open")
+    check(page.locator("#voice-record").count() == 0, "an email has no voice notes (audio goes as an attachment)")
     cases = [
         ("ctrl+B bold", lambda: page.keyboard.press("Control+b"), r"<strong[^>]*>MARK</strong>"),
         ("ctrl+I italic", lambda: page.keyboard.press("Control+i"), r"<em[^>]*>MARK</em>"),
@@ -172,7 +181,10 @@ def formatting(browser):
             marker = f"case{index}{'xyz'[attempt - 1]}"
             before = delivered_files()
             if not type_marker_and_select(page, marker):
-                print(f"RETRY {name}: {marker} typed but not selected (the selection is {page.evaluate('() => window.getSelection().toString()')!r})")
+                where = page.evaluate("""() => { const s = window.getSelection(); const a = document.activeElement;
+                    return {selection: s.toString(), anchor: s.anchorNode && (s.anchorNode.nodeName + ':' + (s.anchorNode.textContent || '').slice(0, 40)), offset: s.anchorOffset,
+                            focusOffset: s.focusOffset, active: a && (a.tagName + '.' + a.className), editor: document.querySelector('#editor .ProseMirror').innerHTML.slice(0, 300)}; }""")
+                print(f"RETRY {name}: {marker} typed but not selected ({where!r})")
                 page.keyboard.press("Control+a")
                 page.keyboard.press("Backspace")
                 if attempt == 3:
@@ -462,6 +474,99 @@ def sms_start(browser):
     page.click("#start")
     started, _ = status(page)
     check(started == "Interaction started.", f"started: {started!r}")
+    page.wait_for_selector("#editor .ProseMirror")
+    check(page.locator("#voice-record").count() == 0, "an SMS has no voice notes")
+
+
+def tone_wav(seconds=2.0, rate=48000, frequency=440):
+    """A WAV file of a tone for Chromium's fake microphone (48 kHz mono 16-bit)."""
+    path = os.path.join(tempfile.mkdtemp(prefix="herald-voice-"), "tone.wav")
+    with wave.open(path, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * frequency * i / rate))) for i in range(int(seconds * rate))))
+    return path
+
+
+def customer_wrote(interaction):
+    """The customer answered (the inbox has no inbound webhook yet): the interaction's last
+    inbound time set in the inbox's SQLite file, as receiving a message would, which opens
+    WhatsApp's 24-hour window to free-form messages and voice notes."""
+    database = sqlite3.connect(os.path.join(os.path.dirname(MAILDIR), "inbox.sqlite"), timeout=10)
+    with database:
+        changed = database.execute("UPDATE interaction SET body = json_set(body, '$.lastInboundAt', ?) WHERE id = ?", (time.time(), interaction)).rowcount
+    database.close()
+    check(changed == 1, f"the customer wrote in {interaction}")
+
+
+def record(page, seconds):
+    """Records `seconds` from the fake microphone; the page then offers the recording."""
+    page.click("#voice-record")
+    expect(page.locator("#voice-state")).to_contain_text("Recording", timeout=10000)
+    expect(page.locator("#voice-stop")).to_be_focused()
+    page.wait_for_timeout(seconds * 1000)
+    page.keyboard.press("Enter")  # Stop, by keyboard (it has the focus)
+    expect(page.locator("#voice-audio")).to_be_visible(timeout=10000)
+    expect(page.locator("#voice-state")).to_contain_text("Voice note 0:0")
+
+
+def audio_duration(page, timeout=10):
+    """The <audio> element's duration once it has read the recording (NaN before)."""
+    deadline = time.time() + timeout
+    while True:
+        duration = page.evaluate("() => document.querySelector('#voice-audio').duration")
+        if (duration and duration == duration and duration > 0) or time.time() > deadline:
+            return duration
+        time.sleep(0.05)
+
+
+def voice_note(browser):
+    """A WhatsApp voice note: recorded from Chromium's fake microphone (a 440 Hz tone), listened
+    to, trashed, recorded again and sent; the provider's stand-in receives Ogg Opus as an audio
+    message marked as a voice note (checked by the Swift test with opusinfo and opusdec)."""
+    page = sign_in(browser, "ana")
+    page.click("#new")
+    page.click("[data-channel=whatsapp]")
+    page.click("[data-campaign=billing]")
+    page.fill("#new-number", "+34 612 345 678")
+    params = page.locator(".param")
+    expect(params).to_have_count(2)
+    params.nth(0).fill("Lucía")
+    params.nth(1).fill("A-1001")
+    page.click("#start")
+    started, _ = status(page)
+    check(started == "Interaction started.", f"started: {started!r}")
+    expect(page.locator("#voice-record")).to_be_visible()
+    check(True, "the WhatsApp composer offers a voice note")
+    interaction = page.locator("#list .item.selected").get_attribute("data-id")
+    customer_wrote(interaction)
+    record(page, 2.5)
+    duration = audio_duration(page)
+    check(duration and duration > 1.5, f"the recording plays in the page: the audio element's duration is {duration}")
+    shot(page, "voice-note-1280")
+    if SHOTS:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.locator("#voice-audio").scroll_into_view_if_needed()
+        shot(page, "voice-note-390")
+        page.set_viewport_size({"width": 1280, "height": 900})
+    page.click("#voice-trash")
+    expect(page.locator("#voice-audio")).to_be_hidden()
+    expect(page.locator("#voice-record")).to_be_focused()
+    check(page.locator("#voice-state").inner_text() == "", "trashed: nothing is left to send")
+    record(page, 2.5)
+    check(audio_duration(page) > 1.5, "recorded again")
+    # Text being typed is not sent with the voice note (it goes alone), and stays.
+    page.click("#editor .ProseMirror")
+    page.keyboard.type("A reply in progress")
+    page.click("#voice-send")
+    sent, kind = status(page)
+    check(sent == "Sent." and kind != "error", f"sending said {sent!r}")
+    expect(page.locator("#voice-record")).to_be_visible()
+    expect(page.locator(".messages .message")).to_have_count(2)
+    expect(page.locator("#editor .ProseMirror")).to_have_text("A reply in progress")
+    check(True, "the text being typed stays in the composer")
+    check(page.errors == [], f"no script errors: {page.errors}")
 
 
 def template_picker(browser):
@@ -543,11 +648,17 @@ def template_picker(browser):
 
 
 SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template,
-                                     sms_start, customer_panel_and_suggestions)}
+                                     sms_start, customer_panel_and_suggestions, voice_note)}
 SCENARIOS["template_picker"] = template_picker
 
+# The voice note scenario's microphone: Chromium's fake device playing a generated tone, allowed
+# without a prompt.
+ARGUMENTS = ["--no-sandbox"]
+if SCENARIO == "voice_note":
+    ARGUMENTS += ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--use-file-for-fake-audio-capture=" + tone_wav()]
+
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+    browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGUMENTS)
     try:
         SCENARIOS[SCENARIO](browser)
     finally:
