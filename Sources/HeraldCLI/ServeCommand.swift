@@ -40,6 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-limit-mb"), help: "The largest attachment upload, in MB (413 beyond).") var uploadLimitMB: Int = 25
     @Option(name: .customLong("rate-limit"), help: "Requests a second per API token or session, in bursts of up to 5 times as many (429 beyond); 0: no limit.")
     var rateLimit: Int = 20
+    @Option(help: "The folder of the composer's templates: its template files for every campaign, DIR/CAMPAIGN-ID/ for one campaign's (default: the data folder's templates/ when there is one).")
+    var templates: String?
     @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (a `herald worker` does).") var noWorker = false
     @OptionGroup var data: DataOptions
     @OptionGroup var delivery: DeliveryOptions
@@ -51,11 +53,25 @@ struct ServeCommand: AsyncParsableCommand {
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit takes 0 (no limit) or more requests a second, not \(rateLimit)") }
     }
 
+    /// --templates must be a folder; without it, the data folder's templates/ if it exists.
+    func templatesFolder() throws -> String? {
+        var isDirectory: ObjCBool = false
+        if let templates {
+            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw fail("--templates \(templates) is not a folder (it holds the composer's template files)", status: ExitStatus.ioError)
+            }
+            return templates
+        }
+        let inData = URL(fileURLWithPath: data.data).appendingPathComponent("templates").path
+        return FileManager.default.fileExists(atPath: inData, isDirectory: &isDirectory) && isDirectory.boolValue ? inData : nil
+    }
+
     func run() async throws {
         let configuration = try delivery.configuration(data: data.data)
         let server = InboxServer.Configuration(
             host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
-            uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)))
+            uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)),
+            templates: try templatesFolder())
         let host = self.host
         try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
                                     deliversOutbox: !noWorker) { port in

@@ -14,6 +14,7 @@ struct API {
     let rateLimiter: RateLimiter?
     let signInAttempts: RateLimiter?
     let secureCookie: Bool
+    let templates: TemplateLibrary
 
     func register(on router: Router<ServerContext>) {
         router.get("/api/v1/openapi.json") { _, _ in
@@ -26,6 +27,7 @@ struct API {
         VoiceNotes(uploads: uploads).register(on: api)
         PreviewRoute(inbox: inbox, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         AddressesRoute(bodies: JSONBodies(limit: bodyLimit)).register(on: api)
+        TemplateRoutes(inbox: inbox, library: templates, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         AdminRoutes(inbox: inbox, signIn: signIn, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         api.get("/me") { _, context in try JSON.response(try await Me.of(context.requireAgent(), in: inbox)) }
         api.get("/start-options") { _, context in try await startOptions(context.requireAgent()) }

@@ -13,6 +13,10 @@ extension InboxServer {
         let inbox = Inbox(store: store, outbox: outbox, prepare: { try await delivery.prepare($0) })
         let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
         let server = InboxServer(inbox: inbox, configuration: configuration)
+        // Once, at start: the inbox's templates that did not load and why.
+        for failure in server.templates.failures {
+            FileHandle.standardError.write(Data("herald serve: warning: \(failure)\n".utf8))
+        }
         let delivering = Task {
             try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
         }

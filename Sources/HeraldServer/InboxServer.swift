@@ -22,9 +22,12 @@ public struct InboxServer: Sendable {
         public var rateLimit: RateLimiter.Rule?
         /// Sign-in attempts per email.
         public var signInLimit: RateLimiter.Rule
+        /// The folder of the composer's templates (`TemplateLibrary`); nil: the picker lists none.
+        public var templates: String?
 
         public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, uploads: String = ".herald/uploads",
-                    uploadLimit: Int = 25 << 20, rateLimit: RateLimiter.Rule? = .requests, signInLimit: RateLimiter.Rule = .signIns) {
+                    uploadLimit: Int = 25 << 20, rateLimit: RateLimiter.Rule? = .requests, signInLimit: RateLimiter.Rule = .signIns,
+                    templates: String? = nil) {
             self.host = host
             self.port = port
             self.bodyLimit = bodyLimit
@@ -32,6 +35,7 @@ public struct InboxServer: Sendable {
             self.uploadLimit = uploadLimit
             self.rateLimit = rateLimit
             self.signInLimit = signInLimit
+            self.templates = templates
         }
 
         /// Whether the session cookie is marked Secure: unless the server listens on loopback
@@ -45,11 +49,14 @@ public struct InboxServer: Sendable {
     public let inbox: Inbox
     public let signIn: SignIn
     public var configuration: Configuration
+    /// Read once here: a template that does not load is reported in its `failures`, not per request.
+    public let templates: TemplateLibrary
 
     public init(inbox: Inbox, signIn: SignIn? = nil, configuration: Configuration = Configuration()) {
         self.inbox = inbox
         self.signIn = signIn ?? SignIn(store: inbox.store, clock: inbox.clock)
         self.configuration = configuration
+        templates = configuration.templates.map { TemplateLibrary(directory: URL(fileURLWithPath: $0)) } ?? .empty
     }
 
     /// The router with every route; its `routes` are what the OpenAPI document must list.
@@ -60,7 +67,7 @@ public struct InboxServer: Sendable {
         API(inbox: inbox, signIn: signIn, bodyLimit: configuration.bodyLimit,
             uploads: Uploads(folder: configuration.uploads, limit: configuration.uploadLimit, ids: .random),
             rateLimiter: configuration.rateLimit.map { RateLimiter($0) }, signInAttempts: RateLimiter(configuration.signInLimit),
-            secureCookie: configuration.secureCookie).register(on: router)
+            secureCookie: configuration.secureCookie, templates: templates).register(on: router)
         WebRoutes().register(on: router)
         return router
     }

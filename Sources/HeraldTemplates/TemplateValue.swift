@@ -123,3 +123,20 @@ extension TemplateValue {
         }
     }
 }
+
+/// Written back as the JSON it was read from (the inbox's API shows variables' examples).
+extension TemplateValue: Encodable {
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let text): try container.encode(text)
+        case .number(let text):
+            // Written as the number it was read as; a text that is no JSON number stays text.
+            if let integer = Int(text) { try container.encode(integer) } else if let number = Double(text), number.isFinite { try container.encode(number) } else { try container.encode(text) }
+        case .bool(let flag): try container.encode(flag)
+        case .list(let items): try container.encode(items)
+        case .object(let fields): try container.encode(fields)
+        case .null: try container.encodeNil()
+        }
+    }
+}

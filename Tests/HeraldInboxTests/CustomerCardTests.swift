@@ -59,4 +59,18 @@ import Testing
         // Ana (billing only) learns nothing of sales' customer, not even her other addresses.
         #expect(try await fixture.inbox.addressSuggestions(for: "lucia@example.com", agent: "ana").isEmpty)
     }
+
+    /// A new email customer is named as the agent wrote the address (the template picker's
+    /// customer_name); a name given outright wins, and an address without one names nobody.
+    @Test func aNewEmailCustomerIsNamedByTheAddressesDisplayName() async throws {
+        let fixture = try await InboxFixture()
+        func customer(_ to: String, name: String? = nil) async throws -> Customer? {
+            let started = try await fixture.inbox.start(StartInteraction(channel: .email, campaign: "billing", to: [to], subject: "Hi",
+                                                                         customerName: name, message: try .text("Hello.")), by: "ana")
+            return try await fixture.inbox.store.customer(started.customer)
+        }
+        #expect(try await customer("\"Pérez, Lucía\" <lucia@example.com>")?.name == "Pérez, Lucía")
+        #expect(try await customer("Bruno <bruno@example.com>", name: "Bruno Díaz")?.name == "Bruno Díaz")
+        #expect(try await customer("carla@example.com")?.name == "")
+    }
 }

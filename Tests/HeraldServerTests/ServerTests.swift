@@ -157,7 +157,7 @@ import Testing
     /// active email interaction of Ana's in billing.
     @Test func theAuthorizationMatrix() async throws {
         // No rate limit: Ana's token starts an interaction for every cell.
-        let server = try ServerProcess(arguments: ["--rate-limit", "0"])
+        let server = try ServerProcess(arguments: ["--rate-limit", "0", "--templates", Herald.repository.appendingPathComponent("Templates").path])
         let actors: [String?] = [nil, "eva", "ana", "carla", "dani"]
         let start: [String: Any] = ["channel": "email", "campaign": "billing", "to": ["c@example.com"], "subject": "Hi", "message": ["markdown": "Hello"]]
         // method, path (ID filled in), body, expected status per actor.
@@ -180,13 +180,18 @@ import Testing
             ("POST", "/api/v1/interactions/ID/category", ["category": "Resolved"], [401, 404, 200, 403, 404]),
             ("POST", "/api/v1/interactions/ID/forms", ["form": "survey", "values": ["satisfaction": "good"]], [401, 404, 200, 403, 404]),
             ("POST", "/api/v1/interactions/ID/close", nil, [401, 404, 409, 403, 404]),
+            // The campaign's templates: its members (and an administrator, who sees every campaign);
+            // filled for an interaction, only by who may see it.
+            ("GET", "/api/v1/templates?campaign=billing&channel=email", nil, [401, 404, 200, 200, 200]),
+            ("POST", "/api/v1/templates/welcome/fill", ["campaign": "billing", "channel": "email", "interaction": "ID"], [401, 404, 200, 200, 404]),
         ]
         var seen: [String] = []
         var expected: [String] = []
         for (method, template, body, statuses) in matrix {
             for (actor, status) in zip(actors, statuses) {
                 let id = try await server.startEmail()
-                let answer = try await server.request(method, template.replacingOccurrences(of: "ID", with: id), as: actor, json: body)
+                let json = (body as? [String: Any]).map { $0.mapValues { ($0 as? String) == "ID" ? id : $0 } } ?? body
+                let answer = try await server.request(method, template.replacingOccurrences(of: "ID", with: id), as: actor, json: json)
                 let cell = "\(method) \(template) as \(actor ?? "nobody")"
                 seen.append("\(cell): \(answer.status)")
                 expected.append("\(cell): \(status)")

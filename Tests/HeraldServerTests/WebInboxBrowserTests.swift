@@ -16,8 +16,8 @@ import Testing
     static let script = Herald.repository.appendingPathComponent("Tests/HeraldTestSupport/Scripts/web-inbox-test.py")
 
     /// A server whose agents Ana, Bruno and Eva sign in with a password (set by Dani, the administrator).
-    func server(environment: [String: String] = [:]) async throws -> ServerProcess {
-        let server = try ServerProcess(arguments: ["--rate-limit", "0"], environment: environment)
+    func server(environment: [String: String] = [:], arguments: [String] = []) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments: ["--rate-limit", "0"] + arguments, environment: environment)
         for agent in ["ana", "bruno", "eva"] {
             let set = try await server.request("PUT", "/api/v1/agents/\(agent)/password", as: "dani", json: ["password": "a long test password"])
             try #require(set.status == 204, "\(set.text)")
@@ -25,8 +25,8 @@ import Testing
         return server
     }
 
-    func run(_ scenario: String, environment: [String: String] = [:]) async throws {
-        let server = try await server(environment: environment)
+    func run(_ scenario: String, environment: [String: String] = [:], arguments: [String] = []) async throws {
+        let server = try await server(environment: environment, arguments: arguments)
         var arguments = [Self.script.path, "http://127.0.0.1:\(server.port)", server.data.appendingPathComponent("maildir").path, scenario]
         if let folder = ProcessInfo.processInfo.environment["HERALD_SCREENSHOTS"] {
             let url = Herald.repository.appendingPathComponent(folder)
@@ -49,6 +49,10 @@ import Testing
     @Test func closeIsRefusedWithTheReasonUntilFinishedCategorizedAndTheFormSubmitted() async throws { try await run("finish_categorize_close") }
     @Test func aWordPasteKeepsItsFormatting() async throws { try await run("word_paste") }
     @Test func theCustomerPanelAndTheSuggestedCopiesComeFromTheCustomersEarlierEmails() async throws { try await run("customer_panel_and_suggestions") }
+
+    @Test func theTemplatePickerFillsTheCustomerAndTheMissingValuesAndSendsTheTemplatesFormatting() async throws {
+        try await run("template_picker", arguments: ["--templates", try TemplateFolder.make().path])
+    }
 
     @Test func aWhatsAppStartInThePageSendsTheChosenTemplateToTheProvider() async throws {
         let provider = try TestServer(script: "provider-server.py", ["--api", "whatsapp"])

@@ -249,7 +249,9 @@ public struct Inbox: Sendable {
         let first = contact.to[0]
         let key = request.channel == .email ? (try? EmailAddress(validating: first).recipientKey) ?? first : first
         if let known = try await store.customer(contact: key) { return (known.id, nil) }
-        let customer = Customer(id: ids.next("cus"), name: request.customerName ?? "", emailAddresses: request.channel == .email ? [key] : [],
+        // A new customer written to as `"Lucía Pérez" <lucia@example.com>` is Lucía Pérez.
+        let displayName = request.channel == .email ? (try? EmailAddress(validating: first))?.displayName : nil
+        let customer = Customer(id: ids.next("cus"), name: request.customerName ?? displayName ?? "", emailAddresses: request.channel == .email ? [key] : [],
                                 phoneNumbers: request.channel == .email ? [] : [key])
         return (customer.id, customer)
     }

@@ -241,7 +241,8 @@ async function openInteraction(id, { keepComposer = false } = {}) {
   body.replaceChildren(head, thread);
   if (mine && interaction.state === "active" && interaction.channel !== "phone") {
     if (!app.composer) {
-      app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message) });
+      app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message),
+        templates: { campaign: interaction.campaign, interaction: interaction.id } });
       app.composerFor = id;
       slot.replaceChildren(app.composer.element);
     }
@@ -480,7 +481,7 @@ function fields(dialog, channel, campaignID) {
     template = { select, params };
     parts.push(el("label", { for: "new-template", text: "Approved template" }), select, params);
   } else if (channel !== "phone") {
-    composer = buildComposer(channel, { inline: true });
+    composer = buildComposer(channel, { inline: true, templates: { campaign: campaignID, subject } });
     parts.push(composer.element);
   }
   parts.push(error, el("button", { class: "primary", id: "start", onclick: async () => {
@@ -512,7 +513,7 @@ function fields(dialog, channel, campaignID) {
 
 const emojis = ["😀", "🙂", "😉", "🙏", "👍", "👋", "🎉", "✅", "❤️", "📦", "📞", "✉️"];
 
-function buildComposer(channel, { send, inline = false } = {}) {
+function buildComposer(channel, { send, inline = false, templates = null } = {}) {
   const rich = channel === "email";
   const uploads = [];
   const mount = el("div", { class: "editor", id: inline ? "new-editor" : "editor" });
@@ -631,6 +632,7 @@ function buildComposer(channel, { send, inline = false } = {}) {
     return body;
   };
   const parts = [toolbar, mount, files];
+  if (templates && (channel === "email" || channel === "sms")) parts.unshift(templatePicker(channel, view, { inline, ...templates }));
   // Voice notes are WhatsApp's (the API refuses them elsewhere), in a conversation already open.
   const voice = send && channel === "whatsapp" ? buildVoiceNote({ el, api, send, announce }) : null;
   if (send) {
@@ -644,6 +646,84 @@ function buildComposer(channel, { send, inline = false } = {}) {
     if (send && (event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); message().then(send); }
   });
   return { element, view, message, reset: () => { Editor.clear(view); uploads.length = 0; files.replaceChildren(); sync(); } };
+}
+
+// ---- The template picker (email and SMS composers) ----
+
+// Lists the campaign's templates for the channel; "Use" fills the chosen one on the server (with
+// the interaction's customer when replying) and puts it in the editor, replacing what is there
+// (Undo brings it back). Required values nobody has are listed as inputs; "Apply" fills again
+// with what the agent typed. WhatsApp has its approved templates instead.
+function templatePicker(channel, view, { campaign, interaction = null, subject = null, inline = false }) {
+  const prefix = inline ? "new-template" : "template";
+  const select = el("select", { id: `${prefix}-choice`, "aria-label": "Template" }, el("option", { value: "", text: "Choose a template…" }));
+  const use = el("button", { type: "button", id: `${prefix}-use`, class: "tool", text: "Use template" });
+  const about = el("p", { class: "hint template-about", id: `${prefix}-about` });
+  const missing = el("div", { class: "template-missing", id: `${prefix}-missing`, role: "group", "aria-label": "Missing values", hidden: true });
+  const error = el("p", { class: "template-error", role: "alert" });
+  const element = el("div", { class: "template-picker", role: "group", "aria-label": "Template", hidden: true },
+    el("div", { class: "template-row" }, el("label", { for: select.id, text: "Template" }), select, use), about, missing, error);
+  let templates = [];
+  let given = {};
+  let filledSubject = null;
+  const chosen = () => templates.find((t) => t.name === select.value);
+  // An example for a path: the variable's, or its field's for `order.id`.
+  const exampleOf = (path) => {
+    const [root, ...keys] = path.split(".");
+    let value = ((chosen() || { variables: [] }).variables.find((v) => v.name === root) || {}).example;
+    for (const key of keys) value = value && typeof value === "object" ? value[key] : undefined;
+    return value == null || typeof value === "object" ? "" : String(value);
+  };
+  const showMissing = (paths) => {
+    const lists = new Set((chosen() || { variables: [] }).variables.filter((v) => v.type === "list").map((v) => v.name));
+    const inputs = paths.filter((path) => !lists.has(path)).map((path) => {
+      const id = `${prefix}-value-${path.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+      const example = exampleOf(path);
+      return el("div", { class: "template-value" }, el("label", { for: id, text: `Missing: ${path}` }),
+        el("input", { id, "data-path": path, placeholder: example ? `e.g. ${example}` : "", "aria-label": `Missing: ${path}` }));
+    });
+    const notes = paths.filter((path) => lists.has(path)).map((path) => el("p", { class: "hint", text: `Missing: ${path} (a list: write it in the message)` }));
+    missing.replaceChildren(el("p", { class: "template-warning", text: "Fill these before sending:" }), ...inputs, ...notes,
+      ...(inputs.length ? [el("button", { type: "button", id: `${prefix}-apply`, class: "primary", text: "Apply" })] : []));
+    missing.hidden = paths.length === 0;
+    const apply = missing.querySelector("button");
+    if (apply) apply.addEventListener("click", () => {
+      for (const input of missing.querySelectorAll("input[data-path]")) if (input.value.trim()) given[input.dataset.path] = input.value;
+      fill();
+    });
+    for (const input of missing.querySelectorAll("input")) {
+      input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); apply.click(); } });
+    }
+  };
+  const fill = async () => {
+    const template = chosen();
+    if (!template) return;
+    error.textContent = "";
+    try {
+      const body = { campaign, channel, values: given };
+      if (interaction) body.interaction = interaction;
+      const filled = await api("POST", `/templates/${encodeURIComponent(template.name)}/fill`, body);
+      Editor.setHTML(view, filled.html);
+      // The subject is the template's unless the agent wrote their own.
+      if (subject && filled.subject && (!subject.value.trim() || subject.value === filledSubject)) subject.value = filledSubject = filled.subject;
+      showMissing(filled.missing);
+      const first = missing.querySelector("input");
+      if (first) first.focus(); else view.focus();
+    } catch (problem) {
+      error.textContent = problem.message + (problem.field ? ` (${problem.field})` : "");
+    }
+  };
+  select.addEventListener("change", () => {
+    const template = chosen();
+    about.textContent = template ? template.description + (template.subject ? ` — Subject: ${template.subject}` : "") : "";
+  });
+  use.addEventListener("click", () => { given = {}; fill(); });
+  api("GET", `/templates?campaign=${encodeURIComponent(campaign)}&channel=${channel}`).then((list) => {
+    templates = list;
+    select.append(...list.map((t) => el("option", { value: t.name, text: t.name })));
+    element.hidden = list.length === 0;
+  }).catch(() => {});
+  return element;
 }
 
 // Where the composer is narrow (a phone, or a thread column beside the preview), the toolbar keeps

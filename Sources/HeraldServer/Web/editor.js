@@ -382,6 +382,15 @@ export function toHTML(state) {
   return container.innerHTML;
 }
 
+/// Replaces the document with `html` (a filled template, `EditorHTMLWriter`'s HTML) as one
+/// change, so Undo brings back what was there. The HTML is parsed in an inert document: nothing
+/// in it loads or runs, and the schema keeps only what it knows.
+export function setHTML(view, html) {
+  const parsed = new window.DOMParser().parseFromString(html, "text/html");
+  const doc = DOMParser.fromSchema(schema).parse(parsed.body, { preserveWhitespace: true });
+  view.dispatch(view.state.tr.replaceWith(0, view.state.doc.content.size, doc.content).scrollIntoView());
+}
+
 export function isEmpty(state) {
   return state.doc.childCount === 1 && state.doc.firstChild.isTextblock && state.doc.firstChild.content.size === 0;
 }

@@ -569,8 +569,87 @@ def voice_note(browser):
     check(page.errors == [], f"no script errors: {page.errors}")
 
 
+def template_picker(browser):
+    """The template picker: a new email fills the chosen template, lists the required values
+    nobody has, fills them in on Apply and sends the template's formatting; a reply fills the
+    customer's name from the interaction's customer; the SMS composer offers only SMS templates.
+    The server serves the test templates folder (TemplateFolder in TemplateServerTests.swift)."""
+    page = sign_in(browser, "ana")
+    before = delivered_files()
+    page.click("#new")
+    page.click("[data-channel=email]")
+    page.click("[data-campaign=billing]")
+    page.fill("#new-to", '"Lucía Pérez" <lucia@example.com>')
+    page.keyboard.press("Enter")
+    choice = page.locator("#new-template-choice")
+    expect(choice.locator("option")).to_have_count(5)
+    offered = choice.locator("option").evaluate_all("options => options.map(o => o.value)")
+    check(offered == ["", "newsletter", "order-shipped", "refund-note", "welcome"], f"the email picker lists billing's templates: {offered}")
+    choice.focus()
+    choice.select_option("welcome")
+    expect(page.locator("#new-template-about")).to_contain_text("Greets a new customer")
+    page.click("#new-template-use")
+    missing = page.locator("#new-template-missing")
+    expect(missing).to_be_visible()
+    expect(missing.locator("label")).to_have_count(2)
+    labels = missing.locator("label").all_inner_texts()
+    check(labels == ["Missing: customer_name", "Missing: account_url"], f"the missing values are listed: {labels}")
+    editor = page.locator("#new-editor .ProseMirror")
+    expect(editor.locator("h1")).to_contain_text("Welcome, !")
+    expect(editor.locator("strong")).to_contain_text("Herald Home")
+    check(page.input_value("#new-subject").strip() == "Welcome to Herald Home,", "the empty subject took the template's")
+    # Keyboard: the first missing value has the focus; Enter in it applies.
+    expect(page.locator("#new-template-value-customer_name")).to_be_focused()
+    page.keyboard.type("Lucía Pérez")
+    page.fill("#new-template-value-account_url", "https://herald-home.example/account/lucia")
+    shot(page, "template-picker-1280")
+    page.locator("#new-template-value-account_url").press("Enter")
+    expect(missing).to_be_hidden()
+    expect(editor.locator("h1")).to_have_text("Welcome, Lucía Pérez!")
+    check(page.input_value("#new-subject") == "Welcome to Herald Home, Lucía Pérez", "the subject was filled again with the name")
+    page.click("#start")
+    started, _ = status(page)
+    check(started == "Interaction started.", f"started: {started!r}")
+    sent = delivered_with("account/lucia", before=before)
+    check(sent is not None, "the filled template was delivered")
+    html = html_of(sent)
+    check("Welcome, Lucía Pérez!" in html and "Welcome to Herald Home, Lucía Pérez" in str(sent["Subject"]),
+          "the delivered email has the typed name in its heading and subject")
+    check(re.search(r"<strong[^>]*>Herald Home</strong>", html) is not None, "the template's bold is in the delivered HTML")
+    check('href="https://herald-home.example/account/lucia"' in html, "the typed link address is the link's")
+
+    # A reply: the interaction's customer (named by the To address) fills the name.
+    page.wait_for_selector("#editor .ProseMirror")
+    page.locator("#template-choice").select_option("welcome")
+    page.click("#template-use")
+    expect(page.locator("#template-missing label")).to_have_count(1)
+    check(page.locator("#template-missing label").inner_text() == "Missing: account_url", "only the link is missing: the name is the customer's")
+    expect(page.locator("#editor .ProseMirror h1")).to_have_text("Welcome, Lucía Pérez!")
+    page.fill("#template-value-account_url", "https://herald-home.example/account/reply")
+    page.click("#template-apply")
+    expect(page.locator("#template-missing")).to_be_hidden()
+    send(page)
+    reply = delivered_with("account/reply", before=before)
+    check(reply is not None and "Welcome, Lucía Pérez!" in html_of(reply), "the reply has the customer's name from the customer record")
+
+    # SMS: only the templates with an SMS part's channel, filled as the SMS text.
+    page.click("#new")
+    page.click("[data-channel=sms]")
+    page.click("[data-campaign=billing]")
+    sms_choice = page.locator("#new-template-choice")
+    expect(sms_choice.locator("option")).to_have_count(4)
+    offered = sms_choice.locator("option").evaluate_all("options => options.map(o => o.value)")
+    check(offered == ["", "order-shipped", "refund-note", "welcome"], f"the SMS picker leaves the email-only newsletter out: {offered}")
+    sms_choice.select_option("refund-note")
+    page.click("#new-template-use")
+    expect(page.locator("#new-editor .ProseMirror")).to_contain_text("is on its way")
+    expect(page.locator("#new-template-missing label")).to_have_count(3)
+    check(page.errors == [], f"no script errors ({page.errors})")
+
+
 SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template,
                                      sms_start, customer_panel_and_suggestions, voice_note)}
+SCENARIOS["template_picker"] = template_picker
 
 # The voice note scenario's microphone: Chromium's fake device playing a generated tone, allowed
 # without a prompt.
