@@ -145,6 +145,11 @@ function campaignName(id) {
 function renderList() {
   const items = app.lists[app.tab];
   const list = $("#list");
+  // Live refreshes redraw often; a list unchanged within the minute (its waiting times are in
+  // minutes) is left as it is: a row being clicked is not replaced under the pointer.
+  const drawn = JSON.stringify([app.tab, app.selected, Math.floor(Date.now() / 60000), items]);
+  if (list.dataset.drawn === drawn) return;
+  list.dataset.drawn = drawn;
   if (items.length === 0) {
     list.replaceChildren(el("li", { class: "empty", text: app.tab === "pending" ? "Nothing is waiting." : "No active interactions." }));
     return;
@@ -277,6 +282,11 @@ function customerPanel(interaction) {
         el("h3", { text: "Customer" }), el("p", { text: (interaction.contact.to || []).join(", ") }));
   api("GET", `/interactions/${encodeURIComponent(interaction.id)}/customer`).then((card) => {
     if (!app.current || app.current.id !== interaction.id) return;
+    // Every live refresh asks again: an unchanged card is left as it is, so a button being
+    // clicked is not replaced under the pointer.
+    const seen = JSON.stringify(card);
+    if (panel.dataset.card === seen) return;
+    panel.dataset.card = seen;
     const { customer, interactions } = card;
     const rows = [["Name", customer.name], ["Email", customer.emailAddresses.join(", ")], ["Phone", customer.phoneNumbers.join(", ")],
                   ...Object.entries(customer.fields).sort(([a], [b]) => a.localeCompare(b))].filter(([, value]) => value);

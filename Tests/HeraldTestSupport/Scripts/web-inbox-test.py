@@ -12,6 +12,11 @@ Usage: web-inbox-test.py BASE_URL MAILDIR SCENARIO [SCREENSHOTS_DIR]
 import email, email.policy, glob, hashlib, json, math, os, re, sqlite3, struct, sys, tempfile, time, urllib.request, wave
 from playwright.sync_api import sync_playwright, expect
 
+# What the page shows after a round trip to the server (a fill, a send, a live event) may take
+# seconds when the machine is busy (the whole suite runs beside these tests): waits are on what
+# the page shows, never on time, and a wait that fails still fails — only later.
+expect.set_options(timeout=15_000)
+
 BASE, MAILDIR, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
 SHOTS = sys.argv[4] if len(sys.argv) > 4 else None
 PASSWORD = "a long test password"
