@@ -110,6 +110,17 @@ import Testing
         }
     }
 
+    /// Streaming hashes the body in a first pass; in memory the written body is hashed: the same bytes.
+    @Test(arguments: Sample.allCases, DKIMCanonicalization.allCases)
+    func streamingAndInMemorySigningAgree(_ sample: Sample, _ canonicalization: DKIMCanonicalization) throws {
+        let message = try Self.message(sample)
+        let signer = DKIMSigner(keys: [Self.keys.ed25519, Self.keys.rsa], canonicalization: canonicalization)
+        var streamed = ByteBuffer()
+        try MIMEWriter().write(message, identity: Self.identity, signer: signer, to: &streamed)
+        #expect(streamed.bytes == (try MIMEWriter().bytes(of: message, identity: Self.identity, signer: signer)))
+        #expect(try Self.ourVerdict(streamed.bytes) == [true, true])
+    }
+
     @Test func unsignedOutputIsUnchanged() throws {
         let message = try Self.message(.attachmentsAndNonASCII)
         let signed = try Self.sign(message, with: [Self.keys.ed25519], .relaxed)

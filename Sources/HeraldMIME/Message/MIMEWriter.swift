@@ -73,8 +73,13 @@ public struct MIMEWriter: Sendable {
         let estimate = message.attachments.reduce(0) { $0 + $1.size } * 139 / 100
             + (message.text.utf8.count + (message.html?.utf8.count ?? 0)) * 5 / 4 + 4096
         var buffer = ByteBuffer(capacity: estimate)
-        try write(message, identity: identity, signer: signer, to: &buffer)
-        return buffer.bytes
+        try write(message, identity: identity, to: &buffer)
+        guard let signer, !signer.keys.isEmpty else { return buffer.bytes }
+        // In memory the body is whole already: hashed once here rather than written twice.
+        let (section, body) = DKIMVerifier.split(buffer.bytes)
+        var hasher = DKIMBodyHasher(signer.canonicalization)
+        try body.withUnsafeBytes { try hasher.write($0) }
+        return try signer.signatureFields(headerSection: Array(section), bodyHash: hasher.finish(), time: identity.date.secondsSince1970) + buffer.bytes
     }
 
     /// The part tree, for `herald render --format json` and tests.
