@@ -19,6 +19,8 @@ public enum DKIMAlgorithm: String, Sendable, CaseIterable {
 ///
 /// `description` names the domain, selector and algorithm, never the key.
 public struct DKIMKey: Sendable, CustomStringConvertible {
+    // @unchecked: swift-crypto 3's Curve25519.Signing.PrivateKey is not marked Sendable, though
+    // it is an immutable value (the RSA key is marked); neither is ever mutated after creation.
     enum Material: @unchecked Sendable {
         case ed25519(Curve25519.Signing.PrivateKey)
         case rsa(_RSA.Signing.PrivateKey)
