@@ -1,8 +1,9 @@
 import Foundation
 
 /// Signs messages with one or more `DKIMKey`s (RFC 6376): one DKIM-Signature per key, Ed25519
-/// first when there are both, as RFC 8463 §5 suggests (a receiver that knows only RSA ignores the
-/// other). Never `l=`: a body length limit lets anyone append content under a valid signature.
+/// first when there are both, the pairing RFC 8463 has in mind (a receiver that knows only RSA
+/// ignores the other). Never `l=`: a body length limit lets anyone append content under a valid
+/// signature.
 public struct DKIMSigner: Sendable {
     public var keys: [DKIMKey]
     /// For both headers and body (`c=relaxed/relaxed` or `c=simple/simple`).
