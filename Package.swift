@@ -18,7 +18,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
         // `swift package generate-documentation --target Herald` (Sources/Herald/Herald.docc).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // SHA-256 of API tokens (and, next, the slow KDF of passwords).
+        // SHA-256 of API tokens (and, next, the slow KDF of passwords); DKIM signatures.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
@@ -50,7 +50,9 @@ let package = Package(
         .target(name: "HeraldDocument", dependencies: ["CCmarkGFM", "CHeraldMarkdown", "CLibXML2"]),
         // libxml2 reads SVG attachments as a browser would, to find what could run script;
         // zlib reads an Office file's [Content_Types].xml, to find macros.
-        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib"]),
+        // swift-crypto: DKIM signing (DKIM/) — SHA-256, Ed25519 and RSA PKCS#1 v1.5, none hand-written.
+        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+                                                 .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // libopusenc encodes voice notes (Audio/): a channel's media, beside WhatsAppMedia.
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME", "COpusEnc"]),
         .target(name: "HeraldTemplates", dependencies: [

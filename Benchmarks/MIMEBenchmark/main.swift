@@ -4,6 +4,7 @@
 //
 //     pip install cmarkgfm
 //     swift run -c release MIMEBenchmark
+//     HERALD_BENCH_ONLY=dkim swift run -c release MIMEBenchmark   # DKIM: Ed25519 cost, RSA vs openssl, 100 MB peak memory
 import Foundation
 import Herald
 
@@ -49,6 +50,16 @@ func runBenchmark() throws {
         return try MIMEWriter().bytes(of: composed.message, identity: identity).count
     }
 
+    if ProcessInfo.processInfo.environment["HERALD_BENCH_ONLY"] == "dkim" {
+        try runDKIMBenchmark(build: {
+            var composed = try Herald.composeEmail(try Draft.markdown(markdownBytes), request: MessageRequest(
+                from: request.from, to: request.to, cc: request.cc, subject: request.subject))
+            composed.message.attachments = [attachment]
+            return (composed.message, MessageIdentity(date: MessageDate(secondsSince1970: 1_795_599_175), messageID: try MessageID(validating: "bench@example.com"),
+                                                      boundarySeed: "0123456789abcdef"))
+        }, work: work)
+        return
+    }
     let iterations = ProcessInfo.processInfo.environment["HERALD_BENCH_ONLY"] == "herald" ? 20000 : 4000
     var count = 0
     let heraldTime = try seconds { while count < iterations { sink &+= try heraldMessage(); count += 1 } }

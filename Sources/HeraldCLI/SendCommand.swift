@@ -38,7 +38,7 @@ struct SendCommand: AsyncParsableCommand {
         try configuration.requireTransport(for: channel)
         let sender = Sender(configuration: configuration)
         if let recipientsFile {
-            let composition = try Composer().outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
+            let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
             for warning in composition.warnings { warn(warning) }
             let progress = SendProgress(total: 0, isTerminal: isatty(STDOUT_FILENO) == 1) { FileHandle.standardOutput.write(Data($0.utf8)) }
             let bulk = try await sender.sendAll(composition.outbounds, concurrency: concurrency, starting: { count in
@@ -57,7 +57,7 @@ struct SendCommand: AsyncParsableCommand {
             }
             return
         }
-        let composition = try Composer().outbound(draft, request: request)
+        let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: request)
         for warning in composition.warnings { warn(warning) }
         let sent = try await sender.send(composition.outbounds)
         for message in sent {

@@ -35,6 +35,10 @@ public struct DeliveryConfiguration: Sendable {
         public var retryFactor: Setting<Double>?
         public var retryMaximum: Setting<Double>?
         public var maximumAttempts: Setting<Int>?
+        /// DKIM keys, `DOMAIN:SELECTOR:FILE` each (else HERALD_DKIM_KEYS, comma-separated).
+        public var dkimKeys: Setting<[String]>?
+        /// relaxed (default) or simple (else HERALD_DKIM_CANONICALIZATION).
+        public var dkimCanonicalization: Setting<String>?
         /// A data folder (`herald serve --data`): its outbox.sqlite and maildir/ are the outbox
         /// and the Maildir when neither a setting nor the environment names them.
         public var folder: String?
@@ -56,6 +60,8 @@ public struct DeliveryConfiguration: Sendable {
     /// The providers configured in the environment, by channel.
     public var whatsapp: WhatsAppCloudTransport?
     public var sms: SMSGatewayTransport?
+    /// The keys mail is DKIM-signed with, by From domain (every file read and checked already).
+    public var dkim: DKIMKeyring
     /// Problems with a provider's settings, reported when a message for it is sent (a wrong
     /// SMS variable must not stop email).
     private var providerProblems: [ChannelID: String] = [:]
@@ -71,6 +77,7 @@ public struct DeliveryConfiguration: Sendable {
         maildirPath = setting(settings.maildirPath, "HERALD_MAILDIR")?.value ?? folder?.appendingPathComponent("maildir").relativePath ?? Self.defaultMaildirPath
         responseTimeout = settings.responseTimeout
         policy = try Self.policy(settings, environment: environment)
+        dkim = try Self.dkim(settings, environment: environment)
         if let url = setting(settings.smtpURL, "HERALD_SMTP_URL") {
             smtp = try Self.smtp(url: url, startTLS: setting(settings.startTLS, "HERALD_SMTP_STARTTLS"),
                                  caFile: setting(settings.caFile, "HERALD_SMTP_CA_FILE"), timeout: settings.responseTimeout, environment: environment)
@@ -238,6 +245,20 @@ public struct DeliveryConfiguration: Sendable {
         }
         return SMTPConfiguration(url: url, startTLS: mode, username: environment["HERALD_SMTP_USERNAME"], password: password,
                                  bearerToken: environment["HERALD_SMTP_OAUTH_TOKEN"], responseTimeout: timeout, caFile: caFile?.value)
+    }
+
+    /// The DKIM keys: settings, then HERALD_DKIM_KEYS; a key that cannot be read is an error now.
+    private static func dkim(_ settings: Settings, environment: [String: String]) throws -> DKIMKeyring {
+        let entries = settings.dkimKeys ?? environment["HERALD_DKIM_KEYS"].map { Setting([$0], name: "HERALD_DKIM_KEYS") }
+        var keyring = try DKIMKeyring.load(entries?.value ?? [], name: entries?.name ?? "HERALD_DKIM_KEYS")
+        let method = settings.dkimCanonicalization ?? environment["HERALD_DKIM_CANONICALIZATION"].map { Setting($0, name: "HERALD_DKIM_CANONICALIZATION") }
+        if let method {
+            guard let canonicalization = DKIMCanonicalization(rawValue: method.value) else {
+                throw HeraldError(.usage, "\(method.name) '\(method.value)' is not relaxed or simple")
+            }
+            keyring.canonicalization = canonicalization
+        }
+        return keyring
     }
 
     /// The retry policy: settings, then HERALD_RETRY_* / HERALD_MAX_ATTEMPTS, then the defaults.

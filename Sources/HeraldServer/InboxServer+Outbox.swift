@@ -10,7 +10,7 @@ extension InboxServer {
     public static func serve(_ store: any InboxStore, delivery: DeliveryConfiguration, configuration: Configuration, deliversOutbox: Bool = true,
                              listening: @escaping @Sendable (Int) -> Void) async throws {
         let outbox = try delivery.openOutbox()
-        let inbox = Inbox(store: store, outbox: outbox, prepare: { try await delivery.prepare($0) })
+        let inbox = Inbox(store: store, outbox: outbox, composer: Composer(dkim: delivery.dkim), prepare: { try await delivery.prepare($0) })
         let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
         let server = InboxServer(inbox: inbox, configuration: configuration)
         // Once, at start: the inbox's templates that did not load and why.

@@ -18,13 +18,17 @@ public struct Composer: Sendable {
     public var timeZone: TimeZone
     /// What an email attachment may be (types, size).
     public var attachmentPolicy: AttachmentPolicy
+    /// The DKIM keys an email is signed with when its From domain has one (`outbound` signs;
+    /// `render` shows the message unsigned).
+    public var dkim: DKIMKeyring
 
     public init(clock: @escaping @Sendable () -> Date = { Date() }, identities: any IdentityGenerator = RandomIdentities(),
-                timeZone: TimeZone = .current, attachmentPolicy: AttachmentPolicy = .email) {
+                timeZone: TimeZone = .current, attachmentPolicy: AttachmentPolicy = .email, dkim: DKIMKeyring = DKIMKeyring()) {
         self.clock = clock
         self.identities = identities
         self.timeZone = timeZone
         self.attachmentPolicy = attachmentPolicy
+        self.dkim = dkim
     }
 
     /// Golden files: a fixed Date, and Message-IDs and boundaries derived from the content.

@@ -35,7 +35,9 @@ struct EmailComposition: ChannelComposition {
         _ = try ProviderSender.of(request)  // an SMS/WhatsApp sender ID given to an email is a mistake, said
         let composed = try message(draft, request: request, composer: composer)
         let message = composed.message
-        let bytes = try MIMEWriter().bytes(of: message, identity: try composer.identities.identity(for: message, at: composer.now))
+        // Signed here, once: a retried message is the stored bytes, so it keeps this signature.
+        let bytes = try MIMEWriter().bytes(of: message, identity: try composer.identities.identity(for: message, at: composer.now),
+                                           signer: composer.dkim.signer(for: message.from.asciiDomain))
         // The same request composed again differs only in Date and Message-ID: the content
         // hash of the deterministic identity tells whether it is really the same message.
         let fingerprint = request.idempotencyKey == nil ? nil : try MessageIdentity.deterministic(for: message).messageID.value

@@ -27,7 +27,11 @@ public struct MIMEWriter: Sendable {
 
     public init() {}
 
-    public func write(_ message: EmailMessage, identity: MessageIdentity, to sink: inout some ByteSink) throws {
+    /// Writes the message; with a `signer`, DKIM-Signature fields first. The body is then written
+    /// twice — once into the body hash, once to `sink` — rather than held: the writer is
+    /// deterministic for one identity, so both passes give the same bytes and an attachment is
+    /// still only ever read a chunk at a time.
+    public func write(_ message: EmailMessage, identity: MessageIdentity, signer: DKIMSigner? = nil, to sink: inout some ByteSink) throws {
         // A Content-ID is one `<…>` token, never folded (found by fuzzing: 1,000 characters made
         // a 1,014-octet line, an `é` raw UTF-8 in a header). Refused before a byte is written.
         for contentID in message.attachments.compactMap(\.contentID) where !Self.canCarry(contentID: contentID) {
@@ -53,19 +57,29 @@ public struct MIMEWriter: Sendable {
         for header in message.customHeaders { headers.addText(header.name.value, header.value) }
         headers.addStructured("MIME-Version", tokens: ["1.0"])
         root.writeHeaders(into: &headers)
+        if let signer, !signer.keys.isEmpty {
+            var hasher = DKIMBodyHasher(signer.canonicalization)
+            try root.writeBody(to: &hasher, outermost: true)
+            try sink.write(try signer.signatureFields(headerSection: headers.bytes, bodyHash: hasher.finish(), time: identity.date.secondsSince1970))
+        }
         try sink.write(headers.bytes)
         try sink.write([0x0D, 0x0A])
         try root.writeBody(to: &sink, outermost: true)
     }
 
     /// The message in memory (fine for ordinary sizes; stream to a file for large attachments).
-    public func bytes(of message: EmailMessage, identity: MessageIdentity) throws -> [UInt8] {
+    public func bytes(of message: EmailMessage, identity: MessageIdentity, signer: DKIMSigner? = nil) throws -> [UInt8] {
         // Room for base64's 4/3 plus line breaks, and the bodies' encodings, so the buffer grows once.
         let estimate = message.attachments.reduce(0) { $0 + $1.size } * 139 / 100
             + (message.text.utf8.count + (message.html?.utf8.count ?? 0)) * 5 / 4 + 4096
         var buffer = ByteBuffer(capacity: estimate)
         try write(message, identity: identity, to: &buffer)
-        return buffer.bytes
+        guard let signer, !signer.keys.isEmpty else { return buffer.bytes }
+        // In memory the body is whole already: hashed once here rather than written twice.
+        let (section, body) = DKIMVerifier.split(buffer.bytes)
+        var hasher = DKIMBodyHasher(signer.canonicalization)
+        try body.withUnsafeBytes { try hasher.write($0) }
+        return try signer.signatureFields(headerSection: Array(section), bodyHash: hasher.finish(), time: identity.date.secondsSince1970) + buffer.bytes
     }
 
     /// The part tree, for `herald render --format json` and tests.
