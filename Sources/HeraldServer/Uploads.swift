@@ -31,14 +31,7 @@ struct Uploads: Sendable {
         api.post("/uploads") { request, context in
             let agent = try context.requireAgent()
             let name = try Self.checkedName(request.uri.queryParameters.get("name"))
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(name) }
-            var buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: limit)
-            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                throw tooLarge(name)
-            }
-            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            let bytes = try await Self.body(of: request, limit: limit, tooLarge: tooLarge(name))
             guard !bytes.isEmpty else { throw Problem(.input, "\(name) is empty; upload the file's bytes as the request body", field: "body") }
             let checked: Attachment
             do {
@@ -49,6 +42,19 @@ struct Uploads: Sendable {
             let id = try await store(bytes, name: name, of: agent)
             return try JSON.response(Answer(id: id, name: name, contentType: checked.contentType, size: bytes.count), status: .created)
         }
+    }
+
+    /// The request's body, refused with `tooLarge` past `limit` bytes: by its Content-Length
+    /// before a byte is read, else as it arrives (uploads and voice notes).
+    static func body(of request: Request, limit: Int, tooLarge: @autoclosure () -> Problem) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge() }
+        var buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw tooLarge()
+        }
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
     }
 
     /// Keeps `bytes` as the agent's new upload named `name` (already checked), answering its ID.

@@ -28,14 +28,7 @@ struct VoiceNotes: Sendable {
             let agent = try context.requireAgent()
             // The longest note accepted, in the largest format accepted, is the most worth reading.
             let limit = encoder.maximumWAVSize
-            if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
-            var buffer: ByteBuffer
-            do {
-                buffer = try await request.body.collect(upTo: limit)
-            } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                throw tooLarge(limit)
-            }
-            let wav = buffer.readBytes(length: buffer.readableBytes) ?? []
+            let wav = try await Uploads.body(of: request, limit: limit, tooLarge: tooLarge(limit))
             guard !wav.isEmpty else { throw Problem(.input, "the recording is empty; send the WAV file's bytes as the request body", field: "body") }
             let encoder = self.encoder
             // Encoding is CPU work (a second or so for the longest note): off the event loop.
