@@ -36,6 +36,10 @@ public struct MessageRequest: Equatable, Sendable, Codable {
     public var senderID: String?
     /// The same key stores (and sends) the message once.
     public var idempotencyKey: String?
+    /// Email: the Message-ID to write (without angle brackets) instead of a generated one — the
+    /// inbox's replies carry a `ReplyToken` in theirs, so the customer's answer finds its
+    /// interaction. Not part of the JSON form.
+    public var messageID: String?
 
     public init(from: String? = nil, to: [String] = [], cc: [String] = [], bcc: [String] = [], replyTo: [String] = [],
                 subject: String? = nil, preheader: String? = nil, language: String? = nil, attachments: [String] = [],

@@ -10,12 +10,16 @@ public struct InboxError: CategorizedError, Equatable, Sendable {
     /// The interaction changed between being read and being stored (another change won): the
     /// `Inbox` reads it again and applies the rules to what is there now.
     public var isStale: Bool
+    /// An inbound message whose provider ID is stored already (a webhook or a mail delivered
+    /// twice): `Inbox.receive` answers with the message stored the first time.
+    public var isDuplicate: Bool
 
     public init(_ category: HeraldError.Category, _ message: String, field: String? = nil) {
         self.category = category
         self.message = message
         self.field = field
         isStale = false
+        isDuplicate = false
     }
 
     public var description: String { message }
@@ -28,6 +32,12 @@ public struct InboxError: CategorizedError, Equatable, Sendable {
 
     static func noCampaign(_ id: String) -> InboxError {
         InboxError(.notFound, "no campaign \(id)", field: "campaign")
+    }
+
+    static func duplicate(channel: String, externalID: String) -> InboxError {
+        var error = InboxError(.conflict, "the \(channel) message \(externalID) was received already", field: "externalID")
+        error.isDuplicate = true
+        return error
     }
 
     static func stale(_ id: String) -> InboxError {

@@ -20,7 +20,7 @@ struct EmailComposition: ChannelComposition {
         case .eml, .json:
             try Self.checkAddressed(draft.completing(request), purpose: "a whole message (\(format.rawValue))")
             let composed = try message(draft, request: request, composer: composer)
-            let identity = try composer.identities.identity(for: composed.message, at: composer.now)
+            let identity = try Self.identity(for: composed.message, request: request, composer: composer)
             let warnings = composed.warnings.map(\.message)
             guard format == .json else { return Rendered(content: .message(composed.message, identity), warnings: warnings) }
             let encoder = JSONEncoder()
@@ -36,7 +36,7 @@ struct EmailComposition: ChannelComposition {
         let composed = try message(draft, request: request, composer: composer)
         let message = composed.message
         // Signed here, once: a retried message is the stored bytes, so it keeps this signature.
-        let bytes = try MIMEWriter().bytes(of: message, identity: try composer.identities.identity(for: message, at: composer.now),
+        let bytes = try MIMEWriter().bytes(of: message, identity: try Self.identity(for: message, request: request, composer: composer),
                                            signer: composer.dkim.signer(for: message.from.asciiDomain))
         // The same request composed again differs only in Date and Message-ID: the content
         // hash of the deterministic identity tells whether it is really the same message.
@@ -52,6 +52,13 @@ struct EmailComposition: ChannelComposition {
     /// link and attachments where the request leaves them out.
     private func message(_ draft: Draft, request: MessageRequest, composer: Composer) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
         try Herald.composeEmail(draft, request: request, loader: AttachmentLoader(policy: composer.attachmentPolicy))
+    }
+
+    /// The composer's identity for the message, with the request's own Message-ID when it has one.
+    private static func identity(for message: EmailMessage, request: MessageRequest, composer: Composer) throws -> MessageIdentity {
+        var identity = try composer.identities.identity(for: message, at: composer.now)
+        if let id = request.messageID { identity.messageID = try MessageID(validating: id, field: "Message-ID") }
+        return identity
     }
 
     /// A message needs a sender and a recipient (the request completed by the template).

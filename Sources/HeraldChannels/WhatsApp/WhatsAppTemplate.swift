@@ -239,6 +239,20 @@ public struct CustomerServiceWindow: Equatable, Sendable {
         self.lastInbound = lastInbound
     }
 
+    /// Whether a free-form message may be sent at `now`.
+    public func isOpen(at now: Double) -> Bool {
+        (try? checkFreeForm(at: now)) != nil
+    }
+
+    /// `2026-11-29 10:00 UTC`: when the window closed, as an agent reads it.
+    static func utc(_ time: Double) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
+        return formatter.string(from: Date(timeIntervalSince1970: time))
+    }
+
     /// Refuses a free-form message outside the window, saying why and what to send instead.
     public func checkFreeForm(at now: Double) throws {
         guard let lastInbound else {
@@ -252,7 +266,8 @@ public struct CustomerServiceWindow: Equatable, Sendable {
         }
         guard now < lastInbound + Self.length else {
             let hours = Int((now - lastInbound) / 3600)
-            throw WhatsAppError(reason: "the customer's last message was \(hours) hours ago, outside the 24-hour window: only an approved template may be sent")
+            let closed = Self.utc(lastInbound + Self.length)
+            throw WhatsAppError(reason: "the customer's last message was \(hours) hours ago, outside the 24-hour window (it closed at \(closed)): only an approved template may be sent")
         }
     }
 }

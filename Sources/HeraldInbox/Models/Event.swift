@@ -6,7 +6,7 @@ extension Interaction {
     /// Events are only ever added, in the transaction of the change they describe.
     public struct Event: Codable, Sendable, Equatable {
         public enum Kind: String, Codable, Sendable, CaseIterable {
-            case created, taken, messageSent, transferred, finished, categorized, closed, formSubmitted
+            case created, taken, messageSent, messageReceived, transferred, finished, categorized, closed, formSubmitted
         }
 
         /// The position in the whole inbox's trail, given by the store (nil before it is
@@ -15,12 +15,13 @@ extension Interaction {
         public var sequence: Int64?
         public var interaction: String
         public var kind: Kind
-        /// The agent's ID.
+        /// The agent's ID; the customer's for what the customer did (`messageReceived`, and
+        /// the `created` of a conversation the customer began).
         public var actor: String
         public var at: Date
         /// `created`: the channel.
         public var channel: ChannelID?
-        /// `messageSent`: the message's ID.
+        /// `messageSent`, `messageReceived`: the message's ID.
         public var message: String?
         /// `categorized`: the category.
         public var category: String?

@@ -7,7 +7,7 @@ extension Interaction {
         public enum Direction: String, Codable, Sendable {
             /// From the agent to the customer.
             case outbound
-            /// From the customer (inbound threading, a later issue).
+            /// From the customer (`Inbox.receive`).
             case inbound
         }
 
@@ -34,10 +34,12 @@ extension Interaction {
         /// Each recipient's delivery, read from the outbox when the interaction is read through
         /// `Inbox` (never stored with the interaction: the outbox is the one place it lives).
         public var delivery: [Delivery]
+        /// What the customer wrote, for an inbound message (nil for outbound ones).
+        public var inbound: Inbound?
 
         public init(id: String, direction: Direction = .outbound, author: String?, at: Date, summary: String = "", subject: String? = nil,
                     template: String? = nil, attachments: [String] = [], voiceNote: Bool = false, outboxKey: String? = nil,
-                    outboxEntries: [Int64] = [], delivery: [Delivery] = []) {
+                    outboxEntries: [Int64] = [], delivery: [Delivery] = [], inbound: Inbound? = nil) {
             self.id = id
             self.direction = direction
             self.author = author
@@ -50,6 +52,7 @@ extension Interaction {
             self.outboxKey = outboxKey
             self.outboxEntries = outboxEntries
             self.delivery = delivery
+            self.inbound = inbound
         }
 
         /// What was stored of it, without the delivery read from the outbox.
@@ -79,13 +82,17 @@ extension Interaction {
         public var status: Status
         /// The server's or provider's reply, or the entry's last error.
         public var detail: String?
+        /// What the provider reported after accepting it (delivered, read, failed — a
+        /// WhatsApp or SMS status callback, an email's bounce), when it did.
+        public var receipt: DeliveryReceipt?
 
-        public init(outboxEntry: Int64, entryState: String, recipient: String, status: Status, detail: String? = nil) {
+        public init(outboxEntry: Int64, entryState: String, recipient: String, status: Status, detail: String? = nil, receipt: DeliveryReceipt? = nil) {
             self.outboxEntry = outboxEntry
             self.entryState = entryState
             self.recipient = recipient
             self.status = status
             self.detail = detail
+            self.receipt = receipt
         }
     }
 }

@@ -28,9 +28,12 @@ public enum InteractionCommand: Sendable, Equatable {
         public var subject: String?
         /// The first message (every channel but the phone).
         public var message: Interaction.Message?
+        /// WhatsApp: when the customer last wrote to the campaign's number — within 24 hours,
+        /// the conversation may open with a free-form message.
+        public var lastInbound: Date?
 
         public init(id: String, campaign: String, channel: ChannelID, customer: String, to: [String], cc: [String] = [], bcc: [String] = [],
-                    subject: String? = nil, message: Interaction.Message? = nil) {
+                    subject: String? = nil, message: Interaction.Message? = nil, lastInbound: Date? = nil) {
             self.id = id
             self.campaign = campaign
             self.channel = channel
@@ -40,6 +43,7 @@ public enum InteractionCommand: Sendable, Equatable {
             self.bcc = bcc
             self.subject = subject
             self.message = message
+            self.lastInbound = lastInbound
         }
     }
 

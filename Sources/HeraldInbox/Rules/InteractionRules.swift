@@ -133,7 +133,8 @@ public struct InteractionRules: Sendable {
                 throw InboxError(.input, "\(Self.an(start.channel)) interaction starts with its first message; give its text or a template",
                                  field: "message")
             }
-            if start.channel.capabilities.templateRequiredToOpen && message.template == nil {
+            let windowOpen = CustomerServiceWindow(lastInbound: start.lastInbound?.timeIntervalSince1970).isOpen(at: now.timeIntervalSince1970)
+            if start.channel.capabilities.templateRequiredToOpen && message.template == nil && !windowOpen {
                 throw InboxError(.input, "a WhatsApp interaction must open with an approved template (HSM): a free-form first message would never reach the customer; "
                     + "choose one of campaign \(campaign.name)'s templates (\(Self.templateNames(campaign)))", field: "message.template")
             }

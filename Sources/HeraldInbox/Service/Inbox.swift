@@ -66,8 +66,12 @@ public struct Inbox: Sendable {
         let id = request.id ?? ids.next("int")
         let (customerID, newCustomer) = try await customer(request, contact: contact)
         let record = request.message.map { self.message(for: $0, id: $0.id ?? ids.next("msg"), interaction: id) }
+        var lastInbound: Date?
+        if request.channel == .whatsapp, newCustomer == nil, let number = campaign.channels.whatsapp?.phoneNumberID {
+            lastInbound = try await store.lastInbound(customer: customerID, channel: .whatsapp, receivedBy: number)
+        }
         let start = InteractionCommand.Start(id: id, campaign: campaign.id, channel: request.channel, customer: customerID, to: request.to, cc: request.cc,
-                                             bcc: request.bcc, subject: request.subject, message: record)
+                                             bcc: request.bcc, subject: request.subject, message: record, lastInbound: lastInbound)
         var transition = try InteractionRules(directory: directory).apply(.start(start), to: nil, by: actor, at: clock())
         transition.newCustomer = newCustomer
         guard let message = request.message, let record else { return try await store.apply(transition) }
@@ -151,7 +155,43 @@ public struct Inbox: Sendable {
             }
             interaction.messages[index].delivery = delivery
         }
+        return try await withReceipts(interaction)
+    }
+
+    /// Each delivery's latest receipt (delivered, read, a bounce), read in one query: an email's
+    /// are kept under its reply token, a provider's under the ID it accepted the message as.
+    private func withReceipts(_ interaction: Interaction) async throws -> Interaction {
+        var interaction = interaction
+        func key(_ message: Interaction.Message, _ delivery: Interaction.Delivery) -> String? {
+            interaction.channel == .email ? ReplyToken.localPart(interaction: interaction.id, message: message.id) : Self.providerID(in: delivery.detail)
+        }
+        let keys = interaction.messages.flatMap { message in message.delivery.compactMap { key(message, $0) } }
+        let receipts = try await store.receipts(channel: interaction.channel, externalIDs: Array(Set(keys)))
+        guard !receipts.isEmpty else { return interaction }
+        for index in interaction.messages.indices {
+            let message = interaction.messages[index]
+            for (position, delivery) in message.delivery.enumerated() {
+                guard let id = key(message, delivery) else { continue }
+                let recipient = Self.recipientKey(delivery.recipient, channel: interaction.channel)
+                interaction.messages[index].delivery[position].receipt = receipts.first {
+                    $0.externalID == id && Self.recipientKey($0.recipient, channel: interaction.channel) == recipient
+                }
+            }
+        }
         return interaction
+    }
+
+    /// The provider's ID of an accepted message, from the outbox's reply ("accepted as wamid.X").
+    static func providerID(in reply: String?) -> String? {
+        guard let reply, reply.hasPrefix("accepted as ") else { return nil }
+        let id = reply.dropFirst("accepted as ".count).trimmingCharacters(in: .whitespaces)
+        return id.isEmpty ? nil : id
+    }
+
+    /// Recipients compared as the channel does: addresses by `recipientKey`, numbers in E.164.
+    static func recipientKey(_ recipient: String, channel: ChannelID) -> String {
+        if channel == .email { return (try? EmailAddress(validating: recipient).recipientKey) ?? recipient.lowercased() }
+        return (try? PhoneNumber(recipient).e164) ?? recipient
     }
 
     /// The agent's Active tab (`agentID`'s own, or — for a supervisor sharing a campaign with
@@ -278,13 +318,26 @@ public struct Inbox: Sendable {
         switch interaction.channel {
         case .email:
             request.from = campaign.channels.email?.from
-            request.cc = interaction.contact.cc
+            request.cc = message.cc ?? interaction.contact.cc
             request.bcc = interaction.contact.bcc
             request.subject = message.subject ?? interaction.contact.subject
+            if let reply = try await replyDefaults(for: interaction) {
+                // An answer to the customer: to them (or their Reply-To), everyone else copied,
+                // one Re:, and the thread continued.
+                request.to = reply.to
+                request.cc = message.cc ?? reply.cc
+                request.subject = message.subject ?? reply.subject
+                request.inReplyTo = reply.inReplyTo.map { [$0] } ?? []
+                request.references = reply.references
+            }
+            // A reply token: the customer's answer names this interaction.
+            if let from = campaign.channels.email?.from, let domain = try? EmailAddress(validating: from).asciiDomain {
+                request.messageID = ReplyToken.messageID(interaction: interaction.id, message: record.id, domain: domain)
+            }
         case .whatsapp:
             // The campaign's own business number sends it (and its media are uploaded for it).
             request.senderID = campaign.channels.whatsapp?.phoneNumberID
-            request.whatsapp.lastInbound = interaction.lastInboundAt?.timeIntervalSince1970
+            request.whatsapp.lastInbound = try await lastInbound(for: interaction, in: campaign)?.timeIntervalSince1970
             if let name = message.template {
                 request.whatsapp.template = campaign.channels.whatsapp?.template(named: name)
                 request.whatsapp.parameters = message.parameters
@@ -306,6 +359,14 @@ public struct Inbox: Sendable {
         shown.attachments = []
         let text = try composer.render(draft, for: interaction.channel, request: shown, format: .text).text
         return (outbounds, Self.shortened(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// When the customer last wrote to the campaign's WhatsApp number, in any interaction (the
+    /// window is the customer's and the number's, not one conversation's).
+    func lastInbound(for interaction: Interaction, in campaign: Campaign) async throws -> Date? {
+        guard let number = campaign.channels.whatsapp?.phoneNumberID else { return interaction.lastInboundAt }
+        let stored = try await store.lastInbound(customer: interaction.customer, channel: .whatsapp, receivedBy: number)
+        return [stored, interaction.lastInboundAt].compactMap { $0 }.max()
     }
 
     /// What a list shows of a message: its first 500 characters.

@@ -51,15 +51,18 @@ public struct OutgoingMessage: Sendable {
     public var parameters: [String]
     public var headerParameter: String?
     public var buttonParameters: [String]
-    /// Email: the subject (default: the interaction's).
+    /// Email: the subject (default: the interaction's; in a reply, its with one `Re:`).
     public var subject: String?
+    /// Email: the copies (default: the interaction's; in a reply to the customer, everyone
+    /// else their last message went to — `ReplyDefaults`). An empty list sends no copies.
+    public var cc: [String]?
     /// File paths.
     public var attachments: [String]
     /// WhatsApp: the audio attachment goes as a voice note (Ogg Opus).
     public var voiceNote: Bool
 
     public init(id: String? = nil, draft: Draft? = nil, template: String? = nil, parameters: [String] = [], headerParameter: String? = nil,
-                buttonParameters: [String] = [], subject: String? = nil, attachments: [String] = [], voiceNote: Bool = false) {
+                buttonParameters: [String] = [], subject: String? = nil, cc: [String]? = nil, attachments: [String] = [], voiceNote: Bool = false) {
         self.id = id
         self.draft = draft
         self.template = template
@@ -67,6 +70,7 @@ public struct OutgoingMessage: Sendable {
         self.headerParameter = headerParameter
         self.buttonParameters = buttonParameters
         self.subject = subject
+        self.cc = cc
         self.attachments = attachments
         self.voiceNote = voiceNote
     }

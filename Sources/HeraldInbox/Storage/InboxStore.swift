@@ -1,4 +1,5 @@
 import Foundation
+import HeraldChannels
 
 /// Where the inbox keeps its agents, campaigns, customers, interactions and audit trail: the
 /// SQLite store (`SQLiteInboxStore`) is the first; every store passes the same conformance suite
@@ -62,6 +63,27 @@ public protocol InboxStore: Sendable {
 
     /// The audit trail after `sequence` (0: from the start), in order.
     func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event]
+
+    // MARK: Inbound
+
+    /// The interaction and message an inbound message with this provider ID was stored as
+    /// (`apply` stores each inbound message's ID with it, once: a second is `isDuplicate`).
+    func inboundMessage(channel: ChannelID, externalID: String) async throws -> (interaction: String, message: String)?
+
+    /// The customer's open (pending or active) interaction on the channel in the campaign, the
+    /// most recently changed: where a message that names no thread goes.
+    func openInteraction(customer: String, campaign: String, channel: ChannelID) async throws -> String?
+
+    /// When the customer last wrote on the channel to that sender (a WhatsApp phone number
+    /// ID, an SMS number, an address): WhatsApp's 24-hour window counts from it.
+    func lastInbound(customer: String, channel: ChannelID, receivedBy: String) async throws -> Date?
+
+    /// Keeps the receipt when it moves its recipient's state forward
+    /// (`DeliveryReceipt.supersedes`); returns whether it did.
+    func record(_ receipt: DeliveryReceipt) async throws -> Bool
+
+    /// The receipts kept for these messages (by the provider's ID), every recipient's.
+    func receipts(channel: ChannelID, externalIDs: [String]) async throws -> [DeliveryReceipt]
 
     // MARK: API tokens
 

@@ -207,6 +207,31 @@ public final class SQLiteInboxStore: InboxStore {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: "CREATE INDEX interaction_customer ON interaction(customerId, updatedAt)")
         }
+        // Conversations in: each inbound message by its provider ID (stored once; the 24-hour
+        // window reads the customer's last one per sender), and the providers' receipts.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                CREATE TABLE inbound (
+                    channel TEXT NOT NULL,
+                    externalId TEXT NOT NULL,
+                    interactionId TEXT NOT NULL REFERENCES interaction(id) ON DELETE CASCADE,
+                    messageId TEXT NOT NULL,
+                    customerId TEXT NOT NULL,
+                    receivedBy TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    PRIMARY KEY (channel, externalId)
+                );
+                CREATE INDEX inbound_customer ON inbound(customerId, channel, receivedBy, at);
+                CREATE TABLE receipt (
+                    channel TEXT NOT NULL,
+                    externalId TEXT NOT NULL,
+                    recipient TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    PRIMARY KEY (channel, externalId, recipient)
+                );
+                """)
+        }
         return migrator
     }
 
@@ -438,6 +463,7 @@ public final class SQLiteInboxStore: InboxStore {
                 guard let position = after.messages.firstIndex(where: { $0.id == message.id }) else { continue }
                 try db.cachedStatement(sql: "INSERT INTO message (interactionId, id, position, body) VALUES (?, ?, ?, ?)")
                     .execute(arguments: [after.id, message.id, position, try Self.json(message.stored)])
+                if let inbound = message.inbound { try Self.insertInbound(inbound, message: message, of: after, db) }
             }
             var stored = after
             stored.messages = after.messages.map(\.stored)
@@ -452,6 +478,68 @@ public final class SQLiteInboxStore: InboxStore {
                 }
             }
             return stored
+        }
+    }
+
+    /// The inbound message's provider ID, once: a second is a duplicate, and the whole change
+    /// is rolled back with it.
+    private static func insertInbound(_ inbound: Interaction.Message.Inbound, message: Interaction.Message, of interaction: Interaction,
+                                      _ db: Database) throws {
+        if try exists(db, "SELECT 1 FROM inbound WHERE channel = ? AND externalId = ?", [interaction.channel.rawValue, inbound.externalID]) {
+            throw InboxError.duplicate(channel: interaction.channel.rawValue, externalID: inbound.externalID)
+        }
+        // The window counts from when the customer wrote (never later than it arrived).
+        let written = min(inbound.sentAt ?? message.at, message.at)
+        try db.cachedStatement(sql: """
+            INSERT INTO inbound (channel, externalId, interactionId, messageId, customerId, receivedBy, at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [interaction.channel.rawValue, inbound.externalID, interaction.id, message.id, interaction.customer,
+                                     inbound.receivedBy ?? "", written.timeIntervalSince1970])
+    }
+
+    public func inboundMessage(channel: ChannelID, externalID: String) async throws -> (interaction: String, message: String)? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT interactionId, messageId FROM inbound WHERE channel = ? AND externalId = ?",
+                             arguments: [channel.rawValue, externalID]).map { ($0[0], $0[1]) }
+        }
+    }
+
+    public func openInteraction(customer: String, campaign: String, channel: ChannelID) async throws -> String? {
+        try await read { db in
+            try String.fetchOne(db, sql: """
+                SELECT id FROM interaction WHERE customerId = ? AND campaignId = ? AND channel = ? AND state IN ('pending', 'active')
+                ORDER BY updatedAt DESC LIMIT 1
+                """, arguments: [customer, campaign, channel.rawValue])
+        }
+    }
+
+    public func lastInbound(customer: String, channel: ChannelID, receivedBy: String) async throws -> Date? {
+        try await read { db in
+            try Double.fetchOne(db, sql: "SELECT max(at) FROM inbound WHERE customerId = ? AND channel = ? AND receivedBy = ?",
+                                arguments: [customer, channel.rawValue, receivedBy]).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Read and written in one transaction: two callbacks for the same message racing each
+    /// other still leave the later state.
+    public func record(_ receipt: DeliveryReceipt) async throws -> Bool {
+        try await write("record a delivery receipt in") { db in
+            let key: StatementArguments = [receipt.channel.rawValue, receipt.externalID, receipt.recipient]
+            let current = try String.fetchOne(db, sql: "SELECT status FROM receipt WHERE channel = ? AND externalId = ? AND recipient = ?", arguments: key)
+                .flatMap(DeliveryReceipt.Status.init(rawValue:))
+            guard receipt.supersedes(current) else { return false }
+            try db.execute(sql: "INSERT OR REPLACE INTO receipt (channel, externalId, recipient, status, body) VALUES (?, ?, ?, ?, ?)",
+                           arguments: key + [receipt.status.rawValue, try Self.json(receipt)])
+            return true
+        }
+    }
+
+    public func receipts(channel: ChannelID, externalIDs: [String]) async throws -> [DeliveryReceipt] {
+        guard !externalIDs.isEmpty else { return [] }
+        return try await read { db in
+            let marks = Array(repeating: "?", count: externalIDs.count).joined(separator: ", ")
+            return try String.fetchAll(db, sql: "SELECT body FROM receipt WHERE channel = ? AND externalId IN (\(marks))",
+                                       arguments: StatementArguments([channel.rawValue] + externalIDs))
+                .map { try Self.decode(DeliveryReceipt.self, $0, what: "a delivery receipt") }
         }
     }
 

@@ -176,7 +176,7 @@ function listen() {
       if (app.selected && !app.composing) openInteraction(app.selected, { keepComposer: true }).catch(() => {});
     }, 150);
   };
-  for (const kind of ["created", "taken", "messageSent", "transferred", "finished", "categorized", "closed", "formSubmitted"]) {
+  for (const kind of ["created", "taken", "messageSent", "messageReceived", "transferred", "finished", "categorized", "closed", "formSubmitted"]) {
     app.events.addEventListener(kind, refresh);
   }
   // Skip the backlog: the lists were just read.
