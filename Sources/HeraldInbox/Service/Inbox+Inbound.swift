@@ -202,7 +202,7 @@ extension Inbox {
     /// The sender of the campaign on the channel, as `receivedBy` holds it.
     static func senderKey(of campaign: Campaign, on channel: ChannelID) -> String? {
         switch channel {
-        case .email: return campaign.channels.email.flatMap { try? EmailAddress(validating: $0.from).recipientKey }
+        case .email: return campaign.channels.email.flatMap { (try? EmailAddress(validating: $0.from).recipientKey)?.lowercased() }
         case .sms: return campaign.channels.sms.map { (try? PhoneNumber($0.number).e164) ?? $0.number }
         case .whatsapp: return campaign.channels.whatsapp?.phoneNumberID
         case .phone: return nil
@@ -212,7 +212,7 @@ extension Inbox {
     static func sender(of campaign: Campaign, on channel: ChannelID, is receiver: String) -> Bool {
         guard let own = senderKey(of: campaign, on: channel) else { return false }
         switch channel {
-        case .email: return (try? EmailAddress(validating: receiver).recipientKey) == own
+        case .email: return recipientKey(receiver, channel: .email) == own
         case .sms: return ((try? PhoneNumber(receiver).e164) ?? receiver) == own
         case .whatsapp, .phone: return receiver == own
         }
@@ -240,7 +240,7 @@ extension ReplyDefaults {
     public init?(for interaction: Interaction, ownAddresses own: Set<String>) {
         guard interaction.channel == .email,
               let last = interaction.messages.last(where: { $0.direction == .inbound && $0.inbound != nil }), let inbound = last.inbound else { return nil }
-        let key = { (address: String) in (try? EmailAddress(validating: address).recipientKey) ?? address.lowercased() }
+        let key = { (address: String) in Inbox.recipientKey(address, channel: .email) }
         let to = inbound.replyTo.isEmpty ? [inbound.from] : inbound.replyTo
         var seen = Set(to.map(key))
         var cc: [String] = []

@@ -190,7 +190,8 @@ public struct Inbox: Sendable {
 
     /// Recipients compared as the channel does: addresses by `recipientKey`, numbers in E.164.
     static func recipientKey(_ recipient: String, channel: ChannelID) -> String {
-        if channel == .email { return (try? EmailAddress(validating: recipient).recipientKey) ?? recipient.lowercased() }
+        // Local parts compared without case, as every mail system the inbox meets does.
+        if channel == .email { return ((try? EmailAddress(validating: recipient).recipientKey) ?? recipient).lowercased() }
         return (try? PhoneNumber(recipient).e164) ?? recipient
     }
 
