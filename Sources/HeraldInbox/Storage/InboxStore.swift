@@ -85,6 +85,10 @@ public protocol InboxStore: Sendable {
     /// The receipts kept for these messages (by the provider's ID), every recipient's.
     func receipts(channel: ChannelID, externalIDs: [String]) async throws -> [DeliveryReceipt]
 
+    /// How far a mailbox was imported (nil: never).
+    func importCursor(source: String) async throws -> ImportCursor?
+    func save(_ cursor: ImportCursor) async throws
+
     // MARK: API tokens
 
     /// The token with this ID and the agent it acts as, read together (every request asks).

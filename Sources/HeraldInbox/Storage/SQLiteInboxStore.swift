@@ -230,6 +230,12 @@ public final class SQLiteInboxStore: InboxStore {
                     body TEXT NOT NULL,
                     PRIMARY KEY (channel, externalId, recipient)
                 );
+                -- How far each mailbox was imported (IMAP: the folder's UIDVALIDITY and last UID).
+                CREATE TABLE import_cursor (
+                    source TEXT PRIMARY KEY,
+                    validity INTEGER NOT NULL,
+                    position INTEGER NOT NULL
+                );
                 """)
         }
         return migrator
@@ -540,6 +546,20 @@ public final class SQLiteInboxStore: InboxStore {
             return try String.fetchAll(db, sql: "SELECT body FROM receipt WHERE channel = ? AND externalId IN (\(marks))",
                                        arguments: StatementArguments([channel.rawValue] + externalIDs))
                 .map { try Self.decode(DeliveryReceipt.self, $0, what: "a delivery receipt") }
+        }
+    }
+
+    public func importCursor(source: String) async throws -> ImportCursor? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT validity, position FROM import_cursor WHERE source = ?", arguments: [source])
+                .map { ImportCursor(source: source, validity: $0[0], position: $0[1]) }
+        }
+    }
+
+    public func save(_ cursor: ImportCursor) async throws {
+        try await write("remember how far \(cursor.source) was imported in") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO import_cursor (source, validity, position) VALUES (?, ?, ?)",
+                           arguments: [cursor.source, cursor.validity, cursor.position])
         }
     }
 
