@@ -68,10 +68,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try delivery.configuration(data: data.data)
-        let server = InboxServer.Configuration(
+        var server = InboxServer.Configuration(
             host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
             uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)),
             templates: try templatesFolder())
+        server.inboundFiles = InboundFiles(dataFolder: data.data).folder
         let host = self.host
         try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
                                     deliversOutbox: !noWorker) { port in

@@ -15,6 +15,7 @@ struct API {
     let signInAttempts: RateLimiter?
     let secureCookie: Bool
     let templates: TemplateLibrary
+    let inboundFiles: InboundFiles
 
     func register(on router: Router<ServerContext>) {
         router.get("/api/v1/openapi.json") { _, _ in
@@ -29,6 +30,7 @@ struct API {
         AddressesRoute(bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         TemplateRoutes(inbox: inbox, library: templates, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
         AdminRoutes(inbox: inbox, signIn: signIn, bodies: JSONBodies(limit: bodyLimit)).register(on: api)
+        InboundRoutes(inbox: inbox, files: inboundFiles).register(on: api)
         api.get("/me") { _, context in try JSON.response(try await Me.of(context.requireAgent(), in: inbox)) }
         api.get("/start-options") { _, context in try await startOptions(context.requireAgent()) }
         api.post("/interactions") { request, context in
@@ -165,6 +167,8 @@ struct MessageBody: Decodable {
     var headerParameter: String?
     var buttonParameters: [String]?
     var subject: String?
+    /// Email: the copies (absent: the interaction's, or in a reply the customer's others).
+    var cc: [String]?
     var attachments: [String]?
     var voiceNote: String?
 
@@ -186,7 +190,7 @@ struct MessageBody: Decodable {
             throw Problem(error.category, error.description, field: name(markdown != nil ? "markdown" : "html"))
         }
         return OutgoingMessage(id: id, draft: draft, template: template, parameters: parameters ?? [], headerParameter: headerParameter,
-                               buttonParameters: buttonParameters ?? [], subject: subject, attachments: files, voiceNote: voiceNote != nil)
+                               buttonParameters: buttonParameters ?? [], subject: subject, cc: cc, attachments: files, voiceNote: voiceNote != nil)
     }
 }
 

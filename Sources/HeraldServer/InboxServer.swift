@@ -24,6 +24,8 @@ public struct InboxServer: Sendable {
         public var signInLimit: RateLimiter.Rule
         /// The folder of the composer's templates (`TemplateLibrary`); nil: the picker lists none.
         public var templates: String?
+        /// Where the files customers send are kept (`InboundFiles`: the data folder's inbound-files/).
+        public var inboundFiles = ".herald/inbound-files"
 
         public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, uploads: String = ".herald/uploads",
                     uploadLimit: Int = 25 << 20, rateLimit: RateLimiter.Rule? = .requests, signInLimit: RateLimiter.Rule = .signIns,
@@ -67,7 +69,7 @@ public struct InboxServer: Sendable {
         API(inbox: inbox, signIn: signIn, bodyLimit: configuration.bodyLimit,
             uploads: Uploads(folder: configuration.uploads, limit: configuration.uploadLimit, ids: .random),
             rateLimiter: configuration.rateLimit.map { RateLimiter($0) }, signInAttempts: RateLimiter(configuration.signInLimit),
-            secureCookie: configuration.secureCookie, templates: templates).register(on: router)
+            secureCookie: configuration.secureCookie, templates: templates, inboundFiles: InboundFiles(folder: configuration.inboundFiles)).register(on: router)
         WebRoutes().register(on: router)
         return router
     }

@@ -278,3 +278,16 @@ extension Inbox {
         return ReplyDefaults(for: interaction, ownAddresses: try await ownAddresses())
     }
 }
+
+extension Inbox {
+    /// A file a customer sent in an interaction the agent may see, by its SHA-256: the same
+    /// "not found" for a file that is not in this interaction as for an interaction the agent
+    /// may not see.
+    public func inboundFile(_ sha256: String, in interactionID: String, for agentID: String) async throws -> Interaction.Message.File {
+        let interaction = try await self.interaction(interactionID, for: agentID)
+        guard let file = interaction.messages.lazy.compactMap({ $0.inbound?.files.first { $0.sha256 == sha256 } }).first else {
+            throw InboxError(.notFound, "interaction \(interactionID) has no file \(sha256)")
+        }
+        return file
+    }
+}
