@@ -38,6 +38,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // GMime 3: the inbound email parser (HeraldMIME's Inbound/), the MIME parser notmuch uses.
+        .systemLibrary(
+            name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0",
+            providers: [.apt(["libgmime-3.0-dev"])]),
         // libopusenc: a recorded voice note (WAV) becomes Ogg Opus, what WhatsApp plays as one.
         .systemLibrary(
             name: "COpusEnc", path: "Sources/COpusEnc", pkgConfig: "libopusenc",
@@ -116,7 +120,7 @@ let package = Package(
         // (Its Scripts/ are the test servers and checkers the tests start: Python and JavaScript.)
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport", exclude: ["Scripts"]),
 
-        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl", "COpusEnc"]),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl", "COpusEnc", "CGMime"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
