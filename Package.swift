@@ -55,7 +55,8 @@ let package = Package(
         // libxml2 reads SVG attachments as a browser would, to find what could run script;
         // zlib reads an Office file's [Content_Types].xml, to find macros.
         // swift-crypto: DKIM signing (DKIM/) — SHA-256, Ed25519 and RSA PKCS#1 v1.5, none hand-written.
-        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        // GMime parses inbound mail (Inbound/); libxml2 also finds the quoted history in its HTML.
+        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib", "CGMime", .product(name: "Crypto", package: "swift-crypto"),
                                                  .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // libopusenc encodes voice notes (Audio/): a channel's media, beside WhatsAppMedia.
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME", "COpusEnc"]),
