@@ -221,7 +221,7 @@ final class InboundWalker {
             if type == "text/plain" { texts.append(text) } else { htmls.append(text) }
             return
         }
-        if insideAttachedMessage, !isFile, node.contentID == nil {
+        if insideAttachedMessage, !isFile, node.contentID == nil, type.hasPrefix("text/") {
             // The text of an attached message: part of that message, measured, not a file.
             node.size = decode(part, what: what) { _ in }
             return
@@ -252,13 +252,23 @@ final class InboundWalker {
             throw writeError
         }
         let storedPath = try output?.commit()
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Self.hex(hasher.finalize())
         let sniffed = try? ContentSniffer.shared.mediaType(of: sample)
         let isInline = node.disposition == "inline" ? !node.contentType.hasPrefix("application/") || node.contentID != nil
             : node.disposition == nil && node.contentID != nil
         attachments.append(InboundAttachment(filename: node.filename, declaredType: node.contentType, sniffedType: sniffed, size: size,
                                              sha256: digest, contentID: node.contentID, isInline: isInline, storedPath: storedPath,
                                              isInAttachedMessage: insideAttachedMessage))
+    }
+
+    static func hex<Digest: Sequence>(_ bytes: Digest) -> String where Digest.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// The Message-ID in a block of headers (a bounce's text/rfc822-headers), read by GMime.
