@@ -116,6 +116,7 @@ let package = Package(
         .executableTarget(name: "FuzzSMSEncoder", dependencies: ["FuzzSupport", "HeraldChannels"], path: "Fuzz/SMSEncoder"),
         .executableTarget(name: "FuzzTemplateFiller", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldTemplates"], path: "Fuzz/TemplateFiller"),
         .executableTarget(name: "FuzzMIMEWriter", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldMIME"], path: "Fuzz/MIMEWriter"),
+        .executableTarget(name: "FuzzInboundParser", dependencies: ["FuzzSupport", "HeraldMIME"], path: "Fuzz/InboundParser"),
 
         // Helpers shared by the test targets (runs Python's email package and check-message).
         // (Its Scripts/ are the test servers and checkers the tests start: Python and JavaScript.)
