@@ -32,6 +32,8 @@ import Testing
         let fromBytes = try InboundEmailParser().parse(bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(fromBytes == email, "\(name): parse(bytes:) and parse(path:) differ")
         check(email, against: expected, name: name)
+        // The JSON form (what an operator reads) holds everything: it reads back to the same value.
+        #expect(try JSONDecoder().decode(InboundEmail.self, from: InboundEmail.jsonEncoder().encode(email)) == email, "\(name): JSON round trip")
     }
 
     func check(_ email: InboundEmail, against expected: [String: Any], name: String) {

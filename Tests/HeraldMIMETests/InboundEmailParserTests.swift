@@ -52,6 +52,19 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["1-passwd", "2-attachment"])
     }
 
+    /// A pipe (an MTA's delivery to `herald inbound -`) cannot be read twice: it is read whole
+    /// and parsed like the same bytes from a file.
+    @Test func aPipeIsReadLikeAFile() throws {
+        let path = Self.folder.appendingPathComponent("koi8-r-8bit.eml").path
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let pipe = Pipe()
+        pipe.fileHandleForWriting.write(bytes)  // small: fits in the pipe's buffer
+        try pipe.fileHandleForWriting.close()
+        let fromPipe = try InboundEmailParser().parse(path: "/dev/fd/\(pipe.fileHandleForReading.fileDescriptor)")
+        #expect(fromPipe == (try InboundEmailParser().parse(path: path)))
+        #expect(fromPipe.text?.hasPrefix("Здравствуйте!") == true)
+    }
+
     /// A file that cannot be opened is an I/O error that names it; nothing else throws.
     @Test func aMissingFileIsAnIOError() throws {
         #expect {

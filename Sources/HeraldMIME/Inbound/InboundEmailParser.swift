@@ -33,6 +33,12 @@ public struct InboundEmailParser: Sendable {
             close(descriptor)
             throw HeraldError.io("cannot read \(path): \(String(cString: strerror(errno)))")
         }
+        if (status.st_mode & S_IFMT) != S_IFREG {
+            // A pipe or a terminal (`herald inbound -` from an MTA): it cannot be read twice or
+            // seeked, so it is read into memory whole, as GMime would copy it anyway.
+            defer { close(descriptor) }
+            return try parse(bytes: Self.readAll(descriptor, path: path))
+        }
         if status.st_size == 0 {
             close(descriptor)
             return InboundEmail(warnings: [Self.emptyInput])
@@ -75,6 +81,18 @@ public struct InboundEmailParser: Sendable {
     }
 
     static let emptyInput = "the input is empty: no message"
+
+    private static func readAll(_ descriptor: Int32, path: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count < 0 { throw HeraldError.io("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if count == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+    }
 
     private func parse(stream input: UnsafeMutablePointer<GMimeStream>, mixedLineEnds: Bool) throws -> InboundEmail {
         let walker = InboundWalker(attachmentDirectory: attachmentDirectory)
