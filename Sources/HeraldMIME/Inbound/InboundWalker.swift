@@ -167,7 +167,17 @@ final class InboundWalker {
             let report = isDeliveryReport && !insideAttachedMessage
             if report { sawReport = true }
             let count = g_mime_multipart_get_count(multipart)
-            if count == 0 { warn("the \(node.contentType) part holds no parts") }
+            if count == 0 {
+                // Without parts (no boundary parameter, or a boundary never used), GMime keeps
+                // the content as the multipart's prologue: kept as text, not dropped.
+                let prologue = g_mime_multipart_get_prologue(multipart).map { String(cString: $0) } ?? ""
+                if !insideAttachedMessage, !prologue.allSatisfy(\.isWhitespace) {
+                    texts.append(prologue)
+                    warn("the \(node.contentType) part holds no parts; its content is kept as text")
+                } else {
+                    warn("the \(node.contentType) part holds no parts")
+                }
+            }
             for index in 0..<count {
                 guard let child = g_mime_multipart_get_part(multipart, index) else { continue }
                 node.children.append(try walk(child, depth: depth + 1, insideAttachedMessage: insideAttachedMessage, inReport: report || inReport))

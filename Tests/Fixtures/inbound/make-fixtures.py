@@ -1304,7 +1304,8 @@ Content-Type: text/plain
 
 Hello there.
 --something--
-""", {"subject": "No boundary", "warningsContain": ["boundary"], "partTypes": None, "attachments": None})
+""", {"subject": "No boundary", "textContains": ["Hello there."], "warningsContain": ["boundary", "kept as text"],
+      "partTypes": ["multipart/mixed"], "attachments": []})
 
 bad = b64(PDF).splitlines()
 bad[1] = bad[1][:10] + "!!**" + bad[1][10:]
@@ -1439,7 +1440,8 @@ MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="never-used"
 
 No part follows.
-""", {"subject": "Nothing inside", "textIsNil": True, "partTypes": ["multipart/mixed"], "attachments": [], "warningsContain": ["no parts"]})
+""", {"subject": "Nothing inside", "textStartsWith": "No part follows.", "partTypes": ["multipart/mixed"], "attachments": [],
+      "warningsContain": ["no parts; its content is kept as text"]})
 
 write("malformed-invalid-utf8-body", None, {"subject": "Bad bytes", "textStartsWith": "Prix : 12 €", "partTypes": ["text/plain"],
                                             "attachments": [], "warningsContain": ["not valid"]},
