@@ -38,6 +38,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // GMime 3: the inbound email parser (HeraldMIME's Inbound/), the MIME parser notmuch uses.
+        // (SwiftPM drops two of gmime-3.0.pc's cflags, -D_LARGEFILE64_SOURCE and -pthread, with a
+        // "prohibited flag(s)" warning: neither matters to the shim on glibc.)
+        .systemLibrary(
+            name: "CGMime", path: "Sources/CGMime", pkgConfig: "gmime-3.0",
+            providers: [.apt(["libgmime-3.0-dev"])]),
         // libopusenc: a recorded voice note (WAV) becomes Ogg Opus, what WhatsApp plays as one.
         .systemLibrary(
             name: "COpusEnc", path: "Sources/COpusEnc", pkgConfig: "libopusenc",
@@ -51,7 +57,8 @@ let package = Package(
         // libxml2 reads SVG attachments as a browser would, to find what could run script;
         // zlib reads an Office file's [Content_Types].xml, to find macros.
         // swift-crypto: DKIM signing (DKIM/) — SHA-256, Ed25519 and RSA PKCS#1 v1.5, none hand-written.
-        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib", .product(name: "Crypto", package: "swift-crypto"),
+        // GMime parses inbound mail (Inbound/); libxml2 also finds the quoted history in its HTML.
+        .target(name: "HeraldMIME", dependencies: ["CMagic", "CLibXML2", "CZlib", "CGMime", .product(name: "Crypto", package: "swift-crypto"),
                                                  .product(name: "_CryptoExtras", package: "swift-crypto")]),
         // libopusenc encodes voice notes (Audio/): a channel's media, beside WhatsAppMedia.
         .target(name: "HeraldChannels", dependencies: ["HeraldDocument", "HeraldMIME", "COpusEnc"]),
@@ -97,6 +104,8 @@ let package = Package(
         .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "HeraldTooling", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
         .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
+        .executableTarget(name: "InboundBenchmark", dependencies: ["HeraldMIME"], path: "Benchmarks/InboundBenchmark",
+                          exclude: ["python_baseline.py"]),
         // Seeds an inbox for Benchmarks/server-load.sh (through the HeraldInbox library, not HTTP).
         .executableTarget(name: "InboxSeed", dependencies: ["HeraldInbox", "Herald"], path: "Benchmarks/InboxSeed"),
 
@@ -111,12 +120,15 @@ let package = Package(
         .executableTarget(name: "FuzzSMSEncoder", dependencies: ["FuzzSupport", "HeraldChannels"], path: "Fuzz/SMSEncoder"),
         .executableTarget(name: "FuzzTemplateFiller", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldTemplates"], path: "Fuzz/TemplateFiller"),
         .executableTarget(name: "FuzzMIMEWriter", dependencies: ["FuzzSupport", "HeraldDocument", "HeraldMIME"], path: "Fuzz/MIMEWriter"),
+        .executableTarget(name: "FuzzInboundParser", dependencies: ["FuzzSupport", "HeraldMIME"], path: "Fuzz/InboundParser"),
 
         // Helpers shared by the test targets (runs Python's email package and check-message).
         // (Its Scripts/ are the test servers and checkers the tests start: Python and JavaScript.)
         .target(name: "HeraldTestSupport", path: "Tests/HeraldTestSupport", exclude: ["Scripts"]),
 
-        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl", "COpusEnc"]),
+        .testTarget(name: "CLibrariesTests", dependencies: ["CCmarkGFM", "CLibXML2", "CMagic", "CCurl", "COpusEnc", "CGMime",
+                                                          // GMime's once-only setup, shared with the parser's (testable).
+                                                          "HeraldMIME"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,9 +1,11 @@
 import CCmarkGFM
 import CCurl
+import CGMime
 import CLibXML2
 import CMagic
 import COpusEnc
 import Foundation
+@testable import HeraldMIME
 import Testing
 
 /// The system libraries link and do their job on this machine (their Debian packages are
@@ -64,5 +66,34 @@ import Testing
         defer { ope_encoder_destroy(encoder) }
         #expect(herald_ope_set_bitrate(encoder, 24_000) == OPE_OK)
         #expect(herald_ope_set_bitrate(encoder, -5) == OPE_BAD_ARG)
+    }
+
+    /// GMime 3 parses a message: an RFC 2047 subject decoded, the References list, and a
+    /// quoted-printable ISO-8859-1 part converted to UTF-8 by g_mime_text_part_get_text.
+    @Test func gmimeParsesAMessage() throws {
+        // GMime's setup is not thread-safe (an unguarded counter), and this test can run while
+        // another suite's parser sets GMime up: go through HeraldMIME's once-only setup.
+        GMimeLibrary.ensureInitialized()
+        let raw = "Subject: =?ISO-8859-1?Q?Caf=E9?=\r\nReferences: <a@x> <b@y>\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=ISO-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nd=E9j=E0 vu\r\n"
+        let bytes = Array(raw.utf8)
+        let stream = try #require(bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }
+        })
+        defer { g_object_unref(stream) }
+        let parser = try #require(g_mime_parser_new_with_stream(stream))
+        defer { g_object_unref(parser) }
+        let message = try #require(g_mime_parser_construct_message(parser, nil))
+        defer { g_object_unref(message) }
+        #expect(String(cString: try #require(g_mime_message_get_subject(message))) == "Café")
+        let references = try #require(g_mime_references_parse(nil, g_mime_object_get_header(herald_gmime_message_object(message), "References")))
+        defer { g_mime_references_free(references) }
+        #expect(g_mime_references_length(references) == 2)
+        #expect(String(cString: try #require(g_mime_references_get_message_id(references, 1))) == "b@y")
+        let body = try #require(g_mime_message_get_mime_part(message))
+        #expect(herald_gmime_as_part(body) != nil && herald_gmime_as_multipart(body) == nil)
+        let text = try #require(g_mime_text_part_get_text(UnsafeMutableRawPointer(body).assumingMemoryBound(to: GMimeTextPart.self)))
+        defer { g_free(text) }
+        #expect(String(cString: text) == "déjà vu\r\n")
     }
 }

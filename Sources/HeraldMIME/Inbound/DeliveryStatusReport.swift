@@ -1,0 +1,121 @@
+import Foundation
+
+/// The verdict on a bounce: an RFC 3464 delivery status notification (`multipart/report;
+/// report-type=delivery-status`), which Postfix, Exchange and Gmail all send.
+public struct DeliveryStatusReport: Codable, Equatable, Sendable {
+    /// One recipient's block of the `message/delivery-status` part.
+    public struct Recipient: Codable, Equatable, Sendable {
+        /// Final-Recipient's address (its `rfc822;` type removed).
+        public var recipient: String
+        /// Original-Recipient's address, when given.
+        public var originalRecipient: String?
+        /// `failed`, `delayed`, `delivered`, `relayed` or `expanded` (lowercased).
+        public var action: String
+        /// The enhanced status code (RFC 3463), e.g. `5.1.1`.
+        public var status: String?
+        /// What the remote server said, its `smtp;` type removed.
+        public var diagnosticCode: String?
+        /// The server that gave the diagnostic, its `dns;` type removed.
+        public var remoteMTA: String?
+
+        public init(recipient: String, originalRecipient: String? = nil, action: String, status: String? = nil,
+                    diagnosticCode: String? = nil, remoteMTA: String? = nil) {
+            self.recipient = recipient
+            self.originalRecipient = originalRecipient
+            self.action = action
+            self.status = status
+            self.diagnosticCode = diagnosticCode
+            self.remoteMTA = remoteMTA
+        }
+
+        /// A permanent failure: the message will not reach this recipient.
+        public var isFailure: Bool { action == "failed" }
+    }
+
+    /// The Message-ID (no angle brackets) of the message that bounced: from the returned
+    /// message or headers, else the report's X-Original-Message-ID, else its In-Reply-To.
+    public var originalMessageID: String?
+    /// Reporting-MTA, its `dns;` type removed.
+    public var reportingMTA: String?
+    /// Every recipient block, in order; `failedRecipients` keeps the failures.
+    public var recipients: [Recipient]
+
+    public init(originalMessageID: String? = nil, reportingMTA: String? = nil, recipients: [Recipient] = []) {
+        self.originalMessageID = originalMessageID
+        self.reportingMTA = reportingMTA
+        self.recipients = recipients
+    }
+
+    public var failedRecipients: [Recipient] { recipients.filter(\.isFailure) }
+}
+
+/// Reads the body of a `message/delivery-status` part (RFC 3464 §2.1): header-like fields in
+/// blocks separated by empty lines — the per-message block first, then one per recipient.
+enum DeliveryStatusFields {
+    /// The blocks, each a list of (lowercased name, unfolded value). Folded lines continue the
+    /// field above them; lines that are not fields are skipped (some MTAs add comments).
+    static func blocks(_ text: String) -> [[(name: String, value: String)]] {
+        var blocks: [[(name: String, value: String)]] = []
+        var current: [(name: String, value: String)] = []
+        // Split on every line end: "\r\n" is one Character in Swift, so splitting on "\n" alone
+        // would miss CRLF lines.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !current.isEmpty { blocks.append(current) }
+                current = []
+            } else if line.first == " " || line.first == "\t" {
+                if !current.isEmpty {
+                    current[current.count - 1].value += " " + line.trimmingCharacters(in: .whitespaces)
+                }
+            } else if let colon = line.firstIndex(of: ":") {
+                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                current.append((name, value))
+            }
+        }
+        if !current.isEmpty { blocks.append(current) }
+        return blocks
+    }
+
+    /// `rfc822; ana@example.com` → `ana@example.com`: the part after the type (RFC 3464 §2.1.2
+    /// address-type, diagnostic-type, mta-name-type), angle brackets removed.
+    static func typedValue(_ value: String) -> String {
+        var rest = Substring(value)
+        if let semicolon = value.firstIndex(of: ";") { rest = value[value.index(after: semicolon)...] }
+        var trimmed = rest.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("<"), trimmed.hasSuffix(">"), trimmed.count >= 2 { trimmed = String(trimmed.dropFirst().dropLast()) }
+        return trimmed
+    }
+
+    /// The report's recipients and its Reporting-MTA.
+    static func parse(_ text: String) -> (reportingMTA: String?, originalMessageID: String?, recipients: [DeliveryStatusReport.Recipient]) {
+        var reportingMTA: String?
+        var originalID: String?
+        var recipients: [DeliveryStatusReport.Recipient] = []
+        for block in blocks(text) {
+            func value(_ name: String) -> String? { block.first { $0.name == name }?.value }
+            if let final = value("final-recipient") ?? value("original-recipient") {
+                recipients.append(DeliveryStatusReport.Recipient(
+                    recipient: typedValue(final),
+                    originalRecipient: value("original-recipient").map(typedValue),
+                    action: (value("action") ?? "").lowercased(),
+                    status: value("status").map { String($0.split(separator: " ").first ?? "") },
+                    diagnosticCode: value("diagnostic-code").map(typedValue),
+                    remoteMTA: value("remote-mta").map(typedValue)))
+            } else {
+                if reportingMTA == nil { reportingMTA = value("reporting-mta").map(typedValue) }
+                if originalID == nil { originalID = value("x-original-message-id").map(MessageIDList.strip) }
+            }
+        }
+        return (reportingMTA, originalID, recipients)
+    }
+}
+
+/// Message IDs as headers write them (`<a@b> <c@d>`), without the angle brackets.
+enum MessageIDList {
+    static func strip(_ value: String) -> String {
+        var trimmed = value.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("<"), trimmed.hasSuffix(">"), trimmed.count >= 2 { trimmed = String(trimmed.dropFirst().dropLast()) }
+        return trimmed
+    }
+}
