@@ -9,7 +9,7 @@ struct HeraldCommand: AsyncParsableCommand {
         abstract: "Herald: compose once, render for email, deliver through a durable outbox.",
         version: Herald.version,
         subcommands: [RenderCommand.self, SendCommand.self, OutboxCommand.self, WorkerCommand.self, GoldenCommand.self, LintCommand.self, PreviewCommand.self,
-                      ServeCommand.self, InboxCommand.self, DKIMCommand.self])
+                      ServeCommand.self, InboxCommand.self, InboundCommand.self, DKIMCommand.self])
 
     /// Every failure, whichever command met it, ends here: one `error: …` line on standard
     /// error (usage lines after it for a usage error) and the exit status `ExitStatus.of` gives.

@@ -52,7 +52,7 @@ import Testing
     @Test func aTypoedSubcommandGetsASuggestion() throws {
         let render = try HeraldProcess.run(["rendr", input])
         #expect(render.status == 64)
-        #expect(errorLine(render) == "error: unknown command 'rendr'; did you mean 'render'? (the commands of herald are render, send, outbox, worker, golden, lint, preview, serve, inbox, dkim)")
+        #expect(errorLine(render) == "error: unknown command 'rendr'; did you mean 'render'? (the commands of herald are render, send, outbox, worker, golden, lint, preview, serve, inbox, inbound, dkim)")
         #expect(usage(render).hasPrefix("Usage: herald <subcommand>"))
 
         let send = try HeraldProcess.run(["sned", input])
@@ -64,7 +64,7 @@ import Testing
 
         let nothingClose = try HeraldProcess.run(["frobnicate"])
         #expect(nothingClose.status == 64)
-        #expect(errorLine(nothingClose) == "error: unknown command 'frobnicate'; the commands of herald are render, send, outbox, worker, golden, lint, preview, serve, inbox, dkim")
+        #expect(errorLine(nothingClose) == "error: unknown command 'frobnicate'; the commands of herald are render, send, outbox, worker, golden, lint, preview, serve, inbox, inbound, dkim")
     }
 
     @Test func versionComesFromTheLibrary() throws {

@@ -231,7 +231,7 @@ async function openInteraction(id, { keepComposer = false } = {}) {
     el("h2", { text: `${(contact.to || []).join(", ")}` }),
     el("p", { class: "meta", text: `${channelIcons[interaction.channel]} ${channelNames[interaction.channel]} · ${campaignName(interaction.campaign)} · ${interaction.state}` +
       (contact.subject ? ` · ${contact.subject}` : "") }), actions);
-  const thread = el("ol", { class: "messages", "aria-label": "Messages" }, ...interaction.messages.map(renderMessage));
+  const thread = el("ol", { class: "messages", "aria-label": "Messages" }, ...interaction.messages.map((m) => renderMessage(m, interaction.id)));
   if (interaction.call) thread.append(el("li", { class: "call", text: `Call to ${interaction.call.number}, dialled ${interaction.call.dialled}` }));
   // A refresh (a live event) replaces the head and the thread only: the composer and the form
   // keep what the agent is typing, and the focus.
@@ -246,10 +246,12 @@ async function openInteraction(id, { keepComposer = false } = {}) {
   body.replaceChildren(head, thread);
   if (mine && interaction.state === "active" && interaction.channel !== "phone") {
     if (!app.composer) {
-      app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, message),
+      // An email reply shows whom it goes to, with the copies prefilled and editable.
+      const reply = interaction.channel === "email" ? replyFields(interaction.id) : null;
+      app.composer = buildComposer(interaction.channel, { send: (message) => sendMessage(interaction.id, reply ? reply.apply(message) : message),
         templates: { campaign: interaction.campaign, interaction: interaction.id } });
       app.composerFor = id;
-      slot.replaceChildren(app.composer.element);
+      slot.replaceChildren(...(reply ? [reply.element] : []), app.composer.element);
     }
   } else {
     app.composer = null;
@@ -262,14 +264,69 @@ async function openInteraction(id, { keepComposer = false } = {}) {
   if (waiting) app.deliveryTimer = setTimeout(() => { if (app.selected === id && !app.composing) openInteraction(id, { keepComposer: true }).catch(() => {}); }, 1500);
 }
 
-function renderMessage(message) {
-  const delivery = (message.delivery || []).map((d) =>
-    el("li", { class: `delivery ${d.status}` }, `${d.recipient}: ${d.status}`));
+// The copies of a reply to the customer's email (GET …/reply-defaults): To as the server will
+// send it, Cc prefilled with the customer's other recipients and editable; nothing shows until
+// the customer has written by email.
+function replyFields(interactionID) {
+  const to = el("span", { id: "reply-to", class: "reply-value" });
+  const cc = el("input", { id: "reply-cc", type: "text", autocomplete: "off", "aria-label": "Cc" });
+  const subject = el("span", { id: "reply-subject", class: "reply-value" });
+  const element = el("div", { class: "reply-fields", role: "group", "aria-label": "Reply", hidden: true },
+    el("span", { class: "reply-label", text: "To" }), to, el("label", { for: cc.id, class: "reply-label", text: "Cc" }), cc,
+    el("span", { class: "reply-label", text: "Subject" }), subject);
+  let active = false;
+  api("GET", `/interactions/${encodeURIComponent(interactionID)}/reply-defaults`).then((defaults) => {
+    if (!defaults) return;
+    active = true;
+    to.textContent = defaults.to.join(", ");
+    cc.value = defaults.cc.join(", ");
+    subject.textContent = defaults.subject || "";
+    element.hidden = false;
+  }).catch(() => {});
+  // The Cc as typed, one list (the server reads addresses the way the New dialog's are read).
+  const apply = (message) => active ? { ...message, cc: cc.value.trim() ? [cc.value.trim()] : [] } : message;
+  return { element, apply };
+}
+
+const receiptNames = { sent: "sent", delivered: "delivered", read: "read", failed: "failed" };
+
+function renderMessage(message, interactionID) {
+  if (message.direction === "inbound" && message.inbound) return renderInbound(message, interactionID);
+  const delivery = (message.delivery || []).map((d) => {
+    const status = d.receipt ? receiptNames[d.receipt.status] : d.status;
+    const detail = d.receipt && d.receipt.detail ? ` (${d.receipt.detail})` : "";
+    return el("li", { class: `delivery ${d.receipt ? d.receipt.status : d.status}` }, `${d.recipient}: ${status}${detail}`);
+  });
   return el("li", { class: "message" },
     el("div", { class: "message-meta", text: `${message.author || "customer"} · ${new Date(message.at).toLocaleString()}` +
       (message.attachments && message.attachments.length ? ` · 📎 ${message.attachments.join(", ")}` : "") }),
     el("div", { class: "message-text", text: message.summary || (message.template ? `Template ${message.template}` : "") }),
     delivery.length ? el("ul", { class: "deliveries", "aria-label": "Delivery" }, ...delivery) : null);
+}
+
+// A customer's message: who wrote, the new text (their HTML as the server sanitized it, through
+// the document model: no script, no style sheet, no remote content), the quoted history folded
+// away, their files as downloads.
+function renderInbound(message, interactionID) {
+  const inbound = message.inbound;
+  const who = inbound.fromName ? `${inbound.fromName} <${inbound.from}>` : inbound.from;
+  const body = el("div", { class: "message-text inbound-text" });
+  if (inbound.html) body.innerHTML = inbound.html; else body.textContent = inbound.text;
+  const quoted = inbound.quotedHTML || inbound.quoted;
+  let history = null;
+  if (quoted) {
+    const inner = el("div", { class: "quoted-text" });
+    if (inbound.quotedHTML) inner.innerHTML = inbound.quotedHTML; else inner.textContent = inbound.quoted;
+    history = el("details", { class: "quoted" }, el("summary", { text: "Show quoted text" }), inner);
+  }
+  const files = (inbound.files || []).map((file) => el("li", {},
+    el("a", { href: `/api/v1/interactions/${encodeURIComponent(interactionID)}/files/${file.sha256}`, download: file.name,
+              text: `📎 ${file.name}` }), ` (${file.mediaType}, ${Math.max(1, Math.ceil(file.size / 1024))} KB)`));
+  return el("li", { class: "message inbound" + (inbound.autoReply ? " auto-reply" : "") },
+    el("div", { class: "message-meta", text: `${who} · ${new Date(message.at).toLocaleString()}` +
+      (inbound.autoReply ? " · automatic reply" : "") }),
+    message.subject ? el("div", { class: "message-subject", text: message.subject }) : null,
+    body, history, files.length ? el("ul", { class: "inbound-files", "aria-label": "Files" }, ...files) : null);
 }
 
 // The customer information panel: who the customer is (name, addresses, numbers, whatever else

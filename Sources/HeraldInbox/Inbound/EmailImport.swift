@@ -1,0 +1,120 @@
+import Crypto
+import Foundation
+import Herald
+
+/// A received email into the inbox, whichever way it came (`herald inbound` from an MTA's pipe,
+/// the IMAP poll): parsed with GMime (`InboundEmailParser`), then
+///
+/// - a bounce (a delivery status notification) marks each failed recipient of the message it
+///   returns failed, with the reported status (`Inbox.record`) — never answered, so a bounce
+///   never loops;
+/// - anything else becomes an `IncomingMessage` for `Inbox.receive`: the new text and the quoted
+///   history apart, the customer's HTML through Herald's sanitizing reader into the document
+///   model and back out as plain editor HTML, the files kept by SHA-256 with libmagic's type.
+public struct EmailImport: Sendable {
+    /// What one message became.
+    public struct Result: Sendable {
+        /// What the parser understood (`herald inbound --dry-run --format json` prints it).
+        public var email: InboundEmail
+        /// Where it went (nil for a bounce).
+        public var reception: Reception?
+        /// A bounce's receipts: one per failed recipient.
+        public var receipts: [DeliveryReceipt]
+    }
+
+    public var inbox: Inbox
+    public var files: InboundFiles
+
+    public init(inbox: Inbox, files: InboundFiles) {
+        self.inbox = inbox
+        self.files = files
+    }
+
+    /// Imports the message in `path`. `recipient`: the envelope recipient the MTA delivered it
+    /// to (Postfix's `${recipient}`), which finds the campaign when the headers do not name it
+    /// (a Bcc). `dryRun`: parse and route, storing nothing anywhere.
+    public func importMessage(at path: String, recipient: String? = nil, dryRun: Bool = false) async throws -> Result {
+        // Parsed attachment files are written inside the files folder, so keeping one is a rename.
+        let work = (files.folder as NSString).appendingPathComponent(".incoming-\(UUID().uuidString)")
+        if !dryRun {
+            do {
+                try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            } catch {
+                throw InboxError(.io, "cannot write the customer's files under \(files.folder): \(error.localizedDescription)")
+            }
+        }
+        defer { if !dryRun { try? FileManager.default.removeItem(atPath: work) } }
+        let email: InboundEmail
+        do {
+            email = try InboundEmailParser(attachmentDirectory: dryRun ? nil : work).parse(path: path)
+        } catch let error as HeraldError {
+            throw InboxError(error.category, error.description)
+        }
+        if let report = email.deliveryStatus {
+            let receipts = Self.receipts(of: report, in: email, at: inbox.clock())
+            if !dryRun { for receipt in receipts { try await inbox.record(receipt) } }
+            return Result(email: email, reception: nil, receipts: receipts)
+        }
+        let incoming = try await message(from: email, path: path, recipient: recipient, keepFiles: !dryRun)
+        let reception = dryRun ? try await inbox.plan(incoming) : try await inbox.receive(incoming)
+        return Result(email: email, reception: reception, receipts: [])
+    }
+
+    /// A bounce's failed recipients as receipts of the message it returns (delays are not
+    /// failures: the sending server is still trying).
+    static func receipts(of report: DeliveryStatusReport, in email: InboundEmail, at now: Date) -> [DeliveryReceipt] {
+        guard let original = report.originalMessageID else { return [] }
+        return report.failedRecipients.map { failed in
+            let detail = [failed.status, failed.diagnosticCode].compactMap { $0 }.joined(separator: " ")
+            return DeliveryReceipt(channel: .email, externalID: original, recipient: failed.recipient, status: .failed, at: email.date ?? now,
+                                   detail: detail.isEmpty ? nil : detail)
+        }
+    }
+
+    private func message(from email: InboundEmail, path: String, recipient: String?, keepFiles: Bool) async throws -> IncomingMessage {
+        guard let from = email.from ?? email.sender else {
+            throw InboxError(.input, "the message in \(path) has no From address: nobody to answer", field: "from")
+        }
+        // A message without a Message-ID (rare: a broken program) is known by its bytes.
+        let externalID = try email.messageID ?? "sha256:" + Self.sha256(ofFile: path)
+        let split = email.quotedHistory
+        var text = split.text?.new ?? email.text
+        var html: String?
+        var quotedHTML: String?
+        if let source = split.html?.new ?? email.html {
+            let document = HTMLReader().read(source).document
+            html = EditorHTMLWriter().write(document)
+            if text == nil || text?.isEmpty == true { text = EmailTextRenderer().render(document) }
+            if let quoted = split.html?.quoted, !quoted.isEmpty {
+                quotedHTML = EditorHTMLWriter().write(HTMLReader().read(quoted).document)
+            }
+        }
+        var kept: [Interaction.Message.File] = []
+        for (index, attachment) in email.attachments.enumerated() {
+            let name = attachment.filename ?? "file-\(index + 1)"
+            guard keepFiles, let stored = attachment.storedPath else {
+                kept.append(Interaction.Message.File(name: name, mediaType: attachment.sniffedType ?? attachment.declaredType, size: attachment.size,
+                                                     sha256: attachment.sha256, contentID: attachment.contentID))
+                continue
+            }
+            kept.append(try files.keep(fileAt: stored, sha256: attachment.sha256, size: attachment.size, name: name, contentID: attachment.contentID))
+        }
+        let quoted = split.text?.quoted.isEmpty == false ? split.text?.quoted : nil
+        let content = Interaction.Message.Inbound(
+            externalID: externalID, from: from.address, fromName: from.name, replyTo: email.replyTo.map(\.address), to: email.to.map(\.address),
+            cc: email.cc.map(\.address), references: email.references.filter { $0 != externalID } + [externalID],
+            text: (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines), quoted: quoted, html: html, quotedHTML: quotedHTML, files: kept,
+            autoReply: email.autoReply?.reason, sentAt: email.date)
+        let receivedBy = (recipient.map { [$0] } ?? []) + email.to.map(\.address) + email.cc.map(\.address)
+        return IncomingMessage(channel: .email, receivedBy: receivedBy, subject: email.subject,
+                               replyingTo: email.inReplyTo + email.references.reversed(), content: content)
+    }
+
+    static func sha256(ofFile path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InboxError(.io, "cannot read \(path)") }
+        defer { try? handle.close() }
+        var hash = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hash.update(data: chunk) }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
