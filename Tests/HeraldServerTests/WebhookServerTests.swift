@@ -159,6 +159,8 @@ import Testing
             let refused = try await postWhatsApp(server, body, signature: signature)
             #expect(refused.status == 401 && refused.contentType.hasPrefix("application/problem+json"), "\(signature ?? "none"): \(refused.text)")
             #expect(refused.json["type"] as? String == "urn:herald:problem:badSignature")
+            // It asks for the provider's signature, not for an agent's bearer token.
+            #expect(refused.headers["www-authenticate"] == nil)
         }
         // A body changed by one byte after signing.
         var tampered = body
