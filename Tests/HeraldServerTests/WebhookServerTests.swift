@@ -112,7 +112,13 @@ import Testing
     // MARK: WhatsApp
 
     @Test func theVerificationChallengeAnswersOnlyTheVerifyToken() async throws {
-        let server = try Self.server()
+        // The secrets from files (a container's secrets), with a final newline as editors leave it.
+        let secrets = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: secrets) }
+        let tokenFile = secrets.appendingPathComponent("verify-token"), secretFile = secrets.appendingPathComponent("app-secret")
+        try (Self.verifyToken + "\n").write(to: tokenFile, atomically: true, encoding: .utf8)
+        try (Self.appSecret + "\n").write(to: secretFile, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(environment: ["HERALD_WHATSAPP_VERIFY_TOKEN_FILE": tokenFile.path, "HERALD_WHATSAPP_APP_SECRET_FILE": secretFile.path])
         let ok = try await server.request("GET", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=\(Self.verifyToken)&hub.challenge=1158201444", as: nil)
         #expect(ok.status == 200 && ok.text == "1158201444" && ok.contentType.hasPrefix("text/plain"), "\(ok.status) \(ok.text)")
         let wrong = try await server.request("GET", "/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1158201444", as: nil)
@@ -121,6 +127,26 @@ import Testing
         #expect(mode.status == 403)
         let none = try await server.request("GET", "/webhooks/whatsapp", as: nil)
         #expect(none.status == 403)
+        // The app secret read from its file signs as well.
+        let body = try Self.payload(messages: [Self.textMessage(id: "wamid.fromfile")])
+        #expect(try await postWhatsApp(server, body, signature: try Self.metaSignature(body)).status == 200)
+    }
+
+    @Test func aMessageToANumberNoCampaignAnswersIsRefusedAndNotStored() async throws {
+        let server = try Self.server()
+        var body = try Self.payload(messages: [Self.textMessage(id: "wamid.nowhere")])
+        body = Data(String(decoding: body, as: UTF8.self).replacingOccurrences(of: Self.phoneNumberID, with: "999999999999999").utf8)
+        let refused = try await postWhatsApp(server, body, signature: try Self.metaSignature(body))
+        // Not a 200: Meta delivers it again later, when a campaign may answer at that number.
+        #expect(refused.status == 404 && refused.json["field"] as? String == "receivedBy", "\(refused.text)")
+        #expect(try await pending(server).isEmpty)
+    }
+
+    @Test func aPublicURLThatIsNotHTTPStopsTheServerFromStarting() throws {
+        let folder = try Herald.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Herald.run(["serve", "--port", "0", "--data", folder.appendingPathComponent("data").path, "--public-url", "ftp://inbox.example.com"], in: folder)
+        #expect(run.status == 64 && run.stderr.contains("'ftp://inbox.example.com' is not an http(s) URL"), "\(run.status) \(run.stderr)")
     }
 
     @Test func aSignedTextMessageOpensAPendingInteractionOnceNamedFromTheProfile() async throws {
