@@ -42,6 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     var rateLimit: Int = 20
     @Option(help: "The folder of the composer's templates: its template files for every campaign, DIR/CAMPAIGN-ID/ for one campaign's (default: the data folder's templates/ when there is one).")
     var templates: String?
+    @Option(name: .customLong("public-url"), help: "The server's URL as the providers call it, e.g. https://inbox.example.com (env HERALD_PUBLIC_URL): the SMS webhook's signature covers it.")
+    var publicURL: String?
     @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (a `herald worker` does).") var noWorker = false
     @OptionGroup var data: DataOptions
     @OptionGroup var delivery: DeliveryOptions
@@ -71,7 +73,9 @@ struct ServeCommand: AsyncParsableCommand {
         var server = InboxServer.Configuration(
             host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
             uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)),
-            templates: try templatesFolder())
+            templates: try templatesFolder(),
+            // The webhooks' secrets from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
+            webhooks: try WebhookConfiguration(publicURL: publicURL, dataFolder: data.data))
         server.inboundFiles = InboundFiles(dataFolder: data.data).folder
         let host = self.host
         try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,

@@ -2,7 +2,7 @@ import CCurl
 import Foundation
 import HeraldMIME
 
-/// HTTPS POST through libcurl, for the providers' APIs (WhatsApp Cloud API, SMS gateways). One
+/// HTTPS POST (and GET) through libcurl, for the providers' APIs (WhatsApp Cloud API, SMS gateways). One
 /// client keeps its connection open between requests; it serves one request at a time.
 public final class HTTPClient: @unchecked Sendable {
     public struct Response: Equatable, Sendable {
@@ -53,6 +53,18 @@ public final class HTTPClient: @unchecked Sendable {
             herald_curl_set_long(handle, CURLOPT_POSTFIELDSIZE, raw.count)
             return try perform(handle, url: url, headers: headers, bodySize: raw.count)
         }
+    }
+
+    /// GETs `url` with `headers` (a WhatsApp media download): at most `maximumSize` bytes of
+    /// answer — a larger one fails (libcurl stops reading it) rather than filling memory.
+    public func get(_ url: String, headers: [String], maximumSize: Int) throws -> Response {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let handle else { throw Failure(reason: "libcurl could not create a handle") }
+        herald_curl_set_long(handle, CURLOPT_HTTPGET, 1)
+        herald_curl_set_long(handle, CURLOPT_MAXFILESIZE, maximumSize)
+        defer { herald_curl_set_long(handle, CURLOPT_MAXFILESIZE, 0) }
+        return try perform(handle, url: url, headers: headers)
     }
 
     /// Sends the request the caller set up on `handle` and collects the reply; leaves no pointer

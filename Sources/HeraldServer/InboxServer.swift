@@ -5,7 +5,7 @@ import Logging
 
 /// `herald serve`: the inbox's JSON API over HTTP/1.1 (Hummingbird 2). Every answer is JSON,
 /// every error an RFC 9457 problem; every route under /api/v1 but the OpenAPI document needs a
-/// bearer API token.
+/// bearer API token or a session. The providers' webhooks (/webhooks/…) need their signature instead.
 public struct InboxServer: Sendable {
     public struct Configuration: Sendable {
         /// Loopback by default: nothing is served to the network unless asked.
@@ -24,12 +24,16 @@ public struct InboxServer: Sendable {
         public var signInLimit: RateLimiter.Rule
         /// The folder of the composer's templates (`TemplateLibrary`); nil: the picker lists none.
         public var templates: String?
-        /// Where the files customers send are kept (`InboundFiles`: the data folder's inbound-files/).
+        /// Where the files customers send are kept (`InboundFiles`: the data folder's
+        /// inbound-files/): the webhooks keep media there, the API serves them from there.
         public var inboundFiles = ".herald/inbound-files"
+        /// The providers' webhooks (/webhooks/…): their secrets; none by default, and a webhook
+        /// without its secret answers 404.
+        public var webhooks: WebhookConfiguration
 
         public init(host: String = "127.0.0.1", port: Int = 8080, bodyLimit: Int = 1 << 20, uploads: String = ".herald/uploads",
                     uploadLimit: Int = 25 << 20, rateLimit: RateLimiter.Rule? = .requests, signInLimit: RateLimiter.Rule = .signIns,
-                    templates: String? = nil) {
+                    templates: String? = nil, webhooks: WebhookConfiguration = WebhookConfiguration()) {
             self.host = host
             self.port = port
             self.bodyLimit = bodyLimit
@@ -38,6 +42,7 @@ public struct InboxServer: Sendable {
             self.rateLimit = rateLimit
             self.signInLimit = signInLimit
             self.templates = templates
+            self.webhooks = webhooks
         }
 
         /// Whether the session cookie is marked Secure: unless the server listens on loopback
@@ -70,6 +75,9 @@ public struct InboxServer: Sendable {
             uploads: Uploads(folder: configuration.uploads, limit: configuration.uploadLimit, ids: .random),
             rateLimiter: configuration.rateLimit.map { RateLimiter($0) }, signInAttempts: RateLimiter(configuration.signInLimit),
             secureCookie: configuration.secureCookie, templates: templates, inboundFiles: InboundFiles(folder: configuration.inboundFiles)).register(on: router)
+        var webhooks = configuration.webhooks
+        webhooks.inboundFiles = InboundFiles(folder: configuration.inboundFiles)
+        Webhooks(inbox: inbox, configuration: webhooks, bodyLimit: configuration.bodyLimit).register(on: router)
         WebRoutes().register(on: router)
         return router
     }

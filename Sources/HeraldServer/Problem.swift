@@ -137,7 +137,8 @@ public struct Problem: Error, Codable, Sendable, Equatable {
 
     func response() -> Response {
         var headers: HTTPFields = [.contentType: "application/problem+json"]
-        if status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"herald\"" }
+        // A webhook's 401 asks for the provider's signature, not for a bearer token.
+        if status == 401 && type != "urn:herald:problem:badSignature" { headers[.wwwAuthenticate] = "Bearer realm=\"herald\"" }
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let data = (try? JSON.encoder.encode(self)) ?? Data()
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))

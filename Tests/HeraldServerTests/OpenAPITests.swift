@@ -12,8 +12,10 @@ struct OpenAPITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let inbox = Inbox(store: try SQLiteInboxStore(path: folder.appendingPathComponent("inbox.sqlite").path),
                           outbox: try SQLiteOutboxStore(path: folder.appendingPathComponent("outbox.sqlite").path))
-        // The API's routes (the web inbox's page and files at /, /assets and /vendor are not API).
-        let served = Set(InboxServer(inbox: inbox).router().routes.map { "\($0.method.rawValue) \($0.path)" }.filter { $0.contains(" /api/") })
+        // The API's routes and the providers' webhooks (the web inbox's page and files at /,
+        // /assets and /vendor are not API).
+        let served = Set(InboxServer(inbox: inbox).router().routes.map { "\($0.method.rawValue) \($0.path)" }
+            .filter { $0.contains(" /api/") || $0.contains(" /webhooks/") })
 
         let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPI.document)) as? [String: Any])
         #expect(document["openapi"] as? String == "3.1.0")

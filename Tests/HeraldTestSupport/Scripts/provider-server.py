@@ -7,15 +7,22 @@ one repeats). A POST to .../media (a WhatsApp media upload) answers {"id": "<dig
 reads and records the whole request, then closes the connection without a word (the provider
 may have acted on it; the client cannot know). Prints "READY <port>" when it listens.
 
-Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 0,429,200]
+WhatsApp media downloads, as the Cloud API documents them: GET /<version>/<media-id> answers
+{"url", "mime_type", "sha256", "file_size", "id", "messaging_product"} for a file the test put at
+SPOOL/media/<media-id> (404 without one), and GET that url (/media-files/<media-id>) answers its
+bytes. Both need "Authorization: Bearer <--token>" (401 otherwise) and are recorded like POSTs.
+SPOOL/media/<media-id>.sha256 replaces the SHA-256 announced (a download that does not match).
+
+Usage: provider-server.py SPOOL --api whatsapp|sms [--statuses 0,429,200] [--token TOKEN]
 """
-import argparse, base64, json, os, socket, sys
+import argparse, base64, hashlib, json, os, socket, sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 parser = argparse.ArgumentParser()
 parser.add_argument("spool")
 parser.add_argument("--api", choices=["whatsapp", "sms"], required=True)
 parser.add_argument("--statuses", default="200")
+parser.add_argument("--token", default="wa-token")
 args = parser.parse_args()
 os.makedirs(args.spool, exist_ok=True)
 statuses = [int(s) for s in args.statuses.split(",")]
@@ -32,14 +39,43 @@ ERRORS = {
 }
 
 
+def record(handler, method, body):
+    with open(os.path.join(args.spool, "requests.jsonl"), "a") as f:
+        f.write(json.dumps({"method": method, "path": handler.path, "headers": {k.lower(): v for k, v in handler.headers.items()},
+                            "body": base64.b64encode(body).decode()}) + "\n")
+
+
 class Handler(BaseHTTPRequestHandler):
+    def answer(self, status, data, content_type="application/json"):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        record(self, "GET", b"")
+        if self.headers.get("Authorization") != "Bearer " + args.token:
+            return self.answer(401, json.dumps({"error": {"message": "Invalid OAuth access token", "code": 190}}).encode())
+        parts = self.path.strip("/").split("/")
+        media_id = parts[-1] if len(parts) == 2 and parts[-1].isdigit() else None
+        path = os.path.join(args.spool, "media", media_id) if media_id else None
+        if not path or not os.path.isfile(path):
+            return self.answer(404, json.dumps({"error": {"message": "Unsupported get request", "code": 100}}).encode())
+        data = open(path, "rb").read()
+        if parts[0] == "media-files":
+            return self.answer(200, data, "application/octet-stream")
+        override = path + ".sha256"
+        digest = open(override).read().strip() if os.path.exists(override) else hashlib.sha256(data).hexdigest()
+        host = "127.0.0.1:%d" % self.server.server_address[1]
+        self.answer(200, json.dumps({"messaging_product": "whatsapp", "url": "http://%s/media-files/%s" % (host, media_id),
+                                     "mime_type": "image/jpeg", "sha256": digest, "file_size": len(data), "id": media_id}).encode())
+
     def do_POST(self):
         global count
         length = int(self.headers.get("Content-Length", "0"))
         body = self.rfile.read(length)
-        with open(os.path.join(args.spool, "requests.jsonl"), "a") as f:
-            f.write(json.dumps({"method": "POST", "path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
-                                "body": base64.b64encode(body).decode()}) + "\n")
+        record(self, "POST", body)
         status = statuses[min(count, len(statuses) - 1)]
         count += 1
         if status == 0:
