@@ -44,6 +44,10 @@ struct ServeCommand: AsyncParsableCommand {
     var templates: String?
     @Option(name: .customLong("public-url"), help: "The server's URL as the providers call it, e.g. https://inbox.example.com (env HERALD_PUBLIC_URL): the SMS webhook's signature covers it.")
     var publicURL: String?
+    @Option(help: "Import customers' email from this IMAP folder, e.g. imaps://mail.example.com/INBOX (account in HERALD_IMAP_USERNAME and HERALD_IMAP_PASSWORD).")
+    var imap: String?
+    @Option(name: .customLong("imap-interval"), help: "With --imap: seconds between looks at the folder.") var imapInterval: Int = 60
+    @Option(name: .customLong("imap-move-to"), help: "With --imap: move imported messages to this folder (default: flag them \\Seen).") var imapMoveTo: String?
     @Flag(name: .customLong("no-worker"), help: "Do not deliver the outbox here (a `herald worker` does).") var noWorker = false
     @OptionGroup var data: DataOptions
     @OptionGroup var delivery: DeliveryOptions
@@ -53,6 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard bodyLimit >= 1024 else { throw ValidationError("--body-limit takes at least 1024 bytes, not \(bodyLimit)") }
         guard (1...1024).contains(uploadLimitMB) else { throw ValidationError("--upload-limit-mb takes 1 to 1024, not \(uploadLimitMB)") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit takes 0 (no limit) or more requests a second, not \(rateLimit)") }
+        guard (1...86400).contains(imapInterval) else { throw ValidationError("--imap-interval takes 1 to 86400 seconds, not \(imapInterval)") }
+        if imap == nil && imapMoveTo != nil { throw ValidationError("--imap-move-to moves IMAP messages; give --imap URL") }
     }
 
     /// --templates must be a folder; without it, the data folder's templates/ if it exists.
@@ -78,8 +84,10 @@ struct ServeCommand: AsyncParsableCommand {
             webhooks: try WebhookConfiguration(publicURL: publicURL, dataFolder: data.data))
         server.inboundFiles = InboundFiles(dataFolder: data.data).folder
         let host = self.host
+        // Checked before listening: a missing password stops the server, not every poll.
+        let poll = try imap.map { IMAPPoll(configuration: try IMAPConfiguration.fromEnvironment(url: $0, moveTo: imapMoveTo), interval: Double(imapInterval)) }
         try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
-                                    deliversOutbox: !noWorker) { port in
+                                    deliversOutbox: !noWorker, imap: poll) { port in
             // Written straight to the descriptor: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))
         }

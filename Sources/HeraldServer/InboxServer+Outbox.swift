@@ -8,7 +8,7 @@ extension InboxServer {
     /// `deliversOutbox`, delivered by one worker beside the server — otherwise a `herald worker`
     /// elsewhere does. `listening` is told the port once connections are accepted.
     public static func serve(_ store: any InboxStore, delivery: DeliveryConfiguration, configuration: Configuration, deliversOutbox: Bool = true,
-                             listening: @escaping @Sendable (Int) -> Void) async throws {
+                             imap: IMAPPoll? = nil, listening: @escaping @Sendable (Int) -> Void) async throws {
         let outbox = try delivery.openOutbox()
         let inbox = Inbox(store: store, outbox: outbox, composer: Composer(dkim: delivery.dkim), prepare: { try await delivery.prepare($0) })
         let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
@@ -20,6 +20,15 @@ extension InboxServer {
         let delivering = Task {
             try await OutboxWorker.runAll(workers, batch: 10, pollInterval: 0.2)
         }
+        // Customers' mail from an IMAP folder, beside the server (`herald serve --imap`).
+        let polling = imap.map { poll in
+            Task {
+                await poll.run(into: inbox, files: InboundFiles(folder: configuration.inboundFiles)) { line in
+                    FileHandle.standardError.write(Data("herald serve: \(line)\n".utf8))
+                }
+            }
+        }
+        defer { polling?.cancel() }
         // Stopped however the server ends, so the delivery task ends too.
         defer {
             for worker in workers { worker.stop() }

@@ -21,7 +21,9 @@ import Testing
         let quoted = ([HeraldProcess.executable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "\(command) | \(quoted.joined(separator: " "))"]
+        // The producer's complaints are not Herald's: when SIGPIPE is ignored (a disposition the
+        // test process may pass on), `head` reports the pipe Herald closed on standard error.
+        process.arguments = ["-c", "( \(command) ) 2>/dev/null | \(quoted.joined(separator: " "))"]
         process.currentDirectoryURL = directory
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -189,6 +189,31 @@ struct InboundEmailServerTests {
         #expect((shown["messages"] as? [[String: Any]])?.count == 1)
     }
 
+    @Test func heraldServeImportsFromAnIMAPFolderAsMailArrives() async throws {
+        let dovecot = try DovecotServer()
+        try dovecot.deliver(Array(Self.customerEmail().utf8))
+        let server = try ServerProcess(arguments: ["--imap", dovecot.url(tls: true), "--imap-interval", "1", "--imap-move-to", "Archive"], environment: [
+            "HERALD_IMAP_USERNAME": dovecot.username, "HERALD_IMAP_PASSWORD": dovecot.password, "HERALD_IMAP_CA_FILE": dovecot.certificate,
+        ])
+        let first = try await pending(server, count: 1)
+        #expect(first.first?["subject"] as? String == "Factura duplicada")
+        // One arriving later is imported on a later look; the first is not imported twice.
+        try dovecot.deliver(Array(Self.customerEmail(id: "other@mail.example.net").replacingOccurrences(of: "lucia@example.net", with: "jon@example.net").utf8))
+        let both = try await pending(server, count: 2)
+        #expect(both.count == 2)
+        #expect(try dovecot.files().isEmpty && dovecot.files(folder: ".Archive").count == 2)
+    }
+
+    /// The billing Pending tab once it lists `count` interactions (the poll runs every second).
+    func pending(_ server: ServerProcess, count: Int) async throws -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let list = try await server.request("GET", "/api/v1/tabs/pending?campaign=billing", as: "ana").list
+            if list.count >= count || Date() > deadline { return list }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
     static func run(_ arguments: [String], stdin: Data, in directory: URL) throws -> Herald.Result {
         let process = Process()
         process.executableURL = Herald.executable

@@ -50,12 +50,23 @@ public struct OpusInfo: Sendable {
     /// to tell a decoded 440 Hz tone from silence or from samples read in the wrong order.
     public static func tone(of samples: [Int16], rate: Int) -> (frequency: Double, rms: Double) {
         guard samples.count > 1 else { return (0, 0) }
+        let energy = samples.reduce(0.0) { $0 + Double($1) * Double($1) }
+        let rms = (energy / Double(samples.count)).squareRoot()
+        // Rising crossings with hysteresis: a cycle counts once the signal has gone below
+        // -threshold and then above +threshold, so the codec's and the noise suppressor's small
+        // wobbles around zero (which a plain zero-crossing count takes for cycles) do not count.
+        let threshold = rms * 0.2
         var crossings = 0
-        var energy = 0.0
-        for index in 1..<samples.count {
-            if samples[index - 1] < 0 && samples[index] >= 0 { crossings += 1 }
-            energy += Double(samples[index]) * Double(samples[index])
+        var armed = false
+        for sample in samples {
+            let value = Double(sample)
+            if value < -threshold {
+                armed = true
+            } else if armed && value > threshold {
+                crossings += 1
+                armed = false
+            }
         }
-        return (Double(crossings) * Double(rate) / Double(samples.count), (energy / Double(samples.count - 1)).squareRoot())
+        return (Double(crossings) * Double(rate) / Double(samples.count), rms)
     }
 }
