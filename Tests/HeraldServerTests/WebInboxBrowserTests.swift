@@ -25,8 +25,10 @@ import Testing
         return server
     }
 
-    func run(_ scenario: String, environment: [String: String] = [:], arguments: [String] = []) async throws {
+    func run(_ scenario: String, environment: [String: String] = [:], arguments: [String] = [],
+             prepare: (ServerProcess) throws -> Void = { _ in }) async throws {
         let server = try await server(environment: environment, arguments: arguments)
+        try prepare(server)
         var arguments = [Self.script.path, "http://127.0.0.1:\(server.port)", server.data.appendingPathComponent("maildir").path, scenario]
         if let folder = ProcessInfo.processInfo.environment["HERALD_SCREENSHOTS"] {
             let url = Herald.repository.appendingPathComponent(folder)
@@ -49,6 +51,15 @@ import Testing
     @Test func closeIsRefusedWithTheReasonUntilFinishedCategorizedAndTheFormSubmitted() async throws { try await run("finish_categorize_close") }
     @Test func aWordPasteKeepsItsFormatting() async throws { try await run("word_paste") }
     @Test func theCustomerPanelAndTheSuggestedCopiesComeFromTheCustomersEarlierEmails() async throws { try await run("customer_panel_and_suggestions") }
+
+    @Test func aCustomersEmailShowsItsStructureFoldsItsHistoryAndTheReplyKeepsHerColleagues() async throws {
+        try await run("inbound_email") { server in
+            let file = server.directory.appendingPathComponent("lucia.eml")
+            try Data(InboundEmailServerTests.customerEmail(id: "CAF-lucia-1@mail.gmail.example").utf8).write(to: file)
+            let imported = try Herald.run(["inbound", file.path, "--data", server.data.path], in: server.directory)
+            try #require(imported.status == 0, "\(imported.stderr)")
+        }
+    }
 
     @Test func theTemplatePickerFillsTheCustomerAndTheMissingValuesAndSendsTheTemplatesFormatting() async throws {
         try await run("template_picker", arguments: ["--templates", try TemplateFolder.make().path])

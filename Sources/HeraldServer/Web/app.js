@@ -381,7 +381,7 @@ function renderInfo(interaction, campaign, mine, keep = false) {
     } }, el("h3", { text: form.name + (form.mandatory ? " (required to close)" : "") }), ...fields.flat(), el("button", { type: "submit", text: "Submit form" })));
   }
   parts.push(el("h3", { text: "History" }), el("ol", { class: "history" }, ...(interaction.history || []).map((event) =>
-    el("li", { text: `${new Date(event.at).toLocaleTimeString()} ${event.actor}: ${event.kind}${event.note ? ` — ${event.note}` : ""}` }))));
+    el("li", { text: `${new Date(event.at).toLocaleTimeString()} ${event.actor === interaction.customer ? "customer" : event.actor}: ${event.kind}${event.note ? ` — ${event.note}` : ""}` }))));
   $("#info").replaceChildren(...parts);
 }
 

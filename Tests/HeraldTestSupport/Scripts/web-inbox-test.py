@@ -672,9 +672,59 @@ def template_picker(browser):
     check(page.errors == [], f"no script errors ({page.errors})")
 
 
+def inbound_email(browser):
+    """Lucía's email (imported by the test with `herald inbound` before the page opens): the
+    thread shows its table, list and highlight, the quoted history folded away, her PDF as a
+    download; the reply starts To her with Pablo and Marta copied; Ana drops Marta and sends:
+    the delivered reply has one Re:, the thread's In-Reply-To and only Pablo in Cc."""
+    ana = sign_in(browser, "ana")
+    ana.click("#tab-pending")
+    ana.click("#list .item >> text=Factura duplicada")
+    message = ana.locator(".message.inbound").first
+    expect(message).to_be_visible()
+    expect(message.locator(".message-meta")).to_contain_text("Lucía Pérez <lucia@example.net>")
+    expect(message.locator(".inbound-text table td", has_text="30 €")).to_be_visible()
+    expect(message.locator(".inbound-text mark")).to_have_text("twice")
+    expect(message.locator(".inbound-text li")).to_have_text("card ending 1234")
+    check(True, "her table, list and highlight show with their structure")
+    quoted = message.locator("details.quoted")
+    expect(quoted.locator(".quoted-text")).to_be_hidden()
+    check(quoted.get_attribute("open") is None, "the quoted history is folded away")
+    link = message.locator(".inbound-files a")
+    expect(link).to_have_text("📎 statement.pdf")
+    check(link.get_attribute("href").startswith("/api/v1/interactions/") and link.get_attribute("download") == "statement.pdf", "her PDF is a download")
+    shot(ana, "inbound-email-1280")
+    quoted.locator("summary").click()
+    expect(quoted.locator(".quoted-text")).to_contain_text("Your invoice is ready.")
+    check(True, "Show quoted text unfolds the history")
+    ana.click("#take")
+    taken, _ = status(ana)
+    check(taken == "Take done.", f"taking said {taken!r}")
+    expect(ana.locator("#reply-to")).to_have_text("lucia@example.net")
+    expect(ana.locator("#reply-cc")).to_have_value("pablo@example.net, marta@example.net")
+    expect(ana.locator("#reply-subject")).to_have_text("Re: Factura duplicada")
+    check(True, "the reply starts To her, her colleagues copied, one Re:")
+    shot(ana, "inbound-reply-1280")
+    ana.fill("#reply-cc", "pablo@example.net")
+    before = delivered_files()
+    ana.click("#editor .ProseMirror")
+    ana.keyboard.type("We refunded one charge. REPLYMARK")
+    send(ana)
+    reply = delivered_with("REPLYMARK", before=before)
+    check(reply is not None, "the reply was delivered")
+    check(str(reply["To"]) == "lucia@example.net" and str(reply["Cc"]) == "pablo@example.net", f"To her, Cc only Pablo: {reply['To']} / {reply['Cc']}")
+    check(str(reply["Subject"]) == "Re: Factura duplicada" and str(reply["In-Reply-To"]) == "<CAF-lucia-1@mail.gmail.example>",
+          f"one Re: and the thread: {reply['Subject']} / {reply['In-Reply-To']}")
+    ana.set_viewport_size({"width": 390, "height": 844})
+    ana.locator(".message.inbound").first.scroll_into_view_if_needed()
+    shot(ana, "inbound-email-390")
+    check(ana.errors == [], f"no script errors ({ana.errors})")
+
+
 SCENARIOS = {f.__name__: f for f in (formatting, chips_and_attachments, take_race_and_transfer, finish_categorize_close, word_paste, whatsapp_template,
                                      sms_start, customer_panel_and_suggestions, voice_note)}
 SCENARIOS["template_picker"] = template_picker
+SCENARIOS["inbound_email"] = inbound_email
 
 # The voice note scenario's microphone: Chromium's fake device playing a generated tone, allowed
 # without a prompt.
