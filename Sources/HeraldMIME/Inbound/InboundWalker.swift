@@ -197,7 +197,11 @@ final class InboundWalker {
             }
             return node
         }
-        guard let part = herald_gmime_as_part(object) else { return node }
+        guard let part = herald_gmime_as_part(object) else {
+            // Every GMime object is a multipart, a message part or a part; say so if not.
+            warn("the \(node.contentType) part is of a kind GMime does not say how to read; its content was not read")
+            return node
+        }
         node.filename = g_mime_part_get_filename(part).map { String(cString: $0) }
         let encoding = g_mime_part_get_content_encoding(part)
         if encoding != GMIME_CONTENT_ENCODING_DEFAULT {
