@@ -105,6 +105,22 @@ import Testing
         #expect(email.warnings.isEmpty)
     }
 
+    /// Thousands of tiny files: all are listed and hashed, the first 1,000 sniffed, the rest
+    /// not (libmagic's cost per file would make such a message a way to burn seconds).
+    @Test func onlyTheFirstThousandFilesAreSniffed() throws {
+        var message = "Subject: many\nContent-Type: multipart/mixed; boundary=m\n\n"
+        for index in 0..<1_005 {
+            message += "--m\nContent-Type: application/octet-stream; name=f\(index).png\nContent-Transfer-Encoding: base64\n\n"
+                + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==\n"
+        }
+        message += "--m--\n"
+        let email = try InboundEmailParser().parse(bytes: Array(message.utf8))
+        #expect(email.attachments.count == 1_005)
+        #expect(email.attachments.prefix(1_000).allSatisfy { $0.sniffedType == "image/png" })
+        #expect(email.attachments.suffix(5).allSatisfy { $0.sniffedType == nil && $0.size == 70 })
+        #expect(email.warnings.count == 1 && email.warnings[0].contains("more than 1000 files"))
+    }
+
     /// GMime is set up once for the process however many threads start parsing at once, and
     /// parses on different threads do not disturb each other.
     @Test func parsesRunSideBySideOnManyThreads() async throws {

@@ -18,6 +18,7 @@ final class InboundWalker {
     private let chunkSize = 64 * 1024
     private let buffer: UnsafeMutablePointer<CChar>
     static let sniffSampleSize = 256 * 1024
+    static let maximumSniffedFiles = 1000
     /// GMime stops at its own nesting limit; this is a second guard for the walk's recursion.
     static let maximumDepth = 64
 
@@ -267,7 +268,15 @@ final class InboundWalker {
         }
         let storedPath = try output?.commit()
         let digest = Self.hex(hasher.finalize())
-        let sniffed = try? ContentSniffer.shared.mediaType(of: sample)
+        // libmagic costs ~0.25 ms a file even for three bytes: a message made of thousands of
+        // tiny parts would cost seconds. Past `maximumSniffedFiles` the files are still
+        // measured and hashed, not sniffed.
+        var sniffed: String?
+        if attachments.count < Self.maximumSniffedFiles {
+            sniffed = try? ContentSniffer.shared.mediaType(of: sample)
+        } else if attachments.count == Self.maximumSniffedFiles {
+            warn("the message has more than \(Self.maximumSniffedFiles) files; the rest were not checked with libmagic (sniffedType null)")
+        }
         let isInline = node.disposition == "inline" ? !node.contentType.hasPrefix("application/") || node.contentID != nil
             : node.disposition == nil && node.contentID != nil
         attachments.append(InboundAttachment(filename: node.filename, declaredType: node.contentType, sniffedType: sniffed, size: size,
