@@ -65,6 +65,15 @@ import Testing
         #expect(fromPipe.text?.hasPrefix("Здравствуйте!") == true)
     }
 
+    /// A NUL byte in a Latin-1 body does not end the text there (GMime's converters return
+    /// C strings): it is read as a space, with a warning, and the rest of the text stays.
+    @Test func aNULByteDoesNotCutTheText() throws {
+        let message = Array("Subject: nul\nContent-Type: text/plain; charset=iso-8859-1\n\nbefore".utf8) + [0, 0xE9] + Array(" after\n".utf8)
+        let email = try InboundEmailParser().parse(bytes: message)
+        #expect(email.text == "before é after\n")
+        #expect(email.warnings.contains { $0.contains("NUL") })
+    }
+
     /// A file that cannot be opened is an I/O error that names it; nothing else throws.
     @Test func aMissingFileIsAnIOError() throws {
         #expect {
