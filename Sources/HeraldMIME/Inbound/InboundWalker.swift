@@ -96,6 +96,9 @@ final class InboundWalker {
         } else if sawReport {
             warn("the delivery status report has no message/delivery-status part")
         }
+        if email.deliveryStatus == nil, email.automationHeaders.hasNullSender || isDaemon(email.from), let text = email.text {
+            email.deliveryStatus = QmailBounce.parse(text)
+        }
         if email.deliveryStatus == nil {
             let exchange = header(object, "X-MS-Exchange-Inbox-Rules-Loop") != nil || header(object, "X-MS-Has-Attach") != nil
                 || header(object, "X-MS-Exchange-Organization-AutoReplyTo") != nil
@@ -103,6 +106,12 @@ final class InboundWalker {
         }
         email.warnings = warnings
         return email
+    }
+
+    /// A bounce's usual sender: MAILER-DAEMON or postmaster.
+    private func isDaemon(_ address: InboundAddress?) -> Bool {
+        let local = address?.address.split(separator: "@").first?.lowercased() ?? ""
+        return local == "mailer-daemon" || local == "postmaster"
     }
 
     private func header(_ object: UnsafeMutablePointer<GMimeObject>?, _ name: String) -> String? {
