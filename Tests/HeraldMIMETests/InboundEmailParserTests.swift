@@ -74,6 +74,22 @@ import Testing
         #expect(email.warnings.contains { $0.contains("NUL") })
     }
 
+    /// Setting GMime up leaves SIGPIPE as it was (GPGME, which g_mime_init starts, would set it
+    /// to "ignore", and every child process would inherit that): a child writing to a closed
+    /// pipe still dies of it quietly instead of printing "Broken pipe".
+    @Test func settingUpGMimeLeavesSIGPIPEAlone() throws {
+        _ = try InboundEmailParser().parse(bytes: Array("Subject: x\n\nbody\n".utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "yes | head -c 1 > /dev/null"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stderr.isEmpty, "\(stderr)")
+    }
+
     /// A file that cannot be opened is an I/O error that names it; nothing else throws.
     @Test func aMissingFileIsAnIOError() throws {
         #expect {
