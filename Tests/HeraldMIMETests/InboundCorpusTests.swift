@@ -102,6 +102,7 @@ import Testing
         if let report = expected["deliveryStatus"] as? [String: Any] {
             #expect(email.deliveryStatus?.originalMessageID == report["originalMessageID"] as? String, "\(name): bounced message ID")
             if let mta = report["reportingMTA"] as? String { #expect(email.deliveryStatus?.reportingMTA == mta, "\(name): reporting MTA") }
+            #expect(email.deliveryStatus?.format == (report["format"] as? String ?? "rfc3464"), "\(name): bounce format")
             let failed = report["failed"] as? [[String: Any]] ?? []
             let found = email.deliveryStatus?.failedRecipients ?? []
             #expect(found.count == failed.count, "\(name): failed recipients")

@@ -65,6 +65,31 @@ import Testing
         #expect(fromPipe.text?.hasPrefix("Здравствуйте!") == true)
     }
 
+    /// A NUL byte in a Latin-1 body does not end the text there (GMime's converters return
+    /// C strings): it is read as a space, with a warning, and the rest of the text stays.
+    @Test func aNULByteDoesNotCutTheText() throws {
+        let message = Array("Subject: nul\nContent-Type: text/plain; charset=iso-8859-1\n\nbefore".utf8) + [0, 0xE9] + Array(" after\n".utf8)
+        let email = try InboundEmailParser().parse(bytes: message)
+        #expect(email.text == "before é after\n")
+        #expect(email.warnings.contains { $0.contains("NUL") })
+    }
+
+    /// Setting GMime up leaves SIGPIPE as it was (GPGME, which g_mime_init starts, would set it
+    /// to "ignore", and every child process would inherit that): a child writing to a closed
+    /// pipe still dies of it quietly instead of printing "Broken pipe".
+    @Test func settingUpGMimeLeavesSIGPIPEAlone() throws {
+        _ = try InboundEmailParser().parse(bytes: Array("Subject: x\n\nbody\n".utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "yes | head -c 1 > /dev/null"]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(stderr.isEmpty, "\(stderr)")
+    }
+
     /// A file that cannot be opened is an I/O error that names it; nothing else throws.
     @Test func aMissingFileIsAnIOError() throws {
         #expect {
@@ -103,6 +128,22 @@ import Testing
         #expect(email.attachments.first?.size == content.count)
         #expect(email.attachments.first?.sha256 == sha256(Data(content)))
         #expect(email.warnings.isEmpty)
+    }
+
+    /// Thousands of tiny files: all are listed and hashed, the first 1,000 sniffed, the rest
+    /// not (libmagic's cost per file would make such a message a way to burn seconds).
+    @Test func onlyTheFirstThousandFilesAreSniffed() throws {
+        var message = "Subject: many\nContent-Type: multipart/mixed; boundary=m\n\n"
+        for index in 0..<1_005 {
+            message += "--m\nContent-Type: application/octet-stream; name=f\(index).png\nContent-Transfer-Encoding: base64\n\n"
+                + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==\n"
+        }
+        message += "--m--\n"
+        let email = try InboundEmailParser().parse(bytes: Array(message.utf8))
+        #expect(email.attachments.count == 1_005)
+        #expect(email.attachments.prefix(1_000).allSatisfy { $0.sniffedType == "image/png" })
+        #expect(email.attachments.suffix(5).allSatisfy { $0.sniffedType == nil && $0.size == 70 })
+        #expect(email.warnings.count == 1 && email.warnings[0].contains("more than 1000 files"))
     }
 
     /// GMime is set up once for the process however many threads start parsing at once, and

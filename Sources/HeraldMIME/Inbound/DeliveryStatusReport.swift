@@ -39,11 +39,15 @@ public struct DeliveryStatusReport: Codable, Equatable, Sendable {
     public var reportingMTA: String?
     /// Every recipient block, in order; `failedRecipients` keeps the failures.
     public var recipients: [Recipient]
+    /// `rfc3464` for a delivery status notification, `qmail` for qmail's plain-text bounce
+    /// ("Hi. This is the qmail-send program"), read from its text.
+    public var format: String
 
-    public init(originalMessageID: String? = nil, reportingMTA: String? = nil, recipients: [Recipient] = []) {
+    public init(originalMessageID: String? = nil, reportingMTA: String? = nil, recipients: [Recipient] = [], format: String = "rfc3464") {
         self.originalMessageID = originalMessageID
         self.reportingMTA = reportingMTA
         self.recipients = recipients
+        self.format = format
     }
 
     public var failedRecipients: [Recipient] { recipients.filter(\.isFailure) }
@@ -117,5 +121,64 @@ enum MessageIDList {
         var trimmed = value.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("<"), trimmed.hasSuffix(">"), trimmed.count >= 2 { trimmed = String(trimmed.dropFirst().dropLast()) }
         return trimmed
+    }
+}
+
+/// qmail's bounce, the one common shape that is not RFC 3464 (qmail and its forks, netqmail,
+/// some hosting providers): plain text, "Hi. This is the qmail-send program at HOST.", then per
+/// failed recipient a `<address>:` line and the remote server's words, then "--- Below this
+/// line is a copy of the message." and the message (or its headers).
+enum QmailBounce {
+    static func parse(_ text: String) -> DeliveryStatusReport? {
+        guard let intro = text.range(of: "This is the qmail-send program at ") else { return nil }
+        // "…program at mail.example.com." — the host is the rest of the line less the full stop.
+        var host = Substring(text[intro.upperBound...].prefix { !$0.isWhitespace })
+        while host.hasSuffix(".") { host = host.dropLast() }
+        let copyMarker = text.range(of: "--- Below this line is a copy of the message.")
+        let body = text[intro.upperBound..<(copyMarker?.lowerBound ?? text.endIndex)]
+        var recipients: [DeliveryStatusReport.Recipient] = []
+        var current: (address: String, words: [String])?
+        func flush() {
+            guard let found = current else { return }
+            let diagnostic = found.words.joined(separator: " ")
+            recipients.append(DeliveryStatusReport.Recipient(recipient: found.address, action: "failed", status: statusCode(in: diagnostic),
+                                                             diagnosticCode: diagnostic.isEmpty ? nil : diagnostic))
+            current = nil
+        }
+        for rawLine in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("<"), line.hasSuffix(">:"), line.contains("@") {
+                flush()
+                current = (String(line.dropFirst().dropLast(2)), [])
+            } else if !line.isEmpty, current != nil {
+                current?.words.append(line)
+            } else if line.isEmpty {
+                flush()
+            }
+        }
+        flush()
+        guard !recipients.isEmpty else { return nil }
+        var originalID: String?
+        if let copyMarker {
+            for rawLine in text[copyMarker.upperBound...].split(whereSeparator: \.isNewline) {
+                let line = rawLine.trimmingCharacters(in: .whitespaces)
+                if line.lowercased().hasPrefix("message-id:") {
+                    originalID = MessageIDList.strip(String(line.dropFirst("message-id:".count)))
+                    break
+                }
+            }
+        }
+        return DeliveryStatusReport(originalMessageID: originalID, reportingMTA: host.isEmpty ? nil : String(host), recipients: recipients,
+                                    format: "qmail")
+    }
+
+    /// The first enhanced status code (RFC 3463, `5.1.1`) in a server's words, if any.
+    static func statusCode(in text: String) -> String? {
+        let words = text.split { !($0.isNumber || $0 == ".") }
+        return words.first { word in
+            let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count == 3 && ["2", "4", "5"].contains(parts[0]) && parts[1].count <= 3 && parts[2].count <= 3
+                && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
+        }.map(String.init)
     }
 }

@@ -5,7 +5,8 @@ public struct InboundAttachment: Codable, Equatable, Sendable {
     /// The type the message declares (Content-Type), lowercased.
     public var declaredType: String
     /// The type libmagic finds in the first bytes (`ContentSniffer`), as outgoing attachments
-    /// are checked: the type to store and to trust. Nil only when libmagic is unavailable.
+    /// are checked: the type to store and to trust. Nil when libmagic is unavailable, and for
+    /// the files past the first 1,000 of one message (a warning says so).
     public var sniffedType: String?
     /// Bytes after the transfer encoding is undone.
     public var size: Int

@@ -21,10 +21,18 @@ enum InboundCharset {
     /// UTF-8 text of `bytes`. A missing or UTF-8 label is trusted when the bytes are valid
     /// UTF-8; anything that cannot be converted as labeled is read with the fallback charsets
     /// (UTF-8, then Windows-1252, which accepts every byte), and `warn` says so.
-    static func decode(_ bytes: [UInt8], charset: String?, options: OpaquePointer?, what: String, warn: (String) -> Void) -> String {
-        if bytes.isEmpty { return "" }
+    static func decode(_ input: [UInt8], charset: String?, options: OpaquePointer?, what: String, warn: (String) -> Void) -> String {
+        if input.isEmpty { return "" }
         let trimmed = charset?.trimmingCharacters(in: .whitespaces).lowercased()
         let label = trimmed?.isEmpty == true ? nil : trimmed
+        var bytes = input
+        // GMime's converters return NUL-terminated strings, so a NUL byte in a text part would
+        // end the text there. In the byte-oriented charsets a NUL is a NUL character: it
+        // becomes a space (UTF-16 and UTF-32 text holds zero bytes in its characters: kept).
+        if !(label.map { $0.contains("16") || $0.contains("32") || $0.hasPrefix("ucs") } ?? false), bytes.contains(0) {
+            for index in bytes.indices where bytes[index] == 0 { bytes[index] = 0x20 }
+            warn("\(what) holds NUL bytes (read as spaces)")
+        }
         let isUTF8Label = label == nil || label == "utf-8" || label == "utf8"
         if isUTF8Label || label == "us-ascii" || label == "ascii" {
             if let text = String(validating: bytes, as: UTF8.self) { return text }

@@ -18,6 +18,7 @@ final class InboundWalker {
     private let chunkSize = 64 * 1024
     private let buffer: UnsafeMutablePointer<CChar>
     static let sniffSampleSize = 256 * 1024
+    static let maximumSniffedFiles = 1000
     /// GMime stops at its own nesting limit; this is a second guard for the walk's recursion.
     static let maximumDepth = 64
 
@@ -95,6 +96,9 @@ final class InboundWalker {
         } else if sawReport {
             warn("the delivery status report has no message/delivery-status part")
         }
+        if email.deliveryStatus == nil, email.automationHeaders.hasNullSender || isDaemon(email.from), let text = email.text {
+            email.deliveryStatus = QmailBounce.parse(text)
+        }
         if email.deliveryStatus == nil {
             let exchange = header(object, "X-MS-Exchange-Inbox-Rules-Loop") != nil || header(object, "X-MS-Has-Attach") != nil
                 || header(object, "X-MS-Exchange-Organization-AutoReplyTo") != nil
@@ -102,6 +106,12 @@ final class InboundWalker {
         }
         email.warnings = warnings
         return email
+    }
+
+    /// A bounce's usual sender: MAILER-DAEMON or postmaster.
+    private func isDaemon(_ address: InboundAddress?) -> Bool {
+        let local = address?.address.split(separator: "@").first?.lowercased() ?? ""
+        return local == "mailer-daemon" || local == "postmaster"
     }
 
     private func header(_ object: UnsafeMutablePointer<GMimeObject>?, _ name: String) -> String? {
@@ -197,7 +207,11 @@ final class InboundWalker {
             }
             return node
         }
-        guard let part = herald_gmime_as_part(object) else { return node }
+        guard let part = herald_gmime_as_part(object) else {
+            // Every GMime object is a multipart, a message part or a part; say so if not.
+            warn("the \(node.contentType) part is of a kind GMime does not say how to read; its content was not read")
+            return node
+        }
         node.filename = g_mime_part_get_filename(part).map { String(cString: $0) }
         let encoding = g_mime_part_get_content_encoding(part)
         if encoding != GMIME_CONTENT_ENCODING_DEFAULT {
@@ -263,7 +277,15 @@ final class InboundWalker {
         }
         let storedPath = try output?.commit()
         let digest = Self.hex(hasher.finalize())
-        let sniffed = try? ContentSniffer.shared.mediaType(of: sample)
+        // libmagic costs ~0.25 ms a file even for three bytes: a message made of thousands of
+        // tiny parts would cost seconds. Past `maximumSniffedFiles` the files are still
+        // measured and hashed, not sniffed.
+        var sniffed: String?
+        if attachments.count < Self.maximumSniffedFiles {
+            sniffed = try? ContentSniffer.shared.mediaType(of: sample)
+        } else if attachments.count == Self.maximumSniffedFiles {
+            warn("the message has more than \(Self.maximumSniffedFiles) files; the rest were not checked with libmagic (sniffedType null)")
+        }
         let isInline = node.disposition == "inline" ? !node.contentType.hasPrefix("application/") || node.contentID != nil
             : node.disposition == nil && node.contentID != nil
         attachments.append(InboundAttachment(filename: node.filename, declaredType: node.contentType, sniffedType: sniffed, size: size,

@@ -1221,6 +1221,38 @@ Subject: Hello
                        "otherActions": ["delayed"]},
     "attachments": []})
 
+write("bounce-qmail-plain-text", f"""Return-Path: <>
+Date: 5 Dec 2026 08:00:00 -0000
+From: MAILER-DAEMON@mail.hosting.example
+To: support@shop.example
+Subject: failure notice
+Message-ID: <qmail-bounce-1@mail.hosting.example>
+
+Hi. This is the qmail-send program at mail.hosting.example.
+I'm afraid I wasn't able to deliver your message to the following addresses.
+This is a permanent error; I've given up. Sorry it didn't work out.
+
+<old.address@customer.example>:
+192.0.2.40 does not like recipient.
+Remote host said: 550 5.1.1 <old.address@customer.example>... User unknown
+Giving up on 192.0.2.40.
+
+--- Below this line is a copy of the message.
+
+Return-Path: <support@shop.example>
+From: Herald Support <support@shop.example>
+To: old.address@customer.example
+Subject: Your refund is on its way
+Message-ID: <{ORIG_ID}>
+
+Hello.
+""", {
+    "subject": "failure notice", "textStartsWith": "Hi. This is the qmail-send program", "partTypes": ["text/plain"],
+    "deliveryStatus": {"originalMessageID": ORIG_ID, "reportingMTA": "mail.hosting.example", "format": "qmail",
+                       "failed": [{"recipient": "old.address@customer.example", "status": "5.1.1",
+                                   "diagnosticContains": "Remote host said: 550 5.1.1 <old.address@customer.example>... User unknown"}]},
+    "attachments": []}, eol=LF)
+
 # ---------------------------------------------------------------------------------------------
 # Auto-replies, and messages that look automatic but are not.
 
