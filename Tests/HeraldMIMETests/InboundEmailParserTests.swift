@@ -21,6 +21,13 @@ import Testing
 
     /// With a directory, each file's decoded bytes land there under its place and name; the
     /// hashes on disk are the ones the expected file states (hashlib over the original bytes).
+    @Test func aCustomersSubjectAboutAVacationIsNotAnAutomaticReply() throws {
+        let customer = try InboundEmailParser().parse(bytes: Array("From: a@customer.example\r\nSubject: On vacation next week: pause my plan\r\nMessage-ID: <v@x>\r\n\r\nPlease pause it.\r\n".utf8))
+        #expect(customer.autoReply == nil)
+        let program = try InboundEmailParser().parse(bytes: Array("From: a@customer.example\r\nSubject: Automatic reply: your order\r\nMessage-ID: <w@x>\r\n\r\nI am away.\r\n".utf8))
+        #expect(program.autoReply?.reason == "Subject: Automatic reply: your order")
+    }
+
     @Test func attachmentsAreWrittenToTheDirectoryWithTheirHashes() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

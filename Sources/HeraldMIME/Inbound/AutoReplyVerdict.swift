@@ -56,8 +56,10 @@ enum AutoReplyDetector {
     static let subjectPrefixes = [
         "automatic reply:", "auto reply:", "autoreply:", "auto-reply:", "out of office:", "out of office reply",
         "auto:", "away from my mail", "réponse automatique", "abwesenheitsnotiz", "automatische antwort",
-        "respuesta automática", "risposta automatica", "vacation reply", "on vacation",
+        "respuesta automática", "risposta automatica", "vacation reply",
     ]
+    // Not "on vacation": a customer writes "On vacation next week: pause my plan", and a
+    // message taken for an auto-reply opens no conversation — that one would be lost.
 
     /// The first signal found, strongest first: RFC 3834's header, then the de-facto headers,
     /// then Outlook's suppression header, then Precedence, then the subject.
