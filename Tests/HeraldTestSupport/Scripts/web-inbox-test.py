@@ -716,7 +716,8 @@ def inbound_email(browser):
     check(str(reply["Subject"]) == "Re: Factura duplicada" and str(reply["In-Reply-To"]) == "<CAF-lucia-1@mail.gmail.example>",
           f"one Re: and the thread: {reply['Subject']} / {reply['In-Reply-To']}")
     ana.set_viewport_size({"width": 390, "height": 844})
-    ana.locator(".message.inbound").first.scroll_into_view_if_needed()
+    # Queried when it runs: a live refresh may have replaced the element a locator resolved.
+    ana.evaluate("() => document.querySelector('.message.inbound').scrollIntoView()")
     shot(ana, "inbound-email-390")
     check(ana.errors == [], f"no script errors ({ana.errors})")
 
