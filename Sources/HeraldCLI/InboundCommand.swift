@@ -67,7 +67,7 @@ struct InboundCommand: AsyncParsableCommand {
 
     private func print(_ result: EmailImport.Result) {
         if format == "json" {
-            let report = Report(email: result.email, route: result.reception, receipts: result.receipts, stored: !dryRun)
+            let report = EmailImport.Report(result, stored: !dryRun)
             let json = (try? InboundEmail.jsonEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             say(json)
         } else {
@@ -92,31 +92,5 @@ struct InboundCommand: AsyncParsableCommand {
             try output.write(contentsOf: chunk)
         }
         return path
-    }
-
-    /// `--format json`: the parser's understanding, where it goes (or would), a bounce's receipts.
-    struct Report: Encodable {
-        var email: InboundEmail
-        var route: Reception?
-        var receipts: [DeliveryReceipt]
-        var stored: Bool
-    }
-}
-
-extension EmailImport.Result {
-    /// One line for a person or a log: where the message went and why.
-    func line(dryRun: Bool) -> String {
-        let subject = email.subject.map { "\"\($0)\"" } ?? "(no subject)"
-        guard let reception else {
-            let failed = receipts.map { "\($0.recipient) (\($0.detail ?? "failed"))" }.joined(separator: ", ")
-            return "a bounce of \(email.deliveryStatus?.originalMessageID ?? "a message Herald cannot name"): " + (failed.isEmpty ? "no failed recipient" : "\(dryRun ? "would mark" : "marked") \(failed) failed")
-        }
-        let verb = dryRun ? "would be" : "was"
-        switch reception.outcome {
-        case .added: return "\(subject) \(verb) added to interaction \(reception.interaction ?? "?"): \(reception.reason)"
-        case .opened: return "\(subject) \(verb) a new pending interaction \(dryRun ? "" : "\(reception.interaction ?? "?") ")in \(reception.campaign ?? "?"): \(reception.reason)"
-        case .duplicate: return "\(subject): \(reception.reason); nothing stored again"
-        case .ignored: return "\(subject) \(dryRun ? "would be" : "was") not stored: \(reception.reason)"
-        }
     }
 }
