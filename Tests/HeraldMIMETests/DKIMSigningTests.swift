@@ -99,7 +99,7 @@ import Testing
         let field = signed.components(separatedBy: "\r\nDate:")[0]
         let h = field.components(separatedBy: "h=")[1].components(separatedBy: ";")[0].replacingOccurrences(of: "\r\n ", with: "")
         #expect(h == "from:from:reply-to:reply-to:to:to:cc:cc:subject:subject:date:date:message-id:message-id:"
-                   + "list-unsubscribe:list-unsubscribe:list-unsubscribe-post:mime-version:content-type")
+                   + "list-unsubscribe:list-unsubscribe:list-unsubscribe-post:list-unsubscribe-post:mime-version:content-type")
     }
 
     @Test func sameMessageAndKeySignTheSame() throws {
