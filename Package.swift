@@ -102,7 +102,7 @@ let package = Package(
         .executableTarget(name: "DeliveryBenchmark", dependencies: ["Herald"], path: "Benchmarks/DeliveryBenchmark",
                           exclude: ["smtplib_baseline.py"]),
         .executableTarget(name: "HTMLReaderBenchmark", dependencies: ["Herald", "HeraldTooling", "BenchmarkSupport", "CLibXML2"], path: "Benchmarks/HTMLReaderBenchmark"),
-        .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald"], path: "Benchmarks/MIMEBenchmark",
+        .executableTarget(name: "MIMEBenchmark", dependencies: ["Herald", .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")], path: "Benchmarks/MIMEBenchmark",
                           exclude: ["python_baseline.py"]),
         .executableTarget(name: "InboundBenchmark", dependencies: ["HeraldMIME"], path: "Benchmarks/InboundBenchmark",
                           exclude: ["python_baseline.py"]),
@@ -130,7 +130,7 @@ let package = Package(
                                                           // GMime's once-only setup, shared with the parser's (testable).
                                                           "HeraldMIME"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
-        .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),

@@ -12,10 +12,23 @@ public struct Draft: Sendable {
     /// What the HTML reader took out of an editor's HTML (scripts, handlers, unsafe links...),
     /// for the composer to warn the agent.
     public var removed: [HTMLRemoval] = []
+    /// The author's own plain-text alternative of an email, instead of the one rendered from
+    /// the document (`plainText(reading:maximumInputBytes:)` reads one from a file).
+    public var plainText: String?
 
     public init(document: Document, template: FilledTemplate? = nil) {
         self.document = document
         self.template = template
+    }
+
+    /// A plain-text alternative from a file: UTF-8, up to `maximumInputBytes` (`InputTooLarge`
+    /// past it); line breaks LF or CRLF.
+    public static func plainText(reading url: URL, maximumInputBytes: Int = defaultMaximumInputBytes) throws -> String {
+        let bytes = try LimitedReader.read(url, what: "the text file ", limit: maximumInputBytes)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw HeraldError(.input, "the text file '\(url.displayPath)' is not UTF-8 text; save it as UTF-8")
+        }
+        return text
     }
 
     /// How an input file is written.
@@ -188,8 +201,10 @@ extension Herald {
     public static func composeEmail(_ draft: Draft, request: MessageRequest, loader: AttachmentLoader = AttachmentLoader()) throws -> (message: EmailMessage, warnings: [RenderWarning]) {
         let request = draft.completing(request)
         let channel = EmailChannel(htmlRenderer: EmailHTMLRenderer(theme: draft.theme))
-        return try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),
-                                   attachments: try request.loadAttachments(loader: loader))
+        var composed = try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),
+                                           attachments: try request.loadAttachments(loader: loader))
+        if let text = draft.plainText { composed.message.text = text }
+        return composed
     }
 }
 

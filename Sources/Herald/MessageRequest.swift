@@ -26,6 +26,10 @@ public struct MessageRequest: Equatable, Sendable, Codable {
     public var inReplyTo: [String]
     public var references: [String]
     public var listUnsubscribe: [String]
+    /// Email: the `Feedback-ID` header's value.
+    public var feedbackID: String?
+    /// Email: `Auto-Submitted: auto-generated` when true (a bulk send's default).
+    public var autoSubmitted: Bool?
     /// The calling code for phone numbers written without one (SMS, WhatsApp), e.g. "34".
     public var countryCode: String?
     public var sms = SMSOptions()
@@ -43,7 +47,8 @@ public struct MessageRequest: Equatable, Sendable, Codable {
 
     public init(from: String? = nil, to: [String] = [], cc: [String] = [], bcc: [String] = [], replyTo: [String] = [],
                 subject: String? = nil, preheader: String? = nil, language: String? = nil, attachments: [String] = [],
-                headers: [String] = [], inReplyTo: [String] = [], references: [String] = [], listUnsubscribe: [String] = []) {
+                headers: [String] = [], inReplyTo: [String] = [], references: [String] = [], listUnsubscribe: [String] = [],
+                feedbackID: String? = nil, autoSubmitted: Bool? = nil) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -57,10 +62,13 @@ public struct MessageRequest: Equatable, Sendable, Codable {
         self.inReplyTo = inReplyTo
         self.references = references
         self.listUnsubscribe = listUnsubscribe
+        self.feedbackID = feedbackID
+        self.autoSubmitted = autoSubmitted
     }
 
     private enum CodingKeys: String, CodingKey {
         case from, to, cc, bcc, replyTo, subject, preheader, language, attachments, headers, inReplyTo, references, listUnsubscribe
+        case feedbackID, autoSubmitted
     }
 
     /// Any key, to find the ones a request does not know.
@@ -75,7 +83,7 @@ public struct MessageRequest: Equatable, Sendable, Codable {
         // A misspelt key ("attachements", "BCC") would send the message without that
         // attachment or recipient: refused, naming the key and the ones that exist.
         let known = Set(["from", "to", "cc", "bcc", "replyTo", "subject", "preheader", "language", "attachments", "headers", "inReplyTo",
-                         "references", "listUnsubscribe"])
+                         "references", "listUnsubscribe", "feedbackID", "autoSubmitted"])
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
         if let first = unknown.first {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [AnyKey(stringValue: first)],
@@ -88,12 +96,14 @@ public struct MessageRequest: Equatable, Sendable, Codable {
                   preheader: try container.decodeIfPresent(String.self, forKey: .preheader),
                   language: try container.decodeIfPresent(String.self, forKey: .language), attachments: try list(.attachments),
                   headers: try list(.headers), inReplyTo: try list(.inReplyTo), references: try list(.references),
-                  listUnsubscribe: try list(.listUnsubscribe))
+                  listUnsubscribe: try list(.listUnsubscribe), feedbackID: try container.decodeIfPresent(String.self, forKey: .feedbackID),
+                  autoSubmitted: try container.decodeIfPresent(Bool.self, forKey: .autoSubmitted))
     }
 
     /// What a request file holds, for error messages.
     public static let expectedJSON = "an object with \"subject\", \"preheader\", \"language\", \"from\" (strings) and \"to\", \"cc\", \"bcc\", "
-        + "\"replyTo\", \"attachments\", \"headers\", \"inReplyTo\", \"references\", \"listUnsubscribe\" (lists of strings)"
+        + "\"replyTo\", \"attachments\", \"headers\", \"inReplyTo\", \"references\", \"listUnsubscribe\" (lists of strings), "
+        + "\"feedbackID\" (a string) and \"autoSubmitted\" (true or false)"
 
     /// A request file (a sample's `sample.json` format); errors name the file and what in its
     /// JSON is wrong.
@@ -134,7 +144,8 @@ public struct MessageRequest: Equatable, Sendable, Codable {
             subject: try subject.map { try HeaderText($0, field: "subject") },
             inReplyTo: try ids(inReplyTo, "In-Reply-To message ID"), references: try ids(references, "References message ID"),
             listUnsubscribe: try listUnsubscribe.map(UnsubscribeTarget.init(validating:)),
-            customHeaders: try headers.map(CustomHeader.init(line:)))
+            customHeaders: try headers.map(CustomHeader.init(line:)),
+            feedbackID: try feedbackID.map { try HeaderText($0, field: "Feedback-ID") }, autoSubmitted: autoSubmitted ?? false)
     }
 
     /// Loads and checks every attachment (libmagic against the policy).
@@ -212,6 +223,8 @@ extension MessageRequest {
         merged.inReplyTo += other.inReplyTo
         merged.references += other.references
         merged.listUnsubscribe += other.listUnsubscribe
+        merged.feedbackID = other.feedbackID ?? feedbackID
+        merged.autoSubmitted = other.autoSubmitted ?? autoSubmitted
         return merged
     }
 }

@@ -23,6 +23,10 @@ struct ComposeOptions: ParsableArguments {
     @Option(name: .customLong("in-reply-to"), parsing: .unconditionalSingleValue, help: "The Message-ID this message answers.") var inReplyTo: [String] = []
     @Option(parsing: .unconditionalSingleValue, help: "Message-IDs of the thread (repeatable).") var references: [String] = []
     @Option(name: .customLong("list-unsubscribe"), parsing: .unconditionalSingleValue, help: "An unsubscribe URL, https: or mailto: (repeatable).") var listUnsubscribe: [String] = []
+    @Option(name: .customLong("feedback-id"), parsing: .unconditional, help: "A Feedback-ID header (e.g. campaign:customer:type:sender), signed with DKIM.") var feedbackID: String?
+    @Flag(name: .customLong("auto-submitted"), inversion: .prefixedNo,
+          help: "Write Auto-Submitted: auto-generated (RFC 3834), so automatic replies stay quiet; on by default with --recipients-file.")
+    var autoSubmitted: Bool?
     @Option(help: "A JSON request (a sample's sample.json format): used where no option is given, its lists extended by the options; its attachment paths are relative to it.") var request: String?
 
     /// The files the options name (the request file; attachments are in the request itself).
@@ -44,6 +48,7 @@ struct ComposeOptions: ParsableArguments {
         } ?? MessageRequest()
         return base.extended(by: MessageRequest(
             from: from, to: override ?? to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader, language: language,
-            attachments: attach, headers: header, inReplyTo: inReplyTo, references: references, listUnsubscribe: listUnsubscribe))
+            attachments: attach, headers: header, inReplyTo: inReplyTo, references: references, listUnsubscribe: listUnsubscribe,
+            feedbackID: feedbackID, autoSubmitted: autoSubmitted))
     }
 }

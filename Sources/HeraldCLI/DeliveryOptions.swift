@@ -18,6 +18,7 @@ struct DeliveryOptions: ParsableArguments {
     @Option(name: .customLong("max-attempts"), help: "Attempts before a temporary failure becomes permanent (env HERALD_MAX_ATTEMPTS; default 8).") var maximumAttempts: Int?
 
     @Option(name: .customLong("dkim-key"), help: "Sign mail from DOMAIN with this key: DOMAIN:SELECTOR:FILE (a PEM file), repeatable (env HERALD_DKIM_KEYS, comma-separated).") var dkimKeys: [String] = []
+    @Option(name: .customLong("dkim-require"), help: "Refuse to send mail from DOMAIN unsigned: it must have a --dkim-key (repeatable; env HERALD_DKIM_REQUIRE, comma-separated).") var dkimRequire: [String] = []
     @Option(name: .customLong("dkim-canonicalization"), help: "relaxed (default) or simple (env HERALD_DKIM_CANONICALIZATION).") var dkimCanonicalization: String?
 
     func validate() throws {
@@ -48,6 +49,7 @@ struct DeliveryOptions: ParsableArguments {
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
         settings.dkimKeys = dkimKeys.isEmpty ? nil : Setting(dkimKeys, name: "--dkim-key")
         settings.dkimCanonicalization = dkimCanonicalization.map { Setting($0, name: "--dkim-canonicalization") }
+        settings.dkimRequire = dkimRequire.isEmpty ? nil : Setting(dkimRequire, name: "--dkim-require")
         settings.folder = data
         return try DeliveryConfiguration(settings, environment: environment)
     }

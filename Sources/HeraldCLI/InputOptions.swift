@@ -9,6 +9,7 @@ struct InputOptions: ParsableArguments {
     @Flag(name: .customLong("example-data"), help: "Fill a template with the examples of its front matter instead of --data.") var exampleData = false
     @Option(help: "The template's locale, e.g. es or es-MX: welcome.es-MX.md, then welcome.es.md, then welcome.md.") var locale: String?
     @Option(name: .customLong("input-format"), help: "markdown or html (an editor's HTML, sanitized); by default .html and .htm files are HTML, the rest Markdown.") var inputFormat: Draft.Format?
+    @Option(name: .customLong("text"), help: "Email: this UTF-8 file is the plain-text alternative, instead of the one rendered from the input.") var textFile: String?
     @Option(name: .customLong("max-input-mb"),
             help: "The largest message text read, in MB: the input (a file or standard input) and --data each (default 5).")
     var maximumInputMegabytes: Int = Draft.defaultMaximumInputBytes / 1_048_576
@@ -36,13 +37,13 @@ struct InputOptions: ParsableArguments {
                 }
                 let draft = try Draft.read(from: FileHandle.standardInput, named: "standard input", format: format ?? .markdown,
                                            maximumInputBytes: maximumInputBytes)
-                return reported(draft, html: format == .html)
+                return try withText(reported(draft, html: format == .html))
             }
             let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
             let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
                                        examplesByDefault: examplesByDefault, maximumInputBytes: maximumInputBytes)
             for warning in draft.template?.warnings ?? [] { warn(warning) }
-            return reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html)
+            return try withText(reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html))
         } catch let error as InputTooLarge {
             // The library's message, and the flag that raises the limit (the library names no flag).
             let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
@@ -56,6 +57,14 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// The draft with `--text`'s file as its plain-text alternative.
+    private func withText(_ draft: Draft) throws -> Draft {
+        guard let textFile else { return draft }
+        var draft = draft
+        draft.plainText = try Draft.plainText(reading: URL(fileURLWithPath: textFile), maximumInputBytes: maximumInputBytes)
+        return draft
+    }
+
     /// Tells the agent what the HTML reader removed; the message is still made, without it.
     private func reported(_ draft: Draft, html: Bool) -> Draft {
         if !draft.removed.isEmpty {
@@ -66,6 +75,6 @@ struct InputOptions: ParsableArguments {
 
     /// Every file this command may have read (see `Draft.filesRead`): no output goes over one.
     func filesRead(by input: String, draft: Draft, request: MessageRequest?) -> [String] {
-        draft.filesRead(input: input, data: data, request: request)
+        draft.filesRead(input: input, data: data, request: request) + [textFile].compactMap { $0 }
     }
 }

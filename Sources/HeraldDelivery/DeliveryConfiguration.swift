@@ -39,6 +39,8 @@ public struct DeliveryConfiguration: Sendable {
         public var dkimKeys: Setting<[String]>?
         /// relaxed (default) or simple (else HERALD_DKIM_CANONICALIZATION).
         public var dkimCanonicalization: Setting<String>?
+        /// Domains whose mail must be signed (else HERALD_DKIM_REQUIRE, comma-separated).
+        public var dkimRequire: Setting<[String]>?
         /// A data folder (`herald serve --data`): its outbox.sqlite and maildir/ are the outbox
         /// and the Maildir when neither a setting nor the environment names them.
         public var folder: String?
@@ -247,10 +249,18 @@ public struct DeliveryConfiguration: Sendable {
                                  bearerToken: environment["HERALD_SMTP_OAUTH_TOKEN"], responseTimeout: timeout, caFile: caFile?.value)
     }
 
-    /// The DKIM keys: settings, then HERALD_DKIM_KEYS; a key that cannot be read is an error now.
+    /// The DKIM keys: settings, then HERALD_DKIM_KEYS; plus one `DOMAIN:SELECTOR:PEM` in each
+    /// HERALD_DKIM_KEY_<NAME> variable; a key that cannot be read is an error now, and so is a
+    /// domain of HERALD_DKIM_REQUIRE (or the setting) without a key.
     private static func dkim(_ settings: Settings, environment: [String: String]) throws -> DKIMKeyring {
         let entries = settings.dkimKeys ?? environment["HERALD_DKIM_KEYS"].map { Setting([$0], name: "HERALD_DKIM_KEYS") }
-        var keyring = try DKIMKeyring.load(entries?.value ?? [], name: entries?.name ?? "HERALD_DKIM_KEYS")
+        let name = entries?.name ?? "HERALD_DKIM_KEYS"
+        let listed = (entries?.value ?? []).flatMap { $0.split(separator: ",") }.map { (String($0), name) }
+        let pems = environment.keys.filter { $0.hasPrefix("HERALD_DKIM_KEY_") }.sorted().map { (environment[$0] ?? "", $0) }
+        var keyring = try DKIMKeyring.load(listed + pems)
+        if let required = settings.dkimRequire ?? environment["HERALD_DKIM_REQUIRE"].map({ Setting([$0], name: "HERALD_DKIM_REQUIRE") }) {
+            try keyring.require(required.value, name: required.name)
+        }
         let method = settings.dkimCanonicalization ?? environment["HERALD_DKIM_CANONICALIZATION"].map { Setting($0, name: "HERALD_DKIM_CANONICALIZATION") }
         if let method {
             guard let canonicalization = DKIMCanonicalization(rawValue: method.value) else {

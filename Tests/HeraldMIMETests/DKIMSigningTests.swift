@@ -1,4 +1,5 @@
 @testable import HeraldMIME
+import Crypto
 import Foundation
 import HeraldTestSupport
 import Testing
@@ -98,7 +99,7 @@ import Testing
         let field = signed.components(separatedBy: "\r\nDate:")[0]
         let h = field.components(separatedBy: "h=")[1].components(separatedBy: ";")[0].replacingOccurrences(of: "\r\n ", with: "")
         #expect(h == "from:from:reply-to:reply-to:to:to:cc:cc:subject:subject:date:date:message-id:message-id:"
-                   + "list-unsubscribe:list-unsubscribe:list-unsubscribe-post:mime-version:content-type")
+                   + "list-unsubscribe:list-unsubscribe:list-unsubscribe-post:list-unsubscribe-post:mime-version:content-type")
     }
 
     @Test func sameMessageAndKeySignTheSame() throws {
@@ -149,5 +150,71 @@ import Testing
         // A last line without CRLF gets one.
         #expect(try bodyHash("a\r\nb", .simple) == bodyHash("a\r\nb\r\n", .simple))
         #expect(try bodyHash("a\r\nb", .relaxed) == bodyHash("a\r\nb\r\n\r\n", .relaxed))
+    }
+
+    /// RFC 6376 §3.4.5's example body, canonicalized both ways as the RFC gives it.
+    @Test func rfc6376ExampleBody() throws {
+        let body = Array(" C \r\nD \t E\r\n\r\n\r\n".utf8)
+        for (canonicalization, expected) in [(DKIMCanonicalization.relaxed, " C\r\nD E\r\n"), (.simple, " C \r\nD \t E\r\n")] {
+            var hasher = DKIMBodyHasher(canonicalization)
+            try body.withUnsafeBytes { try hasher.write($0) }
+            #expect(hasher.finish() == Array(SHA256.hash(data: Array(expected.utf8))), "\(canonicalization)")
+        }
+    }
+
+    /// The streaming hasher against RFC 6376 §3.4.3/§3.4.4 written out line by line: random bodies
+    /// of the bytes that matter (CR, LF, SP, TAB, other controls, text, long runs past the hasher's
+    /// 16 KB buffer), fed in random pieces.
+    @Test(arguments: DKIMCanonicalization.allCases)
+    func streamingHasherMatchesTheRFCLineByLine(_ canonicalization: DKIMCanonicalization) throws {
+        var generator = SplitMix64(seed: canonicalization == .relaxed ? 17 : 18)
+        let alphabet: [UInt8] = [0x0D, 0x0A, 0x20, 0x09, 0x00, 0x0B, 0x41, 0x2E, 0xC3, 0xA9, 0x21, 0x7E]
+        for round in 0..<400 {
+            var body: [UInt8] = []
+            let pieces = Int(generator.next() % 40)
+            for _ in 0..<pieces {
+                if generator.next() % 8 == 0 {
+                    let run = round % 50 == 0 ? 20_000 + Int(generator.next() % 5000) : Int(generator.next() % 200)
+                    body += (0..<run).map { _ in UInt8(0x21 + generator.next() % 94) }
+                } else {
+                    body.append(alphabet[Int(generator.next() % UInt64(alphabet.count))])
+                }
+            }
+            var hasher = DKIMBodyHasher(canonicalization)
+            var start = 0
+            while start < body.count {
+                let end = min(body.count, start + 1 + Int(generator.next() % 64) * (generator.next() % 4 == 0 ? 500 : 1))
+                try Array(body[start..<end]).withUnsafeBytes { try hasher.write($0) }
+                start = end
+            }
+            let expected = Self.canonicalBody(body, canonicalization)
+            #expect(hasher.finish() == Array(SHA256.hash(data: expected)), "round \(round): \(body.prefix(80))")
+        }
+    }
+
+    /// RFC 6376 §3.4.3 (simple) and §3.4.4 (relaxed), the obvious way: lines end at LF (a CR
+    /// before it belongs to the line break), relaxed turns each whitespace run into one SP and
+    /// drops it at a line's end; empty lines at the end go; a last line without a break gets one;
+    /// simple makes an empty body one CRLF.
+    static func canonicalBody(_ body: [UInt8], _ canonicalization: DKIMCanonicalization) -> [UInt8] {
+        var lines = body.split(separator: 0x0A, omittingEmptySubsequences: false).map { Array($0) }
+        if lines.last == [] { lines.removeLast() }
+        lines = lines.enumerated().map { index, line in
+            var line = line
+            if index < lines.count - 1 || body.last == 0x0A, line.last == 0x0D { line.removeLast() }
+            guard canonicalization == .relaxed else { return line }
+            var out: [UInt8] = []
+            var space = false
+            for byte in line {
+                if byte == 0x20 || byte == 0x09 { space = true; continue }
+                if space { out.append(0x20) }
+                space = false
+                out.append(byte)
+            }
+            return out
+        }
+        while lines.last == [] { lines.removeLast() }
+        if lines.isEmpty { return canonicalization == .simple ? [0x0D, 0x0A] : [] }
+        return lines.flatMap { $0 + [0x0D, 0x0A] }
     }
 }

@@ -16,6 +16,7 @@ struct EmailComposition: ChannelComposition {
                 return Rendered(content: .utf8(html.utf8), warnings: html.warnings.map(\.message))
             }
             let warnings = renderer.renderUTF8(draft.document, options: options).warnings.map(\.message)
+            if let text = draft.plainText { return Rendered(content: .text(text), warnings: warnings) }
             return Rendered(content: .utf8(EmailTextRenderer().renderUTF8(draft.document, options: options)), warnings: warnings)
         case .eml, .json:
             try Self.checkAddressed(draft.completing(request), purpose: "a whole message (\(format.rawValue))")

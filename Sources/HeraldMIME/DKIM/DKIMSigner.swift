@@ -11,7 +11,8 @@ public struct DKIMSigner: Sendable {
 
     /// The fields signed when present, in `h=` order.
     public static let signedFields = ["From", "Reply-To", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To", "References",
-                                      "List-Unsubscribe", "List-Unsubscribe-Post", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"]
+                                      "List-Unsubscribe", "List-Unsubscribe-Post", "Feedback-ID", "Auto-Submitted", "MIME-Version", "Content-Type",
+                                      "Content-Transfer-Encoding"]
     /// Listed once more than present, so a copy added on the way (a second From or Subject that a
     /// mail client might show instead) breaks the signature.
     public static let overSignedFields: Set<String> = ["from", "subject", "to", "cc", "date", "message-id", "reply-to",

@@ -38,9 +38,10 @@ struct HeaderFields {
     func selecting(_ names: [String]) -> [[UInt8]] {
         var used = Set<Int>()
         var selected: [[UInt8]] = []
+        let fieldNames = fields.map(Self.name(of:))  // once, not once per name
         for name in names {
             let wanted = name.lowercased()
-            if let index = fields.indices.reversed().first(where: { !used.contains($0) && Self.name(of: fields[$0]) == wanted }) {
+            if let index = fields.indices.reversed().first(where: { !used.contains($0) && fieldNames[$0] == wanted }) {
                 used.insert(index)
                 selected.append(fields[index])
             }

@@ -41,7 +41,8 @@ public struct CustomHeader: Hashable, Sendable {
     /// Lowercased names of the headers Herald manages.
     public static let reservedNames: Set<String> = [
         "from", "sender", "to", "cc", "bcc", "reply-to", "subject", "date", "message-id", "in-reply-to",
-        "references", "mime-version", "list-unsubscribe", "content-type", "content-transfer-encoding",
+        "references", "mime-version", "list-unsubscribe", "list-unsubscribe-post", "feedback-id", "auto-submitted",
+        "content-type", "content-transfer-encoding",
         "content-disposition", "content-id", "return-path", "received",
     ]
 

@@ -64,4 +64,7 @@ public struct UnsubscribeTarget: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "<\(url)>" }
+
+    /// An `https:` URL: the one kind RFC 8058's one-click POST goes to.
+    public var isHTTPS: Bool { url.lowercased().hasPrefix("https:") }
 }

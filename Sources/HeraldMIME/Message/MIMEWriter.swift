@@ -53,7 +53,14 @@ public struct MIMEWriter: Sendable {
         if !message.listUnsubscribe.isEmpty {
             let targets = message.listUnsubscribe.map(\.description)
             headers.addStructured("List-Unsubscribe", tokens: targets.enumerated().map { $0.offset < targets.count - 1 ? $0.element + "," : $0.element })
+            // RFC 8058 one-click: a POST to the https URL unsubscribes (what Gmail and Yahoo
+            // require of bulk mail); a mailto: or http: target alone cannot take it.
+            if message.listUnsubscribe.contains(where: \.isHTTPS) {
+                headers.addStructured("List-Unsubscribe-Post", tokens: ["List-Unsubscribe=One-Click"])
+            }
         }
+        if let feedbackID = message.feedbackID { headers.addText("Feedback-ID", feedbackID) }
+        if message.autoSubmitted { headers.addStructured("Auto-Submitted", tokens: ["auto-generated"]) }
         for header in message.customHeaders { headers.addText(header.name.value, header.value) }
         headers.addStructured("MIME-Version", tokens: ["1.0"])
         root.writeHeaders(into: &headers)

@@ -15,10 +15,16 @@ public struct MessageHeaders: Equatable, Sendable {
     /// RFC 2369 targets (`https:` or `mailto:` URLs).
     public var listUnsubscribe: [UnsubscribeTarget]
     public var customHeaders: [CustomHeader]
+    /// `Feedback-ID` (Gmail's feedback loop: `campaign:customer:type:sender`), signed with DKIM.
+    public var feedbackID: HeaderText?
+    /// `Auto-Submitted: auto-generated` (RFC 3834): written by a program, not a person, so
+    /// vacation responders and other automatic replies stay quiet.
+    public var autoSubmitted: Bool
 
     public init(from: EmailAddress, to: [AddressListEntry] = [], cc: [AddressListEntry] = [], bcc: [EmailAddress] = [],
                 replyTo: [EmailAddress] = [], subject: HeaderText? = nil, inReplyTo: [MessageID] = [],
-                references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = []) {
+                references: [MessageID] = [], listUnsubscribe: [UnsubscribeTarget] = [], customHeaders: [CustomHeader] = [],
+                feedbackID: HeaderText? = nil, autoSubmitted: Bool = false) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -29,6 +35,8 @@ public struct MessageHeaders: Equatable, Sendable {
         self.references = references
         self.listUnsubscribe = listUnsubscribe
         self.customHeaders = customHeaders
+        self.feedbackID = feedbackID
+        self.autoSubmitted = autoSubmitted
     }
 
     /// The References field as written: RFC 5322 §3.6.4 has it end with the parent's Message-ID,

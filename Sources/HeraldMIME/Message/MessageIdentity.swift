@@ -37,6 +37,9 @@ public struct MessageIdentity: Equatable, Sendable {
         hash.add((message.inReplyTo + message.references).map(\.value).joined(separator: " "))
         hash.add(message.listUnsubscribe.map(\.url).joined(separator: " "))
         for header in message.customHeaders { hash.add(header.name.value + ":" + header.value.value) }
+        // Only when present, so the identities of messages without them stay what they were.
+        if let feedbackID = message.feedbackID { hash.add("Feedback-ID:" + feedbackID.value) }
+        if message.autoSubmitted { hash.add("Auto-Submitted:auto-generated") }
         hash.add(message.text)
         hash.add(message.html ?? "")
         for attachment in message.attachments {
