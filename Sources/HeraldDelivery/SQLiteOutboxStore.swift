@@ -219,13 +219,28 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// rejected), never delivered to nobody.
     public func claim(owner: String, now: Double, limit: Int, ids: ClosedRange<Int64>?, route: String?) async throws -> [Claim] {
         try await write(.claim) { db in
-            let due = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT id FROM message
-                WHERE ((state = 'queued' AND nextAttemptAt <= ?) OR (state = 'sending' AND leaseExpiresAt < ?))
+            // Two index walks (message_due is (state, nextAttemptAt), so each reads its rows in
+            // order and stops at `limit`) merged here, rather than one OR that SQLite answered by
+            // collecting every due row and sorting them all on every claim.
+            let restrict = [ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit] as StatementArguments
+            let queued = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, nextAttemptAt FROM message
+                WHERE state = 'queued' AND nextAttemptAt <= ?
                   AND (? IS NULL OR id BETWEEN ? AND ?)
                   AND \(Self.forRoute)
                 ORDER BY nextAttemptAt, id LIMIT ?
-                """), arguments: [now, now, ids?.lowerBound, ids?.lowerBound, ids?.upperBound, route, limit])
+                """), arguments: [now] + restrict)
+            let expired = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT id, nextAttemptAt FROM message
+                WHERE state = 'sending' AND leaseExpiresAt < ?
+                  AND (? IS NULL OR id BETWEEN ? AND ?)
+                  AND \(Self.forRoute)
+                ORDER BY nextAttemptAt, id LIMIT ?
+                """), arguments: [now] + restrict)
+            let due = (queued + expired)
+                .map { (id: $0["id"] as Int64, at: $0["nextAttemptAt"] as Double) }
+                .sorted { ($0.at, $0.id) < ($1.at, $1.id) }
+                .prefix(limit).map(\.id)
             var claims: [Claim] = []
             for id in due {
                 let pending = try String.fetchAll(db.cachedStatement(sql: """
@@ -237,9 +252,9 @@ public final class SQLiteOutboxStore: OutboxStore {
                                    arguments: [rejected > 0 ? State.failed.rawValue : State.sent.rawValue, now, id])
                     continue
                 }
-                try db.execute(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?",
-                               arguments: [owner, now + self.policy.leaseSeconds, now, id])
-                guard let row = try Row.fetchOne(db, sql: "SELECT bytes, channel, mailFrom, smtputf8, route FROM message JOIN body ON body.messageId = message.id WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE message SET state = 'sending', leaseOwner = ?, leaseExpiresAt = ?, updatedAt = ? WHERE id = ?")
+                    .execute(arguments: [owner, now + self.policy.leaseSeconds, now, id])
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT bytes, channel, mailFrom, smtputf8, route FROM message JOIN body ON body.messageId = message.id WHERE id = ?"),
                                                  arguments: [id]) else { continue }
                 guard let channel = ChannelID(rawValue: row["channel"]) else {
                     // Written by something else: no transport can know what it is.
@@ -271,7 +286,10 @@ public final class SQLiteOutboxStore: OutboxStore {
                     .execute(arguments: [status.rawValue, result.code, result.reply, id, position])
             }
             let attempts = (try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM message WHERE id = ?"), arguments: [id]) ?? 0) + 1
-            let open = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM recipient WHERE messageId = ? AND status IN ('pending', 'deferred')"), arguments: [id]) ?? 0
+            // The recipients still open after this attempt: those handed out that did not accept
+            // or refuse for good (the statuses written just above), without reading them back.
+            let results = report.recipients.prefix(handedOut.count)
+            let open = handedOut.count - results.count + results.filter { $0.status == .deferred }.count
             var state: State
             var error: String? = nil
             var next = now
