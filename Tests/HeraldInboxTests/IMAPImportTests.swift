@@ -46,8 +46,10 @@ struct IMAPImportTests {
         try server.deliver(Self.message(2))
         let collector = Collector()
         let first = try await importer(server, store: store).run { try collector.receive($0) }
-        // Byte for byte what was delivered, in order (STARTTLS on the plain port).
-        #expect(collector.received == [Self.message(1), Self.message(2)] && first.receptions.count == 2 && !first.restarted)
+        // Byte for byte what was delivered (STARTTLS on the plain port). In either order: Dovecot
+        // numbers the messages it finds in new/ in directory order, not delivery order.
+        #expect(Set(collector.received) == [Self.message(1), Self.message(2)] && collector.received.count == 2)
+        #expect(first.receptions.count == 2 && !first.restarted)
         let files = try server.files()
         #expect(files.count == 2 && files.allSatisfy { $0.hasSuffix(",S") }, "\(files)")
         // Again: nothing new.
@@ -90,14 +92,17 @@ struct IMAPImportTests {
         // ends, and the cursor stays after the first.
         collector.onReceive = { count in if count == 2 { server.stop() } }
         let interrupted = await refusal { _ = try await importer(server, store: store).run { try collector.receive($0) } }
-        #expect(interrupted != nil && collector.received == [Self.message(1), Self.message(2)])
+        #expect(interrupted != nil && collector.received.count == 2)
         #expect(try await store.importCursor(source: importer(server, store: store).source)?.position == 1)
         // Back: the second is handed over again (the inbox knows it by its Message-ID), then the
-        // third; the first never again.
+        // third; the first never again. (Which message is which UID is Dovecot's directory
+        // order, so the check is on positions, not on message numbers.)
         collector.onReceive = nil
         try server.start()
         let resumed = try await importer(server, store: store).run { try collector.receive($0) }
-        #expect(resumed.receptions.count == 2 && collector.received == [Self.message(1), Self.message(2), Self.message(2), Self.message(3)])
+        let seen = collector.received
+        #expect(resumed.receptions.count == 2 && seen.count == 4 && seen[2] == seen[1])
+        #expect(Set(seen) == Set((1...3).map(Self.message)) && !seen[2...].contains(seen[0]))
         #expect(try server.files().allSatisfy { $0.hasSuffix(",S") })
     }
 
