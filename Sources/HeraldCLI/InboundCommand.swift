@@ -38,11 +38,7 @@ struct InboundCommand: AsyncParsableCommand {
             if let imap {
                 let configuration = try IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)
                 let run = IMAPImport(configuration: configuration, store: store, workFolder: importer.files.folder + "/.imap")
-                let summary = try await run.run { path in
-                    let result = try await importer.importMessage(at: path)
-                    print(result)
-                    return result.reception ?? Reception(outcome: .added, reason: "a bounce: \(result.receipts.count) receipt(s)")
-                }
+                let summary = try await run.run(with: importer) { print($0) }
                 for refused in summary.refused { warn("UID \(refused.uid) stays on the server, not imported: \(refused.reason)") }
                 say("\(summary.receptions.count) message\(summary.receptions.count == 1 ? "" : "s") imported from \(imap)")
                 return

@@ -138,7 +138,9 @@ final class ResponseBody: @unchecked Sendable {
     var bytes: [UInt8] = []
 }
 
-private let writeCallback: herald_curl_write_function = { data, size, count, user in
+/// Appends what libcurl hands over to the `ResponseBody` in the user pointer (HTTP replies, IMAP
+/// command answers).
+let writeCallback: herald_curl_write_function = { data, size, count, user in
     guard let data, let user else { return 0 }
     let body = Unmanaged<ResponseBody>.fromOpaque(user).takeUnretainedValue()
     let length = size * count

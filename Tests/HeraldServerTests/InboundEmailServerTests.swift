@@ -124,15 +124,19 @@ struct InboundEmailServerTests {
         let kept = (try? FileManager.default.subpathsOfDirectory(atPath: server.data.appendingPathComponent("inbound-files").path)) ?? []
         #expect(kept.isEmpty)
 
-        // Standard input, as Postfix's pipe gives it.
-        let piped = try Self.run(["inbound", "-", "--data", data], stdin: Data(Self.customerEmail().utf8), in: server.directory)
-        #expect(piped.status == 0 && piped.stdout.contains("was a new pending interaction"))
-        #expect(try await server.request("GET", "/api/v1/tabs/pending?campaign=billing", as: "ana").list.count == 1)
-        // Nobody's address: 67, the MTA bounces it. No From: 65. No inbox there: 75, try later.
+        // Nobody's address: 67, the MTA bounces it — and its PDF is not kept.
         let stray = try write(Self.customerEmail(id: "x@y", to: "nobody@example.org").replacingOccurrences(of: "Cc: Marta <marta@example.net>\r\n", with: ""),
                               in: server.directory, name: "stray.eml")
         let bounced = try Herald.run(["inbound", stray, "--data", data], in: server.directory)
         #expect(bounced.status == 67 && bounced.stderr.hasPrefix("error: no campaign answers the email message x@y sent to nobody@example.org, pablo@example.net"))
+        let afterRefusal = (try? FileManager.default.subpathsOfDirectory(atPath: server.data.appendingPathComponent("inbound-files").path)) ?? []
+        #expect(!afterRefusal.contains { $0.split(separator: "/").last?.count == 64 }, "a refused message's files are not kept: \(afterRefusal)")
+
+        // Standard input, as Postfix's pipe gives it.
+        let piped = try Self.run(["inbound", "-", "--data", data], stdin: Data(Self.customerEmail().utf8), in: server.directory)
+        #expect(piped.status == 0 && piped.stdout.contains("was a new pending interaction"))
+        #expect(try await server.request("GET", "/api/v1/tabs/pending?campaign=billing", as: "ana").list.count == 1)
+        // No From: 65. No inbox there: 75, try later.
         let anonymous = try write("Subject: hi\r\nMessage-ID: <a@b>\r\nTo: billing@example.com\r\n\r\nhello\r\n", in: server.directory, name: "anon.eml")
         #expect(try Herald.run(["inbound", anonymous, "--data", data], in: server.directory).status == 65)
         let nowhere = try Herald.run(["inbound", file, "--data", server.directory.appendingPathComponent("missing").path], in: server.directory)

@@ -166,7 +166,7 @@ public final class IMAPMailbox: @unchecked Sendable {
         let body = ResponseBody()
         configure(handle, url: try folder().url)
         herald_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, request)
-        herald_curl_set_write_function(handle, collectCallback)
+        herald_curl_set_write_function(handle, writeCallback)
         herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(body).toOpaque())
         let code = withExtendedLifetime(body) { curl_easy_perform(handle) }
         herald_curl_set_pointer(handle, CURLOPT_WRITEDATA, nil)
@@ -213,11 +213,4 @@ private let fileWriteCallback: herald_curl_write_function = { data, size, count,
     sink.count += written
     if written != length { sink.failed = true }
     return written
-}
-
-private let collectCallback: herald_curl_write_function = { data, size, count, user in
-    guard let data, let user else { return 0 }
-    let body = Unmanaged<ResponseBody>.fromOpaque(user).takeUnretainedValue()
-    body.bytes.append(contentsOf: UnsafeRawBufferPointer(start: data, count: size * count))
-    return size * count
 }

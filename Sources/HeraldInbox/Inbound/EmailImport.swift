@@ -55,9 +55,15 @@ public struct EmailImport: Sendable {
             if !dryRun { for receipt in receipts { try await inbox.record(receipt) } }
             return Result(email: email, reception: nil, receipts: receipts)
         }
-        let incoming = try await message(from: email, path: path, recipient: recipient, keepFiles: !dryRun)
-        let reception = dryRun ? try await inbox.plan(incoming) : try await inbox.receive(incoming)
-        return Result(email: email, reception: reception, receipts: [])
+        var incoming = try await message(from: email, path: path, recipient: recipient)
+        // Routed before any file is kept: a message refused (no campaign answers there), received
+        // before or not stored (an automatic reply with nowhere to go) leaves nothing behind.
+        let planned = try await inbox.plan(incoming)
+        guard !dryRun, planned.outcome == .added || planned.outcome == .opened else {
+            return Result(email: email, reception: planned, receipts: [])
+        }
+        incoming.content.files = try keepFiles(of: email)
+        return Result(email: email, reception: try await inbox.receive(incoming), receipts: [])
     }
 
     /// A bounce's failed recipients as receipts of the message it returns (delays are not
@@ -71,7 +77,23 @@ public struct EmailImport: Sendable {
         }
     }
 
-    private func message(from email: InboundEmail, path: String, recipient: String?, keepFiles: Bool) async throws -> IncomingMessage {
+    /// The parser's attachment files moved under `files` (by SHA-256, with libmagic's type of
+    /// the whole file).
+    private func keepFiles(of email: InboundEmail) throws -> [Interaction.Message.File] {
+        try email.attachments.enumerated().map { index, attachment in
+            guard let stored = attachment.storedPath else { return Self.file(attachment, index: index) }
+            return try files.keep(fileAt: stored, sha256: attachment.sha256, size: attachment.size, name: Self.file(attachment, index: index).name,
+                                  contentID: attachment.contentID)
+        }
+    }
+
+    /// An attachment as the parser described it (what a dry run shows, and what routing needs).
+    private static func file(_ attachment: InboundAttachment, index: Int) -> Interaction.Message.File {
+        Interaction.Message.File(name: attachment.filename ?? "file-\(index + 1)", mediaType: attachment.sniffedType ?? attachment.declaredType,
+                                 size: attachment.size, sha256: attachment.sha256, contentID: attachment.contentID)
+    }
+
+    private func message(from email: InboundEmail, path: String, recipient: String?) async throws -> IncomingMessage {
         guard let from = email.from ?? email.sender else {
             throw InboxError(.input, "the message in \(path) has no From address: nobody to answer", field: "from")
         }
@@ -89,21 +111,11 @@ public struct EmailImport: Sendable {
                 quotedHTML = EditorHTMLWriter().write(HTMLReader().read(quoted).document)
             }
         }
-        var kept: [Interaction.Message.File] = []
-        for (index, attachment) in email.attachments.enumerated() {
-            let name = attachment.filename ?? "file-\(index + 1)"
-            guard keepFiles, let stored = attachment.storedPath else {
-                kept.append(Interaction.Message.File(name: name, mediaType: attachment.sniffedType ?? attachment.declaredType, size: attachment.size,
-                                                     sha256: attachment.sha256, contentID: attachment.contentID))
-                continue
-            }
-            kept.append(try files.keep(fileAt: stored, sha256: attachment.sha256, size: attachment.size, name: name, contentID: attachment.contentID))
-        }
         let quoted = split.text?.quoted.isEmpty == false ? split.text?.quoted : nil
         let content = Interaction.Message.Inbound(
             externalID: externalID, from: from.address, fromName: from.name, replyTo: email.replyTo.map(\.address), to: email.to.map(\.address),
             cc: email.cc.map(\.address), references: email.references.filter { $0 != externalID } + [externalID],
-            text: (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines), quoted: quoted, html: html, quotedHTML: quotedHTML, files: kept,
+            text: (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines), quoted: quoted, html: html, quotedHTML: quotedHTML, files: email.attachments.enumerated().map { Self.file($1, index: $0) },
             autoReply: email.autoReply?.reason, sentAt: email.date)
         let receivedBy = (recipient.map { [$0] } ?? []) + email.to.map(\.address) + email.cc.map(\.address)
         return IncomingMessage(channel: .email, receivedBy: receivedBy, subject: email.subject,

@@ -85,4 +85,14 @@ public struct IMAPImport: Sendable {
         }
         return summary
     }
+
+    /// A run whose messages go through `importer` (parsed, then received or, for a bounce,
+    /// recorded); `each` sees every result as it is stored.
+    public func run(with importer: EmailImport, each: @escaping @Sendable (EmailImport.Result) -> Void = { _ in }) async throws -> Summary {
+        try await run { path in
+            let result = try await importer.importMessage(at: path)
+            each(result)
+            return result.reception ?? Reception(outcome: .added, reason: "a bounce: \(result.receipts.count) failed recipient(s) recorded")
+        }
+    }
 }

@@ -21,10 +21,7 @@ public struct IMAPPoll: Sendable {
         let run = IMAPImport(configuration: configuration, store: inbox.store, workFolder: files.folder + "/.imap")
         while !Task.isCancelled {
             do {
-                let summary = try await run.run { path in
-                    let result = try await importer.importMessage(at: path)
-                    return result.reception ?? Reception(outcome: .added, reason: "a bounce")
-                }
+                let summary = try await run.run(with: importer)
                 if !summary.receptions.isEmpty {
                     report("imported \(summary.receptions.count) message\(summary.receptions.count == 1 ? "" : "s") from \(configuration.url)")
                 }

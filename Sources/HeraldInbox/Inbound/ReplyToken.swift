@@ -24,14 +24,20 @@ public enum ReplyToken {
     /// The interaction and message a Message-ID (with or without angle brackets) names, when it
     /// is one of the inbox's.
     public static func parse(_ messageID: String) -> (interaction: String, message: String)? {
-        var id = Substring(messageID.trimmingCharacters(in: .whitespaces))
-        if id.hasPrefix("<") && id.hasSuffix(">") { id = id.dropFirst().dropLast() }
+        let id = Substring(bare(messageID))
         guard let at = id.lastIndex(of: "@") else { return nil }
         let local = id[..<at]
         guard local.hasPrefix(prefix) else { return nil }
         let parts = local.dropFirst(prefix.count).split(separator: "=", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
         return (String(parts[0]), String(parts[1]))
+    }
+
+    /// A Message-ID without its angle brackets (and surrounding spaces).
+    static func bare(_ messageID: String) -> String {
+        var id = Substring(messageID.trimmingCharacters(in: .whitespaces))
+        if id.hasPrefix("<") && id.hasSuffix(">") { id = id.dropFirst().dropLast() }
+        return String(id)
     }
 
     /// The local part of an inbox Message-ID, when `messageID` is one.

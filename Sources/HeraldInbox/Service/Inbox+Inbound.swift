@@ -125,7 +125,7 @@ extension Inbox {
                 thread = (found, "it answers message \(token.message) of interaction \(found.id), which Herald sent")
                 break
             }
-            if let earlier = try await store.inboundMessage(channel: incoming.channel, externalID: Self.bare(id)),
+            if let earlier = try await store.inboundMessage(channel: incoming.channel, externalID: ReplyToken.bare(id)),
                let found = try await store.interaction(earlier.interaction) {
                 thread = (found, "it answers message \(earlier.message) of interaction \(found.id), received before")
                 break
@@ -218,15 +218,8 @@ extension Inbox {
         }
     }
 
-    /// A Message-ID without its angle brackets.
-    static func bare(_ id: String) -> String {
-        var value = Substring(id.trimmingCharacters(in: .whitespaces))
-        if value.hasPrefix("<") && value.hasSuffix(">") { value = value.dropFirst().dropLast() }
-        return String(value)
-    }
-
-    /// The subject a thread is kept under: the customer's, without the `Re:`/`Fwd:` their
-    /// program added (the agent's replies add one `Re:`).
+    /// The subject a thread is kept under: the customer's, without the `Re:` (`AW:`, `SV:`…)
+    /// their program added (the agent's replies add one `Re:`).
     static func threadSubject(_ subject: String?) -> String {
         let stripped = ReplySubject.base(subject ?? "")
         return stripped.isEmpty ? "(no subject)" : stripped
@@ -274,7 +267,9 @@ extension Inbox {
 
     /// The reply's defaults in an interaction the agent may see (the composer prefills them).
     public func replyDefaults(for interaction: Interaction) async throws -> ReplyDefaults? {
-        guard interaction.channel == .email else { return nil }
+        // Every email the inbox sends asks: the campaigns are read only when there is a
+        // customer's message to answer.
+        guard interaction.channel == .email, interaction.messages.contains(where: { $0.inbound != nil }) else { return nil }
         return ReplyDefaults(for: interaction, ownAddresses: try await ownAddresses())
     }
 }

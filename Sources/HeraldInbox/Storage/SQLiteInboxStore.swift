@@ -495,7 +495,7 @@ public final class SQLiteInboxStore: InboxStore {
             throw InboxError.duplicate(channel: interaction.channel.rawValue, externalID: inbound.externalID)
         }
         // The window counts from when the customer wrote (never later than it arrived).
-        let written = min(inbound.sentAt ?? message.at, message.at)
+        let written = InboundRules.written(message)
         try db.cachedStatement(sql: """
             INSERT INTO inbound (channel, externalId, interactionId, messageId, customerId, receivedBy, at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [interaction.channel.rawValue, inbound.externalID, interaction.id, message.id, interaction.customer,
