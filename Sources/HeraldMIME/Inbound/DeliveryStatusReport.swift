@@ -91,17 +91,27 @@ enum DeliveryStatusFields {
         return trimmed
     }
 
-    /// The report's recipients and its Reporting-MTA.
-    static func parse(_ text: String) -> (reportingMTA: String?, originalMessageID: String?, recipients: [DeliveryStatusReport.Recipient]) {
+    /// The report's recipients and its Reporting-MTA. A recipient block whose Final-Recipient and
+    /// Original-Recipient are both empty (`rfc822;` and nothing) names nobody the report could be
+    /// about: it is counted in `unaddressed`, not kept as a recipient with an empty address.
+    static func parse(_ text: String) -> (reportingMTA: String?, originalMessageID: String?, recipients: [DeliveryStatusReport.Recipient],
+                                          unaddressed: Int) {
         var reportingMTA: String?
         var originalID: String?
         var recipients: [DeliveryStatusReport.Recipient] = []
+        var unaddressed = 0
         for block in blocks(text) {
             func value(_ name: String) -> String? { block.first { $0.name == name }?.value }
-            if let final = value("final-recipient") ?? value("original-recipient") {
+            if value("final-recipient") != nil || value("original-recipient") != nil {
+                let final = value("final-recipient").map(typedValue).flatMap { $0.isEmpty ? nil : $0 }
+                let original = value("original-recipient").map(typedValue).flatMap { $0.isEmpty ? nil : $0 }
+                guard let address = final ?? original else {
+                    unaddressed += 1
+                    continue
+                }
                 recipients.append(DeliveryStatusReport.Recipient(
-                    recipient: typedValue(final),
-                    originalRecipient: value("original-recipient").map(typedValue),
+                    recipient: address,
+                    originalRecipient: original,
                     action: (value("action") ?? "").lowercased(),
                     status: value("status").map { String($0.split(separator: " ").first ?? "") },
                     diagnosticCode: value("diagnostic-code").map(typedValue),
@@ -111,7 +121,7 @@ enum DeliveryStatusFields {
                 if originalID == nil { originalID = value("x-original-message-id").map(MessageIDList.strip) }
             }
         }
-        return (reportingMTA, originalID, recipients)
+        return (reportingMTA, originalID, recipients, unaddressed)
     }
 }
 

@@ -92,6 +92,9 @@ final class InboundWalker {
             let original = returnedMessageID ?? fields.originalMessageID
                 ?? header(object, "X-Original-Message-ID").map(MessageIDList.strip) ?? email.inReplyTo.first
             email.deliveryStatus = DeliveryStatusReport(originalMessageID: original, reportingMTA: fields.reportingMTA, recipients: fields.recipients)
+            if fields.unaddressed > 0 {
+                warn("the delivery status report has \(fields.unaddressed) recipient block(s) with an empty Final-Recipient and Original-Recipient; they were left out")
+            }
             if fields.recipients.isEmpty { warn("the delivery status report names no recipient") }
         } else if sawReport {
             warn("the delivery status report has no message/delivery-status part")

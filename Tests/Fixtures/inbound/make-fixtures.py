@@ -1221,6 +1221,58 @@ Subject: Hello
                        "otherActions": ["delayed"]},
     "attachments": []})
 
+# A report whose recipient blocks are careless about addresses (seen from small relays and a
+# fuzzer): an empty Final-Recipient with an Original-Recipient counts as that address; a block
+# with neither names nobody, is left out and said in a warning.
+write("dsn-empty-final-recipient", """Return-Path: <>
+From: Mail Delivery System <MAILER-DAEMON@relay.shop.example>
+To: support@shop.example
+Subject: Undelivered Mail Returned to Sender
+Date: Fri, 4 Dec 2026 19:30:00 +0000
+Message-ID: <dsn-empty@relay.shop.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="ef"
+
+--ef
+Content-Type: text/plain
+
+Two recipients could not be reached.
+
+--ef
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; relay.shop.example
+
+Final-Recipient: rfc822;
+Original-Recipient: rfc822; <old@customer.example>
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <old@customer.example>: moved away
+
+Final-Recipient: rfc822; <>
+Action: failed
+Status: 5.1.1
+
+Final-Recipient: rfc822; gone@customer.example
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 <gone@customer.example>: user unknown
+
+--ef
+Content-Type: text/rfc822-headers
+
+Message-ID: <empty.1@herald.shop.example>
+Subject: Hello
+
+--ef--
+""", {
+    "subject": "Undelivered Mail Returned to Sender",
+    "partTypes": ["multipart/report", "text/plain", "message/delivery-status", "text/rfc822-headers"],
+    "deliveryStatus": {"originalMessageID": "empty.1@herald.shop.example", "reportingMTA": "relay.shop.example",
+                       "failed": [{"recipient": "old@customer.example", "status": "5.1.1", "diagnosticContains": "moved away"},
+                                  {"recipient": "gone@customer.example", "status": "5.1.1", "diagnosticContains": "user unknown"}]},
+    "attachments": [], "warningsContain": ["1 recipient block(s) with an empty Final-Recipient"]})
+
 write("bounce-qmail-plain-text", f"""Return-Path: <>
 Date: 5 Dec 2026 08:00:00 -0000
 From: MAILER-DAEMON@mail.hosting.example
