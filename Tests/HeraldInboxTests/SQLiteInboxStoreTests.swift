@@ -21,7 +21,7 @@ import Testing
         let reopened = try SQLiteInboxStore(path: path, create: false)
         #expect(try await reopened.campaign("billing") == Team.billing)
         let migrations = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         // v5: a customer's interactions are found by an index (the customer information panel).
         let plan = try await DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM interaction WHERE customerId = 'c' ORDER BY updatedAt DESC").map { $0["detail"] as String }.joined(separator: "; ")
