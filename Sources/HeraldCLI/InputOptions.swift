@@ -27,6 +27,13 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// `--text` on a channel without a plain-text alternative is a usage error (`verb`: what the
+    /// command does with the input, "renders" or "sends").
+    func checkText(for channel: ChannelID, verb: String) throws {
+        guard textFile != nil else { return }
+        do { try Composer.checkPlainTextAlternative(for: channel, named: "--text", verb: verb) } catch { throw ValidationError("\(error)") }
+    }
+
     /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {

@@ -31,9 +31,7 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected Markdown (.md, .markdown, .txt) or editor HTML (.html, .htm), or say --input-format")
             }
         }
-        if inputOptions.textFile != nil && channel != .email {
-            throw ValidationError("--text is an email's plain-text alternative; \(channel.rawValue) renders its own text from the input")
-        }
+        try inputOptions.checkText(for: channel, verb: "renders")
         guard (1...2048).contains(maximumAttachmentMegabytes) else { throw ValidationError("--max-attachment-mb takes 1 to 2048, not \(maximumAttachmentMegabytes)") }
     }
 

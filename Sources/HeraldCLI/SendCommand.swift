@@ -20,9 +20,7 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup var delivery: DeliveryOptions
 
     func validate() throws {
-        if inputOptions.textFile != nil && channel != .email {
-            throw ValidationError("--text is an email's plain-text alternative; \(channel.rawValue) sends its own text from the input")
-        }
+        try inputOptions.checkText(for: channel, verb: "sends")
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if recipientsFile != nil && !compose.to.isEmpty {
             throw ValidationError("--to and --recipients-file: each line of the file is its message's To; put \(compose.to.joined(separator: ", ")) in the file")
@@ -42,16 +40,10 @@ struct SendCommand: AsyncParsableCommand {
         try configuration.requireTransport(for: channel)
         let sender = Sender(configuration: configuration)
         if let recipientsFile {
-            if channel == .email {
-                // Bulk mail is written by a program: automatic replies should stay quiet.
-                request.autoSubmitted = request.autoSubmitted ?? true
-                if draft.completing(request).listUnsubscribe.isEmpty {
-                    let problem = "a bulk send without an unsubscribe target: Gmail and Yahoo ask bulk mail for one-click unsubscribe; "
-                        + "give --list-unsubscribe https://… (or a template layout with an unsubscribe URL)"
-                    if strict { throw HeraldError(.input, problem + " (refused: --strict; nothing was stored or sent)") }
-                    warn(problem)
-                }
-            }
+            let policy = BulkPolicy(strict: strict, unsubscribeName: "--list-unsubscribe", strictName: "--strict")
+            let bulkRequest = try policy.applied(to: request, draft: draft)
+            for warning in bulkRequest.warnings { warn(warning) }
+            request = bulkRequest.request
             let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
             for warning in composition.warnings { warn(warning) }
             let progress = SendProgress(total: 0, isTerminal: isatty(STDOUT_FILENO) == 1) { FileHandle.standardOutput.write(Data($0.utf8)) }
