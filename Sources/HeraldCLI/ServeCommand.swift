@@ -4,31 +4,6 @@ import Herald
 import HeraldInbox
 import HeraldServer
 
-/// The folder of the inbox, the outbox and the Maildir: `herald serve` and `herald inbox`.
-struct DataOptions: ParsableArguments {
-    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).") var data: String = ".herald"
-
-    var inboxPath: String { SQLiteInboxStore.path(inFolder: data) }
-
-    /// The inbox in the data folder: made, with the folder, when `create` (serving, loading,
-    /// adding); otherwise it must exist — a typo in --data is an error, not a new empty inbox.
-    func openInbox(create: Bool = true) throws -> SQLiteInboxStore {
-        guard create || FileManager.default.fileExists(atPath: inboxPath) else {
-            throw fail("there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)",
-                       status: ExitStatus.ioError)
-        }
-        return try SQLiteInboxStore(folder: data, create: create)
-    }
-
-    /// The campaign `id` of an existing inbox, or an error naming what exists.
-    func campaign(_ id: String, in store: SQLiteInboxStore) async throws -> Campaign {
-        guard let campaign = try await store.campaign(id) else {
-            throw fail("no campaign \(id) in \(inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
-        }
-        return campaign
-    }
-}
-
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -86,7 +61,7 @@ struct ServeCommand: AsyncParsableCommand {
         let host = self.host
         // Checked before listening: a missing password stops the server, not every poll.
         let poll = try imap.map { IMAPPoll(configuration: try IMAPConfiguration.fromEnvironment(url: $0, moveTo: imapMoveTo), interval: Double(imapInterval)) }
-        try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
+        try await InboxServer.serve(data.folder.open(), delivery: configuration, configuration: server,
                                     deliversOutbox: !noWorker, imap: poll) { port in
             // Written straight to the descriptor: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))
