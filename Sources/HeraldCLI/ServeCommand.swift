@@ -36,28 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
         if imap == nil && imapMoveTo != nil { throw ValidationError("--imap-move-to moves IMAP messages; give --imap URL") }
     }
 
-    /// --templates must be a folder; without it, the data folder's templates/ if it exists.
-    func templatesFolder() throws -> String? {
-        var isDirectory: ObjCBool = false
-        if let templates {
-            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw fail("--templates \(templates) is not a folder (it holds the composer's template files)", status: ExitStatus.ioError)
-            }
-            return templates
-        }
-        let inData = URL(fileURLWithPath: data.data).appendingPathComponent("templates").path
-        return FileManager.default.fileExists(atPath: inData, isDirectory: &isDirectory) && isDirectory.boolValue ? inData : nil
-    }
-
     func run() async throws {
         let configuration = try delivery.configuration(data: data.data)
-        var server = InboxServer.Configuration(
-            host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
-            uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)),
-            templates: try templatesFolder(),
-            // The webhooks' secrets from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
-            webhooks: try WebhookConfiguration(publicURL: publicURL, dataFolder: data.data))
-        server.inboundFiles = InboundFiles(dataFolder: data.data).folder
+        // The webhooks' secrets come from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
+        let server = try InboxServer.Configuration(dataFolder: data.data, host: host, port: port, bodyLimit: bodyLimit, uploadLimit: uploadLimitMB << 20,
+                                                   requestsPerSecond: rateLimit, templates: templates, templatesName: "--templates", publicURL: publicURL)
         let host = self.host
         // Checked before listening: a missing password stops the server, not every poll.
         let poll = try imap.map { IMAPPoll(configuration: try IMAPConfiguration.fromEnvironment(url: $0, moveTo: imapMoveTo), interval: Double(imapInterval)) }
