@@ -38,19 +38,14 @@ struct InputOptions: ParsableArguments {
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
         do {
-            if input == "-" {
-                guard data == nil && !exampleData && locale == nil else {
-                    throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
-                }
-                let draft = try Draft.read(from: FileHandle.standardInput, named: "standard input", format: format ?? .markdown,
-                                           maximumInputBytes: maximumInputBytes)
-                return try withText(reported(draft, html: format == .html))
+            if input == "-", data != nil || exampleData || locale != nil {
+                throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
             }
             let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
-            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
-                                       examplesByDefault: examplesByDefault, maximumInputBytes: maximumInputBytes)
-            for warning in draft.template?.warnings ?? [] { warn(warning) }
-            return try withText(reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html))
+            let read = try Draft.read(input: input, data: source, locale: locale, format: format, examplesByDefault: examplesByDefault,
+                                      maximumInputBytes: maximumInputBytes)
+            for warning in read.warnings { warn(warning) }
+            return try withText(read.draft)
         } catch let error as InputTooLarge {
             // The library's message, and the flag that raises the limit (the library names no flag).
             let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
@@ -69,14 +64,6 @@ struct InputOptions: ParsableArguments {
         guard let textFile else { return draft }
         var draft = draft
         draft.plainText = try Draft.plainText(reading: URL(fileURLWithPath: textFile), maximumInputBytes: maximumInputBytes)
-        return draft
-    }
-
-    /// Tells the agent what the HTML reader removed; the message is still made, without it.
-    private func reported(_ draft: Draft, html: Bool) -> Draft {
-        if !draft.removed.isEmpty {
-            warn("removed from the \(html ? "HTML" : "Markdown"): \(draft.removed.map(\.summary).joined(separator: ", "))")
-        }
         return draft
     }
 
