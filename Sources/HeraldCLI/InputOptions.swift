@@ -27,11 +27,16 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// `--text` on a channel without a plain-text alternative is a usage error (`verb`: what the
-    /// command does with the input, "renders" or "sends").
-    func checkText(for channel: ChannelID, verb: String) throws {
-        guard textFile != nil else { return }
-        do { try Composer.checkPlainTextAlternative(for: channel, named: "--text", verb: verb) } catch { throw ValidationError("\(error)") }
+    /// Usage errors: an input file whose type is unknown (unless `checksType` is false or
+    /// --input-format says it), --text on a channel without a plain-text alternative (`verb`: what
+    /// the command does with the input, "renders" or "sends").
+    func check(_ input: String, checksType: Bool = true, for channel: ChannelID, verb: String) throws {
+        do {
+            if checksType && input != "-" && inputFormat == nil { try Draft.Format.checkInput(input, formatName: "--input-format") }
+            if textFile != nil { try Composer.checkPlainTextAlternative(for: channel, named: "--text", verb: verb) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a

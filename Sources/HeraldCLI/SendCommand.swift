@@ -20,7 +20,7 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup var delivery: DeliveryOptions
 
     func validate() throws {
-        try inputOptions.checkText(for: channel, verb: "sends")
+        try inputOptions.check(input, checksType: false, for: channel, verb: "sends")
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if recipientsFile != nil && !compose.to.isEmpty {
             throw ValidationError("--to and --recipients-file: each line of the file is its message's To; put \(compose.to.joined(separator: ", ")) in the file")

@@ -127,6 +127,19 @@ public struct Rendered: Sendable {
         }
     }
 
+    /// Writes the output to `path`, atomically (a failure leaves the file that was there
+    /// untouched; none of `inputs`, the files that made it, is ever written over), or to
+    /// standard output when `path` is nil or "-".
+    public func write(toPath path: String?, inputs: [String]) throws {
+        if let path, path != "-" {
+            try AtomicFile.write(to: path, inputs: inputs) { sink in try write(to: &sink) }
+        } else {
+            var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")
+            try write(to: &sink)
+            try sink.flush()
+        }
+    }
+
     /// The whole output in memory.
     public var bytes: [UInt8] {
         get throws {
