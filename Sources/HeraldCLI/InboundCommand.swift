@@ -31,11 +31,9 @@ struct InboundCommand: AsyncParsableCommand {
         do {
             let importer = try data.folder.emailImport()
             if let imap {
-                let configuration = try IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)
-                let run = IMAPImport(configuration: configuration, store: importer.inbox.store, workFolder: importer.files.folder + "/.imap")
-                let summary = try await run.run(with: importer) { print($0) }
-                for refused in summary.refused { warn("UID \(refused.uid) stays on the server, not imported: \(refused.reason)") }
-                say("\(summary.receptions.count) message\(summary.receptions.count == 1 ? "" : "s") imported from \(imap)")
+                let summary = try await importer.imap(IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)).run(with: importer) { print($0) }
+                for note in summary.refusalNotes { warn(note) }
+                say(summary.importedLine(from: imap))
                 return
             }
             let result = file == "-"

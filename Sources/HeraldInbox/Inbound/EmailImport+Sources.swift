@@ -1,4 +1,7 @@
 import Foundation
+import HeraldDelivery
+
+// Where `herald inbound` takes customers' email from besides a file: a pipe, an IMAP folder.
 
 extension EmailImport {
     /// The largest message read from a stream (100 MB): above any mail server's limit.
@@ -31,5 +34,23 @@ extension EmailImport {
             try output.write(contentsOf: chunk)
         }
         return path
+    }
+}
+
+extension EmailImport {
+    /// The import of an IMAP folder's new mail through this importer (`herald inbound --imap`,
+    /// `herald serve --imap`): its cursor in the inbox, its work files under the files folder.
+    public func imap(_ configuration: IMAPConfiguration) -> IMAPImport {
+        IMAPImport(configuration: configuration, store: inbox.store, workFolder: files.folder + "/.imap")
+    }
+}
+
+extension IMAPImport.Summary {
+    /// One warning per message refused for good: it stays on the server.
+    public var refusalNotes: [String] { refused.map { "UID \($0.uid) stays on the server, not imported: \($0.reason)" } }
+
+    /// "3 messages imported from imaps://…".
+    public func importedLine(from url: String) -> String {
+        "\(receptions.count) message\(receptions.count == 1 ? "" : "s") imported from \(url)"
     }
 }

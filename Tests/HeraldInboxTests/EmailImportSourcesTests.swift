@@ -1,4 +1,5 @@
 import Foundation
+import HeraldDelivery
 @testable import HeraldInbox
 import Testing
 
@@ -41,5 +42,26 @@ struct EmailImportStreamTests {
         #expect { try EmailImport.spool(handle, in: missing, limit: 1 << 20) } throws: { error in
             (error as? InboxError)?.category == .io && "\(error)".hasPrefix("cannot write the message to \(missing)/.inbound-")
         }
+    }
+}
+
+/// What an IMAP import says when it is done.
+struct IMAPSummaryLinesTests {
+    @Test func refusalsStayOnTheServerAndTheCountIsSaid() async throws {
+        var summary = IMAPImport.Summary()
+        summary.refused = [(uid: 7, reason: "no campaign answers at sales@example.com")]
+        #expect(summary.refusalNotes == ["UID 7 stays on the server, not imported: no campaign answers at sales@example.com"])
+        #expect(summary.importedLine(from: "imaps://mail.example.com/INBOX") == "0 messages imported from imaps://mail.example.com/INBOX")
+        let fixture = try await InboxFixture()
+        let reception = try await fixture.inbox.receive(InboundTests.email())
+        summary.receptions = [reception]
+        #expect(summary.importedLine(from: "imaps://mail.example.com/INBOX") == "1 message imported from imaps://mail.example.com/INBOX")
+    }
+
+    @Test func anImportKeepsItsWorkFilesUnderTheFilesFolder() async throws {
+        let fixture = try await InboxFixture()
+        let importer = EmailImport(inbox: fixture.inbox, files: InboundFiles(dataFolder: "/srv/herald"))
+        let configuration = IMAPConfiguration(url: "imaps://mail.example.com/INBOX", username: "u", password: "p")
+        #expect(importer.imap(configuration).workFolder == "/srv/herald/inbound-files/.imap")
     }
 }
