@@ -34,12 +34,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let handle = try file.map { path in
-                    guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot read the password file \(path)", status: ExitStatus.ioError) }
-                    return handle
-                } ?? FileHandle.standardInput
-                let password = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-                say(try await data.folder.setPassword(password, for: id))
+                say(try await data.folder.setPassword(readingFirstLineOf: file, for: id))
             }
         }
 

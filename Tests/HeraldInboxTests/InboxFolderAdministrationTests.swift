@@ -66,3 +66,28 @@ struct InboxFolderAdministrationTests {
         }
     }
 }
+
+/// A password is read from a file's first line, never from an argument.
+struct InboxFolderPasswordTests {
+    @Test func thePasswordIsTheFirstLineOfTheFileOrStandardInput() async throws {
+        let root = TemporaryFiles.path("inbox-password", "d")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let folder = InboxFolder(root)
+        _ = try await folder.saveAgent(id: "ana", name: "Ana", email: "ana@example.com", role: "agent")
+        let file = root + "/password.txt"
+        try Data("correct horse battery\nsecond line\n".utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try await folder.setPassword(readingFirstLineOf: file, for: "ana") == "agent ana signs in with the new password; their sessions have ended")
+        let signIn = SignIn(store: try folder.open(create: false))
+        #expect(try await signIn.check("correct horse battery", of: "ana"))
+        #expect(try await !signIn.check("correct horse battery\nsecond line", of: "ana"))
+
+        let piped = root + "/piped.txt"
+        try Data("from a pipe, too\r\n".utf8).write(to: URL(fileURLWithPath: piped))
+        _ = try await folder.setPassword(readingFirstLineOf: nil, standardInput: try #require(FileHandle(forReadingAtPath: piped)), for: "ana")
+        #expect(try await signIn.check("from a pipe, too", of: "ana"))
+
+        await #expect(throws: InboxError(.io, "cannot read the password file \(root)/none.txt")) {
+            try await folder.setPassword(readingFirstLineOf: root + "/none.txt", for: "ana")
+        }
+    }
+}

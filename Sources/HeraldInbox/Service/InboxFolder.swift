@@ -88,6 +88,17 @@ public struct InboxFolder: Sendable {
         return "token \(id) revoked"
     }
 
+    /// Sets an agent's sign-in password to the first line of `file`, or of `standardInput`
+    /// without one (never an argument: it would stay in the shell's history); their sessions end.
+    public func setPassword(readingFirstLineOf file: String?, standardInput: FileHandle = .standardInput, for agent: String) async throws -> String {
+        let handle = try file.map { path in
+            guard let handle = FileHandle(forReadingAtPath: path) else { throw InboxError(.io, "cannot read the password file \(path)") }
+            return handle
+        } ?? standardInput
+        let password = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        return try await setPassword(password, for: agent)
+    }
+
     /// Sets an agent's sign-in password; their sessions end.
     public func setPassword(_ password: String, for agent: String) async throws -> String {
         try await SignIn(store: open(create: false)).setPassword(password, for: agent)
