@@ -38,6 +38,19 @@ public struct Draft: Sendable {
         /// An editor's HTML, read by the sanitizing `HTMLReader`.
         case html
 
+        /// The extensions an input file may have: Markdown (.md, .markdown, .txt) or editor
+        /// HTML (.html, .htm).
+        public static let inputExtensions = ["md", "markdown", "txt", "html", "htm"]
+
+        /// Refuses an input file whose extension is none of `inputExtensions` (`formatName`:
+        /// how the caller names the format given instead).
+        public static func checkInput(_ path: String, formatName: String = "the input's format") throws {
+            let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+            guard inputExtensions.contains(ext) else {
+                throw HeraldError(.usage, "cannot read '\(path)': unsupported input type '.\(ext)'; expected Markdown (.md, .markdown, .txt) or editor HTML (.html, .htm), or say \(formatName)")
+            }
+        }
+
         /// By extension: .html and .htm are HTML, the rest Markdown.
         public static func of(_ url: URL) -> Format {
             ["html", "htm"].contains(url.pathExtension.lowercased()) ? .html : .markdown

@@ -27,6 +27,12 @@ public final class SendProgress: @unchecked Sendable {
         self.write = write
     }
 
+    /// Counts one delivery attempt (`Sender.sendAll`'s `progress`): delivered when it failed
+    /// nowhere and someone accepted the message.
+    public func record(_ report: DeliveryReport) {
+        record(delivered: report.failure == nil && !report.accepted.isEmpty)
+    }
+
     /// Counts one delivery attempt's outcome and writes what changed.
     public func record(delivered: Bool) {
         lock.lock()

@@ -16,6 +16,12 @@ public struct Sender: Sendable {
         /// The attempt's report (nil when the message was stored by an earlier send and is not
         /// due now).
         public var report: DeliveryReport?
+
+        public init(entry: Outbox.Entry, report: DeliveryReport? = nil) {
+            self.entry = entry
+            self.report = report
+        }
+
         /// Every recipient accepted it.
         public var isDelivered: Bool { entry.state == .sent && entry.recipients.allSatisfy { $0.status == .accepted } }
     }
@@ -42,6 +48,12 @@ public struct Sender: Sendable {
     public struct Bulk: Sendable {
         public var stored: Outbox.Stored
         public var entries: [Outbox.Entry]
+
+        public init(stored: Outbox.Stored, entries: [Outbox.Entry]) {
+            self.stored = stored
+            self.entries = entries
+        }
+
         public var storedBefore: Int { stored.ids.count - stored.inserted.count }
         public var notDelivered: Int { entries.filter { $0.state != .sent }.count }
     }

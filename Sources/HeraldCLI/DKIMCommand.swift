@@ -17,14 +17,9 @@ struct DKIMCommand: ParsableCommand {
         @Option(help: "The key file (default SELECTOR.DOMAIN.pem).") var output: String?
 
         func run() throws {
-            guard let chosen = DKIMAlgorithm.allCases.first(where: { $0.keyType == algorithm }) else {
-                throw ValidationError("--algorithm '\(algorithm)' is not ed25519 or rsa")
-            }
-            let key = try DKIMKey.generate(chosen, domain: domain, selector: selector)
-            let path = output ?? "\(key.selector).\(key.domain).pem"
-            try key.writeNewFile(path)
+            let (key, path) = try DKIMKey.generateFile(keyType: algorithm, keyTypeName: "--algorithm", domain: domain, selector: selector, path: output)
             say("wrote the private key to \(path) (mode 0600); publish this TXT record:")
-            print("\(key.recordName) TXT \"\(key.record)\"")
+            print(key.recordLine)
         }
     }
 
@@ -38,9 +33,7 @@ struct DKIMCommand: ParsableCommand {
         func run() throws {
             let results = try DKIMVerifier().verify(file: file, record: record)
             for result in results { print(result) }
-            if results.isEmpty { throw fail("\(file) has no DKIM-Signature", status: ExitStatus.failure) }
-            let failed = results.filter { !$0.passed }.count
-            if failed > 0 { throw fail("\(failed) of \(results.count) DKIM signatures of \(file) failed", status: ExitStatus.failure) }
+            if let failure = DKIMVerification.failure(of: results, file: file) { throw fail(failure, status: ExitStatus.failure) }
         }
     }
 }

@@ -22,17 +22,9 @@ struct GoldenCommand: ParsableCommand {
         }
         let runner = GoldenRunner(record: record, outputDirectory: output.map { URL(fileURLWithPath: $0) })
         let failures = try runner.run(samples) { sample, mismatches in
-            if mismatches.isEmpty { print("\(record ? "recorded" : "ok")  \(sample.name)") }
-            for mismatch in mismatches { print("FAIL  \(mismatch)") }
+            for line in runner.lines(for: sample, mismatches) { print(line) }
         }
-        if record {
-            print("recorded \(samples.count) samples in \(root.path); read the changes before committing")
-        } else {
-            if let output { print("rendered outputs are in \(URL(fileURLWithPath: output).path)") }
-            print("\(samples.count - failures) passed, \(failures) failed")
-            if failures > 0 {
-                throw fail("\(failures) of \(samples.count) samples differ from their golden files", status: ExitStatus.failure)
-            }
-        }
+        for line in runner.summary(samples: samples.count, failures: failures, in: root) { print(line) }
+        if let failure = runner.failure(samples: samples.count, failures: failures) { throw fail(failure, status: ExitStatus.failure) }
     }
 }

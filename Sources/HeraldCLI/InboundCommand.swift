@@ -21,9 +21,6 @@ struct InboundCommand: AsyncParsableCommand {
     @Option(help: "text (one line per message) or json (everything the parser understood).") var format: String = "text"
     @OptionGroup var data: DataOptions
 
-    /// The largest message read from standard input (100 MB): above any mail server's limit.
-    static let standardInputLimit = 100 << 20
-
     func validate() throws {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json, not '\(format)'") }
         guard (file == nil) != (imap == nil) else { throw ValidationError("give one message file (or - for standard input), or --imap URL") }
@@ -32,20 +29,17 @@ struct InboundCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try data.openInbox(create: false)
-            let outbox = try SQLiteOutboxStore(path: URL(fileURLWithPath: data.data).appendingPathComponent("outbox.sqlite").path)
-            let importer = EmailImport(inbox: Inbox(store: store, outbox: outbox), files: InboundFiles(dataFolder: data.data))
+            let importer = try data.folder.emailImport()
             if let imap {
-                let configuration = try IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)
-                let run = IMAPImport(configuration: configuration, store: store, workFolder: importer.files.folder + "/.imap")
-                let summary = try await run.run(with: importer) { print($0) }
-                for refused in summary.refused { warn("UID \(refused.uid) stays on the server, not imported: \(refused.reason)") }
-                say("\(summary.receptions.count) message\(summary.receptions.count == 1 ? "" : "s") imported from \(imap)")
+                let summary = try await importer.imap(IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)).run(with: importer) { print($0) }
+                for note in summary.refusalNotes { warn(note) }
+                say(summary.importedLine(from: imap))
                 return
             }
-            let path = try file == "-" ? readStandardInput() : file ?? ""
-            defer { if file == "-" { try? FileManager.default.removeItem(atPath: path) } }
-            print(try await importer.importMessage(at: path, recipient: recipient, dryRun: dryRun))
+            let result = file == "-"
+                ? try await importer.importMessage(from: FileHandle.standardInput, spoolingIn: data.data, recipient: recipient, dryRun: dryRun)
+                : try await importer.importMessage(at: file ?? "", recipient: recipient, dryRun: dryRun)
+            print(result)
         } catch let error as any CategorizedError {
             // What the MTA does next: retry later, bounce, or refuse as bad data.
             let status: Int32 = switch error.category {
@@ -55,9 +49,6 @@ struct InboundCommand: AsyncParsableCommand {
             default: ExitStatus.badInput
             }
             throw fail(error.description, status: status)
-        } catch let failure as CommandFailure where failure.status == ExitStatus.ioError {
-            // No inbox where --data says, standard input unwritable: the MTA keeps the message.
-            throw fail(failure.message, status: 75)
         }
     }
 
@@ -69,24 +60,5 @@ struct InboundCommand: AsyncParsableCommand {
         } else {
             say(result.line(dryRun: dryRun))
         }
-    }
-
-    /// Standard input into a file beside the inbox (the parser reads files), up to the limit.
-    private func readStandardInput() throws -> String {
-        let path = URL(fileURLWithPath: data.data).appendingPathComponent(".inbound-\(UUID().uuidString).eml").path
-        guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
-            throw fail("cannot write the message to \(path)", status: 75)
-        }
-        defer { try? output.close() }
-        var total = 0
-        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
-            total += chunk.count
-            guard total <= Self.standardInputLimit else {
-                try? FileManager.default.removeItem(atPath: path)
-                throw fail("the message on standard input is over \(Self.standardInputLimit >> 20) MB; no mail server sends one so large", status: ExitStatus.badInput)
-            }
-            try output.write(contentsOf: chunk)
-        }
-        return path
     }
 }

@@ -19,9 +19,7 @@ struct InboxCommand: AsyncParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() async throws {
-            let seed = try InboxSeed.load(from: file)
-            try await seed.apply(to: data.openInbox())
-            say("loaded \(seed.contents) into \(data.inboxPath)")
+            say(try await data.folder.load(InboxSeed.load(from: file)))
         }
     }
 
@@ -36,13 +34,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let handle = try file.map { path in
-                    guard let handle = FileHandle(forReadingAtPath: path) else { throw fail("cannot read the password file \(path)", status: ExitStatus.ioError) }
-                    return handle
-                } ?? FileHandle.standardInput
-                let password = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-                try await SignIn(store: data.openInbox(create: false)).setPassword(password, for: id)
-                say("agent \(id) signs in with the new password; their sessions have ended")
+                say(try await data.folder.setPassword(readingFirstLineOf: file, for: id))
             }
         }
 
@@ -55,11 +47,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                guard let role = Agent.Role(rawValue: role) else {
-                    throw fail("--role takes agent, supervisor or administrator, not '\(role)'", status: ExitStatus.usage)
-                }
-                try await data.openInbox().save(Agent(id: id, name: name, email: email, role: role))
-                say("agent \(id) (\(role.rawValue)) saved in \(data.inboxPath)")
+                say(try await data.folder.saveAgent(id: id, name: name, email: email, role: role, roleName: "--role"))
             }
         }
 
@@ -68,7 +56,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for agent in try await data.openInbox(create: false).agents() { say(agent.listLine) }
+                for agent in try await data.folder.open(create: false).agents() { say(agent.listLine) }
             }
         }
     }
@@ -90,11 +78,9 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox()
                 let edit = CampaignEdit(name: name, emailFrom: emailFrom, smsNumber: smsNumber, whatsappPhoneNumberID: whatsapp, phone: phone,
                                         categories: categories, countryCode: countryCode)
-                try await store.save(edit.applied(to: store.campaign(id) ?? Campaign(id: id, name: name)))
-                say("campaign \(id) saved in \(data.inboxPath)")
+                say(try await data.folder.saveCampaign(id: id, edit))
             }
         }
 
@@ -103,7 +89,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for campaign in try await data.openInbox(create: false).campaigns() { say(campaign.listLine) }
+                for campaign in try await data.folder.open(create: false).campaigns() { say(campaign.listLine) }
             }
         }
     }
@@ -118,11 +104,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox(create: false)
-                var found = try await data.campaign(campaign, in: store)
-                found.addMember(agent)
-                try await store.save(found)
-                say("\(agent) is a member of \(campaign)")
+                say(try await data.folder.addMember(agent, to: campaign))
             }
         }
 
@@ -133,11 +115,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox(create: false)
-                var found = try await data.campaign(campaign, in: store)
-                try found.removeMember(agent)
-                try await store.save(found)
-                say("\(agent) is not a member of \(campaign)")
+                say(try await data.folder.removeMember(agent, from: campaign))
             }
         }
     }
@@ -153,11 +131,9 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let store = try data.openInbox(create: false)
-                let (token, record) = APIToken.issue(for: agent, label: label, at: Date())
-                try await store.save(record)
-                FileHandle.standardError.write(Data("\(record.issuedNote)\n".utf8))
-                say(token)
+                let issued = try await data.folder.issueToken(for: agent, label: label, at: Date())
+                FileHandle.standardError.write(Data("\(issued.note)\n".utf8))
+                say(issued.token)
             }
         }
 
@@ -167,11 +143,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                let id = APIToken.parse(token)?.id ?? token
-                guard try await data.openInbox(create: false).revokeToken(id, at: Date()) else {
-                    throw fail("no token \(id) in \(data.inboxPath) (herald inbox token list)", status: ExitStatus.badInput)
-                }
-                say("token \(id) revoked")
+                say(try await data.folder.revokeToken(token, at: Date()))
             }
         }
 
@@ -181,7 +153,7 @@ struct InboxCommand: AsyncParsableCommand {
             @OptionGroup var data: DataOptions
 
             func run() async throws {
-                for token in try await data.openInbox(create: false).tokens(of: agent) { say(token.listLine) }
+                for token in try await data.folder.open(create: false).tokens(of: agent) { say(token.listLine) }
             }
         }
     }

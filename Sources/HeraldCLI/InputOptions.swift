@@ -27,23 +27,30 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// Usage errors: an input file whose type is unknown (unless `checksType` is false or
+    /// --input-format says it), --text on a channel without a plain-text alternative (`verb`: what
+    /// the command does with the input, "renders" or "sends").
+    func check(_ input: String, checksType: Bool = true, for channel: ChannelID, verb: String) throws {
+        do {
+            if checksType && input != "-" && inputFormat == nil { try Draft.Format.checkInput(input, formatName: "--input-format") }
+            if textFile != nil { try Composer.checkPlainTextAlternative(for: channel, named: "--text", verb: verb) }
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
     /// Reads the input; `examplesByDefault` lets `render` and `preview` fall back to a
     /// template's examples (they deliver nothing), while `send` insists on data.
     func draft(_ input: String, examplesByDefault: Bool) throws -> Draft {
         do {
-            if input == "-" {
-                guard data == nil && !exampleData && locale == nil else {
-                    throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
-                }
-                let draft = try Draft.read(from: FileHandle.standardInput, named: "standard input", format: format ?? .markdown,
-                                           maximumInputBytes: maximumInputBytes)
-                return try withText(reported(draft, html: format == .html))
+            if input == "-", data != nil || exampleData || locale != nil {
+                throw fail("standard input is read as a Markdown document; a template with --data, --example-data or --locale must be a file", status: ExitStatus.usage)
             }
             let source: Draft.DataSource? = data.map { .file(URL(fileURLWithPath: $0)) } ?? (exampleData ? .examples : nil)
-            let draft = try Draft.read(URL(fileURLWithPath: input), data: source, locale: locale, format: format,
-                                       examplesByDefault: examplesByDefault, maximumInputBytes: maximumInputBytes)
-            for warning in draft.template?.warnings ?? [] { warn(warning) }
-            return try withText(reported(draft, html: (format ?? Draft.Format.of(URL(fileURLWithPath: input))) == .html))
+            let read = try Draft.read(input: input, data: source, locale: locale, format: format, examplesByDefault: examplesByDefault,
+                                      maximumInputBytes: maximumInputBytes)
+            for warning in read.warnings { warn(warning) }
+            return try withText(read.draft)
         } catch let error as InputTooLarge {
             // The library's message, and the flag that raises the limit (the library names no flag).
             let flag = error.megabytesNeeded.map { "--max-input-mb \($0)" } ?? "--max-input-mb"
@@ -62,14 +69,6 @@ struct InputOptions: ParsableArguments {
         guard let textFile else { return draft }
         var draft = draft
         draft.plainText = try Draft.plainText(reading: URL(fileURLWithPath: textFile), maximumInputBytes: maximumInputBytes)
-        return draft
-    }
-
-    /// Tells the agent what the HTML reader removed; the message is still made, without it.
-    private func reported(_ draft: Draft, html: Bool) -> Draft {
-        if !draft.removed.isEmpty {
-            warn("removed from the \(html ? "HTML" : "Markdown"): \(draft.removed.map(\.summary).joined(separator: ", "))")
-        }
         return draft
     }
 

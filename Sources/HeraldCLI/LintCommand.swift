@@ -17,25 +17,13 @@ struct LintCommand: ParsableCommand {
     @Option(name: .customLong("max-sms-segments"), help: "SMS parts longer than this many segments are errors.") var maximumSMSSegments: Int = 3
 
     func run() throws {
-        let report: TemplateLinter.Report
-        do {
-            report = try TemplateLinter(maximumSMSSegments: maximumSMSSegments).lint(directory: URL(fileURLWithPath: templatesDirectory))
-        } catch {
-            let exists = FileManager.default.fileExists(atPath: templatesDirectory)
-            throw fail("cannot read '\(templatesDirectory)': \(exists ? error.localizedDescription : "no such folder or file"); expected a templates folder or one template file",
-                       status: ExitStatus.ioError)
-        }
-        guard !report.templates.isEmpty else {
-            throw fail("'\(templatesDirectory)' holds no template (a .md file starting with a --- front matter)", status: ExitStatus.badInput)
-        }
+        let report = try TemplateLinter(maximumSMSSegments: maximumSMSSegments).lint(path: templatesDirectory)
         if json {
             print(try report.json())
         } else {
             for diagnostic in report.diagnostics { print(diagnostic) }
             print(report.summary)
         }
-        if report.errorCount > 0 {
-            throw fail("lint found \(report.errorCount) error\(report.errorCount == 1 ? "" : "s") in '\(templatesDirectory)'", status: ExitStatus.failure)
-        }
+        if let failure = report.failure(linting: templatesDirectory) { throw fail(failure, status: ExitStatus.failure) }
     }
 }

@@ -25,15 +25,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Write here instead of standard output ('-'), atomically: a failure leaves the file that was there untouched. A folder, a read-only file and the files this command reads are refused.") var output: String?
 
     func validate() throws {
-        if input != "-" && inputOptions.inputFormat == nil {
-            let ext = URL(fileURLWithPath: input).pathExtension.lowercased()
-            guard ["md", "markdown", "txt", "html", "htm"].contains(ext) else {
-                throw ValidationError("cannot read '\(input)': unsupported input type '.\(ext)'; expected Markdown (.md, .markdown, .txt) or editor HTML (.html, .htm), or say --input-format")
-            }
-        }
-        if inputOptions.textFile != nil && channel != .email {
-            throw ValidationError("--text is an email's plain-text alternative; \(channel.rawValue) renders its own text from the input")
-        }
+        try inputOptions.check(input, for: channel, verb: "renders")
         guard (1...2048).contains(maximumAttachmentMegabytes) else { throw ValidationError("--max-attachment-mb takes 1 to 2048, not \(maximumAttachmentMegabytes)") }
     }
 
@@ -46,13 +38,7 @@ struct RenderCommand: ParsableCommand {
         let rendered = try composer.render(draft, for: channel, request: request, format: format)
         for warning in rendered.warnings { warn(warning) }
         let read = inputOptions.filesRead(by: input, draft: draft, request: request) + compose.filesNamed + channelOptions.filesNamed
-        if let output, output != "-" {
-            try AtomicFile.write(to: output, inputs: read) { sink in try rendered.write(to: &sink) }
-        } else {
-            var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")
-            try rendered.write(to: &sink)
-            try sink.flush()
-        }
+        try rendered.write(toPath: output, inputs: read)
     }
 }
 

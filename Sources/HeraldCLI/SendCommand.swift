@@ -20,9 +20,7 @@ struct SendCommand: AsyncParsableCommand {
     @OptionGroup var delivery: DeliveryOptions
 
     func validate() throws {
-        if inputOptions.textFile != nil && channel != .email {
-            throw ValidationError("--text is an email's plain-text alternative; \(channel.rawValue) sends its own text from the input")
-        }
+        try inputOptions.check(input, checksType: false, for: channel, verb: "sends")
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
         if recipientsFile != nil && !compose.to.isEmpty {
             throw ValidationError("--to and --recipients-file: each line of the file is its message's To; put \(compose.to.joined(separator: ", ")) in the file")
@@ -42,33 +40,17 @@ struct SendCommand: AsyncParsableCommand {
         try configuration.requireTransport(for: channel)
         let sender = Sender(configuration: configuration)
         if let recipientsFile {
-            if channel == .email {
-                // Bulk mail is written by a program: automatic replies should stay quiet.
-                request.autoSubmitted = request.autoSubmitted ?? true
-                if draft.completing(request).listUnsubscribe.isEmpty {
-                    let problem = "a bulk send without an unsubscribe target: Gmail and Yahoo ask bulk mail for one-click unsubscribe; "
-                        + "give --list-unsubscribe https://… (or a template layout with an unsubscribe URL)"
-                    if strict { throw HeraldError(.input, problem + " (refused: --strict; nothing was stored or sent)") }
-                    warn(problem)
-                }
-            }
-            let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: request, eachOf: try RecipientList.read(recipientsFile, for: channel))
+            let policy = try BulkPolicy(strict: strict, unsubscribeName: "--list-unsubscribe", strictName: "--strict").applied(to: request, draft: draft)
+            for warning in policy.warnings { warn(warning) }
+            let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: policy.request, eachOf: try RecipientList.read(recipientsFile, for: channel))
             for warning in composition.warnings { warn(warning) }
             let progress = SendProgress(total: 0, isTerminal: isatty(STDOUT_FILENO) == 1) { FileHandle.standardOutput.write(Data($0.utf8)) }
             let bulk = try await sender.sendAll(composition.outbounds, concurrency: concurrency, starting: { count in
                 progress.total = count
                 say("sending \(count) messages via \(configuration.destination(for: channel)) on \(concurrency) connection(s)")
-            }, progress: { report in
-                progress.record(delivered: report.failure == nil && !report.accepted.isEmpty)
-            })
-            if bulk.storedBefore > 0 {
-                say("\(bulk.storedBefore) of the \(bulk.stored.ids.count) messages were stored by an earlier send with the same --idempotency-key; herald worker delivers what is left of them")
-            }
-            let total = bulk.entries.count
-            say("\(total - bulk.notDelivered) sent, \(bulk.notDelivered) not delivered\(bulk.notDelivered == 0 ? "" : " (see herald outbox list)")")
-            if bulk.notDelivered > 0 {
-                throw fail("\(bulk.notDelivered) of \(total) messages were not delivered (see herald outbox list)", status: ExitStatus.failure)
-            }
+            }, progress: progress.record(_:))
+            for line in bulk.summary(keyName: "--idempotency-key") { say(line) }
+            if let failure = bulk.failure { throw fail(failure, status: ExitStatus.failure) }
             return
         }
         let composition = try Composer(dkim: configuration.dkim).outbound(draft, request: request)
@@ -76,12 +58,8 @@ struct SendCommand: AsyncParsableCommand {
         let sent = try await sender.send(composition.outbounds)
         for message in sent {
             if let report = message.report { print(report.summary) }
-            print("outbox message \(message.entry.id): \(message.entry.state.rawValue) (via \(configuration.destination(for: channel)))\(message.entry.waitingNote())")
+            print(message.line(via: configuration.destination(for: channel)))
         }
-        let notAccepted = sent.filter { !$0.isDelivered }.map(\.entry.id)
-        if let first = notAccepted.first {
-            throw fail("not every recipient accepted outbox message\(notAccepted.count == 1 ? "" : "s") \(notAccepted.map(String.init).joined(separator: ", ")) "
-                       + "(see the lines above, or herald outbox show \(first))", status: ExitStatus.failure)
-        }
+        if let failure = Sender.Sent.failure(of: sent) { throw fail(failure, status: ExitStatus.failure) }
     }
 }

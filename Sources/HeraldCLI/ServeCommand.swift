@@ -4,31 +4,6 @@ import Herald
 import HeraldInbox
 import HeraldServer
 
-/// The folder of the inbox, the outbox and the Maildir: `herald serve` and `herald inbox`.
-struct DataOptions: ParsableArguments {
-    @Option(help: "The folder of the inbox (inbox.sqlite), the outbox (outbox.sqlite) and the Maildir (maildir/).") var data: String = ".herald"
-
-    var inboxPath: String { SQLiteInboxStore.path(inFolder: data) }
-
-    /// The inbox in the data folder: made, with the folder, when `create` (serving, loading,
-    /// adding); otherwise it must exist — a typo in --data is an error, not a new empty inbox.
-    func openInbox(create: Bool = true) throws -> SQLiteInboxStore {
-        guard create || FileManager.default.fileExists(atPath: inboxPath) else {
-            throw fail("there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)",
-                       status: ExitStatus.ioError)
-        }
-        return try SQLiteInboxStore(folder: data, create: create)
-    }
-
-    /// The campaign `id` of an existing inbox, or an error naming what exists.
-    func campaign(_ id: String, in store: SQLiteInboxStore) async throws -> Campaign {
-        guard let campaign = try await store.campaign(id) else {
-            throw fail("no campaign \(id) in \(inboxPath) (herald inbox campaign list)", status: ExitStatus.badInput)
-        }
-        return campaign
-    }
-}
-
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -61,32 +36,15 @@ struct ServeCommand: AsyncParsableCommand {
         if imap == nil && imapMoveTo != nil { throw ValidationError("--imap-move-to moves IMAP messages; give --imap URL") }
     }
 
-    /// --templates must be a folder; without it, the data folder's templates/ if it exists.
-    func templatesFolder() throws -> String? {
-        var isDirectory: ObjCBool = false
-        if let templates {
-            guard FileManager.default.fileExists(atPath: templates, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw fail("--templates \(templates) is not a folder (it holds the composer's template files)", status: ExitStatus.ioError)
-            }
-            return templates
-        }
-        let inData = URL(fileURLWithPath: data.data).appendingPathComponent("templates").path
-        return FileManager.default.fileExists(atPath: inData, isDirectory: &isDirectory) && isDirectory.boolValue ? inData : nil
-    }
-
     func run() async throws {
         let configuration = try delivery.configuration(data: data.data)
-        var server = InboxServer.Configuration(
-            host: host, port: port, bodyLimit: bodyLimit, uploads: URL(fileURLWithPath: data.data).appendingPathComponent("uploads").path,
-            uploadLimit: uploadLimitMB << 20, rateLimit: rateLimit == 0 ? nil : RateLimiter.Rule(perSecond: Double(rateLimit), burst: Double(rateLimit * 5)),
-            templates: try templatesFolder(),
-            // The webhooks' secrets from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
-            webhooks: try WebhookConfiguration(publicURL: publicURL, dataFolder: data.data))
-        server.inboundFiles = InboundFiles(dataFolder: data.data).folder
+        // The webhooks' secrets come from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
+        let server = try InboxServer.Configuration(dataFolder: data.data, host: host, port: port, bodyLimit: bodyLimit, uploadLimit: uploadLimitMB << 20,
+                                                   requestsPerSecond: rateLimit, templates: templates, templatesName: "--templates", publicURL: publicURL)
         let host = self.host
         // Checked before listening: a missing password stops the server, not every poll.
         let poll = try imap.map { IMAPPoll(configuration: try IMAPConfiguration.fromEnvironment(url: $0, moveTo: imapMoveTo), interval: Double(imapInterval)) }
-        try await InboxServer.serve(data.openInbox(), delivery: configuration, configuration: server,
+        try await InboxServer.serve(data.folder.open(), delivery: configuration, configuration: server,
                                     deliversOutbox: !noWorker, imap: poll) { port in
             // Written straight to the descriptor: scripts and tests wait for this line.
             FileHandle.standardOutput.write(Data("herald serve: listening on http://\(host):\(port)\n".utf8))

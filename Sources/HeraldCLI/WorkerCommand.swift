@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Herald
 
@@ -23,14 +22,7 @@ struct WorkerCommand: AsyncParsableCommand {
         let store = try configuration.openOutbox()
         let workers = try configuration.workers(for: store, count: concurrency)
         // Signals become a stop request; the loops check it between messages.
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { for worker in workers { worker.stop() } }
-            source.resume()
-            sources.append(source)
-        }
+        let sources = OutboxWorker.stopOnSignals(workers)
         FileHandle.standardError.write(Data("herald worker: delivering \(configuration.outboxPath) via \(configuration.emailDestination) on \(concurrency) connection(s)\n".utf8))
         try await OutboxWorker.runAll(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
             // Written straight to the descriptor: a killed worker leaves no line behind in a buffer.
@@ -43,7 +35,7 @@ struct WorkerCommand: AsyncParsableCommand {
     /// `--until-idle` stops when nothing is due — which is not "nothing left": say what waits.
     private func reportBacklog(_ store: any OutboxStore, route: String) async {
         let now = Date().timeIntervalSince1970
-        guard let notes = try? await store.backlog(now: now, route: route).notes(now: now) else { return }
-        say(notes.isEmpty ? "herald worker: idle, nothing left to send" : "herald worker: idle; " + notes.joined(separator: "; "))
+        guard let backlog = try? await store.backlog(now: now, route: route) else { return }
+        say("herald worker: " + backlog.idleReport(now: now))
     }
 }

@@ -12,16 +12,17 @@ public enum ChannelID: String, CaseIterable, Sendable, Codable, Hashable, Custom
         switch self {
         case .email:
             return ChannelCapabilities(formatting: true, attachments: true, voiceNotes: false, maximumLength: nil, templateRequiredToOpen: false,
-                                       carriesMessages: true, copies: true)
+                                       carriesMessages: true, copies: true, plainTextAlternative: true, bulkMailHeaders: true)
         case .sms:
             return ChannelCapabilities(formatting: false, attachments: false, voiceNotes: false, maximumLength: nil, templateRequiredToOpen: false,
-                                       carriesMessages: true, copies: false)
+                                       carriesMessages: true, copies: false, plainTextAlternative: false, bulkMailHeaders: false)
         case .whatsapp:
             return ChannelCapabilities(formatting: true, attachments: true, voiceNotes: true, maximumLength: WhatsAppTextRenderer.maximumLength,
-                                       templateRequiredToOpen: true, carriesMessages: true, copies: false)
+                                       templateRequiredToOpen: true, carriesMessages: true, copies: false,
+                                       plainTextAlternative: false, bulkMailHeaders: false)
         case .phone:
             return ChannelCapabilities(formatting: false, attachments: false, voiceNotes: false, maximumLength: nil, templateRequiredToOpen: false,
-                                       carriesMessages: false, copies: false)
+                                       carriesMessages: false, copies: false, plainTextAlternative: false, bulkMailHeaders: false)
         }
     }
 
@@ -58,4 +59,10 @@ public struct ChannelCapabilities: Equatable, Sendable {
     public var carriesMessages: Bool
     /// Copies to others (Cc, Bcc) besides the recipients.
     public var copies: Bool
+    /// A plain-text alternative beside the formatted part, which the author may write
+    /// themselves (email's text/plain); the other channels send the text rendered from the input.
+    public var plainTextAlternative: Bool
+    /// The headers mailbox providers ask of bulk mail: Auto-Submitted (RFC 3834), so automatic
+    /// replies stay quiet, and one-click List-Unsubscribe (RFC 8058).
+    public var bulkMailHeaders: Bool
 }

@@ -38,24 +38,35 @@ public struct Composer: Sendable {
     public func render(_ draft: Draft, for channel: ChannelID, request: MessageRequest = MessageRequest(), format: RenderFormat) throws -> Rendered {
         var request = request
         request.channel = channel
-        try check(draft, request)
+        try check(draft, request, verb: "renders")
         return try composition(for: channel).render(draft, request: request, format: format, composer: self)
     }
 
     /// The messages `request` asks for (an SMS to several numbers is one; a WhatsApp text with
     /// two files may be three), ready to store; nothing is stored or sent yet.
     public func outbound(_ draft: Draft, request: MessageRequest) throws -> Composition {
-        try check(draft, request)
+        try check(draft, request, verb: "sends")
         return try composition(for: request.channel).outbound(draft, request: request, composer: self)
     }
 
     /// What every channel checks first: the template is for this channel, the channel can carry
-    /// what the request asks.
-    private func check(_ draft: Draft, _ request: MessageRequest) throws {
+    /// what the request asks, the draft's own plain text has a part to go in.
+    private func check(_ draft: Draft, _ request: MessageRequest, verb: String) throws {
+        if draft.plainText != nil { try Self.checkPlainTextAlternative(for: request.channel, verb: verb) }
         if let template = draft.template, !template.channels.contains(request.channel) {
             throw HeraldError(.input, "template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(request.channel) (its channels: list)")
         }
         try request.channel.channel.validate(request.outline)
+    }
+
+    /// Refuses an author's plain-text alternative for a channel that has none
+    /// (`ChannelCapabilities.plainTextAlternative`): SMS and WhatsApp send the text rendered from
+    /// the input. `name` is what the caller calls the alternative (the CLI passes its flag);
+    /// `verb` what it does with the input ("renders", "sends").
+    public static func checkPlainTextAlternative(for channel: ChannelID, named name: String = "the draft's own plain text",
+                                                 verb: String = "renders") throws {
+        guard !channel.capabilities.plainTextAlternative else { return }
+        throw HeraldError(.usage, "\(name) is an email's plain-text alternative; \(channel) \(verb) its own text from the input")
     }
 
     private func composition(for channel: ChannelID) -> any ChannelComposition {
@@ -113,6 +124,19 @@ public struct Rendered: Sendable {
         case .text(let text): try sink.write(text)
         case .utf8(let chunks): for chunk in chunks { try sink.write(chunk) }
         case .message(let message, let identity): try MIMEWriter().write(message, identity: identity, to: &sink)
+        }
+    }
+
+    /// Writes the output to `path`, atomically (a failure leaves the file that was there
+    /// untouched; none of `inputs`, the files that made it, is ever written over), or to
+    /// standard output when `path` is nil or "-".
+    public func write(toPath path: String?, inputs: [String]) throws {
+        if let path, path != "-" {
+            try AtomicFile.write(to: path, inputs: inputs) { sink in try write(to: &sink) }
+        } else {
+            var sink = FileDescriptorSink(STDOUT_FILENO, path: "standard output")
+            try write(to: &sink)
+            try sink.flush()
         }
     }
 

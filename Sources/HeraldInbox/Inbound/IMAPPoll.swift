@@ -18,7 +18,7 @@ public struct IMAPPoll: Sendable {
     /// Polls until cancelled; `report` gets one line per run that imported or failed.
     public func run(into inbox: Inbox, files: InboundFiles, report: @escaping @Sendable (String) -> Void) async {
         let importer = EmailImport(inbox: inbox, files: files)
-        let run = IMAPImport(configuration: configuration, store: inbox.store, workFolder: files.folder + "/.imap")
+        let run = importer.imap(configuration)
         while !Task.isCancelled {
             do {
                 let summary = try await run.run(with: importer)

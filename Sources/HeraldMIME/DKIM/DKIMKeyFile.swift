@@ -24,6 +24,28 @@ extension DKIMKey {
     }
 }
 
+extension DKIMKey {
+    /// A new key of the algorithm whose key type (`k=`) is `keyType` ("ed25519" or "rsa";
+    /// `keyTypeName`: what the caller calls it, for the refusal of any other), written to a new
+    /// file (`writeNewFile`) at `path`, by default SELECTOR.DOMAIN.pem; the key and its file.
+    public static func generateFile(keyType: String, keyTypeName: String = "the key type", domain: String, selector: String,
+                                    path: String? = nil) throws -> (key: DKIMKey, path: String) {
+        guard let algorithm = DKIMAlgorithm.allCases.first(where: { $0.keyType == keyType }) else {
+            throw HeraldError(.usage, "\(keyTypeName) '\(keyType)' is not ed25519 or rsa")
+        }
+        let key = try generate(algorithm, domain: domain, selector: selector)
+        let path = path ?? key.defaultFileName
+        try key.writeNewFile(path)
+        return (key, path)
+    }
+
+    /// The key file's name unless one is given: SELECTOR.DOMAIN.pem.
+    public var defaultFileName: String { "\(selector).\(domain).pem" }
+
+    /// The line to publish: `SELECTOR._domainkey.DOMAIN TXT "v=DKIM1; k=…; p=…"`.
+    public var recordLine: String { "\(recordName) TXT \"\(record)\"" }
+}
+
 extension DKIMVerifier {
     /// The file's signatures checked against one record (`herald dkim verify FILE --record R`):
     /// every signature is looked up with the same record, whatever its selector.
@@ -33,6 +55,16 @@ extension DKIMVerifier {
             throw HeraldError(.io, "cannot read the message \(path)")
         }
         return verify(Array(data)) { _ in parsed }
+    }
+}
+
+extension DKIMVerification {
+    /// Why checking the signatures of `file` failed: it has none, or some did not pass; nil
+    /// when every one passed.
+    public static func failure(of results: [DKIMVerification], file: String) -> String? {
+        if results.isEmpty { return "\(file) has no DKIM-Signature" }
+        let failed = results.filter { !$0.passed }.count
+        return failed == 0 ? nil : "\(failed) of \(results.count) DKIM signatures of \(file) failed"
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+import HeraldDelivery
+@testable import HeraldInbox
+import Testing
+
+/// A message on a stream (an MTA's pipe) is spooled into a file for the parser, up to a limit,
+/// and nothing of it is left behind.
+struct EmailImportStreamTests {
+    @Test func aStreamIsSpooledWholeIntoTheFolder() throws {
+        let folder = TemporaryFiles.path("spool", "d")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let source = TemporaryFiles.path("message", "eml")
+        let bytes = Data("From: lucia@example.net\r\nSubject: Hi\r\n\r\nHello\r\n".utf8)
+        try bytes.write(to: URL(fileURLWithPath: source))
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        let stream = try #require(FileHandle(forReadingAtPath: source))
+        let spooled = try EmailImport.spool(stream, in: folder, limit: 1 << 20)
+        #expect((spooled as NSString).deletingLastPathComponent == folder && spooled.hasSuffix(".eml"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: spooled)) == bytes)
+    }
+
+    @Test func aStreamPastTheLimitIsRefusedAndLeavesNoFile() throws {
+        let folder = TemporaryFiles.path("spool", "d")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let source = TemporaryFiles.path("large", "eml")
+        try Data(repeating: 0x61, count: (1 << 20) + 1).write(to: URL(fileURLWithPath: source))
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        let stream = try #require(FileHandle(forReadingAtPath: source))
+        #expect(throws: InboxError(.input, "the message on standard input is over 1 MB; no mail server sends one so large")) {
+            try EmailImport.spool(stream, in: folder, limit: 1 << 20)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+        #expect(EmailImport.streamLimit == 100 << 20)
+    }
+
+    @Test func anUnwritableFolderIsAnIOError() throws {
+        let stream = FileHandle(forReadingAtPath: "/dev/null")
+        let handle = try #require(stream)
+        let missing = TemporaryFiles.path("absent", "d")
+        #expect { try EmailImport.spool(handle, in: missing, limit: 1 << 20) } throws: { error in
+            (error as? InboxError)?.category == .io && "\(error)".hasPrefix("cannot write the message to \(missing)/.inbound-")
+        }
+    }
+}
+
+/// What an IMAP import says when it is done.
+struct IMAPSummaryLinesTests {
+    @Test func refusalsStayOnTheServerAndTheCountIsSaid() async throws {
+        var summary = IMAPImport.Summary()
+        summary.refused = [(uid: 7, reason: "no campaign answers at sales@example.com")]
+        #expect(summary.refusalNotes == ["UID 7 stays on the server, not imported: no campaign answers at sales@example.com"])
+        #expect(summary.importedLine(from: "imaps://mail.example.com/INBOX") == "0 messages imported from imaps://mail.example.com/INBOX")
+        let fixture = try await InboxFixture()
+        let reception = try await fixture.inbox.receive(InboundTests.email())
+        summary.receptions = [reception]
+        #expect(summary.importedLine(from: "imaps://mail.example.com/INBOX") == "1 message imported from imaps://mail.example.com/INBOX")
+    }
+
+    @Test func anImportKeepsItsWorkFilesUnderTheFilesFolder() async throws {
+        let fixture = try await InboxFixture()
+        let importer = EmailImport(inbox: fixture.inbox, files: InboundFiles(dataFolder: "/srv/herald"))
+        let configuration = IMAPConfiguration(url: "imaps://mail.example.com/INBOX", username: "u", password: "p")
+        #expect(importer.imap(configuration).workFolder == "/srv/herald/inbound-files/.imap")
+    }
+}
