@@ -54,7 +54,12 @@ public struct Inbox: Sendable {
     /// Starts an interaction: active and the agent's, its first message sent (the phone records
     /// the number dialled), the campaign's mandatory form open.
     public func start(_ request: StartInteraction, by agentID: String) async throws -> Interaction {
-        let actor = try await agent(agentID)
+        try await start(request, as: try await agent(agentID))
+    }
+
+    /// The same, as an agent already read (the server read the signed-in agent to authenticate
+    /// the request: one read less on every start).
+    public func start(_ request: StartInteraction, as actor: Agent) async throws -> Interaction {
         let directory = try await self.directory(for: actor, campaigns: [request.campaign])
         let campaign = try Authorization.requireMember(actor, of: request.campaign, in: directory)
         if let id = request.id, let existing = try await store.interaction(id) {

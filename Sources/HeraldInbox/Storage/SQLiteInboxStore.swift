@@ -334,7 +334,7 @@ public final class SQLiteInboxStore: InboxStore {
 
     public func agent(_ id: String) async throws -> Agent? {
         try await read { db in
-            try String.fetchOne(db, sql: "SELECT body FROM agent WHERE id = ?", arguments: [id]).map { try Self.decode(Agent.self, $0, what: "an agent") }
+            try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM agent WHERE id = ?"), arguments: [id]).map { try Self.decode(Agent.self, $0, what: "an agent") }
         }
     }
 
@@ -380,7 +380,7 @@ public final class SQLiteInboxStore: InboxStore {
 
     public func campaigns(ofMember agentID: String) async throws -> [Campaign] {
         try await read { db in
-            try String.fetchAll(db, sql: "SELECT body FROM campaign JOIN member ON member.campaignId = campaign.id WHERE member.agentId = ? ORDER BY campaign.id",
+            try String.fetchAll(db.cachedStatement(sql: "SELECT body FROM campaign JOIN member ON member.campaignId = campaign.id WHERE member.agentId = ? ORDER BY campaign.id"),
                                 arguments: [agentID]).map { try Self.decode(Campaign.self, $0, what: "a campaign") }
         }
     }
@@ -391,14 +391,15 @@ public final class SQLiteInboxStore: InboxStore {
 
     /// Adds or replaces a customer and the contacts it is found by.
     private static func insert(_ customer: Customer, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO customer (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body",
-                       arguments: [customer.id, try json(customer)])
-        try db.execute(sql: "DELETE FROM customer_contact WHERE customerId = ?", arguments: [customer.id])
+        // Cached statements: a start to a new customer runs these every time.
+        try db.cachedStatement(sql: "INSERT INTO customer (id, body) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body")
+            .execute(arguments: [customer.id, try json(customer)])
+        try db.cachedStatement(sql: "DELETE FROM customer_contact WHERE customerId = ?").execute(arguments: [customer.id])
         for contact in Set(customer.contacts) {
-            if let other = try String.fetchOne(db, sql: "SELECT customerId FROM customer_contact WHERE contact = ?", arguments: [contact]) {
+            if let other = try String.fetchOne(db.cachedStatement(sql: "SELECT customerId FROM customer_contact WHERE contact = ?"), arguments: [contact]) {
                 throw InboxError(.conflict, "\(contact) is customer \(other)'s already", field: "contacts")
             }
-            try db.execute(sql: "INSERT INTO customer_contact (contact, customerId) VALUES (?, ?)", arguments: [contact, customer.id])
+            try db.cachedStatement(sql: "INSERT INTO customer_contact (contact, customerId) VALUES (?, ?)").execute(arguments: [contact, customer.id])
         }
     }
 
@@ -410,7 +411,7 @@ public final class SQLiteInboxStore: InboxStore {
 
     public func customer(contact: String) async throws -> Customer? {
         try await read { db in
-            try String.fetchOne(db, sql: "SELECT body FROM customer JOIN customer_contact ON customer_contact.customerId = customer.id WHERE contact = ?",
+            try String.fetchOne(db.cachedStatement(sql: "SELECT body FROM customer JOIN customer_contact ON customer_contact.customerId = customer.id WHERE contact = ?"),
                                 arguments: [contact]).map { try Self.decode(Customer.self, $0, what: "a customer") }
         }
     }
@@ -581,13 +582,13 @@ public final class SQLiteInboxStore: InboxStore {
     }
 
     public func recordOutbox(entries: [Int64], message: String, interaction: String) async throws {
+        // One field of the stored message, set by SQLite's JSON functions: reading, decoding and
+        // encoding the whole message again was 6% of an email start's time.
+        let list = "[" + entries.map(String.init).joined(separator: ",") + "]"
         try await write("record the outbox entries of a message in") { db in
-            guard let text = try String.fetchOne(db, sql: "SELECT body FROM message WHERE interactionId = ? AND id = ?", arguments: [interaction, message]) else {
-                throw InboxError(.notFound, "no message \(message) in interaction \(interaction)")
-            }
-            var stored = try Self.decode(Interaction.Message.self, text, what: "a message")
-            stored.outboxEntries = entries
-            try db.execute(sql: "UPDATE message SET body = ? WHERE interactionId = ? AND id = ?", arguments: [try Self.json(stored), interaction, message])
+            try db.cachedStatement(sql: "UPDATE message SET body = json_set(body, '$.outboxEntries', json(?)) WHERE interactionId = ? AND id = ?")
+                .execute(arguments: [list, interaction, message])
+            guard db.changesCount == 1 else { throw InboxError(.notFound, "no message \(message) in interaction \(interaction)") }
         }
     }
 
