@@ -35,6 +35,23 @@ struct EmailImportStreamTests {
         #expect(EmailImport.streamLimit == 100 << 20)
     }
 
+    @Test func aKilledRunsSpoolFileIsRemovedByTheNextButNotAFreshOne() throws {
+        let folder = TemporaryFiles.path("spool", "d")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        // Left by a run killed two days ago, one spooling right now, and a file that is not a spool.
+        let stale = folder + "/.inbound-killed.eml", fresh = folder + "/.inbound-running.eml", other = folder + "/notes.eml"
+        for path in [stale, fresh, other] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-2 * 24 * 3600)], ofItemAtPath: stale)
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-2 * 24 * 3600)], ofItemAtPath: other)
+        try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-3600)], ofItemAtPath: fresh)
+        let stream = try #require(FileHandle(forReadingAtPath: "/dev/null"))
+        let spooled = try EmailImport.spool(stream, in: folder, limit: 1 << 20, now: now)
+        let left = Set(try FileManager.default.contentsOfDirectory(atPath: folder))
+        #expect(left == [".inbound-running.eml", "notes.eml", (spooled as NSString).lastPathComponent])
+    }
+
     @Test func anUnwritableFolderIsAnIOError() throws {
         let stream = FileHandle(forReadingAtPath: "/dev/null")
         let handle = try #require(stream)
