@@ -52,6 +52,25 @@ struct EmailImportStreamTests {
         #expect(left == [".inbound-running.eml", "notes.eml", (spooled as NSString).lastPathComponent])
     }
 
+    @Test func anImportRemovesTheStaleFilesFolderOfAKilledImportButNotAFreshOne() async throws {
+        let fixture = try await InboxFixture()
+        let folder = TemporaryFiles.path("files", "d")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        for (name, age) in [(".incoming-killed", 2 * 24 * 3600.0), (".incoming-running", 60.0)] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + name, withIntermediateDirectories: true)
+            try FileManager.default.setAttributes([.modificationDate: now.addingTimeInterval(-age)], ofItemAtPath: folder + "/" + name)
+        }
+        let message = TemporaryFiles.path("message", "eml")
+        defer { try? FileManager.default.removeItem(atPath: message) }
+        try Data("From: lucia@example.net\r\nTo: billing@example.com\r\nSubject: Hi\r\nMessage-ID: <s1@example.net>\r\n\r\nHello\r\n".utf8)
+            .write(to: URL(fileURLWithPath: message))
+        let result = try await EmailImport(inbox: fixture.inbox, files: InboundFiles(folder: folder)).importMessage(at: message)
+        #expect(result.reception?.outcome == .opened)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".incoming-") }
+        #expect(left == [".incoming-running"])
+    }
+
     @Test func anUnwritableFolderIsAnIOError() throws {
         let stream = FileHandle(forReadingAtPath: "/dev/null")
         let handle = try #require(stream)

@@ -16,14 +16,10 @@ extension EmailImport {
         return try await importMessage(at: path, recipient: recipient, dryRun: dryRun)
     }
 
-    /// A spool file this old is a killed run's (`kill -9`, the machine stopped): an MTA gives up
-    /// on a delivery long before, and its retry spools the message again.
-    static let staleSpoolAge: TimeInterval = 24 * 3600
-
     /// `stream` into a new file in `folder`, read by chunks; past `limit` the file is removed and
     /// the message refused. Spool files left by killed runs are removed first.
     static func spool(_ stream: FileHandle, in folder: String, limit: Int, now: Date = Date()) throws -> String {
-        removeStaleSpools(in: folder, now: now)
+        StaleWorkFiles.remove(in: folder, prefix: ".inbound-", suffix: ".eml", now: now)
         let path = URL(fileURLWithPath: folder).appendingPathComponent(".inbound-\(UUID().uuidString).eml").path
         guard FileManager.default.createFile(atPath: path, contents: nil), let output = FileHandle(forWritingAtPath: path) else {
             throw InboxError(.io, "cannot write the message to \(path)")
@@ -39,18 +35,6 @@ extension EmailImport {
             try output.write(contentsOf: chunk)
         }
         return path
-    }
-
-    /// Removes the `.inbound-*.eml` files of `folder` last written more than `staleSpoolAge`
-    /// ago. Never a recent one: another delivery may be spooling it right now.
-    static func removeStaleSpools(in folder: String, now: Date) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names where name.hasPrefix(".inbound-") && name.hasSuffix(".eml") {
-            let path = URL(fileURLWithPath: folder).appendingPathComponent(name).path
-            guard let written = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
-                  now.timeIntervalSince(written) > staleSpoolAge else { continue }
-            try? FileManager.default.removeItem(atPath: path)
-        }
     }
 }
 

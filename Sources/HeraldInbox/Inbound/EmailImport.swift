@@ -37,6 +37,7 @@ public struct EmailImport: Sendable {
         // Parsed attachment files are written inside the files folder, so keeping one is a rename.
         let work = (files.folder as NSString).appendingPathComponent(".incoming-\(UUID().uuidString)")
         if !dryRun {
+            StaleWorkFiles.remove(in: files.folder, prefix: ".incoming-")
             do {
                 try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
             } catch {

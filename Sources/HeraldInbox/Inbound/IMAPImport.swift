@@ -70,6 +70,7 @@ public struct IMAPImport: Sendable {
         let after = UInt32(clamping: cursor.position)
         let uids = try await Blocking.run { try mailbox.uids(after: after) }
         try FileManager.default.createDirectory(atPath: workFolder, withIntermediateDirectories: true)
+        StaleWorkFiles.remove(in: workFolder, prefix: "imap-", suffix: ".eml")
         for uid in uids {
             let path = (workFolder as NSString).appendingPathComponent("imap-\(UUID().uuidString).eml")
             defer { try? FileManager.default.removeItem(atPath: path) }
