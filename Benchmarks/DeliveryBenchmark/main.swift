@@ -1,7 +1,6 @@
 // Delivery benchmark: ~70 KB messages to Postfix's smtp-sink on loopback, over one connection
-// and over four; the outbox's own cost (enqueue + claim + record around the same transport),
-// and each of those steps timed apart; enqueue of 5 KB messages; and, in the same run, Python's
-// smtplib over one connection.
+// and over four; the outbox's own cost (enqueue + claim + record around the same transport);
+// and, in the same run, Python's smtplib over one connection.
 //
 //     apt-get install postfix   (for /usr/sbin/smtp-sink; `postfix stop` if it started)
 //     swift run -c release DeliveryBenchmark
@@ -99,40 +98,6 @@ func runBenchmark() async throws {
     let outboxRate = Double(count) / outboxTime
     let sent = try await outbox.entries().filter { $0.state == .sent }.count
 
-    // Where the outbox's time goes: a second outbox, filled in one call, drained without a
-    // transport (claims of 50, each message recorded as accepted by both recipients).
-    let stepsDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).sqlite").path
-    defer { try? FileManager.default.removeItem(atPath: stepsDatabase) }
-    let steps = try SQLiteOutboxStore(path: stepsDatabase)
-    _ = try await steps.enqueue(Array(repeating: outbound, count: count), now: Date().timeIntervalSince1970)
-    let accepted = DeliveryReport(recipients: envelope.recipients.map { RecipientResult(address: $0.addrSpec, status: .accepted, code: 250, reply: "2.0.0 Ok") },
-                                  failure: nil, transcript: [])
-    var claimTime = 0.0, recordTime = 0.0, claimed = 0
-    while true {
-        var claims: [Outbox.Claim] = []
-        claimTime += try await asyncSeconds { claims = try await steps.claim(owner: "steps", now: Date().timeIntervalSince1970, limit: 50, ids: nil, route: nil) }
-        if claims.isEmpty { break }
-        claimed += claims.count
-        for claim in claims {
-            recordTime += try await asyncSeconds { try await steps.record(accepted, for: claim.id, now: Date().timeIntervalSince1970, random: 0.5) }
-        }
-    }
-
-    // Enqueue of 5 KB messages, one per call (each its own transaction, committed before it returns).
-    let smallMessage = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "support@example.com"),
-                                                            to: try AddressParser.parseList("ana@example.com"),
-                                                            subject: try HeaderText("Your order has shipped", field: "subject")),
-                                    text: String(repeating: "Your order 4821 left our warehouse today and should arrive within three days.\n", count: 66))
-    let small = try MIMEWriter().bytes(of: smallMessage, identity: try MessageIdentity.deterministic(for: smallMessage))
-    let smallOutbound = Outbound(channel: .email, sender: "support@example.com", recipients: ["ana@example.com"], payload: .bytes(small))
-    let smallDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).sqlite").path
-    defer { try? FileManager.default.removeItem(atPath: smallDatabase) }
-    let smallOutbox = try SQLiteOutboxStore(path: smallDatabase)
-    let smallCount = 5000
-    let smallTime = try await asyncSeconds {
-        for _ in 0..<smallCount { _ = try await smallOutbox.enqueue(smallOutbound, now: Date().timeIntervalSince1970) }
-    }
-
     // Python's smtplib, one connection.
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).eml")
     try Data(bytes).write(to: file)
@@ -150,9 +115,6 @@ func runBenchmark() async throws {
     print("  Herald, 1 connection:           \(String(format: "%7.0f", oneRate)) messages/s  (\(String(format: "%.2f", oneRate / pythonRate))× smtplib; goal ≥ 1)  failures: \(failures)")
     print("  Herald, 4 connections:          \(String(format: "%7.0f", fourRate)) messages/s  (\(String(format: "%.2f", fourRate / pythonRate))× smtplib; goal ≥ 2)")
     print("  Herald via the outbox, 1 conn.: \(String(format: "%7.0f", outboxRate)) messages/s  (outbox adds \(String(format: "%.0f", (oneRate / outboxRate - 1) * 100))%; goal < 20%)  sent: \(sent)/\(count)")
-    print("    per message: deliver \(String(format: "%.0f", oneTime / Double(count) * 1e6)) µs; enqueue \(String(format: "%.0f", enqueueTime / Double(count) * 1e6)) µs, "
-          + "claim \(String(format: "%.0f", claimTime / Double(claimed) * 1e6)) µs, record \(String(format: "%.0f", recordTime / Double(claimed) * 1e6)) µs")
-    print("  Enqueue, \(small.count / 1024) KB messages, one per call: \(String(format: "%7.0f", Double(smallCount) / smallTime)) messages/s  (goal ≥ 5,000)")
 }
 
 try await runBenchmark()

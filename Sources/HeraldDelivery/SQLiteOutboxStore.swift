@@ -15,7 +15,6 @@ public final class SQLiteOutboxStore: OutboxStore {
     public typealias Backlog = Outbox.Backlog
 
     private let queue: DatabaseQueue
-    private let checkpointer: Checkpointer
     public let policy: Policy
     /// The database file, as given: named in every error.
     public let path: String
@@ -60,14 +59,8 @@ public final class SQLiteOutboxStore: OutboxStore {
                 // written before COMMIT returns); only an OS crash or power cut can lose the last few.
                 // FULL would fsync every commit and cost more than the delivery itself.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                // Checkpoints (copying the WAL into the database, with an fsync of each) are done
-                // by `Checkpointer` on its own thread and connection, off the path of enqueue,
-                // claim and record; this is only the ceiling should it fall behind (64 MB of
-                // WAL). Durability is the same: a commit is in the WAL either way.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Checkpointer.ceilingPages)")
             }
             try Self.migrator.migrate(queue)
-            checkpointer = Checkpointer(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             throw OutboxError(storage: error, path: path, doing: .open)
         }
@@ -92,16 +85,9 @@ public final class SQLiteOutboxStore: OutboxStore {
         try await Blocking.run { try self.writeNow(doing, body) }
     }
 
-    private func writeNow<T>(_ doing: OutboxOperation, written: Int = Checkpointer.pageSize * 4, _ body: (Database) throws -> T) throws -> T {
+    private func writeNow<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
         do {
-            let result = try queue.write(body)
-            if checkpointer.wrote(written) {
-                // The background checkpoints fall behind (the disk or the cores are busy): this
-                // writer waits for them to catch up, as it would have under SQLite's
-                // auto-checkpoint, so the WAL stays bounded.
-                checkpointer.catchUp()
-            }
-            return result
+            return try queue.write(body)
         } catch let error as DatabaseError {
             throw OutboxError(storage: error, path: path, doing: doing)
         }
@@ -174,11 +160,7 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     /// `enqueue`, on the calling thread.
     public func enqueueNow(_ outbounds: [Outbound], now: Double) throws -> Outbox.Stored {
-        let written = outbounds.reduce(0) { total, outbound in
-            guard case .bytes(let bytes) = outbound.payload else { return total }
-            return total + bytes.count + Checkpointer.pageSize * 4
-        }
-        return try writeNow(.store, written: written) { db in
+        try writeNow(.store) { db in
             var ids: [Int64] = []
             var inserted: [Int64] = []
             for outbound in outbounds {
@@ -424,105 +406,6 @@ public final class SQLiteOutboxStore: OutboxStore {
         return Entry(id: row["id"], state: State(rawValue: row["state"]) ?? .queued, idempotencyKey: row["idempotencyKey"],
                      channel: ChannelID(rawValue: row["channel"]) ?? .email, sender: row["mailFrom"], attempts: row["attempts"], nextAttemptAt: row["nextAttemptAt"], lastError: row["lastError"],
                      recipients: recipients, size: row["size"])
-    }
-}
-
-/// Copies the WAL into the database (a PASSIVE checkpoint: it waits for no reader or writer)
-/// on a thread and connection of its own once about `triggerBytes` have been committed since
-/// the last one, so that the copy and its two fsyncs are not paid by whichever enqueue or record
-/// happened to cross SQLite's auto-checkpoint threshold. At most one runs at a time; one that
-/// fails (the database busy, a disk error) is simply tried again after the next writes. When they
-/// fall `behindBytes` behind (a busy disk or busy cores), writers wait for them, as they would
-/// have under SQLite's own auto-checkpoint (still on at `ceilingPages`, the last resort).
-final class Checkpointer: @unchecked Sendable {
-    static let pageSize = 4096
-    /// About SQLite's default auto-checkpoint (1,000 pages).
-    static let triggerBytes = 4 << 20
-    static let ceilingPages = 16384
-    /// 16 MB of WAL (4 KB pages).
-    static let restartFrames = 4096
-    /// Committed without a checkpoint finishing: the writer waits for one (`catchUp`).
-    static let behindBytes = 32 << 20
-    private let path: String
-    private let configuration: Configuration
-    private let lock = NSLock()
-    private var pending = 0
-    private var running = false
-    /// Committed since the background last kept up.
-    private var sinceCompleted = 0
-    private var connection: DatabaseQueue?
-    private let thread = DispatchQueue(label: "herald.outbox.checkpoint", qos: .utility)
-
-    init(path: String, configuration: Configuration) {
-        self.path = path
-        self.configuration = configuration
-    }
-
-    /// Notes `bytes` committed; starts a checkpoint when enough have piled up and none runs.
-    /// Returns true when the checkpoints cannot keep up (`behindBytes` committed since the last
-    /// one that finished): the caller then waits for them (`catchUp`), so the WAL stays bounded.
-    func wrote(_ bytes: Int) -> Bool {
-        lock.lock()
-        pending += bytes
-        sinceCompleted += bytes
-        let start = pending >= Self.triggerBytes && !running
-        let atStart = sinceCompleted
-        if start {
-            pending = 0
-            running = true
-        }
-        let behind = sinceCompleted >= Self.behindBytes
-        lock.unlock()
-        if start {
-            thread.async {
-                let started = self.checkpoint()
-                self.lock.lock()
-                self.running = false
-                // A PASSIVE checkpoint copies what was committed before it started.
-                if started { self.sinceCompleted = max(self.sinceCompleted - atStart, 0) }
-                self.lock.unlock()
-            }
-        }
-        return behind
-    }
-
-    /// Waits for the checkpoint in progress, then checkpoints once more, on the calling thread.
-    func catchUp() {
-        thread.sync {
-            if self.checkpoint() {
-                self.lock.lock()
-                self.sinceCompleted = 0
-                self.lock.unlock()
-            }
-        }
-    }
-
-    /// True when the WAL was copied.
-    private func checkpoint() -> Bool {
-        do {
-            if connection == nil {
-                var configuration = configuration
-                // RESTART waits for readers while holding writers back: not for long.
-                configuration.busyMode = .timeout(0.1)
-                connection = try DatabaseQueue(path: path, configuration: configuration)
-            }
-            try connection?.writeWithoutTransaction { db in
-                // PASSIVE copies what it can without waiting for anyone (the busy timeout does not
-                // apply to it). Writers that keep coming mean the WAL is never found fully copied,
-                // so it never starts over and would grow without end: past `restartFrames`,
-                // RESTART copies the few frames written meanwhile, holding new writers back for
-                // that long, so that the next commit writes the WAL from its start again.
-                let (frames, _) = try db.checkpoint(.passive)
-                if frames >= Self.restartFrames {
-                    // A long reader (another process listing the outbox): the next time.
-                    _ = try? db.checkpoint(.restart)
-                }
-            }
-            return true
-        } catch {
-            // Nothing is lost: the commits are in the WAL, which the next checkpoint copies.
-            return false
-        }
     }
 }
 

@@ -20,27 +20,6 @@ import Testing
         #expect(claim.id == id && claim.outbound.smtputf8)
     }
 
-    /// Checkpoints run beside the writers (`Checkpointer`), and SQLite's own auto-checkpoint
-    /// waits until 64 MB: without them the WAL would grow to hold every message of this stream
-    /// (512 × 128 KB). With them it is copied into the database every few MB and starts over;
-    /// the bound allows for checkpoints falling behind on a busy machine (writers then wait at
-    /// 32 MB).
-    @Test func theWriteAheadLogStaysBoundedUnderAStreamOfEnqueues() async throws {
-        let store = try SQLiteOutboxStore(path: path)
-        let body = [UInt8](repeating: 0x61, count: 128 << 10)
-        var largest = 0
-        for _ in 0..<512 {
-            _ = try store.enqueueNow([Outbound(channel: .email, sender: "me@example.com", recipients: ["a@example.com"], payload: .bytes(body),
-                                               smtputf8: false)], now: 0)
-            let size = (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-            largest = max(largest, size)
-        }
-        #expect(largest > 0 && largest < 48 << 20, "the WAL reached \(largest >> 20) MB")
-        // Every message is there, whole, from a new connection.
-        let reopened = try SQLiteOutboxStore(path: path)
-        #expect(try await reopened.entries().count == 512)
-    }
-
     @Test func theBackoffPolicyIsConfigurable() {
         var policy = Outbox.Policy()
         policy.baseDelay = 5
