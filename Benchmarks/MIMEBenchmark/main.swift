@@ -5,6 +5,7 @@
 //     pip install cmarkgfm
 //     swift run -c release MIMEBenchmark
 //     HERALD_BENCH_ONLY=dkim swift run -c release MIMEBenchmark   # DKIM: Ed25519 cost, RSA vs openssl, 100 MB peak memory
+//     HERALD_BENCH_ONLY=encoders swift run -c release MIMEBenchmark   # the base64 and quoted-printable encoders only
 import Foundation
 import Herald
 
@@ -20,6 +21,11 @@ nonisolated(unsafe) var sink = 0
 /// Everything runs inside a function: top-level variables in Swift 6 are main-actor globals, and
 /// reading them in a hot loop costs an executor check per access that is not Herald's work.
 func runBenchmark() throws {
+    if ProcessInfo.processInfo.environment["HERALD_BENCH_ONLY"] == "encoders" {
+        runEncoderBenchmark()
+        print("(sink \(sink % 10))")
+        return
+    }
     // The inputs: the agent-reply sample repeated to ~3 KB, and a 50 KB PDF-typed file.
     let repository = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let reply = (try? String(contentsOf: repository.appendingPathComponent("Samples/agent-reply/input.md"), encoding: .utf8)) ?? "# Reply\n\nHello."
@@ -89,7 +95,15 @@ func runBenchmark() throws {
         print("  Python baseline did not run (pip install cmarkgfm): \(output.prefix(300))")
     }
 
-    // Encoders on 64 MB.
+    runEncoderBenchmark()
+    print("(sink \(sink % 10))")
+}
+
+
+/// Encoders on 64 MB: the streaming base64 encoder (one call, as the MIME writer makes for a big
+/// attachment chunk) and quoted-printable on Spanish text (~6% escaped). Also run alone with
+/// HERALD_BENCH_ONLY=encoders.
+func runEncoderBenchmark() {
     let size = 64 * 1024 * 1024
     let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 9) }
     var best64 = Double.infinity
@@ -112,9 +126,8 @@ func runBenchmark() throws {
     }
     print("")
     print("Encoders (best of runs, input bytes per second):")
-    print("  base64:           \(String(format: "%7.0f", Double(size) / best64 / 1e6)) MB/s  (goal ≥ 1000)")
+    print("  base64:           \(String(format: "%7.0f", Double(size) / best64 / 1e6)) MB/s  (goal ≥ 1500)")
     print("  quoted-printable: \(String(format: "%7.0f", Double(text.count) / bestQP / 1e6)) MB/s  (Spanish text, ~6% escaped)")
-    print("(sink \(sink % 10))")
 }
 
 try runBenchmark()
