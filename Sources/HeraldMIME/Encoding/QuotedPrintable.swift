@@ -162,7 +162,23 @@ public enum QuotedPrintable {
                     guard index < count else { break }
                 }
 
-                // 2. One byte that the run did not take: a hard break, an escape, white space
+                // 2. Bytes that are always escaped (non-ASCII, "=") while their "=XX" ends before
+                //    the soft-break column: the common escape (two per accented letter), which
+                //    needs none of the line-end checks below; then back to a run.
+                let escapeStart = index
+                while index < count && column + 3 <= softLimit {
+                    let byte = source[index]
+                    guard byte >= 0x80 || byte == UInt8(ascii: "=") else { break }
+                    destination[out] = UInt8(ascii: "=")
+                    destination[out + 1] = digits[Int(byte >> 4)]
+                    destination[out + 2] = digits[Int(byte & 0x0F)]
+                    out += 3
+                    column += 3
+                    index += 1
+                }
+                if index != escapeStart { continue }
+
+                // 3. One byte that neither took: a hard break, another escape, white space
                 //    at the end of a line, '.' or 'F' at its start, or a byte at the soft-break
                 //    column.
                 if isBreak(at: index) {
