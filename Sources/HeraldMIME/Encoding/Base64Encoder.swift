@@ -169,11 +169,21 @@ public struct Base64Encoder: Sendable {
     }
 
     /// Writes one whole line's groups: `groups` 3-byte groups from `source`, 4 characters each.
-    /// Two groups per step (six bytes in, one 64-bit store out) halve the loop overhead.
+    /// Two groups per step: one 8-byte big-endian load whose top six bytes are the two groups
+    /// (four 12-bit indices), one 64-bit store of their eight characters. The load reads two
+    /// bytes past the pair, so it is used only while those are still inside the line
+    /// (`3 * group + 8 <= 3 * groups`); with 19 groups (76 columns) that is every pair.
     @inline(__always)
     private static func line(_ source: UnsafePointer<UInt8>, groups: Int, _ pairs: UnsafePointer<UInt16>,
                              to destination: UnsafeMutablePointer<UInt8>) {
         var group = 0
+        while group * 3 + 8 <= groups * 3 {
+            let bits = UInt64(bigEndian: UnsafeRawPointer(source + group * 3).loadUnaligned(as: UInt64.self))
+            let chars = UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int(bits >> 40 & 0xFFF)]) << 16
+                | UInt64(pairs[Int(bits >> 28 & 0xFFF)]) << 32 | UInt64(pairs[Int(bits >> 16 & 0xFFF)]) << 48
+            UnsafeMutableRawPointer(destination + group * 4).storeBytes(of: chars.littleEndian, as: UInt64.self)
+            group += 2
+        }
         while group + 2 <= groups {
             let s = source + group * 3
             let high = UInt32(s[0]) << 16 | UInt32(s[1]) << 8 | UInt32(s[2])
