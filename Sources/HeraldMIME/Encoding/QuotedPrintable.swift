@@ -106,13 +106,13 @@ public enum QuotedPrintable {
         func isBreak(at index: Int) -> Bool {
             guard index < count else { return true }
             let byte = source[index]
-            return byte == lf || (byte == cr && index + 1 < count && source[index + 1] == lf)
+            return byte == lf || (byte == cr && index &+ 1 < count && source[index &+ 1] == lf)
         }
 
         /// The encoding; returns the number of bytes written to `destination`.
         func encode(into destination: UnsafeMutablePointer<UInt8>) -> Int {
             // Room for text on a line that a soft break continues: the "=" takes the last column.
-            let softLimit = lineLength - 1
+            let softLimit = lineLength &- 1
             let digits = hexDigits.utf8Start
             var out = 0
             var column = 0
@@ -122,10 +122,10 @@ public enum QuotedPrintable {
                 //    '.' and 'F' are only plain mid-line: at the start of a line they go to 2.
                 let first = source[index]
                 if column > 0 || (first != UInt8(ascii: ".") && first != UInt8(ascii: "F")) {
-                    let limit = min(count, index + (softLimit - column))
+                    let limit = min(count, index &+ (softLimit &- column))
                     let start = index
                     while index < limit {
-                        if index + 8 <= limit {
+                        if index &+ 8 <= limit {
                             // Eight bytes at once: bytes below 0x20 (controls, tab, CR, LF),
                             // from 0x7F up, and "=" are flagged with their high bit; the lowest
                             // flag is exact (a borrow or carry only spills into later bytes), so
@@ -140,25 +140,25 @@ public enum QuotedPrintable {
                             let equal = (equals &- ones) & ~equals & highs
                             let flags = below | above | equal
                             var taken = flags == 0 ? 8 : flags.trailingZeroBitCount / 8
-                            if taken > 0 && source[index + taken - 1] == space && isBreak(at: index + taken) {
+                            if taken > 0 && source[index &+ taken &- 1] == space && isBreak(at: index &+ taken) {
                                 taken -= 1
                             }
                             UnsafeMutableRawPointer(destination + out).storeBytes(of: word, as: UInt64.self)
-                            out += taken
-                            index += taken
+                            out &+= taken
+                            index &+= taken
                             if taken < 8 { break }
                         } else {
                             // The last few bytes before the limit, one at a time.
                             let byte = source[index]
                             let plain = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
-                                || ((byte == space || byte == tab) && !isBreak(at: index + 1))
+                                || ((byte == space || byte == tab) && !isBreak(at: index &+ 1))
                             guard plain else { break }
                             destination[out] = byte
-                            out += 1
-                            index += 1
+                            out &+= 1
+                            index &+= 1
                         }
                     }
-                    column += index - start
+                    column &+= index &- start
                     guard index < count else { break }
                 }
 
@@ -166,15 +166,16 @@ public enum QuotedPrintable {
                 //    the soft-break column: the common escape (two per accented letter), which
                 //    needs none of the line-end checks below; then back to a run.
                 let escapeStart = index
-                while index < count && column + 3 <= softLimit {
+                while index < count && column &+ 3 <= softLimit {
                     let byte = source[index]
                     guard byte >= 0x80 || byte == UInt8(ascii: "=") else { break }
-                    destination[out] = UInt8(ascii: "=")
-                    destination[out + 1] = digits[Int(byte >> 4)]
-                    destination[out + 2] = digits[Int(byte & 0x0F)]
-                    out += 3
-                    column += 3
-                    index += 1
+                    // "=XX" as one 4-byte store; the fourth byte is overwritten next. In bounds:
+                    // the bound's 8 spare bytes (see `encode`) cover the one byte past "=XX".
+                    let escape = UInt32(UInt8(ascii: "=")) | UInt32(digits[Int(byte >> 4)]) << 8 | UInt32(digits[Int(byte & 0x0F)]) << 16
+                    UnsafeMutableRawPointer(destination + out).storeBytes(of: escape.littleEndian, as: UInt32.self)
+                    out &+= 3
+                    column &+= 3
+                    index &+= 1
                 }
                 if index != escapeStart { continue }
 
@@ -183,18 +184,18 @@ public enum QuotedPrintable {
                 //    column.
                 if isBreak(at: index) {
                     destination[out] = cr
-                    destination[out + 1] = lf
-                    out += 2
-                    index += source[index] == cr ? 2 : 1
+                    destination[out &+ 1] = lf
+                    out &+= 2
+                    index &+= source[index] == cr ? 2 : 1
                     column = 0
                     continue
                 }
                 var width = tokenWidth(at: index, atLineStart: column == 0)
-                if column + width > softLimit && !restFits(from: index, room: lineLength - column, atLineStart: column == 0) {
+                if column &+ width > softLimit && !restFits(from: index, room: lineLength &- column, atLineStart: column == 0) {
                     destination[out] = UInt8(ascii: "=")
-                    destination[out + 1] = cr
-                    destination[out + 2] = lf
-                    out += 3
+                    destination[out &+ 1] = cr
+                    destination[out &+ 2] = lf
+                    out &+= 3
                     column = 0
                     // At the start of a line '.' and 'F' may need escaping: the width can change.
                     width = tokenWidth(at: index, atLineStart: true)
@@ -202,15 +203,15 @@ public enum QuotedPrintable {
                 let byte = source[index]
                 if width == 1 {
                     destination[out] = byte
-                    out += 1
+                    out &+= 1
                 } else {
                     destination[out] = UInt8(ascii: "=")
-                    destination[out + 1] = digits[Int(byte >> 4)]
-                    destination[out + 2] = digits[Int(byte & 0x0F)]
-                    out += 3
+                    destination[out &+ 1] = digits[Int(byte >> 4)]
+                    destination[out &+ 2] = digits[Int(byte & 0x0F)]
+                    out &+= 3
                 }
-                column += width
-                index += 1
+                column &+= width
+                index &+= 1
             }
             return out
         }
