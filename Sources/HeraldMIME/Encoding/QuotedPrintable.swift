@@ -122,10 +122,14 @@ public enum QuotedPrintable {
                 //    '.' and 'F' are only plain mid-line: at the start of a line they go to 2.
                 let first = source[index]
                 if column > 0 || (first != UInt8(ascii: ".") && first != UInt8(ascii: "F")) {
-                    let limit = min(count, index &+ (softLimit &- column))
-                    let start = index
-                    while index < limit {
-                        if index &+ 8 <= limit {
+                    // The line bookkeeping of a run: `lineLimit` is the input index at which the
+                    // column would reach the soft-break column if every byte from here took one
+                    // character, so column == softLimit - (lineLimit - index) throughout; an
+                    // escape inside the run (three characters for one byte) moves it back by 2.
+                    var lineLimit = index &+ (softLimit &- column)
+                    while true {
+                        let end = min(lineLimit, count)
+                        if index &+ 8 <= end {
                             // Eight bytes at once: bytes below 0x20 (controls, tab, CR, LF),
                             // from 0x7F up, and "=" are flagged with their high bit; the lowest
                             // flag is exact (a borrow or carry only spills into later bytes), so
@@ -146,19 +150,32 @@ public enum QuotedPrintable {
                             UnsafeMutableRawPointer(destination + out).storeBytes(of: word, as: UInt64.self)
                             out &+= taken
                             index &+= taken
-                            if taken < 8 { break }
-                        } else {
+                            if taken == 8 { continue }
+                        } else if index < end {
                             // The last few bytes before the limit, one at a time.
                             let byte = source[index]
                             let plain = (byte >= 33 && byte <= 126 && byte != UInt8(ascii: "="))
                                 || ((byte == space || byte == tab) && !isBreak(at: index &+ 1))
-                            guard plain else { break }
-                            destination[out] = byte
-                            out &+= 1
-                            index &+= 1
+                            if plain {
+                                destination[out] = byte
+                                out &+= 1
+                                index &+= 1
+                                continue
+                            }
                         }
+                        // The common escape without leaving the run: a byte always escaped
+                        // (non-ASCII, "=") whose "=XX" ends before the soft-break column
+                        // (column + 3 <= softLimit); the same as step 2 below.
+                        guard index < count, index &+ 3 <= lineLimit else { break }
+                        let byte = source[index]
+                        guard byte >= 0x80 || byte == UInt8(ascii: "=") else { break }
+                        let escape = UInt32(UInt8(ascii: "=")) | UInt32(digits[Int(byte >> 4)]) << 8 | UInt32(digits[Int(byte & 0x0F)]) << 16
+                        UnsafeMutableRawPointer(destination + out).storeBytes(of: escape.littleEndian, as: UInt32.self)
+                        out &+= 3
+                        index &+= 1
+                        lineLimit &-= 2
                     }
-                    column &+= index &- start
+                    column = softLimit &- (lineLimit &- index)
                     guard index < count else { break }
                 }
 
