@@ -92,9 +92,11 @@ public enum QuotedPrintable {
     /// 0x20), so the input is read once.
     ///
     /// In bounds: `destination` has room for `bound` bytes (see `encode`), at least the final
-    /// output size plus 8. Every input byte yields at least one output byte, so while `index`
-    /// bytes are read, at most `count - index` more than the output so far remain to be written;
-    /// an 8-byte store at `out` while 8 input bytes remain is therefore within the final size.
+    /// output size plus 8 (the bound counts 3n / (lineLength - 4) + 2 soft breaks where at most
+    /// 3n / (lineLength - 3) + 1 occur). Every input byte yields at least one output byte, so
+    /// after `index` input bytes the output so far plus `count - index` is at most the final
+    /// size: an 8-byte store at `out` while 8 input bytes remain stays within it, and the 4-byte
+    /// store of a 3-byte escape uses one of the 8 spare bytes.
     private struct Encoder {
         let source: UnsafePointer<UInt8>
         let count: Int
@@ -119,7 +121,7 @@ public enum QuotedPrintable {
             var index = 0
             while index < count {
                 // 1. A run of bytes that stand for themselves, up to the soft-break column.
-                //    '.' and 'F' are only plain mid-line: at the start of a line they go to 2.
+                //    '.' and 'F' are only plain mid-line: at the start of a line they go to 3.
                 let first = source[index]
                 if column > 0 || (first != UInt8(ascii: ".") && first != UInt8(ascii: "F")) {
                     // The line bookkeeping of a run: `lineLimit` is the input index at which the
