@@ -5,6 +5,7 @@
 //     pip install cmarkgfm
 //     swift run -c release MIMEBenchmark
 //     HERALD_BENCH_ONLY=dkim swift run -c release MIMEBenchmark   # DKIM: Ed25519 cost, RSA vs openssl, 100 MB peak memory
+//     HERALD_BENCH_ONLY=encoders swift run -c release MIMEBenchmark   # the base64 and quoted-printable encoders only
 import Foundation
 import Herald
 
@@ -20,6 +21,11 @@ nonisolated(unsafe) var sink = 0
 /// Everything runs inside a function: top-level variables in Swift 6 are main-actor globals, and
 /// reading them in a hot loop costs an executor check per access that is not Herald's work.
 func runBenchmark() throws {
+    if ProcessInfo.processInfo.environment["HERALD_BENCH_ONLY"] == "encoders" {
+        runEncoderBenchmark()
+        print("(sink \(sink % 10))")
+        return
+    }
     // The inputs: the agent-reply sample repeated to ~3 KB, and a 50 KB PDF-typed file.
     let repository = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let reply = (try? String(contentsOf: repository.appendingPathComponent("Samples/agent-reply/input.md"), encoding: .utf8)) ?? "# Reply\n\nHello."
@@ -89,7 +95,14 @@ func runBenchmark() throws {
         print("  Python baseline did not run (pip install cmarkgfm): \(output.prefix(300))")
     }
 
-    // Encoders on 64 MB.
+    runEncoderBenchmark()
+    print("(sink \(sink % 10))")
+}
+
+/// Encoders on 64 MB: the streaming base64 encoder (one call, as the MIME writer makes for a big
+/// attachment chunk) and quoted-printable on Spanish text (~6% escaped). Also run alone with
+/// HERALD_BENCH_ONLY=encoders.
+func runEncoderBenchmark() {
     let size = 64 * 1024 * 1024
     let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 9) }
     var best64 = Double.infinity
@@ -104,6 +117,22 @@ func runBenchmark() throws {
         sink &+= out.count
         best64 = min(best64, time)
     }
+    // The same into an output array whose pages are already mapped: the first touch of a fresh
+    // 89 MB output (page faults, the kernel zeroing pages) is a large share of the figure above
+    // on Linux; this shows the encoder's own speed.
+    var bestWarm64 = Double.infinity
+    var warm: [UInt8] = []
+    warm.reserveCapacity(size * 4 / 3 + size / 38 + 16)
+    for _ in 0..<5 {
+        warm.removeAll(keepingCapacity: true)
+        let time = seconds {
+            var encoder = Base64Encoder()
+            encoder.encode(data, into: &warm)
+            encoder.finish(into: &warm)
+        }
+        sink &+= warm.count
+        bestWarm64 = min(bestWarm64, time)
+    }
     let text = Array(String(repeating: "Confirmación de envío: su pedido nº 10482 llegará mañana. = ", count: size / 64).utf8)
     var bestQP = Double.infinity
     for _ in 0..<3 {
@@ -112,9 +141,9 @@ func runBenchmark() throws {
     }
     print("")
     print("Encoders (best of runs, input bytes per second):")
-    print("  base64:           \(String(format: "%7.0f", Double(size) / best64 / 1e6)) MB/s  (goal ≥ 1000)")
+    print("  base64:           \(String(format: "%7.0f", Double(size) / best64 / 1e6)) MB/s  (goal ≥ 1500)")
+    print("  (base64 into an output already in memory: \(String(format: "%.0f", Double(size) / bestWarm64 / 1e6)) MB/s)")
     print("  quoted-printable: \(String(format: "%7.0f", Double(text.count) / bestQP / 1e6)) MB/s  (Spanish text, ~6% escaped)")
-    print("(sink \(sink % 10))")
 }
 
 try runBenchmark()

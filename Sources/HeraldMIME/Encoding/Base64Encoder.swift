@@ -12,8 +12,9 @@
 ///
 /// Speed: a 100 MB attachment is 135 MB of base64, so the hot path works a whole output line at
 /// a time through raw pointers (one line is `lineLength / 4 * 3` input bytes, 57 for 76
-/// columns), grows the output once per call to its exact final size, and never appends byte by
-/// byte.
+/// columns) with a 4096-entry table of character pairs (two lookups per 3-byte group), reserves
+/// the output once per call, encodes blocks of whole lines into a small buffer that stays in
+/// cache and appends each block with one copy; it never appends byte by byte.
 public struct Base64Encoder: Sendable {
     /// Characters per output line, CRLF not included.
     public let lineLength: Int
@@ -47,15 +48,26 @@ public struct Base64Encoder: Sendable {
             keep(input)
             return
         }
-        let start = output.count
-        // Zero-filling the new tail costs a memset, far cheaper than the encoding itself, and
-        // is the only way to hand out writable storage of an existing array without
-        // underscored API. The size is exact, so nothing is trimmed afterwards.
-        output.append(contentsOf: repeatElement(0, count: size))
-        output.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
-            let written = write(input, to: base + start)
-            assert(written == size, "Base64Encoder wrote \(written) bytes, expected \(size)")
+        output.reserveCapacity(output.count + size)
+        // Encodes a block of whole lines at a time into a small buffer that stays in L1, then
+        // appended with one copy: the output is written once, where zero-filling its new tail
+        // first (the only other way to get writable storage of an existing array without
+        // underscored API) wrote every output byte to memory twice.
+        let blockInput = lineInputLength * Self.linesPerBlock
+        let capacity = Self.maximumEncodedCount(of: blockInput, lineLength: lineLength)
+        Self.pairs.withUnsafeBufferPointer { pairs in
+            guard let table = pairs.baseAddress else { return }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch in
+                guard let block = scratch.baseAddress else { return }
+                var offset = 0
+                while offset < input.count {
+                    let end = min(offset + blockInput, input.count)
+                    let written = write(UnsafeRawBufferPointer(rebasing: input[offset..<end]), table: table, to: block)
+                    precondition(written <= capacity, "Base64Encoder overran its block buffer")
+                    output.append(contentsOf: UnsafeBufferPointer(start: block, count: written))
+                    offset = end
+                }
+            }
         }
     }
 
@@ -93,7 +105,10 @@ public struct Base64Encoder: Sendable {
         return bytes.withUnsafeBytes { input in
             [UInt8](unsafeUninitializedCapacity: total) { buffer, count in
                 guard let base = buffer.baseAddress else { count = 0; return }
-                var written = encoder.write(input, to: base)
+                var written = Self.pairs.withUnsafeBufferPointer { pairs in
+                    guard let table = pairs.baseAddress else { return 0 }
+                    return encoder.write(input, table: table, to: base)
+                }
                 written += encoder.writeFinish(to: base + written)
                 assert(written == total, "Base64Encoder one-shot wrote \(written) bytes, expected \(total)")
                 count = written
@@ -110,6 +125,18 @@ public struct Base64Encoder: Sendable {
         return characters + (column + characters) / lineLength * 2
     }
 
+    /// An upper bound of what `write` produces for `count` input bytes whatever the state (two
+    /// pending bytes, the column just before the end of a line): the block buffer's size.
+    private static func maximumEncodedCount(of count: Int, lineLength: Int) -> Int {
+        let characters = (count + 2) / 3 * 4
+        return characters + (lineLength - 4 + characters) / lineLength * 2
+    }
+
+    /// Lines encoded into the block buffer between two appends to the output: 64 lines of 76
+    /// are 4,992 bytes, small enough to stay in L1, big enough that the append's fixed cost
+    /// does not matter.
+    private static let linesPerBlock = 64
+
     /// The exact number of bytes `writeFinish` produces.
     private var finishCount: Int {
         if pendingCount > 0 { return 4 + 2 }
@@ -119,19 +146,66 @@ public struct Base64Encoder: Sendable {
     // MARK: Writing
 
     /// The base64 alphabet (RFC 2045 Table 1). A `StaticString` is constant data in the binary:
-    /// no lazy initialisation, no reference count, a plain pointer in the hot loop.
+    /// no lazy initialisation, no reference count, a plain pointer.
     private static let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+    /// The two characters for every 12-bit value: entry `v` holds the character of `v >> 6` in
+    /// its low byte and that of `v & 63` in its high byte, so that a little-endian 16-bit store
+    /// writes them in order. A 3-byte group is two lookups and one 32-bit store instead of four
+    /// lookups; the table is 8 KB and stays in L1.
+    private static let pairs: [UInt16] = (0..<4096).map { value in
+        let table = alphabet.utf8Start
+        return UInt16(table[value >> 6]) | UInt16(table[value & 0x3F]) << 8
+    }
 
     /// Writes the four characters for one 3-byte group as a single 32-bit store.
     @inline(__always)
-    private static func quad(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ table: UnsafePointer<UInt8>,
+    private static func quad(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ pairs: UnsafePointer<UInt16>,
                              to destination: UnsafeMutablePointer<UInt8>) {
         let group = UInt32(b0) << 16 | UInt32(b1) << 8 | UInt32(b2)
-        let c0 = UInt32(table[Int(group >> 18)])
-        let c1 = UInt32(table[Int(group >> 12 & 0x3F)])
-        let c2 = UInt32(table[Int(group >> 6 & 0x3F)])
-        let c3 = UInt32(table[Int(group & 0x3F)])
-        UnsafeMutableRawPointer(destination).storeBytes(of: (c0 | c1 << 8 | c2 << 16 | c3 << 24).littleEndian, as: UInt32.self)
+        let first = UInt32(pairs[Int(group >> 12)])
+        let second = UInt32(pairs[Int(group & 0xFFF)])
+        UnsafeMutableRawPointer(destination).storeBytes(of: (first | second << 16).littleEndian, as: UInt32.self)
+    }
+
+    /// Writes one whole line's groups: `groups` 3-byte groups from `source`, 4 characters each.
+    /// Two groups per step: one 8-byte big-endian load whose top six bytes are the two groups
+    /// (four 12-bit indices), one 64-bit store of their eight characters. The load reads two
+    /// bytes past the pair, so it is used only while those are still inside the line
+    /// (`3 * group + 8 <= 3 * groups`); with 19 groups (76 columns) that is every pair.
+    @inline(__always)
+    private static func line(_ source: UnsafePointer<UInt8>, groups: Int, _ pairs: UnsafePointer<UInt16>,
+                             to destination: UnsafeMutablePointer<UInt8>) {
+        var group = 0
+        while group * 3 + 8 <= groups * 3 {
+            let bits = UInt64(bigEndian: UnsafeRawPointer(source + group * 3).loadUnaligned(as: UInt64.self))
+            let chars = UInt64(pairs[Int(bits >> 52)]) | UInt64(pairs[Int(bits >> 40 & 0xFFF)]) << 16
+                | UInt64(pairs[Int(bits >> 28 & 0xFFF)]) << 32 | UInt64(pairs[Int(bits >> 16 & 0xFFF)]) << 48
+            UnsafeMutableRawPointer(destination + group * 4).storeBytes(of: chars.littleEndian, as: UInt64.self)
+            group += 2
+        }
+        while group + 2 <= groups {
+            let s = source + group * 3
+            let high = UInt32(s[0]) << 16 | UInt32(s[1]) << 8 | UInt32(s[2])
+            let low = UInt32(s[3]) << 16 | UInt32(s[4]) << 8 | UInt32(s[5])
+            let chars = UInt64(pairs[Int(high >> 12)]) | UInt64(pairs[Int(high & 0xFFF)]) << 16
+                | UInt64(pairs[Int(low >> 12)]) << 32 | UInt64(pairs[Int(low & 0xFFF)]) << 48
+            UnsafeMutableRawPointer(destination + group * 4).storeBytes(of: chars.littleEndian, as: UInt64.self)
+            group += 2
+        }
+        if group < groups {
+            let s = source + group * 3
+            quad(s[0], s[1], s[2], pairs, to: destination + group * 4)
+        }
+    }
+
+    /// `quad` through the 64-entry alphabet, for the padded last group (no table to set up).
+    private static func quadFromAlphabet(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ table: UnsafePointer<UInt8>,
+                                         to destination: UnsafeMutablePointer<UInt8>) {
+        let group = UInt32(b0) << 16 | UInt32(b1) << 8 | UInt32(b2)
+        for index in 0..<4 {
+            destination[index] = table[Int(group >> (18 - 6 * UInt32(index)) & 0x3F)]
+        }
     }
 
     @inline(__always)
@@ -142,9 +216,9 @@ public struct Base64Encoder: Sendable {
 
     /// Encodes the pending bytes and `input` into `destination`, which has room for
     /// `encodedCount(adding: input.count)` bytes; returns how many were written.
-    private mutating func write(_ input: UnsafeRawBufferPointer, to destination: UnsafeMutablePointer<UInt8>) -> Int {
+    private mutating func write(_ input: UnsafeRawBufferPointer, table: UnsafePointer<UInt16>,
+                                to destination: UnsafeMutablePointer<UInt8>) -> Int {
         guard let inputBase = input.baseAddress else { return 0 }
-        let table = Self.alphabet.utf8Start
         var source = inputBase.assumingMemoryBound(to: UInt8.self)
         var remaining = input.count
         var output = destination
@@ -181,15 +255,12 @@ public struct Base64Encoder: Sendable {
         // 3. The hot loop: whole lines.
         if column == 0 {
             let lineInputLength = self.lineInputLength
+            let groups = lineInputLength / 3
             while remaining >= lineInputLength {
-                let lineEnd = source + lineInputLength
-                while source < lineEnd {
-                    Self.quad(source[0], source[1], source[2], table, to: output)
-                    source += 3
-                    output += 4
-                }
-                Self.lineBreak(to: output)
-                output += 2
+                Self.line(source, groups: groups, table, to: output)
+                Self.lineBreak(to: output + lineLength)
+                source += lineInputLength
+                output += lineLength + 2
                 remaining -= lineInputLength
             }
         }
@@ -216,12 +287,12 @@ public struct Base64Encoder: Sendable {
         var written = 0
         switch pendingCount {
         case 1:
-            Self.quad(pending0, 0, 0, table, to: destination)
+            Self.quadFromAlphabet(pending0, 0, 0, table, to: destination)
             destination[2] = UInt8(ascii: "=")
             destination[3] = UInt8(ascii: "=")
             written = 4
         case 2:
-            Self.quad(pending0, pending1, 0, table, to: destination)
+            Self.quadFromAlphabet(pending0, pending1, 0, table, to: destination)
             destination[3] = UInt8(ascii: "=")
             written = 4
         default:
