@@ -1,5 +1,6 @@
 import Foundation
 import HeraldDelivery
+import HeraldMIME
 @testable import HeraldInbox
 import Testing
 
@@ -99,5 +100,23 @@ struct IMAPSummaryLinesTests {
         let importer = EmailImport(inbox: fixture.inbox, files: InboundFiles(dataFolder: "/srv/herald"))
         let configuration = IMAPConfiguration(url: "imaps://mail.example.com/INBOX", username: "u", password: "p")
         #expect(importer.imap(configuration).workFolder == "/srv/herald/inbound-files/.imap")
+    }
+}
+
+/// What a bounce's receipt says of each failed recipient: the server's words, with the status
+/// code before them only when they do not say it.
+struct BounceReceiptDetailTests {
+    @Test func theStatusIsSaidOnce() {
+        let report = DeliveryStatusReport(originalMessageID: "herald=i=m@example.com", recipients: [
+            .init(recipient: "a@example.net", action: "failed", status: "5.1.1", diagnosticCode: "550 5.1.1 <a@example.net>: User unknown"),
+            .init(recipient: "b@example.net", action: "failed", status: "5.2.2", diagnosticCode: "mailbox full"),
+            .init(recipient: "c@example.net", action: "failed", status: "5.0.0"),
+            .init(recipient: "d@example.net", action: "failed"),
+            .init(recipient: "e@example.net", action: "delayed", status: "4.4.1"),
+        ])
+        let receipts = EmailImport.receipts(of: report, in: InboundEmail(), at: Date(timeIntervalSince1970: 0))
+        #expect(receipts.map(\.recipient) == ["a@example.net", "b@example.net", "c@example.net", "d@example.net"])
+        #expect(receipts.map(\.detail) == ["550 5.1.1 <a@example.net>: User unknown", "5.2.2 mailbox full", "5.0.0", nil])
+        #expect(receipts.allSatisfy { $0.status == .failed && $0.externalID == "herald=i=m@example.com" })
     }
 }

@@ -182,12 +182,12 @@ struct InboundEmailServerTests {
             """
         let returned = try Herald.run(["inbound", try write(dsn, in: server.directory, name: "dsn.eml"), "--data", server.data.path], in: server.directory)
         #expect(returned.status == 0, "\(returned.stderr)")
-        #expect(returned.stdout.contains("marked customer@example.com (5.1.1 550 5.1.1 <customer@example.com>: Recipient address rejected: User unknown) failed"),
+        #expect(returned.stdout.contains("marked customer@example.com (550 5.1.1 <customer@example.com>: Recipient address rejected: User unknown) failed"),
                 "\(returned.stdout)")
         let shown = try await server.request("GET", "/api/v1/interactions/\(id)", as: "ana").json
         let delivery = try #require(((shown["messages"] as? [[String: Any]])?.first?["delivery"] as? [[String: Any]])?.first)
         let receipt = try #require(delivery["receipt"] as? [String: Any])
-        #expect(receipt["status"] as? String == "failed" && (receipt["detail"] as? String)?.hasPrefix("5.1.1") == true)
+        #expect(receipt["status"] as? String == "failed" && (receipt["detail"] as? String)?.hasPrefix("550 5.1.1") == true)
         // Nothing new in the tabs: a bounce is not a customer.
         #expect(try await server.request("GET", "/api/v1/tabs/pending?campaign=billing", as: "ana").list.isEmpty)
         #expect((shown["messages"] as? [[String: Any]])?.count == 1)

@@ -72,9 +72,15 @@ public struct EmailImport: Sendable {
     static func receipts(of report: DeliveryStatusReport, in email: InboundEmail, at now: Date) -> [DeliveryReceipt] {
         guard let original = report.originalMessageID else { return [] }
         return report.failedRecipients.map { failed in
-            let detail = [failed.status, failed.diagnosticCode].compactMap { $0 }.joined(separator: " ")
+            // The server's words, with the status code before them unless they say it already
+            // ("550 5.1.1 … User unknown" was shown as "5.1.1 550 5.1.1 …").
+            let detail: String?
+            switch (failed.status, failed.diagnosticCode) {
+            case let (status?, diagnostic?): detail = diagnostic.contains(status) ? diagnostic : "\(status) \(diagnostic)"
+            case let (status, diagnostic): detail = diagnostic ?? status
+            }
             return DeliveryReceipt(channel: .email, externalID: original, recipient: failed.recipient, status: .failed, at: email.date ?? now,
-                                   detail: detail.isEmpty ? nil : detail)
+                                   detail: detail)
         }
     }
 
