@@ -63,7 +63,7 @@ func runBenchmark() throws {
             composed.message.attachments = [attachment]
             return (composed.message, MessageIdentity(date: MessageDate(secondsSince1970: 1_795_599_175), messageID: try MessageID(validating: "bench@example.com"),
                                                       boundarySeed: "0123456789abcdef"))
-        }, work: work)
+        }, whole: heraldMessage, work: work)
         return
     }
     let iterations = ProcessInfo.processInfo.environment["HERALD_BENCH_ONLY"] == "herald" ? 20000 : 4000

@@ -203,8 +203,8 @@ extension Herald {
         let request = draft.completing(request)
         let options = draft.renderOptions(request)
         let html = EmailHTMLRenderer(theme: draft.theme).render(draft.document, options: options)
-        let text = EmailTextRenderer().render(draft.document, options: options)
-        return RenderedEmail(html: html.html, text: text, warnings: html.warnings)
+        let text = draft.template?.text ?? EmailTextRenderer().render(draft.document, options: options)
+        return RenderedEmail(html: html.html, text: draft.plainText ?? text, warnings: html.warnings)
     }
 
     /// A draft + request → a complete email message (the template's subject, sender, layout,
@@ -216,8 +216,18 @@ extension Herald {
         let channel = EmailChannel(htmlRenderer: EmailHTMLRenderer(theme: draft.theme))
         var composed = try channel.message(for: draft.document, addressing: try request.addressing(), options: draft.renderOptions(request),
                                            attachments: try request.loadAttachments(loader: loader))
-        if let text = draft.plainText { composed.message.text = text }
+        if let text = try draft.ownPlainText(request) { composed.message.text = text }
         return composed
+    }
+}
+
+extension Draft {
+    /// The email's plain-text alternative when someone wrote it instead of having it rendered:
+    /// the draft's own (`--text`), else the request's `text` file, else the template's `text:`.
+    public func ownPlainText(_ request: MessageRequest) throws -> String? {
+        if let plainText { return plainText }
+        if let file = request.text { return try Draft.plainText(reading: URL(fileURLWithPath: file)) }
+        return template?.text
     }
 }
 
@@ -227,7 +237,7 @@ extension Draft {
     /// layouts — so that no output is ever written over one of them (`AtomicFile.write(to:inputs:_:)`).
     public func filesRead(input: String, data: String?, request: MessageRequest?) -> [String] {
         var files = [input] + [data].compactMap { $0 } + completing(request ?? MessageRequest()).attachments
-        if let request { files += request.attachments }
+        if let request { files += request.attachments + [request.text].compactMap { $0 } }
         if template != nil {
             let url = URL(fileURLWithPath: input)
             let folder = url.deletingLastPathComponent()

@@ -30,6 +30,9 @@ public struct MessageRequest: Equatable, Sendable, Codable {
     public var feedbackID: String?
     /// Email: `Auto-Submitted: auto-generated` when true (a bulk send's default).
     public var autoSubmitted: Bool?
+    /// Email: a UTF-8 file that is the plain-text alternative, instead of the one rendered from
+    /// the draft (relative paths are resolved like attachments).
+    public var text: String?
     /// The calling code for phone numbers written without one (SMS, WhatsApp), e.g. "34".
     public var countryCode: String?
     public var sms = SMSOptions()
@@ -48,7 +51,7 @@ public struct MessageRequest: Equatable, Sendable, Codable {
     public init(from: String? = nil, to: [String] = [], cc: [String] = [], bcc: [String] = [], replyTo: [String] = [],
                 subject: String? = nil, preheader: String? = nil, language: String? = nil, attachments: [String] = [],
                 headers: [String] = [], inReplyTo: [String] = [], references: [String] = [], listUnsubscribe: [String] = [],
-                feedbackID: String? = nil, autoSubmitted: Bool? = nil) {
+                feedbackID: String? = nil, autoSubmitted: Bool? = nil, text: String? = nil) {
         self.from = from
         self.to = to
         self.cc = cc
@@ -64,11 +67,12 @@ public struct MessageRequest: Equatable, Sendable, Codable {
         self.listUnsubscribe = listUnsubscribe
         self.feedbackID = feedbackID
         self.autoSubmitted = autoSubmitted
+        self.text = text
     }
 
     private enum CodingKeys: String, CodingKey {
         case from, to, cc, bcc, replyTo, subject, preheader, language, attachments, headers, inReplyTo, references, listUnsubscribe
-        case feedbackID, autoSubmitted
+        case feedbackID, autoSubmitted, text
     }
 
     /// Any key, to find the ones a request does not know.
@@ -83,7 +87,7 @@ public struct MessageRequest: Equatable, Sendable, Codable {
         // A misspelt key ("attachements", "BCC") would send the message without that
         // attachment or recipient: refused, naming the key and the ones that exist.
         let known = Set(["from", "to", "cc", "bcc", "replyTo", "subject", "preheader", "language", "attachments", "headers", "inReplyTo",
-                         "references", "listUnsubscribe", "feedbackID", "autoSubmitted"])
+                         "references", "listUnsubscribe", "feedbackID", "autoSubmitted", "text"])
         let unknown = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
         if let first = unknown.first {
             throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: [AnyKey(stringValue: first)],
@@ -97,13 +101,14 @@ public struct MessageRequest: Equatable, Sendable, Codable {
                   language: try container.decodeIfPresent(String.self, forKey: .language), attachments: try list(.attachments),
                   headers: try list(.headers), inReplyTo: try list(.inReplyTo), references: try list(.references),
                   listUnsubscribe: try list(.listUnsubscribe), feedbackID: try container.decodeIfPresent(String.self, forKey: .feedbackID),
-                  autoSubmitted: try container.decodeIfPresent(Bool.self, forKey: .autoSubmitted))
+                  autoSubmitted: try container.decodeIfPresent(Bool.self, forKey: .autoSubmitted),
+                  text: try container.decodeIfPresent(String.self, forKey: .text))
     }
 
     /// What a request file holds, for error messages.
     public static let expectedJSON = "an object with \"subject\", \"preheader\", \"language\", \"from\" (strings) and \"to\", \"cc\", \"bcc\", "
         + "\"replyTo\", \"attachments\", \"headers\", \"inReplyTo\", \"references\", \"listUnsubscribe\" (lists of strings), "
-        + "\"feedbackID\" (a string) and \"autoSubmitted\" (true or false)"
+        + "\"feedbackID\" (a string), \"text\" (a plain-text file's path) and \"autoSubmitted\" (true or false)"
 
     /// A request file (a sample's `sample.json` format); errors name the file and what in its
     /// JSON is wrong.
@@ -197,11 +202,12 @@ public struct WhatsAppOptions: Equatable, Sendable {
 }
 
 extension MessageRequest {
-    /// The request with its relative attachment paths taken from `folder`: a request file's
-    /// paths are relative to the file, not to wherever the command runs.
-    public func resolvingAttachments(against folder: URL) -> MessageRequest {
+    /// The request with its relative paths (attachments, the text file) taken from `folder`: a
+    /// request file's paths are relative to the file, not to wherever the command runs.
+    public func resolvingPaths(against folder: URL) -> MessageRequest {
         var resolved = self
         resolved.attachments = attachments.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
+        resolved.text = text.map { $0.hasPrefix("/") ? $0 : folder.appendingPathComponent($0).path }
         return resolved
     }
 
@@ -225,6 +231,7 @@ extension MessageRequest {
         merged.listUnsubscribe += other.listUnsubscribe
         merged.feedbackID = other.feedbackID ?? feedbackID
         merged.autoSubmitted = other.autoSubmitted ?? autoSubmitted
+        merged.text = other.text ?? text
         return merged
     }
 }

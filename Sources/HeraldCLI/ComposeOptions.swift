@@ -44,7 +44,7 @@ struct ComposeOptions: ParsableArguments {
         // Its errors name the file and what in its JSON is wrong (HeraldError: 74 or 65).
         let base = try request.map { file in
             let url = URL(fileURLWithPath: file)
-            return try MessageRequest.read(at: url).resolvingAttachments(against: url.deletingLastPathComponent())
+            return try MessageRequest.read(at: url).resolvingPaths(against: url.deletingLastPathComponent())
         } ?? MessageRequest()
         return base.extended(by: MessageRequest(
             from: from, to: override ?? to, cc: cc, bcc: bcc, replyTo: replyTo, subject: subject, preheader: preheader, language: language,

@@ -17,9 +17,7 @@ struct DeliveryOptions: ParsableArguments {
     @Option(name: .customLong("retry-max"), help: "The longest wait between two attempts, in seconds (env HERALD_RETRY_MAX; default 3600).") var retryMaximum: Double?
     @Option(name: .customLong("max-attempts"), help: "Attempts before a temporary failure becomes permanent (env HERALD_MAX_ATTEMPTS; default 8).") var maximumAttempts: Int?
 
-    @Option(name: .customLong("dkim-key"), help: "Sign mail from DOMAIN with this key: DOMAIN:SELECTOR:FILE (a PEM file), repeatable (env HERALD_DKIM_KEYS, comma-separated).") var dkimKeys: [String] = []
-    @Option(name: .customLong("dkim-require"), help: "Refuse to send mail from DOMAIN unsigned: it must have a --dkim-key (repeatable; env HERALD_DKIM_REQUIRE, comma-separated).") var dkimRequire: [String] = []
-    @Option(name: .customLong("dkim-canonicalization"), help: "relaxed (default) or simple (env HERALD_DKIM_CANONICALIZATION).") var dkimCanonicalization: String?
+    @OptionGroup var dkim: DKIMOptions
 
     func validate() throws {
         // Bounded: a timeout or lease beyond a day is a typo, and huge values overflow libcurl's
@@ -47,9 +45,7 @@ struct DeliveryOptions: ParsableArguments {
         settings.retryFactor = retryFactor.map { Setting($0, name: "--retry-factor") }
         settings.retryMaximum = retryMaximum.map { Setting($0, name: "--retry-max") }
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
-        settings.dkimKeys = dkimKeys.isEmpty ? nil : Setting(dkimKeys, name: "--dkim-key")
-        settings.dkimCanonicalization = dkimCanonicalization.map { Setting($0, name: "--dkim-canonicalization") }
-        settings.dkimRequire = dkimRequire.isEmpty ? nil : Setting(dkimRequire, name: "--dkim-require")
+        dkim.apply(to: &settings)
         settings.folder = data
         return try DeliveryConfiguration(settings, environment: environment)
     }

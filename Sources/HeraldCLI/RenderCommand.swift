@@ -21,6 +21,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var compose: ComposeOptions
     @Option(name: .customLong("max-attachment-mb"), help: "The largest attachment accepted, in MB.") var maximumAttachmentMegabytes: Int = 25
     @OptionGroup var channelOptions: ChannelOptions
+    @OptionGroup var dkim: DKIMOptions
     @Flag(help: "Fixed Date, and Message-ID and boundaries derived from the content: the same input gives the same bytes.") var deterministic = false
     @Option(help: "Write here instead of standard output ('-'), atomically: a failure leaves the file that was there untouched. A folder, a read-only file and the files this command reads are refused.") var output: String?
 
@@ -34,6 +35,7 @@ struct RenderCommand: ParsableCommand {
         try channelOptions.apply(to: &request)
         let draft = try inputOptions.draft(input, examplesByDefault: true)
         var composer = deterministic ? Composer.deterministic : Composer()
+        composer.dkim = try dkim.keyring()
         composer.attachmentPolicy.maximumSize = maximumAttachmentMegabytes * 1024 * 1024
         let rendered = try composer.render(draft, for: channel, request: request, format: format)
         for warning in rendered.warnings { warn(warning) }

@@ -251,8 +251,9 @@ public struct DeliveryConfiguration: Sendable {
 
     /// The DKIM keys: settings, then HERALD_DKIM_KEYS; plus one `DOMAIN:SELECTOR:PEM` in each
     /// HERALD_DKIM_KEY_<NAME> variable; a key that cannot be read is an error now, and so is a
-    /// domain of HERALD_DKIM_REQUIRE (or the setting) without a key.
-    private static func dkim(_ settings: Settings, environment: [String: String]) throws -> DKIMKeyring {
+    /// domain of HERALD_DKIM_REQUIRE (or the setting) without a key. Only the `dkim…` settings
+    /// are read: `herald render --format eml` signs what `send` would, without an outbox.
+    public static func dkim(_ settings: Settings, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DKIMKeyring {
         let entries = settings.dkimKeys ?? environment["HERALD_DKIM_KEYS"].map { Setting([$0], name: "HERALD_DKIM_KEYS") }
         let name = entries?.name ?? "HERALD_DKIM_KEYS"
         let listed = (entries?.value ?? []).flatMap { $0.split(separator: ",") }.map { (String($0), name) }

@@ -13,6 +13,8 @@ public struct FilledTemplate: Sendable {
     public var subject: String?
     public var preheader: String?
     public var language: String?
+    /// The email's plain-text alternative, when the template writes its own (`text:`).
+    public var text: String?
     /// The sender the template or its layout names, used when none is given.
     public var from: String?
     public var layout: EmailLayout?
@@ -129,6 +131,11 @@ extension MessageTemplate {
         }
 
         let document = try markdown(body, line: bodyLine)
+        // Plain text: values go in as they are, line breaks kept (nothing there is markup).
+        let text = try manifest.text.map { field in
+            let scoped = SafeFiller(copying: filler, file: field.location.file)
+            return scoped.substituteText(try scoped.render(field.value, context: context, firstLine: field.location.line ?? 1))
+        }
         let sms = try manifest.sms.map { try markdown($0.value, line: $0.location.line ?? 1, file: $0.location.file) }
 
         var emailLayout: EmailLayout?
@@ -183,7 +190,7 @@ extension MessageTemplate {
 
         return FilledTemplate(templateName: manifest.name, channels: manifest.channels, document: document, sms: sms,
                               subject: try line(manifest.subject), preheader: try line(manifest.preheader), language: manifest.language,
-                              from: try sender(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
+                              text: text, from: try sender(manifest.from ?? layout?.from), layout: emailLayout, theme: layout?.theme ?? EmailTheme(),
                               listUnsubscribe: listUnsubscribe, attachments: attachments, whatsappResult: fillWhatsApp(data), warnings: warnings,
                               removed: removed)
     }
@@ -256,7 +263,7 @@ extension MessageTemplate {
 
     /// The front-matter and layout fields that hold Mustache text.
     var textFields: [Located<String>] {
-        var fields = [manifest.subject, manifest.preheader, manifest.sms, manifest.from].compactMap { $0 } + manifest.attachments
+        var fields = [manifest.subject, manifest.preheader, manifest.sms, manifest.text, manifest.from].compactMap { $0 } + manifest.attachments
         if let layout {
             fields += [layout.header, layout.footer, layout.from].compactMap { $0 }
             if case .some(.some(let unsubscribe)) = layout.unsubscribe { fields.append(unsubscribe.url) }

@@ -29,7 +29,9 @@ struct FrontMatter: Sendable {
         guard let close = lines.dropFirst().firstIndex(where: { isFence($0, ["---", "..."]) }) else {
             throw TemplateError(file: file, line: 1, message: "the front matter opened with --- is never closed; end it with a line of ---")
         }
-        let yaml = lines[1..<close].joined(separator: "\n")
+        // Each YAML line keeps its line break, as in the file: a block scalar (`text: |`) that
+        // ends the front matter keeps its final newline.
+        let yaml = lines[1..<close].map { $0 + "\n" }.joined()
         let body = lines[(close + 1)...].joined(separator: "\n")
         return FrontMatter(yaml: yaml, yamlLine: 2, body: body, bodyLine: close + 2)
     }

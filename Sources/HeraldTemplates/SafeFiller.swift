@@ -111,6 +111,11 @@ struct SafeFiller {
         Self.oneLine(substitute(text) { $0.value })
     }
 
+    /// Plain text (an email's own text part): values inserted as they are, line breaks kept.
+    func substituteText(_ text: String) -> String {
+        substitute(text) { $0.value }
+    }
+
     static func oneLine(_ text: String) -> String {
         // Most values are already one clean line: keep them as they are.
         let utf8 = text.utf8

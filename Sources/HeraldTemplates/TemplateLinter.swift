@@ -126,6 +126,10 @@ public struct TemplateLinter: Sendable {
             findings.append(TemplateDiagnostic(.warning, file: part.location.file, line: part.location.line, rule: "unused-part",
                 message: "there is a whatsapp: part but channels does not list whatsapp"))
         }
+        if let text = manifest.text, !manifest.channels.contains(.email) {
+            findings.append(TemplateDiagnostic(.warning, file: text.location.file, line: text.location.line, rule: "unused-part",
+                message: "there is a text: part (an email's plain-text alternative) but channels does not list email"))
+        }
         return findings
     }
 

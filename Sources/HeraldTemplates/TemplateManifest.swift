@@ -62,9 +62,12 @@ public struct TemplateManifest: Equatable, Sendable {
     /// Attachment paths; static ones relative to the template, ones filled from data relative to the data file.
     public var attachments: [Located<String>]
     public var location: SourceLocation
+    /// The email's own plain-text alternative (Mustache, filled with values as they are),
+    /// instead of the one rendered from the body.
+    public var text: Located<String>? = nil
 
     static let keys = ["name", "description", "channels", "language", "subject", "preheader", "from", "layout", "variables",
-                       "sms", "whatsapp", "attachments"]
+                       "sms", "whatsapp", "attachments", "text"]
 
     /// Reads a front matter; `base` is the default-locale template a locale variant inherits from
     /// (any key the variant leaves out is the base's).
@@ -107,6 +110,7 @@ public struct TemplateManifest: Equatable, Sendable {
             }
         }
         if let sms = try fields.string("sms") { manifest.sms = sms }
+        if let text = try fields.string("text") { manifest.text = text }
         if let whatsapp = try fields.fields("whatsapp", what: "whatsapp") { manifest.whatsapp = try readWhatsApp(whatsapp) }
         if fields["attachments"] != nil { manifest.attachments = try fields.strings("attachments") }
         return manifest

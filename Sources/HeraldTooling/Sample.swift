@@ -99,7 +99,7 @@ public struct Sample: Sendable {
             outputs += [try output("golden.html", .email, .html), try output("golden.txt", .email, .text)]
             if draft.completing(settings).from != nil {
                 // Attachments of a folder sample's sample.json are relative to the folder.
-                outputs.append(try output("golden.eml", .email, .eml, settings.resolvingAttachments(against: directory)))
+                outputs.append(try output("golden.eml", .email, .eml, settings.resolvingPaths(against: directory)))
             }
         }
         if draft.channels.contains(.sms) {

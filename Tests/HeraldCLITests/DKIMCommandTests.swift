@@ -77,6 +77,42 @@ import Testing
         #expect(try ExternalDKIMVerifiers.dkimpy(Array(try Data(contentsOf: changed)), records: records) == [false, false])
     }
 
+    /// `render --format eml` signs what `send` would send: the file verifies with herald dkim
+    /// verify and dkimpy; with --deterministic twice it is the same bytes (Ed25519 and RSA
+    /// PKCS#1 v1.5 are deterministic, and t= is the fixed Date); without a key for the From
+    /// domain nothing is signed; --format html is never signed.
+    @Test func renderedMessagesAreSignedLikeSentOnes() throws {
+        let directory = try HeraldProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ed = try record(try HeraldProcess.run(["dkim", "keygen", "--domain", "example.com", "--selector", "ed", "--output", "ed.pem"], in: directory).stdout)
+        let rsa = try record(try HeraldProcess.run(["dkim", "keygen", "--domain", "example.com", "--selector", "rsa", "--algorithm", "rsa", "--output", "rsa.pem"],
+                                                   in: directory).stdout)
+        let render = ["render", input, "--format", "eml", "--deterministic", "--from", "Support <me@example.com>", "--to", "ana@example.net",
+                      "--subject", "Über dots", "--dkim-key", "example.com:ed:ed.pem", "--dkim-key", "example.com:rsa:rsa.pem"]
+        let first = try HeraldProcess.run(render + ["--output", "signed.eml"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let signed = Array(try Data(contentsOf: directory.appendingPathComponent("signed.eml")))
+        let text = String(decoding: signed, as: UTF8.self)
+        #expect(text.hasPrefix("DKIM-Signature: v=1; a=ed25519-sha256; c=relaxed/relaxed; d=example.com; s=ed;"))
+        #expect(text.contains("\r\nDKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=rsa;"))
+        #expect(try ExternalDKIMVerifiers.dkimpy(signed, records: [ed.0: ed.1, rsa.0: rsa.1]) == [true, true])
+        let verified = try HeraldProcess.run(["dkim", "verify", "signed.eml", "--record", ed.1], in: directory)
+        #expect(verified.stdout.hasPrefix("pass: ed25519-sha256 ed._domainkey.example.com"))
+        let again = try HeraldProcess.run(render, in: directory)
+        #expect(Array(again.stdout.utf8) == signed)
+
+        let otherDomain = try HeraldProcess.run(render.map { $0 == "Support <me@example.com>" ? "me@example.org" : $0 }, in: directory)
+        #expect(otherDomain.status == 0, "\(otherDomain.stderr)")
+        #expect(otherDomain.stdout.hasPrefix("Date: "))
+        #expect(!otherDomain.stdout.contains("DKIM-Signature"))
+        let html = try HeraldProcess.run(render.map { $0 == "eml" ? "html" : $0 }, in: directory)
+        #expect(html.status == 0 && html.stdout.hasPrefix("<!DOCTYPE html>") && !html.stdout.contains("DKIM"))
+        // The environment configures render as it configures send.
+        let fromEnvironment = try HeraldProcess.run(Array(render.prefix(11)), in: directory, environment: ["HERALD_DKIM_KEYS": "example.com:ed:ed.pem"])
+        #expect(fromEnvironment.stdout.hasPrefix("DKIM-Signature: v=1; a=ed25519-sha256;"))
+        #expect(!fromEnvironment.stdout.contains("a=rsa-sha256"))
+    }
+
     /// A key that cannot be read or parsed stops the send before an outbox exists.
     @Test func aBadKeyFileIsAnErrorBeforeAnythingIsStored() throws {
         let directory = try HeraldProcess.temporaryDirectory()

@@ -74,6 +74,22 @@ import Testing
         let over = try render(["--text", file.path, "--output", file.path])
         #expect(over.status != 0)
         #expect(try String(contentsOf: file, encoding: .utf8) == "Hola Ana,\r\nwritten by hand: el reembolso está en camino.\r\n")
+
+        // The same in a --request file: "text" relative to the request; --text wins over it;
+        // the request's text file is never written over either.
+        try Data("Por la petición.\n".utf8).write(to: directory.appendingPathComponent("request.txt"))
+        let request = directory.appendingPathComponent("request.json")
+        try Data(#"{"from": "me@example.com", "to": ["ana@example.net"], "text": "request.txt"}"#.utf8).write(to: request)
+        let fromRequest = try HeraldProcess.run(["render", input, "--format", "text", "--request", request.path])
+        #expect(fromRequest.stdout == "Por la petición.\n", "\(fromRequest.stderr)")
+        let eml = try HeraldProcess.run(["render", input, "--format", "eml", "--request", request.path])
+        let leaves = try ExternalEmailTools.inspect(Array(eml.stdout.utf8)).leaves
+        #expect(leaves.first { $0.content_type == "text/plain" }?.text?.replacingOccurrences(of: "\r\n", with: "\n") == "Por la petición.\n")
+        let both = try HeraldProcess.run(["render", input, "--format", "text", "--request", request.path, "--text", file.path])
+        #expect(both.stdout.hasPrefix("Hola Ana,"))
+        let overRequestText = try HeraldProcess.run(["render", input, "--request", request.path, "--output", directory.appendingPathComponent("request.txt").path])
+        #expect(overRequestText.status != 0)
+        #expect(try String(contentsOf: directory.appendingPathComponent("request.txt"), encoding: .utf8) == "Por la petición.\n")
     }
 
     /// A bulk send: Auto-Submitted by default; no unsubscribe target is a warning, refused with --strict.

@@ -16,7 +16,7 @@ struct MessageRequestMergeTests {
 
     @Test func relativeAttachmentsAreTakenFromTheFilesFolder() {
         let request = MessageRequest(attachments: ["invoice.pdf", "/tmp/logo.png"])
-        let resolved = request.resolvingAttachments(against: URL(fileURLWithPath: "/work/samples/order"))
+        let resolved = request.resolvingPaths(against: URL(fileURLWithPath: "/work/samples/order"))
         #expect(resolved.attachments == ["/work/samples/order/invoice.pdf", "/tmp/logo.png"])
     }
 }

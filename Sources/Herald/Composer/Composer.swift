@@ -53,6 +53,7 @@ public struct Composer: Sendable {
     /// what the request asks, the draft's own plain text has a part to go in.
     private func check(_ draft: Draft, _ request: MessageRequest, verb: String) throws {
         if draft.plainText != nil { try Self.checkPlainTextAlternative(for: request.channel, verb: verb) }
+        if request.text != nil { try Self.checkPlainTextAlternative(for: request.channel, named: "the request's text file", verb: verb) }
         if let template = draft.template, !template.channels.contains(request.channel) {
             throw HeraldError(.input, "template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(request.channel) (its channels: list)")
         }
@@ -107,8 +108,9 @@ public struct Rendered: Sendable {
         /// Text as pieces of UTF-8, written one after the other: a large email HTML or text
         /// part is never copied into one String.
         case utf8([[UInt8]])
-        /// A whole email, written as it streams (an attachment is never held whole).
-        case message(EmailMessage, MessageIdentity)
+        /// A whole email, written as it streams (an attachment is never held whole), DKIM-signed
+        /// when there is a signer for its From domain.
+        case message(EmailMessage, MessageIdentity, DKIMSigner?)
     }
 
     public var content: Content
@@ -123,7 +125,7 @@ public struct Rendered: Sendable {
         switch content {
         case .text(let text): try sink.write(text)
         case .utf8(let chunks): for chunk in chunks { try sink.write(chunk) }
-        case .message(let message, let identity): try MIMEWriter().write(message, identity: identity, to: &sink)
+        case .message(let message, let identity, let signer): try MIMEWriter().write(message, identity: identity, signer: signer, to: &sink)
         }
     }
 

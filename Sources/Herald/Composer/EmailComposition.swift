@@ -16,14 +16,17 @@ struct EmailComposition: ChannelComposition {
                 return Rendered(content: .utf8(html.utf8), warnings: html.warnings.map(\.message))
             }
             let warnings = renderer.renderUTF8(draft.document, options: options).warnings.map(\.message)
-            if let text = draft.plainText { return Rendered(content: .text(text), warnings: warnings) }
+            if let text = try draft.ownPlainText(request) { return Rendered(content: .text(text), warnings: warnings) }
             return Rendered(content: .utf8(EmailTextRenderer().renderUTF8(draft.document, options: options)), warnings: warnings)
         case .eml, .json:
             try Self.checkAddressed(draft.completing(request), purpose: "a whole message (\(format.rawValue))")
             let composed = try message(draft, request: request, composer: composer)
             let identity = try Self.identity(for: composed.message, request: request, composer: composer)
             let warnings = composed.warnings.map(\.message)
-            guard format == .json else { return Rendered(content: .message(composed.message, identity), warnings: warnings) }
+            // Signed as `outbound` signs, so what is rendered is what would be sent (and
+            // `herald dkim verify` can check it offline).
+            let signer = composer.dkim.signer(for: composed.message.from.asciiDomain)
+            guard format == .json else { return Rendered(content: .message(composed.message, identity, signer), warnings: warnings) }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             let json = try encoder.encode(MessageReport(message: composed.message, identity: identity))
