@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // SHA-256 of API tokens (and, next, the slow KDF of passwords); DKIM signatures.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // The outbox in PostgreSQL, for many workers on many machines (HeraldPostgres).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        // postgres-nio logs through swift-log; the outbox gives it a logger that says nothing.
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // System-library shims: a module map and a shim header each, nothing else.
@@ -67,6 +71,10 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The outbox in PostgreSQL (`--outbox postgres://…`): its own module, so a library user
+        // who stores in SQLite never builds postgres-nio and its TLS stack.
+        .target(name: "HeraldPostgres", dependencies: ["HeraldDelivery", "HeraldMIME", "HeraldChannels", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                     .product(name: "Logging", package: "swift-log")]),
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
         // stored in SQLite beside the outbox; it composes and sends through Herald's Composer.
@@ -86,7 +94,8 @@ let package = Package(
         .target(name: "HeraldTesting", dependencies: ["Herald"]),
         .executableTarget(
             name: "HeraldCLI",
-            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Herald", "HeraldTooling", "HeraldInbox", "HeraldServer", "HeraldPostgres",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Benchmarks: executables, never run by the test suite.
         .target(name: "BenchmarkSupport", dependencies: ["CCmarkGFM"], path: "Benchmarks/BenchmarkSupport"),
@@ -131,7 +140,7 @@ let package = Package(
                                                           "HeraldMIME"]),
         .testTarget(name: "HeraldDocumentTests", dependencies: ["HeraldDocument"]),
         .testTarget(name: "HeraldMIMETests", dependencies: ["HeraldMIME", "HeraldTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldPostgres", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldChannelsTests", dependencies: ["HeraldChannels", "HeraldDocument", "HeraldMIME", "HeraldTestSupport", "CLibXML2"]),
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),

@@ -31,7 +31,7 @@ public struct Sender: Sendable {
     public func send(_ outbounds: [Outbound], now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws -> [Sent] {
         try configuration.requireTransport(for: outbounds.first?.channel ?? .email)
         // Opened before any media upload: an outbox that cannot be opened costs no upload.
-        let store = try configuration.openOutbox()
+        let store = try await configuration.openOutbox()
         let stored = try await store.enqueue(try await configuration.prepare(outbounds), now: now())
         let worker = OutboxWorker(store: store, transports: try configuration.transports(), route: configuration.route, now: now)
         var sent: [Sent] = []
@@ -63,7 +63,7 @@ public struct Sender: Sendable {
     public func sendAll(_ outbounds: [Outbound], concurrency: Int, now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
                         starting: @Sendable (Int) -> Void = { _ in }, progress: @escaping @Sendable (DeliveryReport) -> Void = { _ in }) async throws -> Bulk {
         try configuration.requireTransport(for: outbounds.first?.channel ?? .email)
-        let store = try configuration.openOutbox()
+        let store = try await configuration.openOutbox()
         let stored = try await store.enqueue(try await configuration.prepare(outbounds), now: now())
         if let range = stored.insertedRange {
             let workers = try configuration.workers(for: store, count: concurrency, ids: range)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Herald
+import HeraldPostgres
 
 /// Where messages go and where the outbox lives: these flags, then the environment, then the
 /// embedded defaults (an outbox and a Maildir under .herald/) — see `DeliveryConfiguration`.
@@ -8,7 +9,7 @@ struct DeliveryOptions: ParsableArguments {
     @Option(help: "SMTP server URL, smtp://host:port or smtps://host:port (env HERALD_SMTP_URL). Without one, messages go to the Maildir.") var via: String?
     @Option(help: "STARTTLS on smtp:// URLs: none, opportunistic or required (env HERALD_SMTP_STARTTLS).") var starttls: String?
     @Option(name: .customLong("ca-file"), help: "A CA bundle to trust, e.g. a test certificate (env HERALD_SMTP_CA_FILE).") var caFile: String?
-    @Option(help: "The outbox database (env HERALD_OUTBOX; default .herald/outbox.sqlite).") var outbox: String?
+    @Option(help: "The outbox: a SQLite file, or a PostgreSQL URL postgres://USER@HOST/DB (env HERALD_OUTBOX, HERALD_DATABASE_URL; default .herald/outbox.sqlite).") var outbox: String?
     @Option(help: "The Maildir used without an SMTP URL (env HERALD_MAILDIR; default .herald/maildir).") var maildir: String?
     @Option(name: .customLong("timeout"), help: "Seconds to wait for each SMTP reply.") var responseTimeout: Int = 60
     @Option(name: .customLong("lease-seconds"), help: "How long a claimed message stays reserved for its worker; a killed worker's messages are picked up again after it.") var leaseSeconds: Double = 120
@@ -47,6 +48,8 @@ struct DeliveryOptions: ParsableArguments {
         settings.maximumAttempts = maximumAttempts.map { Setting($0, name: "--max-attempts") }
         dkim.apply(to: &settings)
         settings.folder = data
-        return try DeliveryConfiguration(settings, environment: environment)
+        var configuration = try DeliveryConfiguration(settings, environment: environment)
+        configuration.outboxOpener = PostgresOutboxStore.opener
+        return configuration
     }
 }

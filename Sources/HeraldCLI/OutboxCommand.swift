@@ -25,7 +25,7 @@ struct OutboxCommand: AsyncParsableCommand {
         func run() async throws {
             let configuration = try delivery.configuration()
             guard let entry = try await configuration.openOutbox(create: false).entry(id) else {
-                throw fail("no message with outbox ID \(id) in \(configuration.outboxPath) (see `herald outbox list`)", status: ExitStatus.badInput)
+                throw fail("no message with outbox ID \(id) in \(configuration.outboxDescription) (see `herald outbox list`)", status: ExitStatus.badInput)
             }
             for line in entry.details() { print(line) }
         }

@@ -19,14 +19,16 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try delivery.configuration()
-        let store = try configuration.openOutbox()
+        let store = try await configuration.openOutbox()
         let workers = try configuration.workers(for: store, count: concurrency)
         // Signals become a stop request; the loops check it between messages.
         let sources = OutboxWorker.stopOnSignals(workers)
-        FileHandle.standardError.write(Data("herald worker: delivering \(configuration.outboxPath) via \(configuration.emailDestination) on \(concurrency) connection(s)\n".utf8))
+        FileHandle.standardError.write(Data("herald worker: delivering \(configuration.outboxDescription) via \(configuration.emailDestination) on \(concurrency) connection(s)\n".utf8))
         try await OutboxWorker.runAll(workers, batch: batch, pollInterval: pollInterval, untilIdle: untilIdle) { id, report in
             // Written straight to the descriptor: a killed worker leaves no line behind in a buffer.
             FileHandle.standardOutput.write(Data("message \(id): \(report.outcome)\n".utf8))
+        } problem: { line in
+            FileHandle.standardError.write(Data("herald worker: \(line)\n".utf8))
         }
         withExtendedLifetime(sources) {}
         if untilIdle { await reportBacklog(store, route: configuration.route) }

@@ -11,6 +11,9 @@ import HeraldMIME
 /// Errors name a value by the name its caller gave it (`Setting.name`, e.g. a flag) or by its
 /// environment variable: the library knows no CLI.
 public struct DeliveryConfiguration: Sendable {
+    /// Opens the outbox a database URL names, with the retry policy.
+    public typealias OutboxOpener = @Sendable (_ url: String, _ policy: Outbox.Policy) async throws -> any OutboxStore
+
     /// A value a caller gives, with the name it knows it by ("--via"), for error messages.
     public struct Setting<Value: Sendable>: Sendable {
         public var value: Value
@@ -53,7 +56,12 @@ public struct DeliveryConfiguration: Sendable {
     public static let whatsappDefaultURL = "https://graph.facebook.com/v23.0"
     public static let smsDefaultURL = "https://api.twilio.com"
 
+    /// The outbox: a SQLite file's path, or a database URL (`postgres://…`) that
+    /// `outboxOpener` opens. May hold a password: show `outboxDescription` instead.
     public var outboxPath: String
+    /// Opens an outbox named by a database URL. The library alone opens SQLite files; a program
+    /// that links HeraldPostgres sets `PostgresOutboxStore.opener` here (the CLI does).
+    public var outboxOpener: OutboxOpener?
     public var maildirPath: String
     /// The SMTP server, when email goes to one (else to the Maildir).
     public var smtp: SMTPConfiguration?
@@ -75,7 +83,8 @@ public struct DeliveryConfiguration: Sendable {
             given ?? environment[variable].map { Setting($0, name: variable) }
         }
         let folder = settings.folder.map { URL(fileURLWithPath: $0) }
-        outboxPath = setting(settings.outboxPath, "HERALD_OUTBOX")?.value ?? folder?.appendingPathComponent("outbox.sqlite").relativePath ?? Self.defaultOutboxPath
+        outboxPath = setting(settings.outboxPath, "HERALD_OUTBOX")?.value ?? environment["HERALD_DATABASE_URL"]
+            ?? folder?.appendingPathComponent("outbox.sqlite").relativePath ?? Self.defaultOutboxPath
         maildirPath = setting(settings.maildirPath, "HERALD_MAILDIR")?.value ?? folder?.appendingPathComponent("maildir").relativePath ?? Self.defaultMaildirPath
         responseTimeout = settings.responseTimeout
         policy = try Self.policy(settings, environment: environment)
@@ -192,9 +201,30 @@ public struct DeliveryConfiguration: Sendable {
         return prepared
     }
 
+    /// Whether the outbox is a database server's (a URL) rather than a SQLite file.
+    public var outboxIsDatabaseURL: Bool { outboxPath.contains("://") }
+
+    /// The outbox for messages and logs: the path, or the URL without its password.
+    public var outboxDescription: String {
+        guard outboxIsDatabaseURL, let scheme = outboxPath.range(of: "://"), let at = outboxPath.lastIndex(of: "@"), scheme.upperBound < at,
+              let colon = outboxPath[scheme.upperBound..<at].firstIndex(of: ":") else { return outboxPath }
+        return String(outboxPath[..<colon]) + String(outboxPath[at...])
+    }
+
     /// The outbox; `create: false` for what only looks or acts on what is stored (a typo in the
-    /// path is an error, not a new empty outbox).
-    public func openOutbox(create: Bool = true) throws -> SQLiteOutboxStore {
+    /// path is an error, not a new empty outbox). A database URL is opened by `outboxOpener`.
+    public func openOutbox(create: Bool = true) async throws -> any OutboxStore {
+        if outboxIsDatabaseURL {
+            guard let outboxOpener else {
+                throw HeraldError(.usage, "the outbox \(outboxDescription) is a database URL, which this program cannot open; the herald command can (or link HeraldPostgres and set DeliveryConfiguration.outboxOpener)")
+            }
+            return try await outboxOpener(outboxPath, policy)
+        }
+        return try openSQLiteOutbox(create: create)
+    }
+
+    /// The outbox as a SQLite file (the embedded default).
+    public func openSQLiteOutbox(create: Bool = true) throws -> SQLiteOutboxStore {
         if create {
             let folder = URL(fileURLWithPath: outboxPath).deletingLastPathComponent()
             do {

@@ -132,6 +132,36 @@ public enum Outbox {
         }
     }
 
+    /// What an attempt leaves of a message: its next state, when it is next due, the error shown.
+    public struct Outcome: Sendable, Equatable {
+        public var state: State
+        public var nextAttemptAt: Double
+        public var error: String?
+    }
+
+    /// The state an attempt's `report` leads to — the rule every store applies the same way.
+    /// `handedOut`: the recipients the claim gave the worker (still pending or deferred);
+    /// `attempts`: this attempt's number; `random` in 0...1 picks the retry jitter.
+    public static func outcome(of report: DeliveryReport, handedOut: Int, attempts: Int, now: Double, random: Double, policy: Policy) -> Outcome {
+        // The recipients still open after this attempt: those handed out that did not accept or
+        // refuse for good.
+        let results = report.recipients.prefix(handedOut)
+        let open = handedOut - results.count + results.filter { $0.status == .deferred }.count
+        let retryAt = now + policy.delay(afterAttempt: attempts, random: random)
+        let outOfAttempts = attempts >= policy.maximumAttempts
+        switch report.failure {
+        case .ambiguous(let reason)?:
+            return Outcome(state: .held, nextAttemptAt: now, error: reason)
+        case .permanent(_, let reason)?:
+            return Outcome(state: .failed, nextAttemptAt: now, error: reason)
+        case .temporary(_, let reason)?:
+            return Outcome(state: outOfAttempts ? .failed : .queued, nextAttemptAt: retryAt, error: reason)
+        case nil:
+            if open == 0 { return Outcome(state: .sent, nextAttemptAt: now, error: nil) }
+            return Outcome(state: outOfAttempts ? .failed : .queued, nextAttemptAt: retryAt, error: "\(open) recipient(s) deferred")
+        }
+    }
+
     /// The content fingerprint of a message for its idempotency key, when the caller gives
     /// none: the sender, each recipient and the payload.
     public static func contentHash(_ bytes: [UInt8], sender: String, recipients: [String]) -> String {

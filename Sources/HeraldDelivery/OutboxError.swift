@@ -16,6 +16,9 @@ public struct OutboxError: CategorizedError, Equatable, Sendable {
 
     public var kind: Kind
     public var reason: String
+    /// The database could not be reached for now (a connection cut, a server restarting): the
+    /// same call may work in a moment. A worker waits and tries again; it stops on any other.
+    public var isTransient = false
     public var description: String { reason }
 
     public var category: HeraldError.Category {
@@ -30,6 +33,12 @@ public struct OutboxError: CategorizedError, Equatable, Sendable {
     public init(_ kind: Kind, _ reason: String) {
         self.kind = kind
         self.reason = reason
+    }
+
+    /// A database's own words (`cause`), after what Herald was doing and with which outbox.
+    public init(storageFailure cause: String, location: String, doing operation: OutboxOperation, isTransient: Bool = false) {
+        self.init(.storage, "cannot \(operation.phrase) the outbox \(location): \(cause)\(operation.consequence)")
+        self.isTransient = isTransient
     }
 
     /// SQLite's own words, after what Herald was doing and with which file.

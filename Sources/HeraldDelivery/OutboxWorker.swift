@@ -63,11 +63,26 @@ public final class OutboxWorker: Sendable {
         return await transport.deliver(outbound)
     }
 
-    /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle.
+    /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle. An
+    /// outbox that cannot be reached for now (`OutboxError.isTransient`: a database server
+    /// restarting) is waited for — 0.1 s, doubling up to 5 s, each wait told to `problem` — and
+    /// tried again; any other error ends the run. A delivery whose outcome could not be recorded
+    /// is attempted again when its lease expires.
     public func run(batch: Int = 10, pollInterval: Double = 1, untilIdle: Bool = false,
-                    progress: @Sendable (Int64, DeliveryReport) -> Void = { _, _ in }) async throws {
+                    progress: @Sendable (Int64, DeliveryReport) -> Void = { _, _ in },
+                    problem: @Sendable (String) -> Void = { _ in }) async throws {
+        var backoff = 0.1
         while !isStopping {
-            let done = try await runOnce(batch: batch, progress: progress)
+            let done: Int
+            do {
+                done = try await runOnce(batch: batch, progress: progress)
+                backoff = 0.1
+            } catch let error as OutboxError where error.isTransient {
+                problem("\(error.reason); trying again in \(backoff) s")
+                try await Task.sleep(nanoseconds: UInt64(backoff * 1_000_000_000))
+                backoff = min(backoff * 2, 5)
+                continue
+            }
             if done == 0 {
                 if untilIdle { return }
                 try await Task.sleep(nanoseconds: UInt64(max(pollInterval, 0.001) * 1_000_000_000))
@@ -77,12 +92,13 @@ public final class OutboxWorker: Sendable {
 
     /// Runs `workers` at once until all return; the first error stops the others and is thrown.
     public static func runAll(_ workers: [OutboxWorker], batch: Int = 10, pollInterval: Double = 1, untilIdle: Bool = false,
-                              progress: @escaping @Sendable (Int64, DeliveryReport) -> Void = { _, _ in }) async throws {
+                              progress: @escaping @Sendable (Int64, DeliveryReport) -> Void = { _, _ in },
+                              problem: @escaping @Sendable (String) -> Void = { _ in }) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in workers {
                 group.addTask {
                     do {
-                        try await worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle, progress: progress)
+                        try await worker.run(batch: batch, pollInterval: pollInterval, untilIdle: untilIdle, progress: progress, problem: problem)
                     } catch {
                         for other in workers { other.stop() }
                         throw error

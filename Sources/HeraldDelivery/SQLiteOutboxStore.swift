@@ -286,37 +286,11 @@ public final class SQLiteOutboxStore: OutboxStore {
                     .execute(arguments: [status.rawValue, result.code, result.reply, id, position])
             }
             let attempts = (try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM message WHERE id = ?"), arguments: [id]) ?? 0) + 1
-            // The recipients still open after this attempt: those handed out that did not accept
-            // or refuse for good (the statuses written just above), without reading them back.
-            let results = report.recipients.prefix(handedOut.count)
-            let open = handedOut.count - results.count + results.filter { $0.status == .deferred }.count
-            var state: State
-            var error: String? = nil
-            var next = now
-            switch report.failure {
-            case .ambiguous(let reason)?:
-                state = .held
-                error = reason
-            case .permanent(_, let reason)?:
-                state = .failed
-                error = reason
-            case .temporary(_, let reason)?:
-                state = attempts >= self.policy.maximumAttempts ? .failed : .queued
-                error = reason
-                next = now + self.policy.delay(afterAttempt: attempts, random: random)
-            case nil:
-                if open == 0 {
-                    state = .sent
-                } else {
-                    state = attempts >= self.policy.maximumAttempts ? .failed : .queued
-                    error = "\(open) recipient(s) deferred"
-                    next = now + self.policy.delay(afterAttempt: attempts, random: random)
-                }
-            }
+            let outcome = Outbox.outcome(of: report, handedOut: handedOut.count, attempts: attempts, now: now, random: random, policy: self.policy)
             try db.cachedStatement(sql: """
                 UPDATE message SET state = ?, attempts = ?, nextAttemptAt = ?, lastError = ?, leaseOwner = NULL, leaseExpiresAt = NULL, updatedAt = ?
                 WHERE id = ?
-                """).execute(arguments: [state.rawValue, attempts, next, error, now, id])
+                """).execute(arguments: [outcome.state.rawValue, attempts, outcome.nextAttemptAt, outcome.error, now, id])
         }
     }
 
@@ -411,10 +385,10 @@ public final class SQLiteOutboxStore: OutboxStore {
 
 /// What the outbox was doing when the database failed: named in the error, with what that
 /// failure means for what is stored.
-enum OutboxOperation {
+public enum OutboxOperation: Sendable {
     case open, read, store, claim, record, release, update, purge
 
-    var phrase: String {
+    public var phrase: String {
         switch self {
         case .open: return "open"
         case .read: return "read"
@@ -427,7 +401,7 @@ enum OutboxOperation {
         }
     }
 
-    var consequence: String {
+    public var consequence: String {
         switch self {
         case .open, .read: return ""
         case .record:

@@ -9,7 +9,7 @@ extension InboxServer {
     /// elsewhere does. `listening` is told the port once connections are accepted.
     public static func serve(_ store: any InboxStore, delivery: DeliveryConfiguration, configuration: Configuration, deliversOutbox: Bool = true,
                              imap: IMAPPoll? = nil, listening: @escaping @Sendable (Int) -> Void) async throws {
-        let outbox = try delivery.openOutbox()
+        let outbox = try await delivery.openOutbox()
         let inbox = Inbox(store: store, outbox: outbox, composer: Composer(dkim: delivery.dkim), prepare: { try await delivery.prepare($0) })
         let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
         let server = InboxServer(inbox: inbox, configuration: configuration)

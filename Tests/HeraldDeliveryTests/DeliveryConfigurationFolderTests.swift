@@ -21,13 +21,13 @@ struct DeliveryConfigurationFolderTests {
         #expect(none.outboxPath == DeliveryConfiguration.defaultOutboxPath && none.maildirPath == DeliveryConfiguration.defaultMaildirPath)
     }
 
-    @Test func theOutboxIsMadeInTheFolder() throws {
+    @Test func theOutboxIsMadeInTheFolder() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("herald-data-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         var settings = DeliveryConfiguration.Settings()
         settings.folder = folder.path
         let configuration = try DeliveryConfiguration(settings, environment: [:])
-        _ = try configuration.openOutbox()
+        _ = try await configuration.openOutbox()
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("outbox.sqlite").path))
         #expect(configuration.route == "maildir:" + folder.appendingPathComponent("maildir").standardizedFileURL.path)
     }

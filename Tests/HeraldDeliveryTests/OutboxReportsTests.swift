@@ -51,7 +51,7 @@ struct OutboxReportsTests {
     /// Read from a real outbox: a message for another SMTP server is named, with the worker that
     /// would deliver it.
     @Test func aBacklogSaysWhatWaitsAndForWhom() async throws {
-        let store = try OutboxStoreKind.sqlite.make()
+        let store = try await OutboxStoreKind.sqlite.make()
         #expect(try await store.backlog(now: 0, route: "maildir:/var/mail/herald").notes(now: 0) == [])
         _ = try await store.enqueueEmail([1], channel: "email", sender: "a@example.com", recipients: ["b@example.com"], route: "smtp://mx.example.com", now: 0)
         _ = try await store.enqueueEmail([2], channel: "email", sender: "a@example.com", recipients: ["c@example.com"], route: "maildir:/srv/mail", now: 0)

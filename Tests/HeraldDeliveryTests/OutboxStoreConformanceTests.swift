@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func enqueueStoresBeforeAnyAttemptAndClaimLeases(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let id = try await outbox.enqueueEmail(Array("msg".utf8), envelope: try envelope(), smtputf8: false, now: 100)
         #expect(try await outbox.entry(id)?.state == .queued)
         let claims = try await outbox.claiming(owner: "w1", now: 100)
@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func idempotencyKeys(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let first = try await outbox.enqueueEmail(Array("same".utf8), envelope: try envelope(), smtputf8: false, idempotencyKey: "k1", now: 1)
         let again = try await outbox.enqueueEmail(Array("same".utf8), envelope: try envelope(), smtputf8: false, idempotencyKey: "k1", now: 2)
         #expect(first == again)
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func partialFailureRetriesOnlyTheDeferredRecipients(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let id = try await outbox.enqueueEmail([1], envelope: try envelope("a@example.com, b@example.com, c@example.com"), smtputf8: false, now: 0)
         _ = try await outbox.claiming(owner: "w", now: 0)
         let report = DeliveryReport(recipients: [result("a@example.com", .accepted, 250), result("b@example.com", .deferred, 451),
@@ -68,7 +68,7 @@ import Testing
         #expect(policy.delay(afterAttempt: 3, random: 0) == 96)
         #expect(policy.delay(afterAttempt: 3, random: 1) == 144)
         #expect(policy.delay(afterAttempt: 20, random: 0.5) == 3600)
-        let outbox = try kind.make(policy: policy)
+        let outbox = try await kind.make(policy: policy)
         let id = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, now: 0)
         var now = 0.0
         for _ in 0..<3 {
@@ -81,7 +81,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func ambiguousFailuresAreHeldUntilAPersonRetries(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let id = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, now: 0)
         _ = try await outbox.claiming(owner: "w", now: 0)
         let report = DeliveryReport(recipients: [result("a@example.com", .deferred, 250), result("b@example.com", .deferred, 250)],
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func permanentFailuresAndPurge(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let failed = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, now: 0)
         let sent = try await outbox.enqueueEmail([2], envelope: try envelope(), smtputf8: false, now: 0)
         let waiting = try await outbox.enqueueEmail([3], envelope: try envelope(), smtputf8: false, now: 0)
@@ -113,7 +113,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func resultsAreRecordedByPositionWhateverTheSpelling(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         // A quoted local part holding '>' is a valid address; a reply may spell it otherwise.
         let id = try await outbox.enqueueEmail([1], envelope: try envelope(#""a>b"@example.com, c@example.com"#), smtputf8: false, now: 0)
         let claim = try #require(try await outbox.claiming(owner: "w", now: 0).first)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aBatchIsStoredWholeOrNotAtAll(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         func line(_ number: Int, to recipients: [String]) -> Outbound {
             Outbound(channel: .email, sender: "me@example.com", recipients: recipients, payload: .bytes([UInt8(number)]), idempotencyKey: "bulk#\(number)")
         }
@@ -150,7 +150,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aMessageWithoutRecipientsIsNotStored(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         await #expect {
             try await outbox.enqueueEmail([1], channel: "sms", sender: "sms", recipients: [], now: 0)
         } throws: { error in (error as? OutboxError)?.kind == .invalid }
@@ -160,7 +160,7 @@ import Testing
     @Test(arguments: OutboxStoreKind.allCases) func retryNowMakesAWaitingMessageDueAndAFailedOneGetsNewAttempts(_ kind: OutboxStoreKind) async throws {
         var policy = Outbox.Policy()
         policy.maximumAttempts = 1
-        let outbox = try kind.make(policy: policy)
+        let outbox = try await kind.make(policy: policy)
         let waiting = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, now: 0)
         _ = try await outbox.claiming(owner: "w", now: 0)
         try await outbox.record(DeliveryReport(recipients: [result("a@example.com", .accepted, 250), result("b@example.com", .deferred, 451)],
@@ -174,7 +174,7 @@ import Testing
 
         var patient = Outbox.Policy()
         patient.baseDelay = 600
-        let second = try kind.make(policy: patient)
+        let second = try await kind.make(policy: patient)
         let queued = try await second.enqueueEmail([2], envelope: try envelope(), smtputf8: false, now: 0)
         _ = try await second.claiming(owner: "w", now: 0, ids: queued...queued)
         try await second.record(DeliveryReport(recipients: [], failure: .temporary(code: 451, reason: "greylisted"), transcript: []), for: queued, now: 10, random: 0.5)
@@ -191,7 +191,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aWorkerClaimsOnlyTheEmailsOfItsRoute(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let smtp = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, route: "smtp://mx.example.com", now: 0)
         let maildir = try await outbox.enqueueEmail([2], envelope: try envelope(), smtputf8: false, route: "maildir:/var/mail/herald", now: 0)
         let any = try await outbox.enqueueEmail([3], envelope: try envelope(), smtputf8: false, now: 0)
@@ -202,7 +202,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aClaimRestrictedToIDsTakesNothingElse(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let older = try await outbox.enqueueEmail([1], envelope: try envelope(), smtputf8: false, now: 0)
         let outbound = Outbound(channel: .email, sender: "me@example.com", recipients: ["a@example.com"], payload: .bytes([2]))
         let stored = try await outbox.enqueue([outbound, outbound, outbound], now: 0)
@@ -213,7 +213,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aMessageWithNobodyLeftIsClosedNotDeliveredToNobody(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let id = try await outbox.enqueueEmail([1], envelope: try envelope("a@example.com, b@example.com"), smtputf8: false, now: 0)
         _ = try await outbox.claiming(owner: "w", now: 0)
         try await outbox.record(DeliveryReport(recipients: [RecipientResult(address: "a@example.com", status: .rejected, code: 550, reply: "no"),
@@ -228,7 +228,7 @@ import Testing
     }
 
     @Test(arguments: OutboxStoreKind.allCases) func aClaimClosesAMessageThatHasNobodyLeft(_ kind: OutboxStoreKind) async throws {
-        let outbox = try kind.make()
+        let outbox = try await kind.make()
         let id = try await outbox.enqueueEmail([1], envelope: try envelope("a@example.com"), smtputf8: false, now: 0)
         _ = try await outbox.claiming(owner: "w", now: 0)
         // The recipient accepted it, then the attempt failed as a whole (a provider's second request).
@@ -237,5 +237,44 @@ import Testing
         #expect(try await outbox.entry(id)?.state == .queued)
         #expect(try await outbox.claiming(owner: "w", now: 10_000).isEmpty)
         #expect(try await outbox.entry(id)?.state == .sent)
+    }
+
+    /// Two processes' views of one outbox claiming at once: every message goes to exactly one
+    /// of them (SQLite: one writer at a time; PostgreSQL: FOR UPDATE SKIP LOCKED).
+    @Test(arguments: OutboxStoreKind.allCases) func twoHandlesClaimingAtOnceNeverShareAMessage(_ kind: OutboxStoreKind) async throws {
+        let (outbox, again) = try await kind.makeShared()
+        let other = try await again()
+        let outbound = Outbound(channel: .email, sender: "me@example.com", recipients: ["a@example.com"], payload: .bytes([1]))
+        let stored = try await outbox.enqueue(Array(repeating: outbound, count: 60), now: 0)
+        func drain(_ store: any OutboxStore, owner: String) async throws -> [Int64] {
+            var taken: [Int64] = []
+            while true {
+                let claims = try await store.claiming(owner: owner, now: 1, limit: 7)
+                if claims.isEmpty { return taken }
+                taken += claims.map(\.id)
+            }
+        }
+        async let first = drain(outbox, owner: "one")
+        async let second = drain(other, owner: "two")
+        let (a, b) = try await (first, second)
+        #expect(Set(a).isDisjoint(with: Set(b)))
+        #expect((a + b).sorted() == stored.ids)
+    }
+
+    /// The same idempotency key stored by two processes at the same moment: one message, both
+    /// told its ID; other content under the key is still a conflict.
+    @Test(arguments: OutboxStoreKind.allCases) func racingEnqueuesOfOneKeyStoreItOnce(_ kind: OutboxStoreKind) async throws {
+        let (outbox, again) = try await kind.makeShared()
+        let other = try await again()
+        for round in 0..<5 {
+            let outbound = Outbound(channel: .email, sender: "me@example.com", recipients: ["a@example.com"], payload: .bytes([UInt8(round)]),
+                                    idempotencyKey: "race-\(round)")
+            async let first = outbox.enqueue([outbound], now: 0)
+            async let second = other.enqueue([outbound], now: 0)
+            let (a, b) = try await (first, second)
+            #expect(a.ids == b.ids)
+            #expect(a.inserted.count + b.inserted.count == 1)
+        }
+        #expect(try await outbox.entries().count == 5)
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 @testable import HeraldDelivery
 import HeraldChannels
 import HeraldMIME
+import HeraldPostgres
+import HeraldTestSupport
 
 /// The shapes the outbox tests write messages in, on top of `OutboxStore`'s one `enqueue`.
 extension OutboxStore {
@@ -33,13 +35,27 @@ extension Outbox.Claim {
 /// The stores the conformance suite runs against; a new store is a new case.
 enum OutboxStoreKind: String, CaseIterable, Sendable {
     case sqlite
+    /// A fresh database on the test process's own PostgreSQL server (`PostgresServer`).
+    case postgres
 
     /// A new, empty store.
-    func make(policy: Outbox.Policy = Outbox.Policy()) throws -> any OutboxStore {
+    func make(policy: Outbox.Policy = Outbox.Policy()) async throws -> any OutboxStore {
+        try await makeShared(policy: policy).first
+    }
+
+    /// A new, empty store and a way to open it again — a second process's view of the same
+    /// outbox (its own connections, or its own SQLite handle).
+    func makeShared(policy: Outbox.Policy = Outbox.Policy()) async throws -> (first: any OutboxStore, again: @Sendable () async throws -> any OutboxStore) {
         switch self {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("herald-outbox-\(UUID().uuidString).sqlite").path
-            return try SQLiteOutboxStore(path: path, policy: policy)
+            return (try SQLiteOutboxStore(path: path, policy: policy), { try SQLiteOutboxStore(path: path, policy: policy) })
+        case .postgres:
+            let url = try PostgresServer.shared().makeDatabase()
+            let open: @Sendable () async throws -> any OutboxStore = {
+                try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the test database"), policy: policy)
+            }
+            return (try await open(), open)
         }
     }
 }

@@ -160,7 +160,7 @@ public final class DovecotServer: @unchecked Sendable {
     }
 
     /// A loopback port nobody listens on (bound to 0, read, released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw ExternalEmailTools.ToolError(description: "socket: \(errno)") }
         defer { close(descriptor) }

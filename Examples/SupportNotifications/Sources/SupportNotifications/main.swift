@@ -23,7 +23,7 @@ request.idempotencyKey = "refund-10482"                              // stored o
 let composition = try Composer().outbound(draft, request: request)   // every check; nothing stored yet
 
 let delivery = try DeliveryConfiguration()      // HERALD_SMTP_URL=smtp://… or .herald/maildir
-let outbox = try delivery.openOutbox()          // .herald/outbox.sqlite
+let outbox = try await delivery.openOutbox()          // .herald/outbox.sqlite
 let stored = try await outbox.enqueue(try await delivery.prepare(composition.outbounds), now: Date().timeIntervalSince1970)
 try await OutboxWorker(store: outbox, transports: try delivery.transports(), route: delivery.route).run(untilIdle: true)
 // (end of the quick start)
