@@ -324,6 +324,9 @@ struct HTMLBodyWriter {
     /// separators, signs and currency symbols, in at most 24 characters.
     static func isNumber(_ content: [Inline]) -> Bool {
         let text = content.plainText
+        // Most cells are ASCII: decided from a table of the same categories, without asking
+        // the Unicode properties of each scalar.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCIINumber($0) }), let ascii { return ascii }
         guard text.unicodeScalars.count <= 24, text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             switch scalar.properties.generalCategory {
@@ -333,6 +336,30 @@ struct HTMLBodyWriter {
             default:
                 return false
             }
+        }
+    }
+
+    /// `isNumber` for ASCII text; nil when the text is not all ASCII.
+    private static func isASCIINumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard bytes.count <= 24 else { return bytes.contains { $0 >= 0x80 } ? nil : false }
+        var digit = false
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            if byte >= 0x30 && byte <= 0x39 { digit = true }
+            if !asciiNumberCharacters[Int(byte)] { return false }
+        }
+        return digit
+    }
+
+    /// The ASCII characters `isNumber` allows, from the same general categories.
+    private static let asciiNumberCharacters: [Bool] = (0..<128).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return false }
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
+             .closePunctuation, .mathSymbol:
+            return true
+        default:
+            return false
         }
     }
 

@@ -86,14 +86,18 @@ struct ByteWriter {
     /// and U+FFFF. A model made from any input (a pasted document, JSON, template data) can
     /// hold them; they are invisible, so nothing a reader sees is lost.
     private mutating func appendEscaped<Text: StringProtocol>(_ text: Text, quotes: Bool) {
-        let clean = text.utf8.withContiguousStorageIfAvailable { piece in
-            !piece.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) || $0 < 0x20 || $0 == 0xEF }
-        } ?? false
+        if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0, quotes: quotes) }) == nil {
+            let utf8 = Array(text.utf8)
+            utf8.withUnsafeBufferPointer { appendEscaped($0, quotes: quotes) }
+        }
+    }
+
+    mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, quotes: Bool) {
+        let clean = !utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) || $0 < 0x20 || $0 == 0xEF }
         if clean {
-            append(text.utf8)
+            bytes.append(contentsOf: utf8)
             return
         }
-        let utf8 = Array(text.utf8)
         var index = 0
         while index < utf8.count {
             let byte = utf8[index]
