@@ -32,7 +32,7 @@ struct TextTableLayout {
         var lines: [String] = []
         if !header.isEmpty {
             lines.append(line(header, widths: widths))
-            lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: Self.gap))
+            lines.append(widths.map { Self.dashes($0) }.joined(separator: Self.gap))
         }
         for row in rows { lines.append(line(row, widths: widths)) }
         return lines
@@ -44,12 +44,21 @@ struct TextTableLayout {
             let text = cells[safe: column] ?? ""
             let free = max(width - DisplayWidth.of(text), 0)
             switch table.columns[column] {
-            case .right?: parts.append(String(repeating: " ", count: free) + text)
-            case .center?: parts.append(String(repeating: " ", count: free / 2) + text + String(repeating: " ", count: free - free / 2))
-            default: parts.append(text + String(repeating: " ", count: free))
+            case .right?: parts.append(TextBlockLayout.spaces(free) + text)
+            case .center?: parts.append(TextBlockLayout.spaces(free / 2) + text + TextBlockLayout.spaces(free - free / 2))
+            default: parts.append(text + TextBlockLayout.spaces(free))
             }
         }
         return parts.joined(separator: Self.gap)
+    }
+
+    /// A rule of `count` dashes, written as bytes: `String(repeating:count:)` with a String
+    /// costs thousands of instructions a call.
+    static func dashes(_ count: Int) -> String {
+        String(unsafeUninitializedCapacity: max(count, 0)) { buffer in
+            buffer.initialize(repeating: 0x2D)
+            return buffer.count
+        }
     }
 
     private func rowBlocks(header: [String], rows: [[String]], width: Int) -> [String] {
