@@ -45,7 +45,31 @@ extension ByteWriter {
             return
         }
         var text = text
-        text.withUTF8 { appendEscapedMarkingOverlongRuns($0) }
+        text.withUTF8 { bytes in
+            // Most text has no run of more than `threshold` bytes between ASCII spaces, and so
+            // no overlong run (a run has at least as many bytes as scalars): one quick pass
+            // rules that out before the scalar-by-scalar one.
+            if Self.hasLongByteRun(bytes) {
+                appendEscapedMarkingOverlongRuns(bytes)
+            } else {
+                appendEscaped(bytes, quotes: false)
+            }
+        }
+    }
+
+    /// Whether more than `threshold` bytes follow one another without an ASCII space, tab or
+    /// line break.
+    private static func hasLongByteRun(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var run = 0
+        for byte in bytes {
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                run = 0
+            } else {
+                run += 1
+                if run > OverlongWords.threshold { return true }
+            }
+        }
+        return false
     }
 
     private mutating func appendEscapedMarkingOverlongRuns(_ bytes: UnsafeBufferPointer<UInt8>) {

@@ -92,8 +92,19 @@ struct ByteWriter {
         }
     }
 
+    /// For each byte, whether escaping may change it: bit 0 in text and attributes (`&`, `<`,
+    /// `>`, C0 controls, 0xEF which starts U+FFFE and U+FFFF), bit 1 in attributes only (`"`).
+    /// One lookup a byte instead of six comparisons.
+    private static let escapeClasses: [UInt8] = (0...255).map { byte in
+        if byte == 0x22 { return 0b10 }
+        return byte == 0x26 || byte == 0x3C || byte == 0x3E || byte < 0x20 || byte == 0xEF ? 0b01 : 0
+    }
+
     mutating func appendEscaped(_ utf8: UnsafeBufferPointer<UInt8>, quotes: Bool) {
-        let clean = !utf8.contains { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (quotes && $0 == 0x22) || $0 < 0x20 || $0 == 0xEF }
+        let mask: UInt8 = quotes ? 0b11 : 0b01
+        let clean = Self.escapeClasses.withUnsafeBufferPointer { classes in
+            !utf8.contains { classes[Int($0)] & mask != 0 }
+        }
         if clean {
             bytes.append(contentsOf: utf8)
             return
