@@ -40,7 +40,10 @@ struct LineWrapper {
 
         var wroteLine = false
 
-        func place<Piece: Collection<UInt8>>(_ piece: Piece, width pieceWidth: Int, spaceBefore: Bool) {
+        // A piece is a slice of the text's bytes, appended as a buffer (one copy), not element
+        // by element through a generic collection.
+        func place(_ slice: Slice<UnsafeBufferPointer<UInt8>>, width pieceWidth: Int, spaceBefore: Bool) {
+            let piece = UnsafeBufferPointer(rebasing: slice)
             let separator = spaceBefore && !line.isEmpty ? 1 : 0
             if !line.isEmpty, lineWidth + separator + pieceWidth > width {
                 wroteLine = true

@@ -25,7 +25,10 @@ struct TextTableLayout {
     }
 
     private func cellText(_ cell: TableCell) -> String {
-        TextBlockLayout.splitLines(inlineText(cell.content)).filter { !$0.isEmpty }.joined(separator: " ")
+        let text = inlineText(cell.content)
+        // Almost every cell is one line: no array of lines to split and join again.
+        guard text.utf8.contains(0x0A) else { return text }
+        return TextBlockLayout.splitLines(text).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private func columns(header: [String], rows: [[String]], widths: [Int]) -> [String] {
@@ -38,18 +41,28 @@ struct TextTableLayout {
         return lines
     }
 
+    /// One row as a line, appended piece by piece to one String (no array of padded cells).
     private func line(_ cells: [String], widths: [Int]) -> String {
-        var parts: [String] = []
+        var line = ""
+        line.reserveCapacity(widths.reduce(0, +) + Self.gap.utf8.count * widths.count + 16)
         for (column, width) in widths.enumerated() {
+            if column > 0 { line += Self.gap }
             let text = cells[safe: column] ?? ""
             let free = max(width - DisplayWidth.of(text), 0)
             switch table.columns[column] {
-            case .right?: parts.append(TextBlockLayout.spaces(free) + text)
-            case .center?: parts.append(TextBlockLayout.spaces(free / 2) + text + TextBlockLayout.spaces(free - free / 2))
-            default: parts.append(text + TextBlockLayout.spaces(free))
+            case .right?:
+                line += TextBlockLayout.spaces(free)
+                line += text
+            case .center?:
+                line += TextBlockLayout.spaces(free / 2)
+                line += text
+                line += TextBlockLayout.spaces(free - free / 2)
+            default:
+                line += text
+                line += TextBlockLayout.spaces(free)
             }
         }
-        return parts.joined(separator: Self.gap)
+        return line
     }
 
     /// A rule of `count` dashes, written as bytes: `String(repeating:count:)` with a String
@@ -68,7 +81,7 @@ struct TextTableLayout {
             if !lines.isEmpty { lines.append("") }
             for (column, value) in row.enumerated() {
                 let label = header[safe: column].flatMap { $0.isEmpty ? nil : $0 } ?? "Column \(column + 1)"
-                let wrapped = wrapper.wrap("\(label): \(value)")
+                let wrapped = wrapper.wrap(label + ": " + value)
                 lines.append(wrapped[0])
                 lines.append(contentsOf: wrapped.dropFirst().map { "  " + $0 })
             }
