@@ -135,23 +135,43 @@ struct CJKUnits: IteratorProtocol {
         text = String(decoding: word, as: UTF8.self)
         characters = text.makeIterator()
         offset = word.startIndex
-        pending = characters.next().map { ($0, DisplayWidth.breaksAround($0)) }
+        pending = characters.next().map { ($0, Self.breaksAround($0)) }
+    }
+
+    /// `DisplayWidth.breaksAround`, `isClosingPunctuation` and `of` decide from a character's
+    /// first scalar (and `of` from the others only when there are others): taken once here
+    /// through the iterator, as `unicodeScalars.first` validates an index each time.
+    private static func firstScalar(of character: Character) -> (scalar: Unicode.Scalar, more: Bool)? {
+        var scalars = character.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return nil }
+        return (first, scalars.next() != nil)
+    }
+
+    private static func breaksAround(_ character: Character) -> Bool {
+        guard let (scalar, _) = firstScalar(of: character) else { return false }
+        return DisplayWidth.breaksAround(scalar)
+    }
+
+    private static func width(of character: Character) -> Int {
+        guard let (scalar, more) = firstScalar(of: character) else { return 0 }
+        if scalar.value < 0x1100 { return 1 }
+        return more ? DisplayWidth.of(character) : DisplayWidth.isWide(scalar) ? 2 : 1
     }
 
     mutating func next() -> (range: Range<Int>, width: Int)? {
         guard let (firstCharacter, firstBreaks) = pending else { return nil }
         let start = offset
-        var width = DisplayWidth.of(firstCharacter)
+        var width = Self.width(of: firstCharacter)
         offset = min(offset + firstCharacter.utf8.count, word.endIndex)
         var previousBreaksAround = firstBreaks
         pending = nil
         while let character = characters.next() {
-            let breaksAround = DisplayWidth.breaksAround(character)
+            let breaksAround = Self.breaksAround(character)
             if (breaksAround || previousBreaksAround) && !DisplayWidth.isClosingPunctuation(character) {
                 pending = (character, breaksAround)
                 break
             }
-            width += DisplayWidth.of(character)
+            width += Self.width(of: character)
             offset = min(offset + character.utf8.count, word.endIndex)
             previousBreaksAround = breaksAround
         }
