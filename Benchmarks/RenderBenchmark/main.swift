@@ -36,13 +36,16 @@ func cmarkRender(_ input: [UInt8]) {
 
 let iterations = 200
 
-// HERALD_BENCH_STAGE=read|html|text times one stage alone (for profiling), then exits.
+// HERALD_BENCH_STAGE=full|cmark|cmark-parse|herald-parse|read|html|text times one stage alone
+// (for profiling), then exits. `full` and `cmark` are the two sides of the ratio: under
+// `valgrind --tool=callgrind` their instruction counts give it repeatably on a busy machine.
 if let stage = ProcessInfo.processInfo.environment["HERALD_BENCH_STAGE"] {
     let parsed = inputs.map { MarkdownReader().read(bytes: $0) }
     let time = best {
         for _ in 0..<iterations {
             switch stage {
             case "full": for input in inputs { heraldRender(input) }
+            case "cmark": for input in inputs { cmarkRender(input) }
             case "read": for input in inputs { sink &+= MarkdownReader().read(bytes: input).blocks.count }
             case "herald-parse":
                 for input in inputs {

@@ -233,20 +233,37 @@ struct HTMLBodyWriter {
             // Fixed layout: the quote is the card's width whatever it holds (a wide table inside
             // scrolls in its own box; see writeTable).
             output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
-            output += "<tr>\n<td\(directionAttribute(block)) style=\"border-\(startSide):4px solid \(theme.ruleColor);padding-\(startSide):12px;color:\(theme.mutedColor);\">\n"
+            output += "<tr>\n<td"
+            output += directionAttribute(block)
+            output += " style=\"border-"
+            output += startSide
+            output += ":4px solid "
+            output += theme.ruleColor
+            output += ";padding-"
+            output += startSide
+            output += ":12px;color:"
+            output += theme.mutedColor
+            output += ";\">\n"
             for inner in blocks { write(inner) }
             output += "</td>\n</tr>\n</table>\n"
         case .codeBlock(let code):
             // Fixed layout, so a long line wraps (word-wrap) instead of widening the email.
             output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
-            output += "<tr>\n<td dir=\"ltr\" style=\"padding:12px;background-color:\(theme.codeBackground);font-family:\(theme.monospaceFontFamily);font-size:14px;line-height:20px;text-align:left;\">"
-            output += "<pre style=\"margin:0;font-family:\(theme.monospaceFontFamily);white-space:pre-wrap;word-wrap:break-word;\">"
+            output += "<tr>\n<td dir=\"ltr\" style=\"padding:12px;background-color:"
+            output += theme.codeBackground
+            output += ";font-family:"
+            output += theme.monospaceFontFamily
+            output += ";font-size:14px;line-height:20px;text-align:left;\"><pre style=\"margin:0;font-family:"
+            output += theme.monospaceFontFamily
+            output += ";white-space:pre-wrap;word-wrap:break-word;\">"
             output.appendEscapedText(code.code)
             output += "</pre></td>\n</tr>\n</table>\n"
         case .horizontalRule:
             // A bordered cell: Outlook ignores most of <hr>'s styling and adds its own margins.
             output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:8px 0 24px 0;\">\n"
-            output += "<tr>\n<td style=\"border-top:1px solid \(theme.ruleColor);font-size:1px;line-height:1px;mso-line-height-rule:exactly;\">&nbsp;</td>\n</tr>\n</table>\n"
+            output += "<tr>\n<td style=\"border-top:1px solid "
+            output += theme.ruleColor
+            output += ";font-size:1px;line-height:1px;mso-line-height-rule:exactly;\">&nbsp;</td>\n</tr>\n</table>\n"
         }
     }
 
@@ -264,7 +281,16 @@ struct HTMLBodyWriter {
             if start != 1 { startAttribute = " start=\"\(start)\"" }
         }
         let margin = listDepth == 0 ? "0 0 16px 0" : "4px 0 0 0"
-        output += "<\(tag)\(startAttribute)\(directionAttribute(block)) style=\"margin:\(margin);margin-\(startSide):24px;padding:0;\">\n"
+        // Appended piece by piece: an interpolated String per list cost more than its output.
+        output += "<"
+        output += tag
+        output += startAttribute
+        output += directionAttribute(block)
+        output += " style=\"margin:"
+        output += margin
+        output += ";margin-"
+        output += startSide
+        output += ":24px;padding:0;\">\n"
         listDepth += 1
         defer { listDepth -= 1 }
         for item in list.items {
@@ -276,7 +302,9 @@ struct HTMLBodyWriter {
             }
             output += "</li>\n"
         }
-        output += "</\(tag)>\n"
+        output += "</"
+        output += tag
+        output += ">\n"
     }
 
     // MARK: Tables
@@ -290,8 +318,20 @@ struct HTMLBodyWriter {
         // The layout cell has a fixed width (table-layout:fixed) and the table scrolls inside its
         // own box: a table wider than a phone, its words unbroken, does not widen the email.
         output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;table-layout:fixed;\">\n"
-        output += "<tr>\n<td align=\"\(placement ?? startSide)\">\n<div style=\"overflow-x:auto;\">\n"
-        output += "<table\(directionAttribute(block)) border=\"0\" cellpadding=\"0\" cellspacing=\"0\"\(widthAttributes)\(placement.map { " align=\"\($0)\"" } ?? "") style=\"\(widthStyle)border-collapse:collapse;\">\n"
+        output += "<tr>\n<td align=\""
+        output += placement ?? startSide
+        output += "\">\n<div style=\"overflow-x:auto;\">\n<table"
+        output += directionAttribute(block)
+        output += " border=\"0\" cellpadding=\"0\" cellspacing=\"0\""
+        output += widthAttributes
+        if let placement {
+            output += " align=\""
+            output += placement
+            output += "\""
+        }
+        output += " style=\""
+        output += widthStyle
+        output += "border-collapse:collapse;\">\n"
         if !table.header.isEmpty {
             output += "<thead>\n<tr>\n"
             for (column, cell) in table.header.enumerated() { writeCell(cell, tag: "th", alignment: table.columns[safe: column] ?? nil) }
@@ -324,6 +364,9 @@ struct HTMLBodyWriter {
     /// separators, signs and currency symbols, in at most 24 characters.
     static func isNumber(_ content: [Inline]) -> Bool {
         let text = content.plainText
+        // Most cells are ASCII: decided from a table of the same categories, without asking
+        // the Unicode properties of each scalar.
+        if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCIINumber($0) }), let ascii { return ascii }
         guard text.unicodeScalars.count <= 24, text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) else { return false }
         return text.unicodeScalars.allSatisfy { scalar in
             switch scalar.properties.generalCategory {
@@ -333,6 +376,30 @@ struct HTMLBodyWriter {
             default:
                 return false
             }
+        }
+    }
+
+    /// `isNumber` for ASCII text; nil when the text is not all ASCII.
+    private static func isASCIINumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard bytes.count <= 24 else { return bytes.contains { $0 >= 0x80 } ? nil : false }
+        var digit = false
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            if byte >= 0x30 && byte <= 0x39 { digit = true }
+            if !asciiNumberCharacters[Int(byte)] { return false }
+        }
+        return digit
+    }
+
+    /// The ASCII characters `isNumber` allows, from the same general categories.
+    private static let asciiNumberCharacters: [Bool] = (0..<128).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return false }
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
+             .closePunctuation, .mathSymbol:
+            return true
+        default:
+            return false
         }
     }
 
@@ -355,7 +422,9 @@ struct HTMLBodyWriter {
     private mutating func writeImageBlock(_ standalone: (image: Image, link: Link?), alignment: Alignment?) {
         let side = alignment.flatMap { $0 == .justify ? nil : $0.rawValue } ?? startSide
         output += "<table role=\"presentation\" width=\"100%\" border=\"0\" cellpadding=\"0\" cellspacing=\"0\" style=\"width:100%;margin:0 0 16px 0;\">\n"
-        output += "<tr>\n<td align=\"\(side)\">"
+        output += "<tr>\n<td align=\""
+        output += side
+        output += "\">"
         if let link = standalone.link { openLink(link) }
         writeImage(standalone.image, block: true)
         if standalone.link != nil { output += "</a>" }
@@ -375,7 +444,8 @@ struct HTMLBodyWriter {
         }
         // Outlook ignores CSS widths on images: the attribute is what it uses.
         if let width = image.width { output += " width=\"\(width)\"" }
-        output += " style=\"\(block ? "display:block;" : "")border:0;outline:none;text-decoration:none;height:auto;max-width:100%;-ms-interpolation-mode:bicubic;\">"
+        output += block ? " style=\"display:block;" : " style=\""
+        output += "border:0;outline:none;text-decoration:none;height:auto;max-width:100%;-ms-interpolation-mode:bicubic;\">"
     }
 
     // MARK: Inlines

@@ -80,6 +80,15 @@ struct TextBlockLayout {
         endLine()
     }
 
+    /// Writes a line of `count` copies of one ASCII byte (an underline, a rule) after `padding`
+    /// spaces: `String(repeating:count:)` cost thousands of instructions a line.
+    mutating func emitRepeated(_ byte: UInt8, count: Int, padding: Int, prefix: inout Prefix) {
+        startLine(prefix: &prefix)
+        if padding > 0 { output.bytes.append(contentsOf: repeatElement(0x20, count: padding)) }
+        output.bytes.append(contentsOf: repeatElement(byte, count: count))
+        endLine()
+    }
+
     private mutating func startLine(prefix: inout Prefix) {
         if let blank = pendingBlankLine {
             pendingBlankLine = nil
@@ -123,7 +132,7 @@ struct TextBlockLayout {
             let written = writeWrapped(heading.content, width: width, alignment: heading.alignment, prefix: &prefix)
             let underlineWidth = min(written.widest, width)
             guard underlineWidth > 0 else { return written.lines > 0 }
-            emit(Self.spaces(written.lastIndent) + String(repeating: heading.level == 1 ? "=" : "-", count: underlineWidth), prefix: &prefix)
+            emitRepeated(heading.level == 1 ? 0x3D : 0x2D, count: underlineWidth, padding: written.lastIndent, prefix: &prefix)
             return true
         case .list(let list):
             return writeList(list, width: width, prefix: &prefix)
@@ -138,7 +147,7 @@ struct TextBlockLayout {
             for line in Self.splitLines(code.code) { emit("    " + line, prefix: &prefix) }
             return true
         case .horizontalRule:
-            emit(String(repeating: "-", count: min(40, width)), prefix: &prefix)
+            emitRepeated(0x2D, count: min(40, width), padding: 0, prefix: &prefix)
             return true
         }
     }
@@ -171,34 +180,36 @@ struct TextBlockLayout {
         let pads = direction == .ltr && (alignment == .center || alignment == .right)
         var owedEmptyLines = 0
         var result = (lines: 0, widest: 0, lastIndent: 0)
-        for segment in Self.splitLines(inlineText(content)) {
-            wrapper.wrap(segment) { line, lineWidth in
-                if line.isEmpty {
-                    owedEmptyLines += 1
-                    return
-                }
-                while owedEmptyLines > 0 {
-                    emit("", prefix: &prefix)
-                    owedEmptyLines -= 1
-                    result.lines += 1
-                }
-                let free = max(width - lineWidth, 0)
-                let pad = pads ? (alignment == .center ? free / 2 : free) : 0
-                emit(line, padding: pad, prefix: &prefix)
-                result.lines += 1
-                result.widest = max(result.widest, lineWidth)
-                result.lastIndent = pad
+        // Each line of the text (split at LF) wrapped from its bytes: no String per line.
+        wrapper.wrapLines(inlineText(content)) { line, lineWidth in
+            if line.isEmpty {
+                owedEmptyLines += 1
+                return
             }
+            while owedEmptyLines > 0 {
+                emit("", prefix: &prefix)
+                owedEmptyLines -= 1
+                result.lines += 1
+            }
+            let free = max(width - lineWidth, 0)
+            let pad = pads ? (alignment == .center ? free / 2 : free) : 0
+            emit(line, padding: pad, prefix: &prefix)
+            result.lines += 1
+            result.widest = max(result.widest, lineWidth)
+            result.lastIndent = pad
         }
         return result
     }
 
     /// Spaces for indentation, without building a new String each time for common widths.
     static func spaces(_ count: Int) -> String {
-        count < spaceStrings.count ? spaceStrings[max(count, 0)] : String(repeating: " ", count: count)
+        count < spaceStrings.count ? spaceStrings[max(count, 0)] : String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.initialize(repeating: 0x20)
+            return buffer.count
+        }
     }
 
-    private static let spaceStrings = (0...80).map { String(repeating: " ", count: $0) }
+    private static let spaceStrings = (0...80).map { String(repeating: Character(" "), count: $0) }
 
     /// Inline content as text: marks dropped except strikethrough (`~~x~~`, since struck-out text
     /// shown plainly would read as valid), links as `text (url)`, images as `[alt]`.

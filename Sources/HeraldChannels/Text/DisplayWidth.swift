@@ -51,7 +51,13 @@ enum DisplayWidth {
     /// Characters between which a line may break without a space: CJK ideographs, kana and
     /// fullwidth forms (Korean uses spaces, so Hangul is not listed).
     static func breaksAround(_ character: Character) -> Bool {
-        guard let scalar = character.unicodeScalars.first, scalar.value >= 0x2E80 else { return false }
+        guard let scalar = character.unicodeScalars.first else { return false }
+        return breaksAround(scalar)
+    }
+
+    /// `breaksAround` from a character's first scalar.
+    static func breaksAround(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.value >= 0x2E80 else { return false }
         switch scalar.value {
         case 0x2E80...0x2FDF, 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFD:
             return true

@@ -25,31 +25,53 @@ struct TextTableLayout {
     }
 
     private func cellText(_ cell: TableCell) -> String {
-        TextBlockLayout.splitLines(inlineText(cell.content)).filter { !$0.isEmpty }.joined(separator: " ")
+        let text = inlineText(cell.content)
+        // Almost every cell is one line: no array of lines to split and join again.
+        guard text.utf8.contains(0x0A) else { return text }
+        return TextBlockLayout.splitLines(text).filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     private func columns(header: [String], rows: [[String]], widths: [Int]) -> [String] {
         var lines: [String] = []
         if !header.isEmpty {
             lines.append(line(header, widths: widths))
-            lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: Self.gap))
+            lines.append(widths.map { Self.dashes($0) }.joined(separator: Self.gap))
         }
         for row in rows { lines.append(line(row, widths: widths)) }
         return lines
     }
 
+    /// One row as a line, appended piece by piece to one String (no array of padded cells).
     private func line(_ cells: [String], widths: [Int]) -> String {
-        var parts: [String] = []
+        var line = ""
+        line.reserveCapacity(widths.reduce(0, +) + Self.gap.utf8.count * widths.count + 16)
         for (column, width) in widths.enumerated() {
+            if column > 0 { line += Self.gap }
             let text = cells[safe: column] ?? ""
             let free = max(width - DisplayWidth.of(text), 0)
             switch table.columns[column] {
-            case .right?: parts.append(String(repeating: " ", count: free) + text)
-            case .center?: parts.append(String(repeating: " ", count: free / 2) + text + String(repeating: " ", count: free - free / 2))
-            default: parts.append(text + String(repeating: " ", count: free))
+            case .right?:
+                line += TextBlockLayout.spaces(free)
+                line += text
+            case .center?:
+                line += TextBlockLayout.spaces(free / 2)
+                line += text
+                line += TextBlockLayout.spaces(free - free / 2)
+            default:
+                line += text
+                line += TextBlockLayout.spaces(free)
             }
         }
-        return parts.joined(separator: Self.gap)
+        return line
+    }
+
+    /// A rule of `count` dashes, written as bytes: `String(repeating:count:)` with a String
+    /// costs thousands of instructions a call.
+    static func dashes(_ count: Int) -> String {
+        String(unsafeUninitializedCapacity: max(count, 0)) { buffer in
+            buffer.initialize(repeating: 0x2D)
+            return buffer.count
+        }
     }
 
     private func rowBlocks(header: [String], rows: [[String]], width: Int) -> [String] {
@@ -59,7 +81,7 @@ struct TextTableLayout {
             if !lines.isEmpty { lines.append("") }
             for (column, value) in row.enumerated() {
                 let label = header[safe: column].flatMap { $0.isEmpty ? nil : $0 } ?? "Column \(column + 1)"
-                let wrapped = wrapper.wrap("\(label): \(value)")
+                let wrapped = wrapper.wrap(label + ": " + value)
                 lines.append(wrapped[0])
                 lines.append(contentsOf: wrapped.dropFirst().map { "  " + $0 })
             }
