@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
         .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "Herald", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport", "HeraldPostgres"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -136,7 +136,8 @@ public final class PostgresOutboxStore: OutboxStore {
     private static let migrationLock: Int64 = 0x4865_7261_6C64_4F42
 
     private func migrate() async throws {
-        try await transaction(.open) { connection in
+        // Waiting for another process's migration is not a hang: ten minutes.
+        try await transaction(.open, timeout: .seconds(600)) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: Self.logger)
             try await connection.query("CREATE TABLE IF NOT EXISTS herald_outbox_schema (version INTEGER NOT NULL)", logger: Self.logger)
             var version = 0
@@ -422,8 +423,10 @@ public final class PostgresOutboxStore: OutboxStore {
 
     /// Runs `body` in a transaction; a database failure becomes one line naming the outbox,
     /// what it was doing and the server's reason (never the password).
-    private func transaction<T: Sendable>(_ doing: OutboxOperation, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    private func transaction<T: Sendable>(_ doing: OutboxOperation, timeout: Duration? = nil,
+                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let client = self.client
+        let callTimeout = timeout ?? self.callTimeout
         let work = Task { try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) } }
         let answer = FirstAnswer<T>()
         do {

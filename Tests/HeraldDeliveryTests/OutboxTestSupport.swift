@@ -53,7 +53,9 @@ enum OutboxStoreKind: String, CaseIterable, Sendable {
         case .postgres:
             let url = try PostgresServer.shared().makeDatabase()
             let open: @Sendable () async throws -> any OutboxStore = {
-                try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the test database"), policy: policy)
+                // The whole suite blocks Swift concurrency's few threads with processes it runs,
+                // so a call can wait long for a thread: the call timeout is for real hangs only.
+                try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the test database"), policy: policy, callTimeout: .seconds(600))
             }
             return (try await open(), open)
         }

@@ -4,7 +4,7 @@ import HeraldTestSupport
 import Testing
 
 /// `Composer.outbound` signs an email whose From domain has a key, once, into the bytes the outbox
-/// stores; other domains and `render` stay unsigned.
+/// stores, and `render` of an .eml signs the same way; other domains stay unsigned.
 @Suite struct ComposerDKIMTests {
     let draft = try! Draft.markdown(Array("Hola **Ana**,\n\n.a line with a leading dot\n".utf8))
     static let folder = ExternalEmailTools.repository.appendingPathComponent("Tests/Fixtures/dkim")
@@ -29,12 +29,17 @@ import Testing
         #expect(try ExternalEmailTools.checkMessage(first) == [])
     }
 
-    @Test func otherDomainsAndRendersAreNotSigned() throws {
+    /// Another domain's mail is not signed; a rendered .eml is signed as the send would be (the
+    /// same bytes, so `herald dkim verify` can check it before anything is sent); HTML is not.
+    @Test func otherDomainsAreNotSignedAndRenderedMessagesAreSignedLikeSentOnes() throws {
         let other = MessageRequest(from: "help@example.org", to: ["ana@example.net"], subject: "Refund")
         let unsigned = try #require(try composer().outbound(draft, request: other).outbounds.first).bytes
         #expect(!String(decoding: unsigned, as: UTF8.self).contains("DKIM-Signature"))
         let signedDomain = MessageRequest(from: "help@example.com", to: ["ana@example.net"], subject: "Refund")
-        let rendered = try composer().render(draft, for: .email, request: signedDomain, format: .eml)
-        #expect(!(try rendered.text).contains("DKIM-Signature"))
+        let rendered = try composer().render(draft, for: .email, request: signedDomain, format: .eml).bytes
+        let sent = try #require(try composer().outbound(draft, request: signedDomain).outbounds.first).bytes
+        #expect(String(decoding: rendered, as: UTF8.self).hasPrefix("DKIM-Signature: v=1; a=ed25519-sha256;"))
+        #expect(rendered == sent)
+        #expect(!(try composer().render(draft, for: .email, request: signedDomain, format: .html).text).contains("DKIM"))
     }
 }

@@ -11,12 +11,17 @@ enum GMimeLibrary {
     /// would stop dying quietly when its output pipe closes, and the programs it starts would
     /// print "Broken pipe". Herald uses none of GMime's crypto, so the disposition is put back.
     static let initialized: Bool = {
-        var previous = sigaction()
-        sigaction(SIGPIPE, nil, &previous)
-        g_mime_init()
-        sigaction(SIGPIPE, &previous, nil)
+        preservingSIGPIPE { g_mime_init() }
         return true
     }()
+
+    /// Runs `body`, then puts SIGPIPE's disposition back as it was before.
+    static func preservingSIGPIPE(_ body: () -> Void) {
+        var previous = sigaction()
+        sigaction(SIGPIPE, nil, &previous)
+        body()
+        sigaction(SIGPIPE, &previous, nil)
+    }
 
     /// Call before touching GMime.
     static func ensureInitialized() {
