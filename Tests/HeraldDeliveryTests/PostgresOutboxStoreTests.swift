@@ -100,7 +100,8 @@ import Testing
         let problems = Lines()
         let worker = OutboxWorker(store: store, transports: [.email: transport])
         let running = Task { try await worker.run(batch: 3, pollInterval: 0.05, problem: { problems.append($0) }) }
-        let deadline = Date().addingTimeInterval(240)
+        // Generous: under the full suite the worker waits long for a thread (270 s seen in CI).
+        let deadline = Date().addingTimeInterval(900)
         while Date() < deadline {
             if let entries = try? await store.entries(), entries.allSatisfy({ $0.state == .sent }), entries.count == 20 { break }
             try await Task.sleep(nanoseconds: 50_000_000)

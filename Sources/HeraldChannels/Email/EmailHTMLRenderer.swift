@@ -368,14 +368,17 @@ struct HTMLBodyWriter {
         // the Unicode properties of each scalar.
         if let ascii = text.utf8.withContiguousStorageIfAvailable({ isASCIINumber($0) }), let ascii { return ascii }
         guard text.unicodeScalars.count <= 24, text.unicodeScalars.contains(where: { $0.properties.numericType == .decimal }) else { return false }
-        return text.unicodeScalars.allSatisfy { scalar in
-            switch scalar.properties.generalCategory {
-            case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
-                 .closePunctuation, .mathSymbol:
-                return true
-            default:
-                return false
-            }
+        return text.unicodeScalars.allSatisfy(allowedInNumber)
+    }
+
+    /// Digits, spaces, currency signs, punctuation and math signs: what a number cell may hold.
+    private static func allowedInNumber(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
+             .closePunctuation, .mathSymbol:
+            return true
+        default:
+            return false
         }
     }
 
@@ -393,14 +396,7 @@ struct HTMLBodyWriter {
 
     /// The ASCII characters `isNumber` allows, from the same general categories.
     private static let asciiNumberCharacters: [Bool] = (0..<128).map { value in
-        guard let scalar = Unicode.Scalar(UInt32(value)) else { return false }
-        switch scalar.properties.generalCategory {
-        case .decimalNumber, .spaceSeparator, .currencySymbol, .otherPunctuation, .dashPunctuation, .openPunctuation,
-             .closePunctuation, .mathSymbol:
-            return true
-        default:
-            return false
-        }
+        Unicode.Scalar(UInt32(value)).map(allowedInNumber) ?? false
     }
 
     // MARK: Images
