@@ -77,6 +77,7 @@ extension Composer {
     /// message's (the others' would repeat them), the list's, and one for each copy that every
     /// line's message carries. An idempotency key becomes `KEY#LINE`.
     public func outbound(_ draft: Draft, request: MessageRequest, eachOf list: RecipientList) throws -> Composition {
+        let (draft, request) = try Self.readingText(draft, request, verb: "sends")
         var outbounds: [Outbound] = []
         var warnings = list.warnings + (request.cc + request.bcc).map { "\($0) is copied on every line's message: it gets \(list.lines.count) messages" }
         for line in list.lines {

@@ -35,7 +35,8 @@ struct RenderCommand: ParsableCommand {
         try channelOptions.apply(to: &request)
         let draft = try inputOptions.draft(input, examplesByDefault: true)
         var composer = deterministic ? Composer.deterministic : Composer()
-        composer.dkim = try dkim.keyring()
+        // Only a whole message is signed: HTML or text never reads (or trips on) a key.
+        if format == .eml { composer.dkim = try dkim.keyring() }
         composer.attachmentPolicy.maximumSize = maximumAttachmentMegabytes * 1024 * 1024
         let rendered = try composer.render(draft, for: channel, request: request, format: format)
         for warning in rendered.warnings { warn(warning) }

@@ -206,9 +206,14 @@ public struct DeliveryConfiguration: Sendable {
 
     /// The outbox for messages and logs: the path, or the URL without its password.
     public var outboxDescription: String {
-        guard outboxIsDatabaseURL, let scheme = outboxPath.range(of: "://"), let at = outboxPath.lastIndex(of: "@"), scheme.upperBound < at,
-              let colon = outboxPath[scheme.upperBound..<at].firstIndex(of: ":") else { return outboxPath }
-        return String(outboxPath[..<colon]) + String(outboxPath[at...])
+        outboxIsDatabaseURL ? Self.withoutPassword(outboxPath) : outboxPath
+    }
+
+    /// A URL with the password of its `user:password@` part left out, for messages and logs.
+    public static func withoutPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url.lastIndex(of: "@"), scheme.upperBound < at,
+              let colon = url[scheme.upperBound..<at].firstIndex(of: ":") else { return url }
+        return String(url[..<colon]) + String(url[at...])
     }
 
     /// The outbox; `create: false` for what only looks or acts on what is stored (a typo in the

@@ -29,7 +29,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     /// Parses and checks the URL; `name` is what the caller calls it ("--outbox",
     /// "HERALD_DATABASE_URL") in errors, which never quote the password.
     public init(_ text: String, name: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        let shown = Self.redacting(text)
+        let shown = DeliveryConfiguration.withoutPassword(text)
         let expected = "like postgres://herald@db.example.com:5432/herald"
         guard Self.isURL(text), let components = URLComponents(string: text) else {
             throw HeraldError(.usage, "\(name) '\(shown)' is not a PostgreSQL URL; expected \(expected)")
@@ -75,12 +75,4 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
-
-    /// `text` with any password replaced by `***`, for an error about a URL that did not parse.
-    static func redacting(_ text: String) -> String {
-        guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://"), scheme.upperBound < at else { return text }
-        let credentials = text[scheme.upperBound..<at]
-        guard let colon = credentials.firstIndex(of: ":") else { return text }
-        return String(text[..<colon]) + ":***" + String(text[at...])
-    }
 }

@@ -111,6 +111,10 @@ import Testing
         let fromEnvironment = try HeraldProcess.run(Array(render.prefix(11)), in: directory, environment: ["HERALD_DKIM_KEYS": "example.com:ed:ed.pem"])
         #expect(fromEnvironment.stdout.hasPrefix("DKIM-Signature: v=1; a=ed25519-sha256;"))
         #expect(!fromEnvironment.stdout.contains("a=rsa-sha256"))
+        // HTML reads no key: a broken key setting does not stop it (a whole message it does).
+        let broken = ["HERALD_DKIM_KEYS": "example.com:ed:missing.pem"]
+        #expect(try HeraldProcess.run(["render", input, "--format", "html"], in: directory, environment: broken).status == 0)
+        #expect(try HeraldProcess.run(Array(render.prefix(11)), in: directory, environment: broken).status == 74)
     }
 
     /// A key that cannot be read or parsed stops the send before an outbox exists.

@@ -13,7 +13,7 @@ import Testing
         #expect(location.host == "db.example.com" && location.port == 6543 && location.database == "mail" && location.tls == .require)
         #expect(location.password == "s3cret")
         #expect(location.description == "postgres://herald@db.example.com:6543/mail")
-        #expect(throws: HeraldError(.usage, "--outbox 'postgres://herald:***@db.example.com/' names no database (the path after the host); expected like postgres://herald@db.example.com:5432/herald")) {
+        #expect(throws: HeraldError(.usage, "--outbox 'postgres://herald@db.example.com/' names no database (the path after the host); expected like postgres://herald@db.example.com:5432/herald")) {
             try PostgresLocation("postgres://herald:s3cret@db.example.com/", name: "--outbox", environment: [:])
         }
         #expect(throws: HeraldError(.usage, "--outbox 'postgres://db.example.com/mail' names no user; expected like postgres://herald@db.example.com:5432/herald")) {

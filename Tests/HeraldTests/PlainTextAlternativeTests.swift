@@ -50,6 +50,13 @@ import Testing
         #expect(throws: HeraldError(.usage, "the request's text file is an email's plain-text alternative; sms renders its own text from the input")) {
             try Composer().render(draft, for: .sms, request: sms, format: .text)
         }
+        // A bulk send: every line's message carries the file's text.
+        let list = try RecipientList(text: "bo@example.net\nchloe@example.net\n", name: "list.txt")
+        let bulk = try Composer.deterministic.outbound(draft, request: request, eachOf: list)
+        #expect(bulk.outbounds.count == 2)
+        for outbound in bulk.outbounds {
+            #expect(String(decoding: outbound.bytes, as: UTF8.self).contains("\r\n\r\nHola Ana,\r\nwritten by hand.\r\n"))
+        }
         try Data([0x48, 0xFF, 0x0A]).write(to: folder.appendingPathComponent("reply.txt"))
         #expect(throws: HeraldError(.input, "the text file '\(folder.appendingPathComponent("reply.txt").path)' is not UTF-8 text; save it as UTF-8")) {
             try Composer().render(draft, for: .email, request: request, format: .text)

@@ -38,6 +38,7 @@ public struct Composer: Sendable {
     public func render(_ draft: Draft, for channel: ChannelID, request: MessageRequest = MessageRequest(), format: RenderFormat) throws -> Rendered {
         var request = request
         request.channel = channel
+        let (draft, _) = try Self.readingText(draft, request, verb: "renders")
         try check(draft, request, verb: "renders")
         return try composition(for: channel).render(draft, request: request, format: format, composer: self)
     }
@@ -45,6 +46,7 @@ public struct Composer: Sendable {
     /// The messages `request` asks for (an SMS to several numbers is one; a WhatsApp text with
     /// two files may be three), ready to store; nothing is stored or sent yet.
     public func outbound(_ draft: Draft, request: MessageRequest) throws -> Composition {
+        let (draft, request) = try Self.readingText(draft, request, verb: "sends")
         try check(draft, request, verb: "sends")
         return try composition(for: request.channel).outbound(draft, request: request, composer: self)
     }
@@ -53,11 +55,22 @@ public struct Composer: Sendable {
     /// what the request asks, the draft's own plain text has a part to go in.
     private func check(_ draft: Draft, _ request: MessageRequest, verb: String) throws {
         if draft.plainText != nil { try Self.checkPlainTextAlternative(for: request.channel, verb: verb) }
-        if request.text != nil { try Self.checkPlainTextAlternative(for: request.channel, named: "the request's text file", verb: verb) }
         if let template = draft.template, !template.channels.contains(request.channel) {
             throw HeraldError(.input, "template \(template.templateName) is for \(template.channels.map(\.rawValue).joined(separator: ", ")), not \(request.channel) (its channels: list)")
         }
         try request.channel.channel.validate(request.outline)
+    }
+
+    /// The request's `text` file read into the draft, once (a bulk send reads it once for every
+    /// line), unless the draft has its own; the request no longer names it.
+    static func readingText(_ draft: Draft, _ request: MessageRequest, verb: String) throws -> (Draft, MessageRequest) {
+        guard let file = request.text else { return (draft, request) }
+        try checkPlainTextAlternative(for: request.channel, named: "the request's text file", verb: verb)
+        var draft = draft
+        var request = request
+        request.text = nil
+        if draft.plainText == nil { draft.plainText = try Draft.plainText(reading: URL(fileURLWithPath: file)) }
+        return (draft, request)
     }
 
     /// Refuses an author's plain-text alternative for a channel that has none
