@@ -71,9 +71,9 @@ let package = Package(
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
         .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
-        // The outbox in PostgreSQL (`--outbox postgres://…`): its own module, so a library user
-        // who stores in SQLite never builds postgres-nio and its TLS stack.
-        .target(name: "HeraldPostgres", dependencies: ["HeraldDelivery", "HeraldMIME", "HeraldChannels", .product(name: "PostgresNIO", package: "postgres-nio"),
+        // The outbox and the inbox in PostgreSQL (`--outbox`, `--database postgres://…`): its own
+        // module, so a library user who stores in SQLite never builds postgres-nio and its TLS stack.
+        .target(name: "HeraldPostgres", dependencies: ["HeraldDelivery", "HeraldInbox", "HeraldMIME", "HeraldChannels", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                      .product(name: "Logging", package: "swift-log")]),
         .target(name: "Herald", dependencies: ["HeraldDocument", "HeraldMIME", "HeraldChannels", "HeraldTemplates", "HeraldDelivery"]),
         // The contact-center inbox: agents, campaigns, customers, interactions and their rules,
@@ -145,8 +145,8 @@ let package = Package(
         .testTarget(name: "HeraldTemplatesTests", dependencies: ["HeraldTemplates", "HeraldChannels", "HeraldDocument"]),
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),
         .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
-        .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "Herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "HeraldPostgres", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "HeraldPostgres", "Herald", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport", "HeraldPostgres"]),
     ],
     swiftLanguageModes: [.v6]

@@ -31,14 +31,15 @@ struct DeliveryOptions: ParsableArguments {
 
     /// The configuration these flags and the environment make, every value checked. `data`: the
     /// folder (`--data`) whose outbox.sqlite and maildir/ are the defaults when neither a flag nor
-    /// the environment names them.
-    func configuration(data: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DeliveryConfiguration {
+    /// the environment names them; `database` (`--database`): the outbox's place unless --outbox
+    /// names another.
+    func configuration(data: String? = nil, database: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> DeliveryConfiguration {
         typealias Setting = DeliveryConfiguration.Setting
         var settings = DeliveryConfiguration.Settings()
         settings.smtpURL = via.map { Setting($0, name: "--via") }
         settings.startTLS = starttls.map { Setting($0, name: "--starttls") }
         settings.caFile = caFile.map { Setting($0, name: "--ca-file") }
-        settings.outboxPath = outbox.map { Setting($0, name: "--outbox") }
+        settings.outboxPath = outbox.map { Setting($0, name: "--outbox") } ?? database.map { Setting($0, name: "--database") }
         settings.maildirPath = maildir.map { Setting($0, name: "--maildir") }
         settings.responseTimeout = responseTimeout
         settings.leaseSeconds = leaseSeconds

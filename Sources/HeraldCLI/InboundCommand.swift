@@ -29,7 +29,7 @@ struct InboundCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let importer = try data.folder.emailImport()
+            let importer = try await data.folder.emailImport(outbox: data.databaseOutbox())
             if let imap {
                 let summary = try await importer.imap(IMAPConfiguration.fromEnvironment(url: imap, moveTo: moveTo)).run(with: importer) { print($0) }
                 for note in summary.refusalNotes { warn(note) }

@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = try delivery.configuration(data: data.data)
+        let configuration = try delivery.configuration(data: data.data, database: data.database)
         // The webhooks' secrets come from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
         let server = try InboxServer.Configuration(dataFolder: data.data, host: host, port: port, bodyLimit: bodyLimit, uploadLimit: uploadLimitMB << 20,
                                                    requestsPerSecond: rateLimit, templates: templates, templatesName: "--templates", publicURL: publicURL)

@@ -34,13 +34,13 @@ public struct InboxError: CategorizedError, Equatable, Sendable {
         InboxError(.notFound, "no campaign \(id)", field: "campaign")
     }
 
-    static func duplicate(channel: String, externalID: String) -> InboxError {
+    package static func duplicate(channel: String, externalID: String) -> InboxError {
         var error = InboxError(.conflict, "the \(channel) message \(externalID) was received already", field: "externalID")
         error.isDuplicate = true
         return error
     }
 
-    static func stale(_ id: String) -> InboxError {
+    package static func stale(_ id: String) -> InboxError {
         var error = InboxError(.conflict, "interaction \(id) changed while this change was being made; read it again")
         error.isStale = true
         return error

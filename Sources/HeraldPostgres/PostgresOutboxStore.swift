@@ -19,75 +19,41 @@ public final class PostgresOutboxStore: OutboxStore {
     public typealias RecipientState = Outbox.RecipientState
 
     public let policy: Outbox.Policy
-    public let database: PostgresLocation
+    public var database: PostgresLocation { pool.location }
     public var location: String { "the outbox \(database)" }
 
-    private let client: PostgresClient
-    private let callTimeout: Duration
-    private let running: Task<Void, Never>
-    private static let logger = Logger(label: "herald.outbox.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    private let pool: PostgresDatabase
+    private static var logger: Logger { PostgresDatabase.logger }
 
     /// Connects to `database` (once, directly: a wrong password or an unreachable server is an
     /// error now, not after the pool's minute of retries), migrates its schema, and keeps a pool
     /// of up to `connections` connections.
     /// `callTimeout`: how long one call (a transaction) may take before it is abandoned as a
-    /// transient failure — a connection cut mid-transaction can leave postgres-nio waiting
-    /// for an answer that never comes (seen when the server restarts mid-query).
+    /// transient failure (`PostgresDatabase.NoAnswer`).
     public static func open(_ database: PostgresLocation, policy: Outbox.Policy = Outbox.Policy(), connections: Int = 4,
                             callTimeout: Duration = .seconds(30)) async throws -> PostgresOutboxStore {
-        let configuration = try Self.configuration(database)
+        let pool: PostgresDatabase
         do {
-            let connection = try await PostgresConnection.connect(configuration: try Self.directConfiguration(database), id: 1, logger: logger)
-            try? await connection.close()
+            pool = try await PostgresDatabase.connect(database, connections: connections, callTimeout: callTimeout)
         } catch {
             throw Self.failure(error, database: database, doing: .open)
         }
-        var pooled = configuration
-        pooled.options.maximumConnections = connections
-        let store = PostgresOutboxStore(database: database, policy: policy, client: PostgresClient(configuration: pooled, backgroundLogger: logger),
-                                        callTimeout: callTimeout)
-        try await store.migrate()
+        let store = PostgresOutboxStore(pool: pool, policy: policy)
+        do {
+            try await pool.migrate(versionTable: "herald_outbox_schema", lock: Self.migrationLock, migrations: Self.migrations) { version in
+                OutboxError(.storage, "the outbox \(database) has schema version \(version), newer than this Herald knows (\(Self.migrations.count)); upgrade Herald")
+            }
+        } catch let error as OutboxError {
+            throw error
+        } catch {
+            throw Self.failure(error, database: database, doing: .open)
+        }
         return store
     }
 
-    private init(database: PostgresLocation, policy: Outbox.Policy, client: PostgresClient, callTimeout: Duration) {
-        self.callTimeout = callTimeout
-        self.database = database
+    private init(pool: PostgresDatabase, policy: Outbox.Policy) {
+        self.pool = pool
         self.policy = policy
-        self.client = client
-        running = Task { await client.run() }
-    }
-
-    deinit {
-        running.cancel()
-    }
-
-    private static func configuration(_ database: PostgresLocation) throws -> PostgresClient.Configuration {
-        let tls: PostgresClient.Configuration.TLS
-        switch database.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(.makeClientConfiguration())
-        case .require: tls = .require(.makeClientConfiguration())
-        }
-        var configuration = PostgresClient.Configuration(host: database.host, port: database.port, username: database.username,
-                                                         password: database.password, database: database.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(10)
-        configuration.options.additionalStartupParameters = [("application_name", "herald")]
-        return configuration
-    }
-
-    /// The same settings for the one connection `open` makes before the pool.
-    private static func directConfiguration(_ database: PostgresLocation) throws -> PostgresConnection.Configuration {
-        let tls: PostgresConnection.Configuration.TLS
-        switch database.tls {
-        case .disable: tls = .disable
-        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
-        var configuration = PostgresConnection.Configuration(host: database.host, port: database.port, username: database.username,
-                                                             password: database.password, database: database.database, tls: tls)
-        configuration.options.connectTimeout = .seconds(10)
-        return configuration
     }
 
     // MARK: Schema
@@ -134,32 +100,6 @@ public final class PostgresOutboxStore: OutboxStore {
 
     /// An arbitrary constant: the advisory lock every Herald outbox migration takes.
     private static let migrationLock: Int64 = 0x4865_7261_6C64_4F42
-
-    private func migrate() async throws {
-        // Waiting for another process's migration is not a hang: ten minutes.
-        try await transaction(.open, timeout: .seconds(600)) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: Self.logger)
-            try await connection.query("CREATE TABLE IF NOT EXISTS herald_outbox_schema (version INTEGER NOT NULL)", logger: Self.logger)
-            var version = 0
-            for try await value in try await connection.query("SELECT version FROM herald_outbox_schema", logger: Self.logger).decode(Int.self) {
-                version = value
-            }
-            guard version <= Self.migrations.count else {
-                throw OutboxError(.storage, "the outbox \(self.database) has schema version \(version), newer than this Herald knows (\(Self.migrations.count)); upgrade Herald")
-            }
-            for (index, migration) in Self.migrations.enumerated().dropFirst(version) {
-                // Simple-protocol statements: a migration may hold several.
-                for statement in migration.components(separatedBy: ";\n").map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) where !statement.isEmpty {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: Self.logger)
-                }
-                if index == 0 && version == 0 {
-                    try await connection.query("INSERT INTO herald_outbox_schema (version) VALUES (1)", logger: Self.logger)
-                } else {
-                    try await connection.query("UPDATE herald_outbox_schema SET version = \(index + 1)", logger: Self.logger)
-                }
-            }
-        }
-    }
 
     // MARK: Enqueue
 
@@ -423,66 +363,19 @@ public final class PostgresOutboxStore: OutboxStore {
 
     /// Runs `body` in a transaction; a database failure becomes one line naming the outbox,
     /// what it was doing and the server's reason (never the password).
-    private func transaction<T: Sendable>(_ doing: OutboxOperation, timeout: Duration? = nil,
-                                          _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let client = self.client
-        let callTimeout = timeout ?? self.callTimeout
-        let work = Task { try await client.withTransaction(logger: Self.logger) { connection in try await body(connection) } }
-        let answer = FirstAnswer<T>()
+    private func transaction<T: Sendable>(_ doing: OutboxOperation, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await withCheckedThrowingContinuation { continuation in
-                answer.set(continuation)
-                let timer = Task {
-                    try await Task.sleep(for: callTimeout)
-                    work.cancel()
-                    answer.finish(.failure(OutboxError(storageFailure: "the database did not answer within \(callTimeout)", location: database.description,
-                                                       doing: doing, isTransient: true)))
-                }
-                Task {
-                    let result = await work.result
-                    timer.cancel()
-                    answer.finish(result)
-                }
-            }
+            return try await pool.transaction(body)
         } catch let error as OutboxError {
             throw error
-        } catch let error as PostgresTransactionError {
-            if let closure = error.closureError as? OutboxError { throw closure }
-            throw Self.failure(error.closureError ?? error.beginError ?? error.commitError ?? error, database: database, doing: doing)
         } catch {
             throw Self.failure(error, database: database, doing: doing)
         }
     }
 
     static func failure(_ error: any Error, database: PostgresLocation, doing: OutboxOperation) -> OutboxError {
-        OutboxError(storageFailure: reason(error), location: database.description, doing: doing, isTransient: isTransient(error))
-    }
-
-    /// A connection lost or refused, or the server shutting down or starting: SQLSTATE class 08
-    /// (connection exception) and 57P01–57P03 (admin/crash shutdown, cannot connect now).
-    static func isTransient(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError else { return false }
-        if let state = error.serverInfo?[.sqlState] {
-            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
-        }
-        return [.serverClosedConnection, .connectionError, .clientClosedConnection].contains(error.code)
-    }
-
-    /// The server's own message when there is one (PSQLError's description hides everything,
-    /// so as not to leak values); otherwise what failed on the way to it.
-    static func reason(_ error: any Error) -> String {
-        guard let error = error as? PSQLError else { return String(describing: error) }
-        if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return message + state
-        }
-        if let underlying = error.underlying { return "\(underlying)" }
-        switch error.code {
-        case .serverClosedConnection: return "the server closed the connection"
-        case .clientClosedConnection: return "the connection was closed"
-        case .connectionError: return "cannot connect"
-        default: return "\(error.code)"
-        }
+        OutboxError(storageFailure: PostgresDatabase.reason(error), location: database.description, doing: doing,
+                    isTransient: PostgresDatabase.isTransient(error))
     }
 }
 
@@ -491,24 +384,5 @@ extension PostgresOutboxStore {
     /// `PGPASSWORD` or `HERALD_DATABASE_PASSWORD_FILE`).
     public static let opener: DeliveryConfiguration.OutboxOpener = { url, policy in
         try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the outbox URL"), policy: policy)
-    }
-}
-
-/// The first of two answers (the work's, the timer's) resumes the caller; the other is dropped.
-private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<T, any Error>?
-
-    /// Called before either answer can come.
-    func set(_ continuation: CheckedContinuation<T, any Error>) {
-        lock.withLock { self.continuation = continuation }
-    }
-
-    func finish(_ result: Result<T, any Error>) {
-        let waiting = lock.withLock {
-            defer { continuation = nil }
-            return continuation
-        }
-        waiting?.resume(with: result)
     }
 }

@@ -8,7 +8,9 @@ import Hummingbird
 /// client that reconnects with `Last-Event-ID` (EventSource does it by itself) gets every event
 /// after that one: nothing is lost, since the trail is stored and numbered in commit order.
 ///
-/// The stream polls the store (another process may write the inbox too) and ends after
+/// Between two reads the stream waits on the store (`InboxStore.waitForEvents`): PostgreSQL's
+/// store hears every server's commits (LISTEN/NOTIFY), SQLite's is polled, since another
+/// process may write the file too. The stream ends after
 /// `duration` seconds, so that a shutdown never waits on it: the client reconnects. `?wait=false`
 /// answers what there is now and ends.
 struct EventStream: Sendable {
@@ -37,6 +39,7 @@ struct EventStream: Sendable {
             let clock = ContinuousClock()
             let end = clock.now + stream.duration
             var visible: [String: Bool] = [:]
+            var mark: UInt64 = 0
             while true {
                 let events = try await stream.inbox.store.events(after: last, limit: stream.batch)
                 var text = ""
@@ -55,7 +58,7 @@ struct EventStream: Sendable {
                 if !waits || clock.now >= end || Task.isCancelled { break }
                 // A transfer can make an interaction visible or not: ask again next round.
                 visible = [:]
-                try await Task.sleep(for: stream.poll)
+                mark = await stream.inbox.store.waitForEvents(since: mark, polling: stream.poll)
             }
             try await writer.finish(nil)
         }

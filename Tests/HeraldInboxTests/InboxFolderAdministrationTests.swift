@@ -23,9 +23,9 @@ struct InboxFolderAdministrationTests {
     @Test func withoutAnInboxNothingButAddingMakesOne() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let noInbox = InboxError(.io, "there is no inbox at \(root)/inbox.sqlite (herald inbox load FILE.yml or herald inbox agent add makes one; check --data)")
-        #expect(throws: noInbox) { try folder.open(create: false) }
+        await #expect(throws: noInbox) { try await folder.open(create: false) }
         await #expect(throws: noInbox) { try await folder.addMember("ana", to: "billing") }
-        #expect(throws: noInbox) { try folder.emailImport() }
+        await #expect(throws: noInbox) { try await folder.emailImport() }
         #expect(!FileManager.default.fileExists(atPath: root))
     }
 
@@ -77,7 +77,7 @@ struct InboxFolderPasswordTests {
         let file = root + "/password.txt"
         try Data("correct horse battery\nsecond line\n".utf8).write(to: URL(fileURLWithPath: file))
         #expect(try await folder.setPassword(readingFirstLineOf: file, for: "ana") == "agent ana signs in with the new password; their sessions have ended")
-        let signIn = SignIn(store: try folder.open(create: false))
+        let signIn = SignIn(store: try await folder.open(create: false))
         #expect(try await signIn.check("correct horse battery", of: "ana"))
         #expect(try await !signIn.check("correct horse battery\nsecond line", of: "ana"))
 

@@ -97,29 +97,40 @@ final class ServerProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     let tokens: [String: String]
+    /// The PostgreSQL URL the inbox and outbox are in (nil: the data folder's SQLite files).
+    let database: String?
 
     var data: URL { Self.dataFolder(directory) }
     static func dataFolder(_ directory: URL) -> URL { directory.appendingPathComponent("data") }
     var maildir: URL { data.appendingPathComponent("maildir/new") }
 
     /// `arguments`: more options for `herald serve`; `environment`: more variables for it (the
-    /// providers' stand-ins).
-    init(seed: String = testTeam, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// providers' stand-ins); `database`: a PostgreSQL URL to keep the inbox and outbox in
+    /// (`--database`) instead of the data folder's files. `sharing`: a server already running on
+    /// a database — this one serves the same inbox (its team, its tokens) from its own folder.
+    init(seed: String = testTeam, arguments: [String] = [], environment: [String: String] = [:], database: String? = nil,
+         sharing other: ServerProcess? = nil) throws {
         directory = try Herald.temporaryDirectory()
-        let seedFile = directory.appendingPathComponent("team.yml")
-        try seed.write(to: seedFile, atomically: true, encoding: .utf8)
         let data = Self.dataFolder(directory)
-        let loaded = try Herald.run(["inbox", "load", seedFile.path, "--data", data.path], in: directory)
-        guard loaded.status == 0 else { throw Failure("herald inbox load failed: \(loaded.stderr)") }
-        var tokens: [String: String] = [:]
-        for agent in ["ana", "bruno", "carla", "dani", "eva"] {
-            let made = try Herald.run(["inbox", "token", "create", "--agent", agent, "--data", data.path], in: directory)
-            guard made.status == 0 else { throw Failure("herald inbox token create failed: \(made.stderr)") }
-            tokens[agent] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.database = database ?? other?.database
+        let databaseArguments = self.database.map { ["--database", $0] } ?? []
+        if let other {
+            tokens = other.tokens
+        } else {
+            let seedFile = directory.appendingPathComponent("team.yml")
+            try seed.write(to: seedFile, atomically: true, encoding: .utf8)
+            let loaded = try Herald.run(["inbox", "load", seedFile.path, "--data", data.path] + databaseArguments, in: directory)
+            guard loaded.status == 0 else { throw Failure("herald inbox load failed: \(loaded.stderr)") }
+            var tokens: [String: String] = [:]
+            for agent in ["ana", "bruno", "carla", "dani", "eva"] {
+                let made = try Herald.run(["inbox", "token", "create", "--agent", agent, "--data", data.path] + databaseArguments, in: directory)
+                guard made.status == 0 else { throw Failure("herald inbox token create failed: \(made.stderr)") }
+                tokens[agent] = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            self.tokens = tokens
         }
-        self.tokens = tokens
         process.executableURL = Herald.executable
-        process.arguments = ["serve", "--port", "0", "--data", data.path] + arguments
+        process.arguments = ["serve", "--port", "0", "--data", data.path] + databaseArguments + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let output = Pipe()

@@ -49,7 +49,7 @@ public enum InboundRules {
     }
 
     /// When the customer wrote: the time their side gives, never later than it arrived.
-    static func written(_ message: Interaction.Message) -> Date {
+    package static func written(_ message: Interaction.Message) -> Date {
         min(message.inbound?.sentAt ?? message.at, message.at)
     }
 

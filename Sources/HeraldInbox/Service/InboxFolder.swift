@@ -1,43 +1,67 @@
 import Foundation
 import HeraldDelivery
 
-/// The inbox of a data folder (DIR/inbox.sqlite, beside the outbox and the Maildir),
-/// administered from the machine it is on: whoever can write its file is its administrator, so
-/// no agent signs in (the server's routes go through `Inbox`'s administration instead). What
-/// `herald inbox` does; each change returns the sentence that says what was done.
+/// The inbox of a data folder (DIR/inbox.sqlite, beside the outbox and the Maildir) — or, with
+/// a database URL, the inbox in PostgreSQL that several servers share (the folder still holds
+/// uploads and customers' files) — administered from the machine it is on: whoever can write
+/// its file or database is its administrator, so no agent signs in (the server's routes go
+/// through `Inbox`'s administration instead). What `herald inbox` does; each change returns the
+/// sentence that says what was done.
 public struct InboxFolder: Sendable {
     public var folder: String
     /// How the caller names the folder in its messages (the CLI passes `--data`).
     public var folderName: String
+    /// A database URL (postgres://…) the inbox lives in instead of the folder's file, and how
+    /// the caller names it (`--database`, `HERALD_DATABASE_URL`). May hold a password: shown
+    /// only through `inboxPath`.
+    public var database: (url: String, name: String)?
+    /// Opens `database`: set by a program that links a database store (HeraldPostgres's
+    /// `PostgresInboxStore.opener`), as `DeliveryConfiguration.outboxOpener` is for the outbox.
+    public var databaseOpener: DatabaseOpener?
+    public typealias DatabaseOpener = @Sendable (_ url: String, _ name: String) async throws -> any InboxStore
 
-    public init(_ folder: String, named folderName: String = "the data folder") {
+    public init(_ folder: String, named folderName: String = "the data folder", database: (url: String, name: String)? = nil,
+                databaseOpener: DatabaseOpener? = nil) {
         self.folder = folder
         self.folderName = folderName
+        self.database = database
+        self.databaseOpener = databaseOpener
     }
 
-    public var inboxPath: String { SQLiteInboxStore.path(inFolder: folder) }
+    /// Where the inbox is, for messages: the file, or the database URL without its password.
+    public var inboxPath: String {
+        database.map { DeliveryConfiguration.withoutPassword($0.url) } ?? SQLiteInboxStore.path(inFolder: folder)
+    }
 
-    /// The folder's inbox: made, with the folder, when `create` (serving, loading, adding);
-    /// otherwise it must exist — a typo in the folder is an error, not a new empty inbox.
-    public func open(create: Bool = true) throws -> SQLiteInboxStore {
+    /// The inbox: made, with the folder, when `create` (serving, loading, adding); otherwise
+    /// the folder's file must exist — a typo in the folder is an error, not a new empty inbox.
+    /// A database is connected to (and its schema brought up to date) either way.
+    public func open(create: Bool = true) async throws -> any InboxStore {
+        if let database {
+            guard let databaseOpener else {
+                throw InboxError(.usage, "the inbox \(inboxPath) is a database URL, which this program cannot open; the herald command can (or link HeraldPostgres and set InboxFolder.databaseOpener)")
+            }
+            return try await databaseOpener(database.url, database.name)
+        }
         guard create || FileManager.default.fileExists(atPath: inboxPath) else {
             throw InboxError(.io, "there is no inbox at \(inboxPath) (herald inbox load FILE.yml or herald inbox agent add makes one; check \(folderName))")
         }
         return try SQLiteInboxStore(folder: folder, create: create)
     }
 
-    /// The importer of customers' email into the folder's existing inbox, with the folder's
-    /// outbox (DIR/outbox.sqlite: bounces mark its messages) and files (DIR/inbound-files).
-    public func emailImport() throws -> EmailImport {
+    /// The importer of customers' email into the existing inbox, with the files folder
+    /// (DIR/inbound-files) and an outbox whose messages bounces mark: `outbox`, or the folder's
+    /// (DIR/outbox.sqlite).
+    public func emailImport(outbox: (any OutboxStore)? = nil) async throws -> EmailImport {
         // The inbox first: no inbox there is refused before an outbox file is made.
-        let store = try open(create: false)
-        let outbox = try SQLiteOutboxStore(path: URL(fileURLWithPath: folder).appendingPathComponent("outbox.sqlite").path)
+        let store = try await open(create: false)
+        let outbox = try outbox ?? SQLiteOutboxStore(path: URL(fileURLWithPath: folder).appendingPathComponent("outbox.sqlite").path)
         return EmailImport(inbox: Inbox(store: store, outbox: outbox), files: InboundFiles(dataFolder: folder))
     }
 
     /// Adds or replaces the seed's agents and campaigns.
     public func load(_ seed: InboxSeed) async throws -> String {
-        try await seed.apply(to: open())
+        try await seed.apply(to: await open())
         return "loaded \(seed.contents) into \(inboxPath)"
     }
 
@@ -53,7 +77,7 @@ public struct InboxFolder: Sendable {
 
     /// Adds a campaign, or makes `edit` to the one with this ID (the rest of it is kept).
     public func saveCampaign(id: String, _ edit: CampaignEdit) async throws -> String {
-        let store = try open()
+        let store = try await open()
         try await store.save(edit.applied(to: store.campaign(id) ?? Campaign(id: id, name: edit.name)))
         return "campaign \(id) saved in \(inboxPath)"
     }
@@ -73,7 +97,7 @@ public struct InboxFolder: Sendable {
     /// A new API token for an agent: the token (shown once: only its hash is kept) and the note
     /// that says so.
     public func issueToken(for agent: String, label: String?, at now: Date) async throws -> (token: String, note: String) {
-        let store = try open(create: false)
+        let store = try await open(create: false)
         let (token, record) = APIToken.issue(for: agent, label: label, at: now)
         try await store.save(record)
         return (token, record.issuedNote)
@@ -107,7 +131,7 @@ public struct InboxFolder: Sendable {
 
     /// The campaign `id` of an existing inbox changed by `change`, and saved.
     private func changeCampaign(_ id: String, _ change: (inout Campaign) throws -> Void) async throws {
-        let store = try open(create: false)
+        let store = try await open(create: false)
         guard var campaign = try await store.campaign(id) else {
             throw InboxError(.notFound, "no campaign \(id) in \(inboxPath) (herald inbox campaign list)")
         }

@@ -64,6 +64,12 @@ public protocol InboxStore: Sendable {
     /// The audit trail after `sequence` (0: from the start), in order.
     func events(after sequence: Int64, limit: Int) async throws -> [Interaction.Event]
 
+    /// The event stream's pause between two reads of the trail: returns once events may have
+    /// been stored — at once when the store heard of a commit since `mark` — or after a while
+    /// (`polling`, for a store that cannot hear commits: the default just waits). Returns the
+    /// mark to pass next time (0 the first time).
+    func waitForEvents(since mark: UInt64, polling: Duration) async -> UInt64
+
     // MARK: Inbound
 
     /// The interaction and message an inbound message with this provider ID was stored as
@@ -120,6 +126,11 @@ public protocol InboxStore: Sendable {
 }
 
 extension InboxStore {
+    public func waitForEvents(since mark: UInt64, polling: Duration) async -> UInt64 {
+        try? await Task.sleep(for: polling)
+        return mark
+    }
+
     /// Two reads; a store that can do it in one says so.
     public func tokenAndAgent(_ id: String) async throws -> (token: APIToken, agent: Agent)? {
         guard let token = try await token(id), let agent = try await agent(token.agent) else { return nil }

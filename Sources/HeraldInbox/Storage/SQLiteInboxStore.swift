@@ -290,33 +290,14 @@ public final class SQLiteInboxStore: InboxStore {
         return InboxError(.io, "cannot \(doing) the inbox \(path): \(OutboxError.cause(of: error))\(consequence)")
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .secondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
-        return decoder
-    }()
-
     private static func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
         try Int.fetchOne(db, sql: sql, arguments: arguments) != nil
     }
 
-    private static func json<T: Encodable>(_ value: T) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
+    private static func json<T: Encodable>(_ value: T) throws -> String { try StoredJSON.text(value) }
 
     private static func decode<T: Decodable>(_ type: T.Type, _ text: String, what: String) throws -> T {
-        do {
-            return try decoder.decode(type, from: Data(text.utf8))
-        } catch {
-            throw InboxError(.io, "the inbox holds \(what) it cannot read (written by a newer Herald?): \(error)")
-        }
+        try StoredJSON.decode(type, text, what: what)
     }
 
     // MARK: The directory
@@ -418,16 +399,6 @@ public final class SQLiteInboxStore: InboxStore {
 
     // MARK: Interactions
 
-    /// What of an interaction is not in its own columns, its messages or its events.
-    private struct InteractionBody: Codable {
-        var contact: Interaction.Contact
-        var call: Interaction.PhoneCall?
-        var category: String?
-        var forms: [FormSubmission]
-        var openForm: String?
-        var lastInboundAt: Date?
-    }
-
     public func interaction(_ id: String) async throws -> Interaction? {
         try await read { db in try Self.interaction(id, db) }
     }
@@ -448,11 +419,9 @@ public final class SQLiteInboxStore: InboxStore {
                 event.sequence = row["sequence"]
                 return event
             }
-        return Interaction(id: id, campaign: row["campaignId"], channel: channel, customer: row["customerId"], state: state, assignee: row["assigneeId"],
-                           contact: body.contact, call: body.call, category: body.category, forms: body.forms, openForm: body.openForm,
-                           lastInboundAt: body.lastInboundAt, messages: messages, history: history,
-                           createdAt: Date(timeIntervalSince1970: row["createdAt"]), updatedAt: Date(timeIntervalSince1970: row["updatedAt"]),
-                           version: row["version"])
+        return body.interaction(id: id, campaign: row["campaignId"], channel: channel, customer: row["customerId"], state: state, assignee: row["assigneeId"],
+                                messages: messages, history: history, createdAt: Date(timeIntervalSince1970: row["createdAt"]),
+                                updatedAt: Date(timeIntervalSince1970: row["updatedAt"]), version: row["version"])
     }
 
     /// One transaction: the interaction inserted (a start) or updated over the version it was
@@ -462,8 +431,7 @@ public final class SQLiteInboxStore: InboxStore {
     public func apply(_ transition: Transition) async throws -> Interaction {
         try await write("store the change in") { db in
             let after = transition.after
-            let body = try Self.json(InteractionBody(contact: after.contact, call: after.call, category: after.category, forms: after.forms,
-                                                      openForm: after.openForm, lastInboundAt: after.lastInboundAt))
+            let body = try Self.json(InteractionBody(after))
             if let before = transition.before {
                 try db.cachedStatement(sql: """
                     UPDATE interaction SET campaignId = ?, state = ?, assigneeId = ?, version = ?, updatedAt = ?, body = ?
