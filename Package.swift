@@ -22,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         // The outbox in PostgreSQL, for many workers on many machines (HeraldPostgres).
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
+        // Delivery metrics (HeraldDelivery speaks swift-metrics' API only) and their Prometheus
+        // exposition (HeraldServer: /metrics on herald serve, herald worker --metrics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         // postgres-nio logs through swift-log; the outbox gives it a logger that says nothing.
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
@@ -70,7 +74,8 @@ let package = Package(
             "HeraldDocument", "HeraldChannels",
             .product(name: "Mustache", package: "swift-mustache"), .product(name: "Yams", package: "Yams"),
         ]),
-        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "HeraldDelivery", dependencies: ["HeraldMIME", "HeraldChannels", "CCurl", .product(name: "GRDB", package: "GRDB.swift"),
+                                                     .product(name: "Metrics", package: "swift-metrics")]),
         // The outbox and the inbox in PostgreSQL (`--outbox`, `--database postgres://…`): its own
         // module, so a library user who stores in SQLite never builds postgres-nio and its TLS stack.
         .target(name: "HeraldPostgres", dependencies: ["HeraldDelivery", "HeraldInbox", "HeraldMIME", "HeraldChannels", .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -86,6 +91,7 @@ let package = Package(
         // The web inbox's page, scripts and styles are resources (Web/); ProseMirror comes from
         // Debian's packages at run time.
         .target(name: "HeraldServer", dependencies: ["HeraldInbox", "Herald", .product(name: "Hummingbird", package: "hummingbird"),
+                                                   .product(name: "Prometheus", package: "swift-prometheus"), .product(name: "Metrics", package: "swift-metrics"),
                                                     .product(name: "Crypto", package: "swift-crypto")],
                 resources: [.copy("openapi.json"), .copy("Web")]),
         // Samples, golden files, diffs and the preview page: for template authors and CI.
@@ -116,6 +122,9 @@ let package = Package(
         .executableTarget(name: "InboundBenchmark", dependencies: ["HeraldMIME"], path: "Benchmarks/InboundBenchmark",
                           exclude: ["python_baseline.py"]),
         // Seeds an inbox for Benchmarks/server-load.sh (through the HeraldInbox library, not HTTP).
+        // The outbox in PostgreSQL: enqueue rates and 1, 2, 4 worker processes (a private cluster
+        // through the tests' PostgresServer).
+        .executableTarget(name: "PostgresBenchmark", dependencies: ["Herald", "HeraldPostgres", "HeraldTestSupport"], path: "Benchmarks/PostgresBenchmark"),
         .executableTarget(name: "InboxSeed", dependencies: ["HeraldInbox", "Herald"], path: "Benchmarks/InboxSeed"),
 
         // Fuzz targets (docs/fuzzing.md, Fuzz/run): built with `--sanitize fuzzer` and
@@ -146,7 +155,7 @@ let package = Package(
         .testTarget(name: "GoldenTests", dependencies: ["Herald", "HeraldTooling", "HeraldTestSupport"]),
         .testTarget(name: "HeraldTests", dependencies: ["Herald", "HeraldTesting", "HeraldTestSupport"]),
         .testTarget(name: "HeraldInboxTests", dependencies: ["HeraldInbox", "HeraldPostgres", "Herald", "HeraldTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "HeraldPostgres", "Herald", "HeraldTestSupport"]),
+        .testTarget(name: "HeraldServerTests", dependencies: ["HeraldCLI", "HeraldServer", "HeraldInbox", "HeraldPostgres", "Herald", "HeraldTesting", "HeraldTestSupport"]),
         .testTarget(name: "HeraldCLITests", dependencies: ["HeraldCLI", "Herald", "HeraldTooling", "HeraldTestSupport", "HeraldPostgres"]),
     ],
     swiftLanguageModes: [.v6]

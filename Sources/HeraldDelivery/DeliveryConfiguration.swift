@@ -243,8 +243,13 @@ public struct DeliveryConfiguration: Sendable {
 
     /// `count` workers on one outbox, each with its own transports (so its own connections).
     /// `ids`: only these messages (one send's own).
-    public func workers(for store: any OutboxStore, count: Int, ids: ClosedRange<Int64>? = nil) throws -> [OutboxWorker] {
-        try (0..<count).map { _ in OutboxWorker(store: store, transports: try transports(), route: route, ids: ids) }
+    /// `metrics`: where each attempt is reported (`MeteredTransport`); nil reports nothing.
+    public func workers(for store: any OutboxStore, count: Int, ids: ClosedRange<Int64>? = nil, metrics: DeliveryMetrics? = nil) throws -> [OutboxWorker] {
+        try (0..<count).map { _ in
+            var transports = try transports()
+            if let metrics { transports = transports.mapValues { MeteredTransport($0, metrics: metrics) } }
+            return OutboxWorker(store: store, transports: transports, route: route, ids: ids)
+        }
     }
 
     // MARK: Checks

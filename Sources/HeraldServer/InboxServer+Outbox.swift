@@ -11,8 +11,10 @@ extension InboxServer {
                              imap: IMAPPoll? = nil, listening: @escaping @Sendable (Int) -> Void) async throws {
         let outbox = try await delivery.openOutbox()
         let inbox = Inbox(store: store, outbox: outbox, composer: Composer(dkim: delivery.dkim), prepare: { try await delivery.prepare($0) })
-        let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1) : []
-        let server = InboxServer(inbox: inbox, configuration: configuration)
+        let metrics = MetricsEndpoint(outbox: outbox, route: delivery.route)
+        let workers = deliversOutbox ? try delivery.workers(for: outbox, count: 1, metrics: metrics.delivery) : []
+        var server = InboxServer(inbox: inbox, configuration: configuration)
+        server.metrics = metrics
         // Once, at start: the inbox's templates that did not load and why.
         for failure in server.templates.failures {
             FileHandle.standardError.write(Data("herald serve: warning: \(failure)\n".utf8))

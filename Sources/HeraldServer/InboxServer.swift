@@ -58,6 +58,9 @@ public struct InboxServer: Sendable {
     public var configuration: Configuration
     /// Read once here: a template that does not load is reported in its `failures`, not per request.
     public let templates: TemplateLibrary
+    /// `GET /metrics` (Prometheus) when set: `serve` sets it, with the outbox's worker reporting
+    /// into it.
+    public var metrics: MetricsEndpoint?
 
     public init(inbox: Inbox, signIn: SignIn? = nil, configuration: Configuration = Configuration()) {
         self.inbox = inbox
@@ -79,6 +82,7 @@ public struct InboxServer: Sendable {
         webhooks.inboundFiles = InboundFiles(folder: configuration.inboundFiles)
         Webhooks(inbox: inbox, configuration: webhooks, bodyLimit: configuration.bodyLimit).register(on: router)
         WebRoutes().register(on: router)
+        metrics?.register(on: router, authentication: Authentication(store: inbox.store, signIn: signIn, rateLimiter: nil))
         return router
     }
 

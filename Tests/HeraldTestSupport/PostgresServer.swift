@@ -13,6 +13,7 @@ import Foundation
 public final class PostgresServer: @unchecked Sendable {
     public let root: URL
     public let port: Int
+    private let durable: Bool
     public let username = "herald"
     public let password = "herald-test-password"
     private let bin: URL
@@ -35,11 +36,13 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// A server of the test's own (one that restarts or stops must not cut the others'
     /// connections); `stop()` it at the end.
-    public static func makePrivate() throws -> PostgresServer {
-        try PostgresServer()
+    /// `durable`: fsync on, as a real server (the benchmarks); tests run without it.
+    public static func makePrivate(durable: Bool = false) throws -> PostgresServer {
+        try PostgresServer(durable: durable)
     }
 
-    private init() throws {
+    private init(durable: Bool = false) throws {
+        self.durable = durable
         guard let bin = Self.binaries() else {
             throw ExternalEmailTools.ToolError(description: "PostgreSQL is not installed (apt-get install postgresql): no /usr/lib/postgresql/*/bin/initdb")
         }
@@ -55,7 +58,7 @@ public final class PostgresServer: @unchecked Sendable {
         let data = root.appendingPathComponent("data").path
         try asOwner("initdb", ["-D", data, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"])
         try asOwner("pg_ctl", ["-D", data, "-l", root.appendingPathComponent("server.log").path, "-w", "-t", "60", "-o",
-                               "-p \(port) -k \(root.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start"])
+                               "-p \(port) -k \(root.path) -c listen_addresses=127.0.0.1 -c fsync=\(durable ? "on" : "off") -c max_connections=200", "start"])
         try psql("CREATE ROLE \(username) LOGIN PASSWORD '\(password)' CREATEDB")
     }
 
@@ -90,7 +93,7 @@ public final class PostgresServer: @unchecked Sendable {
     public func restart() throws {
         let data = root.appendingPathComponent("data").path
         try asOwner("pg_ctl", ["-D", data, "-l", root.appendingPathComponent("server.log").path, "-w", "-t", "60", "-m", "fast", "-o",
-                               "-p \(port) -k \(root.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "restart"])
+                               "-p \(port) -k \(root.path) -c listen_addresses=127.0.0.1 -c fsync=\(durable ? "on" : "off") -c max_connections=200", "restart"])
     }
 
     public func stop() {
