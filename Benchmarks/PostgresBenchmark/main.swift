@@ -8,7 +8,8 @@
 //
 //     apt-get install postgresql postfix   (initdb/pg_ctl; /usr/sbin/smtp-sink — `postfix stop` if it started)
 //     swift build -c release --product herald --product PostgresBenchmark
-//     .build/release/PostgresBenchmark [MESSAGES]          (default 3000)
+//     .build/release/PostgresBenchmark [MESSAGES] [--no-fsync]   (default 3000; --no-fsync: a cluster
+//                                                   that skips fsync, to see what the disk costs)
 import Foundation
 import Herald
 import HeraldPostgres
@@ -33,7 +34,8 @@ func open(_ url: String, connections: Int = 4) async throws -> PostgresOutboxSto
 }
 
 func runBenchmark() async throws {
-    let count = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 3000
+    let count = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 3000
+    let durable = !CommandLine.arguments.contains("--no-fsync")
     let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     let herald = binaries.appendingPathComponent("herald").path
     guard FileManager.default.isExecutableFile(atPath: herald) else {
@@ -44,7 +46,7 @@ func runBenchmark() async throws {
         print("error: /usr/sbin/smtp-sink not found (apt-get install postfix)")
         exit(69)
     }
-    let server = try PostgresServer.makePrivate(durable: true)
+    let server = try PostgresServer.makePrivate(durable: durable)
     defer { server.stop() }
     let port = try DovecotServer.freePort()
     let sink = Process()
@@ -52,7 +54,7 @@ func runBenchmark() async throws {
     sink.arguments = ["-u", "nobody", "127.0.0.1:\(port)", "1000"]
     try sink.run()
     defer { kill(sink.processIdentifier, SIGKILL); sink.waitUntilExit() }
-    print("PostgreSQL \(server.port) (fsync on), smtp-sink \(port), \(count) messages of \(message(0).bytes.count / 1024) KB, 2 cores")
+    print("PostgreSQL \(server.port) (fsync \(durable ? "on" : "off")), smtp-sink \(port), \(count) messages of \(message(0).bytes.count / 1024) KB, 2 cores")
 
     // 1. Enqueue.
     let one = try await open(try server.makeDatabase())

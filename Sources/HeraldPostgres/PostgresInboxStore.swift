@@ -57,6 +57,7 @@ public final class PostgresInboxStore: InboxStore {
 
     /// A transaction; a database failure becomes one line naming the inbox, what it was doing
     /// and the server's reason (never the password). `doing` completes "cannot … the inbox".
+    @discardableResult
     private func transaction<T: Sendable>(_ doing: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await pool.transaction(body)

@@ -363,6 +363,7 @@ public final class PostgresOutboxStore: OutboxStore {
 
     /// Runs `body` in a transaction; a database failure becomes one line naming the outbox,
     /// what it was doing and the server's reason (never the password).
+    @discardableResult
     private func transaction<T: Sendable>(_ doing: OutboxOperation, _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
             return try await pool.transaction(body)

@@ -1,13 +1,39 @@
 import Foundation
 import Herald
+import HeraldPostgres
 import HeraldTestSupport
 import Testing
 
 /// `herald worker` as a real process against a real SMTP server: killed with SIGKILL mid-batch
 /// it loses no message; stopped with SIGTERM it gives its leases back.
 @Suite(.serialized) struct WorkerDurabilityTests {
+    /// Where the killed worker's outbox is: a SQLite file, or a database on the test process's
+    /// PostgreSQL server.
+    enum Place: String, CaseIterable, Sendable {
+        case sqlite, postgres
+
+        /// The outbox (empty) as `--outbox` names it, and a store on it.
+        func outbox(in directory: URL) async throws -> (location: String, store: any OutboxStore) {
+            switch self {
+            case .sqlite:
+                let path = directory.appendingPathComponent("outbox.sqlite").path
+                return (path, try SQLiteOutboxStore(path: path))
+            case .postgres:
+                let url = try PostgresServer.shared().makeDatabase()
+                return (url, try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the test database"), callTimeout: .seconds(600)))
+            }
+        }
+    }
+
     /// Fills an outbox with `count` distinct messages (one transaction) and returns their Message-IDs.
     func fill(_ path: String, count: Int) throws -> [String] {
+        let (ids, outbounds) = try messages(count: count)
+        _ = try SQLiteOutboxStore(path: path).enqueueNow(outbounds, now: Date().timeIntervalSince1970)
+        return ids
+    }
+
+    /// `count` distinct messages and their Message-IDs.
+    func messages(count: Int) throws -> (ids: [String], outbounds: [Outbound]) {
         var ids: [String] = []
         var outbounds: [Outbound] = []
         for index in 1...count {
@@ -23,8 +49,7 @@ import Testing
                                           payload: .bytes(try MIMEWriter().bytes(of: message, identity: identity))))
                 ids.append(identity.messageID.description)
         }
-        _ = try SQLiteOutboxStore(path: path).enqueueNow(outbounds, now: Date().timeIntervalSince1970)
-        return ids
+        return (ids, outbounds)
     }
 
     func startWorker(_ arguments: [String]) throws -> Process {
@@ -46,12 +71,13 @@ import Testing
         return condition()
     }
 
-    @Test func killingTheWorkerMidBatchLosesNoMessage() async throws {
+    @Test(arguments: Place.allCases) func killingTheWorkerMidBatchLosesNoMessage(_ place: Place) async throws {
         let server = try TestServer(["--slow", "0.15"])
         let directory = try HeraldProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let database = directory.appendingPathComponent("outbox.sqlite").path
-        let expected = try fill(database, count: 20)
+        let (database, store) = try await place.outbox(in: directory)
+        let (expected, outbounds) = try messages(count: 20)
+        _ = try await store.enqueue(outbounds, now: Date().timeIntervalSince1970)
         let common = ["--outbox", database, "--via", "smtp://127.0.0.1:\(server.port)", "--starttls", "none", "--lease-seconds", "1", "--batch", "20"]
 
         let first = try startWorker(common)
@@ -68,7 +94,7 @@ import Testing
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
         #expect(Set(server.receivedMessageIDs()) == Set(expected), "missing: \(Set(expected).subtracting(server.receivedMessageIDs()))")
-        #expect(try await SQLiteOutboxStore(path: database).entries().allSatisfy { $0.state == .sent })
+        #expect(try await store.entries().allSatisfy { $0.state == .sent })
     }
 
     @Test func sigtermFinishesTheMessageInHandAndReleasesTheRest() async throws {
