@@ -23,6 +23,7 @@ public final class PostgresOutboxStore: OutboxStore {
     public var location: String { "the outbox \(database)" }
 
     private let pool: PostgresDatabase
+    private let group = EnqueueGroup()
     private static var logger: Logger { PostgresDatabase.logger }
 
     /// Connects to `database` (once, directly: a wrong password or an unreachable server is an
@@ -54,6 +55,10 @@ public final class PostgresOutboxStore: OutboxStore {
     private init(pool: PostgresDatabase, policy: Outbox.Policy) {
         self.pool = pool
         self.policy = policy
+        group.storing { [weak self] batches in
+            guard let self else { return [] }
+            return await self.store(batches)
+        }
     }
 
     // MARK: Schema
@@ -103,7 +108,9 @@ public final class PostgresOutboxStore: OutboxStore {
 
     // MARK: Enqueue
 
-    /// Stores every message or none, in one transaction.
+    /// Stores every message or none. Enqueues that arrive while another is being committed
+    /// wait and are committed together, in one transaction (`EnqueueGroup`): one flush of the
+    /// disk for many callers, and a refused one refuses only itself.
     public func enqueue(_ outbounds: [Outbound], now: Double) async throws -> Outbox.Stored {
         // Checked before the transaction: nothing is sent to the database for a bad batch.
         for outbound in outbounds {
@@ -112,48 +119,84 @@ public final class PostgresOutboxStore: OutboxStore {
             }
             guard !outbound.recipients.isEmpty else { throw OutboxError(.invalid, "a message with no recipient cannot be stored") }
         }
-        return try await transaction(.store) { connection in
-            var ids: [Int64] = []
-            var inserted: [Int64] = []
-            for outbound in outbounds {
-                let (id, isNew) = try await Self.insert(outbound, connection: connection, now: now)
-                ids.append(id)
-                if isNew { inserted.append(id) }
+        return try await group.enqueue(outbounds, now: now)
+    }
+
+    /// Stores the callers' batches in one transaction; each batch's result in order. A batch
+    /// refused by the outbox's own rules (an idempotency key reused for other content) is rolled
+    /// back to its savepoint alone; if the transaction fails otherwise, batches of a group are
+    /// tried again one transaction each, so a bad one cannot take its neighbours with it.
+    private func store(_ batches: [EnqueueGroup.Batch]) async -> [Result<Outbox.Stored, any Error>] {
+        do {
+            return try await transaction(.store) { connection in
+                var results: [Result<Outbox.Stored, any Error>] = []
+                for batch in batches {
+                    // A savepoint (two more round trips) only where a refusal could leave part of
+                    // a batch behind: a one-message batch refused by its key has stored nothing.
+                    let savepoint = batches.count > 1 && batch.outbounds.count > 1
+                    if savepoint { try await connection.query("SAVEPOINT herald_enqueue", logger: Self.logger) }
+                    do {
+                        results.append(.success(try await Self.insert(batch.outbounds, now: batch.now, connection: connection)))
+                        if savepoint { try await connection.query("RELEASE SAVEPOINT herald_enqueue", logger: Self.logger) }
+                    } catch let error as OutboxError where batches.count > 1 && error.kind == .conflict {
+                        if savepoint { try await connection.query("ROLLBACK TO SAVEPOINT herald_enqueue", logger: Self.logger) }
+                        results.append(.failure(error))
+                    }
+                }
+                return results
             }
-            return Outbox.Stored(ids: ids, inserted: inserted)
+        } catch {
+            guard batches.count > 1, !((error as? OutboxError)?.isTransient ?? false) else { return batches.map { _ in .failure(error) } }
+            var results: [Result<Outbox.Stored, any Error>] = []
+            for batch in batches { results.append(await store([batch]).first ?? .failure(error)) }
+            return results
         }
     }
 
+    private static func insert(_ outbounds: [Outbound], now: Double, connection: PostgresConnection) async throws -> Outbox.Stored {
+        var ids: [Int64] = []
+        var inserted: [Int64] = []
+        for outbound in outbounds {
+            let (id, isNew) = try await insert(outbound, connection: connection, now: now)
+            ids.append(id)
+            if isNew { inserted.append(id) }
+        }
+        return Outbox.Stored(ids: ids, inserted: inserted)
+    }
+
+    /// One statement (one round trip): the message, its body and its recipients.
     private static func insert(_ outbound: Outbound, connection: PostgresConnection, now: Double) async throws -> (id: Int64, isNew: Bool) {
         guard case .bytes(let bytes) = outbound.payload else { throw OutboxError(.invalid, "a media message is stored once uploaded") }
         let key = outbound.idempotencyKey
         let hash = key == nil ? "" : outbound.fingerprint ?? Outbox.contentHash(bytes, sender: outbound.sender, recipients: outbound.recipients)
         // A key stored by another process at the same moment waits for its commit, then
-        // conflicts: DO NOTHING returns no row, and the stored one is compared below.
+        // conflicts: DO NOTHING returns no row (and inserts no body or recipient), and the
+        // stored one is compared below.
         let rows = try await connection.query("""
-            INSERT INTO herald_outbox_message (idempotency_key, content_hash, channel, mail_from, smtputf8, size, state, next_attempt_at, created_at, updated_at, route)
-            VALUES (\(key), \(hash), \(outbound.channel.rawValue), \(outbound.sender), \(outbound.smtputf8), \(Int64(bytes.count)), 'queued', \(now), \(now), \(now), \(outbound.route))
-            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            WITH message AS (
+              INSERT INTO herald_outbox_message (idempotency_key, content_hash, channel, mail_from, smtputf8, size, state, next_attempt_at, created_at, updated_at, route)
+              VALUES (\(key), \(hash), \(outbound.channel.rawValue), \(outbound.sender), \(outbound.smtputf8), \(Int64(bytes.count)), 'queued', \(now), \(now), \(now), \(outbound.route))
+              ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            ), body AS (
+              INSERT INTO herald_outbox_body (message_id, bytes) SELECT id, \(Data(bytes)) FROM message
+            ), recipients AS (
+              INSERT INTO herald_outbox_recipient (message_id, position, address, status)
+              SELECT message.id, ordinality - 1, address, 'pending' FROM message, unnest(\(outbound.recipients)::text[]) WITH ORDINALITY AS given(address, ordinality)
+            )
+            SELECT id FROM message
             """, logger: logger)
         var newID: Int64?
         for try await id in rows.decode(Int64.self) { newID = id }
-        guard let id = newID else {
-            guard let key else { throw OutboxError(.storage, "the outbox stored no row and gave no reason") }
-            for try await (id, stored) in try await connection.query("SELECT id, content_hash FROM herald_outbox_message WHERE idempotency_key = \(key)",
-                                                                     logger: logger).decode((Int64, String).self) {
-                guard stored == hash else {
-                    throw OutboxError(.conflict, "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(id)); use a new key for new content")
-                }
-                return (id, false)
+        if let id = newID { return (id, true) }
+        guard let key else { throw OutboxError(.storage, "the outbox stored no row and gave no reason") }
+        for try await (id, stored) in try await connection.query("SELECT id, content_hash FROM herald_outbox_message WHERE idempotency_key = \(key)",
+                                                                 logger: logger).decode((Int64, String).self) {
+            guard stored == hash else {
+                throw OutboxError(.conflict, "the idempotency key \"\(key)\" was already used for a different message (outbox ID \(id)); use a new key for new content")
             }
-            throw OutboxError(.storage, "the idempotency key \"\(key)\" conflicted, but no message holds it")
+            return (id, false)
         }
-        try await connection.query("INSERT INTO herald_outbox_body (message_id, bytes) VALUES (\(id), \(Data(bytes)))", logger: logger)
-        try await connection.query("""
-            INSERT INTO herald_outbox_recipient (message_id, position, address, status)
-            SELECT \(id), ordinality - 1, address, 'pending' FROM unnest(\(outbound.recipients)::text[]) WITH ORDINALITY AS given(address, ordinality)
-            """, logger: logger)
-        return (id, true)
+        throw OutboxError(.storage, "the idempotency key \"\(key)\" conflicted, but no message holds it")
     }
 
     // MARK: Claim and record

@@ -277,4 +277,46 @@ import Testing
         }
         #expect(try await outbox.entries().count == 5)
     }
+
+    /// Many callers at once on one handle (a server's requests): whatever the store does to
+    /// commit them together, each caller's batch is stored whole or not at all, and the one that
+    /// reuses a key for other content is refused alone.
+    @Test(arguments: OutboxStoreKind.allCases) func concurrentEnqueuesAreEachStoredWholeAndARefusalRefusesOnlyItself(_ kind: OutboxStoreKind) async throws {
+        let outbox = try await kind.make()
+        func message(_ caller: Int, _ line: Int, key: String? = nil, body: UInt8 = 0) -> Outbound {
+            Outbound(channel: .email, sender: "me@example.com", recipients: ["c\(caller)-\(line)@example.com", "copy@example.com"],
+                     payload: .bytes([UInt8(caller), UInt8(line), body]), idempotencyKey: key)
+        }
+        _ = try await outbox.enqueue([message(0, 0, key: "taken")], now: 0)
+        let results = await withTaskGroup(of: (Int, Result<Outbox.Stored, any Error>).self) { group in
+            for caller in 1...24 {
+                group.addTask {
+                    // Caller 7 reuses "taken" for other content in the middle of its batch.
+                    let batch = caller == 7 ? [message(7, 0), message(7, 1, key: "taken", body: 9), message(7, 2)]
+                                            : [message(caller, 0), message(caller, 1), message(caller, 2)]
+                    do {
+                        return (caller, .success(try await outbox.enqueue(batch, now: 0)))
+                    } catch {
+                        return (caller, .failure(error))
+                    }
+                }
+            }
+            var results: [Int: Result<Outbox.Stored, any Error>] = [:]
+            for await (caller, result) in group { results[caller] = result }
+            return results
+        }
+        for caller in 1...24 {
+            switch results[caller] {
+            case .success(let stored)?:
+                #expect(caller != 7 && stored.inserted.count == 3 && stored.ids == stored.inserted, "caller \(caller)")
+            case .failure(let error)?:
+                #expect(caller == 7 && (error as? OutboxError)?.category == .conflict, "caller \(caller): \(error)")
+            case nil:
+                Issue.record("caller \(caller) has no result")
+            }
+        }
+        let entries = try await outbox.entries()
+        #expect(entries.count == 1 + 23 * 3)
+        #expect(entries.allSatisfy { $0.recipients.count == 2 && $0.state == .queued })
+    }
 }
