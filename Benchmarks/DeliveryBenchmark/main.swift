@@ -1,9 +1,12 @@
 // Delivery benchmark: ~70 KB messages to Postfix's smtp-sink on loopback, over one connection
 // and over four; the outbox's own cost (enqueue + claim + record around the same transport);
-// and, in the same run, Python's smtplib over one connection.
+// enqueueing 5 KB messages into the SQLite outbox (one per call, and 100 per call); and, in
+// the same run, Python's smtplib over one connection.
 //
 //     apt-get install postfix   (for /usr/sbin/smtp-sink; `postfix stop` if it started)
 //     swift run -c release DeliveryBenchmark
+//
+// HERALD_BENCH_COUNT=N sends N messages instead of 2,000 (a shorter run under callgrind).
 import Foundation
 import Herald
 
@@ -58,7 +61,7 @@ func runBenchmark() async throws {
     let bytes = try MIMEWriter().bytes(of: message, identity: try MessageIdentity.deterministic(for: message))
     let envelope = message.envelope
     let url = "smtp://127.0.0.1:\(port)"
-    let count = 2000
+    let count = ProcessInfo.processInfo.environment["HERALD_BENCH_COUNT"].flatMap { Int($0) } ?? 2000
     print("Message: \(bytes.count / 1024) KB, 2 recipients, \(count) messages to smtp-sink on loopback")
 
     // One connection.
@@ -98,6 +101,28 @@ func runBenchmark() async throws {
     let outboxRate = Double(count) / outboxTime
     let sent = try await outbox.entries().filter { $0.state == .sent }.count
 
+    // The store's share of the drain: the same messages claimed and recorded around a transport
+    // that accepts at once (no network), in a second outbox.
+    let storeOnly = try SQLiteOutboxStore(path: database + "-store")
+    defer { for file in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + "-store" + file) } }
+    _ = try await storeOnly.enqueue(Array(repeating: outbound, count: count), now: Date().timeIntervalSince1970)
+    let storeWorker = OutboxWorker(store: storeOnly, transports: [.email: AcceptingTransport()])
+    let storeDrainTime = try await asyncSeconds { try await storeWorker.run(batch: 50, untilIdle: true) }
+
+    // Enqueueing 5 KB messages: one per call (one transaction each: `herald send`, the inbox's
+    // replies), and 100 per call (one transaction: a bulk `send --each`).
+    let small = try smallMessage()
+    let smallCount = count * 5 / 2
+    let singles = try SQLiteOutboxStore(path: database + "-singles")
+    let batches = try SQLiteOutboxStore(path: database + "-batches")
+    defer { for suffix in ["-singles", "-batches"] { for file in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix + file) } } }
+    let singleTime = try await asyncSeconds {
+        for _ in 0..<smallCount { _ = try await singles.enqueue(small, now: Date().timeIntervalSince1970) }
+    }
+    let batchTime = try await asyncSeconds {
+        for _ in 0..<(smallCount / 100) { _ = try await batches.enqueue(Array(repeating: small, count: 100), now: Date().timeIntervalSince1970) }
+    }
+
     // Python's smtplib, one connection.
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bench-\(UUID().uuidString).eml")
     try Data(bytes).write(to: file)
@@ -115,6 +140,30 @@ func runBenchmark() async throws {
     print("  Herald, 1 connection:           \(String(format: "%7.0f", oneRate)) messages/s  (\(String(format: "%.2f", oneRate / pythonRate))× smtplib; goal ≥ 1)  failures: \(failures)")
     print("  Herald, 4 connections:          \(String(format: "%7.0f", fourRate)) messages/s  (\(String(format: "%.2f", fourRate / pythonRate))× smtplib; goal ≥ 2)")
     print("  Herald via the outbox, 1 conn.: \(String(format: "%7.0f", outboxRate)) messages/s  (outbox adds \(String(format: "%.0f", (oneRate / outboxRate - 1) * 100))%; goal < 20%)  sent: \(sent)/\(count)")
+    print("  (claim + record around a transport that accepts at once: \(String(format: "%.0f", Double(count) / storeDrainTime)) messages/s, "
+          + "\(String(format: "%.0f", storeDrainTime / Double(count) * 1e6)) µs a message; a bare delivery: \(String(format: "%.0f", 1e6 / oneRate)) µs)")
+    print("  Enqueue \(small.bytes.count / 1024) KB, one per call:     \(String(format: "%7.0f", Double(smallCount) / singleTime)) messages/s  (goal ≥ 5,000)")
+    print("  Enqueue \(small.bytes.count / 1024) KB, 100 per call:     \(String(format: "%7.0f", Double(smallCount / 100 * 100) / batchTime)) messages/s")
+}
+
+/// A 5 KB plain-text email to two recipients.
+func smallMessage() throws -> Outbound {
+    let line = "Thank you for writing. Your refund was approved and will reach your card within five days.\n"
+    let message = EmailMessage(headers: MessageHeaders(from: try EmailAddress(validating: "support@example.com"),
+                                                       to: try AddressParser.parseList("ana@example.com, bo@example.com"),
+                                                       subject: try HeaderText("Your refund", field: "subject")),
+                               text: String(repeating: line, count: 53))
+    let bytes = try MIMEWriter().bytes(of: message, identity: try MessageIdentity.deterministic(for: message))
+    let envelope = message.envelope
+    return Outbound(channel: .email, sender: envelope.mailFrom.addrSpec, recipients: envelope.recipients.map(\.addrSpec), payload: .bytes(bytes))
 }
 
 try await runBenchmark()
+
+/// Accepts every recipient at once: the drain without the network.
+struct AcceptingTransport: Transport {
+    func deliver(_ outbound: Outbound) async -> DeliveryReport {
+        DeliveryReport(recipients: outbound.recipients.map { RecipientResult(address: $0, status: .accepted, code: 250, reply: "2.0.0 Ok") },
+                       failure: nil, transcript: [])
+    }
+}

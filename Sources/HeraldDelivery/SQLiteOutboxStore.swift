@@ -15,6 +15,8 @@ public final class SQLiteOutboxStore: OutboxStore {
     public typealias Backlog = Outbox.Backlog
 
     private let queue: DatabaseQueue
+    /// Copies the WAL into the database file on another thread, off the writers' path.
+    private let checkpointer: WALCheckpointer
     public let policy: Policy
     /// The database file, as given: named in every error.
     public let path: String
@@ -59,8 +61,12 @@ public final class SQLiteOutboxStore: OutboxStore {
                 // written before COMMIT returns); only an OS crash or power cut can lose the last few.
                 // FULL would fsync every commit and cost more than the delivery itself.
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // The writer's own checkpoint is only a backstop (32 MB of WAL): the checkpointer
+                // runs one every 4 MB written, on another thread (see WALCheckpointer).
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.backstopPages)")
             }
             try Self.migrator.migrate(queue)
+            checkpointer = try WALCheckpointer(path: path, configuration: configuration)
         } catch let error as DatabaseError {
             throw OutboxError(storage: error, path: path, doing: .open)
         }
@@ -81,13 +87,16 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// Every database call: a failure becomes one line naming the outbox and the cause. SQLite
     /// blocks (up to 10 s on a busy database), so the call runs on Dispatch's pool, not on the
     /// cooperative threads of Swift concurrency.
-    private func write<T: Sendable>(_ doing: OutboxOperation, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Blocking.run { try self.writeNow(doing, body) }
+    private func write<T: Sendable>(_ doing: OutboxOperation, pages: Int = 4, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Blocking.run { try self.writeNow(doing, pages: pages, body) }
     }
 
-    private func writeNow<T>(_ doing: OutboxOperation, _ body: (Database) throws -> T) throws -> T {
+    /// `pages`: about how many pages the write adds to the WAL (counted towards the next checkpoint).
+    private func writeNow<T>(_ doing: OutboxOperation, pages: Int = 4, _ body: (Database) throws -> T) throws -> T {
         do {
-            return try queue.write(body)
+            let result = try queue.write(body)
+            checkpointer.wrote(pages: pages)
+            return result
         } catch let error as DatabaseError {
             throw OutboxError(storage: error, path: path, doing: doing)
         }
@@ -160,7 +169,9 @@ public final class SQLiteOutboxStore: OutboxStore {
 
     /// `enqueue`, on the calling thread.
     public func enqueueNow(_ outbounds: [Outbound], now: Double) throws -> Outbox.Stored {
-        try writeNow(.store) { db in
+        // Each message: its body's overflow pages, its row, its recipients and the indexes.
+        let pages = outbounds.reduce(0) { $0 + $1.bytes.count / 4096 + 4 }
+        return try writeNow(.store, pages: pages) { db in
             var ids: [Int64] = []
             var inserted: [Int64] = []
             for outbound in outbounds {
@@ -218,7 +229,7 @@ public final class SQLiteOutboxStore: OutboxStore {
     /// A message with no recipient left to serve is closed here (sent, or failed when some were
     /// rejected), never delivered to nobody.
     public func claim(owner: String, now: Double, limit: Int, ids: ClosedRange<Int64>?, route: String?) async throws -> [Claim] {
-        try await write(.claim) { db in
+        try await write(.claim, pages: 4 + limit) { db in
             // Two index walks (message_due is (state, nextAttemptAt), so each reads its rows in
             // order and stops at `limit`) merged here, rather than one OR that SQLite answered by
             // collecting every due row and sorting them all on every claim.
@@ -262,7 +273,9 @@ public final class SQLiteOutboxStore: OutboxStore {
                                    arguments: ["unknown channel '\(row["channel"] as String)'; expected \(ChannelID.list())", now, id])
                     continue
                 }
-                let outbound = Outbound(channel: channel, sender: row["mailFrom"], recipients: pending, payload: .bytes([UInt8](row["bytes"] as Data)),
+                // One copy of the body, straight out of SQLite's buffer.
+                let bytes = row.dataNoCopy(named: "bytes").map { [UInt8]($0) } ?? []
+                let outbound = Outbound(channel: channel, sender: row["mailFrom"], recipients: pending, payload: .bytes(bytes),
                                         smtputf8: row["smtputf8"], route: row["route"])
                 claims.append(Claim(id: id, outbound: outbound))
             }
@@ -407,6 +420,50 @@ public enum OutboxOperation: Sendable {
         case .record:
             return "; the attempt's outcome was not stored, so the message is attempted again when its lease expires (a recipient that accepted it may get it twice)"
         default: return "; nothing of this operation was stored, what was stored before is kept"
+        }
+    }
+}
+
+/// Checkpoints of the outbox's WAL, on a connection of their own and a Dispatch thread: every
+/// 4 MB that this store's writes add to the WAL, a passive checkpoint copies what is committed
+/// into the database file (and syncs it), while the writer goes on — enqueueing the next message
+/// or delivering through the transport — instead of doing it inside its own commit, which is
+/// what SQLite's automatic checkpoint does (it is kept, at 32 MB, as the backstop when this one
+/// falls behind or cannot run). A checkpoint changes nothing of what a commit guarantees: each
+/// commit is in the WAL when it returns, with or without it.
+final class WALCheckpointer: @unchecked Sendable {
+    /// The writer's own automatic checkpoint: 8,192 pages of 4 KB.
+    static let backstopPages = 8192
+    /// About 4 MB, SQLite's default automatic checkpoint.
+    static let everyPages = 1000
+
+    private let connection: DatabaseQueue
+    private let lock = NSLock()
+    /// Pages written since the last checkpoint started, and whether one is running (guarded by `lock`).
+    private var pages = 0
+    private var running = false
+
+    init(path: String, configuration: Configuration) throws {
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    func wrote(pages written: Int) {
+        lock.lock()
+        pages += written
+        guard pages >= Self.everyPages, !running else {
+            lock.unlock()
+            return
+        }
+        pages = 0
+        running = true
+        lock.unlock()
+        DispatchQueue.global().async {
+            // A checkpoint that fails (the database busy, the disk full) is left to the next
+            // one and to the writer's own; what is committed is in the WAL either way.
+            _ = try? self.connection.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            self.lock.lock()
+            self.running = false
+            self.lock.unlock()
         }
     }
 }

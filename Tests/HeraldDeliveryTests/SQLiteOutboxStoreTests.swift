@@ -20,6 +20,24 @@ import Testing
         #expect(claim.id == id && claim.outbound.smtputf8)
     }
 
+    /// The writer's own checkpoint waits for 32 MB of WAL; the checkpointer copies the WAL into
+    /// the database file every 4 MB, on its own connection, while the writer goes on.
+    @Test func theWALIsCheckpointedIntoTheDatabaseWhileWritesGoOn() async throws {
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteOutboxStore(path: path)
+        let body = [UInt8](repeating: 0x41, count: 64 * 1024)
+        for index in 0..<100 {
+            _ = try await store.enqueue(Outbound(channel: .email, sender: "me@example.com", recipients: ["a\(index)@example.com"], payload: .bytes(body)), now: 0)
+        }
+        func databaseSize() -> Int { ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0 }
+        let deadline = Date().addingTimeInterval(20)
+        while databaseSize() < 4 * 1024 * 1024 && Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        #expect(databaseSize() >= 4 * 1024 * 1024, "6.4 MB written, but the database file has \(databaseSize()) bytes: no checkpoint ran")
+        let reopened = try SQLiteOutboxStore(path: path)
+        let claims = try await reopened.claim(owner: "w", now: 0, limit: 200, ids: nil, route: nil)
+        #expect(claims.count == 100 && claims.allSatisfy { $0.outbound.bytes == body })
+    }
+
     @Test func theBackoffPolicyIsConfigurable() {
         var policy = Outbox.Policy()
         policy.baseDelay = 5
