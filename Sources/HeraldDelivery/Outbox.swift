@@ -213,9 +213,19 @@ public protocol OutboxStore: Sendable {
     func entries() async throws -> [Outbox.Entry]
 
     func entry(_ id: Int64) async throws -> Outbox.Entry?
+
+    /// An idle worker's pause: returns once work may have arrived — at once when the store
+    /// heard of an enqueue or a retry since `mark` — or after `polling` (the default just
+    /// waits: SQLite is polled). Returns the mark to pass next time (0 the first time).
+    func waitForWork(since mark: UInt64, polling: Duration) async -> UInt64
 }
 
 extension OutboxStore {
+    public func waitForWork(since mark: UInt64, polling: Duration) async -> UInt64 {
+        try? await Task.sleep(for: polling)
+        return mark
+    }
+
     /// Stores one message and returns its ID.
     public func enqueue(_ outbound: Outbound, now: Double) async throws -> Int64 {
         let stored = try await enqueue([outbound], now: now)

@@ -63,7 +63,8 @@ public final class OutboxWorker: Sendable {
         return await transport.deliver(outbound)
     }
 
-    /// Runs until stopped (or, with `untilIdle`, until nothing is due), polling when idle. An
+    /// Runs until stopped (or, with `untilIdle`, until nothing is due), waiting on the store when
+    /// idle (`OutboxStore.waitForWork`: at most `pollInterval`). An
     /// outbox that cannot be reached for now (`OutboxError.isTransient`: a database server
     /// restarting) is waited for — 0.1 s, doubling up to 5 s, each wait told to `problem` — and
     /// tried again; any other error ends the run. A delivery whose outcome could not be recorded
@@ -72,6 +73,7 @@ public final class OutboxWorker: Sendable {
                     progress: @Sendable (Int64, DeliveryReport) -> Void = { _, _ in },
                     problem: @Sendable (String) -> Void = { _ in }) async throws {
         var backoff = 0.1
+        var mark: UInt64 = 0
         while !isStopping {
             let done: Int
             do {
@@ -85,7 +87,9 @@ public final class OutboxWorker: Sendable {
             }
             if done == 0 {
                 if untilIdle { return }
-                try await Task.sleep(nanoseconds: UInt64(max(pollInterval, 0.001) * 1_000_000_000))
+                // Woken early by a store that hears enqueues (PostgreSQL's LISTEN/NOTIFY).
+                mark = await store.waitForWork(since: mark, polling: .milliseconds(Int64(max(pollInterval, 0.001) * 1000)))
+                try Task.checkCancellation()
             }
         }
     }

@@ -2,25 +2,31 @@ import Foundation
 import Logging
 import PostgresNIO
 
-/// Rings when any process commits inbox events: `PostgresInboxStore.apply` sends
+/// Rings when any process commits what a channel announces: `PostgresInboxStore.apply` sends
 /// `pg_notify('herald_inbox_events', …)` in its transaction (PostgreSQL delivers it on commit),
-/// and this bell LISTENs on a connection of its own. Every event stream of this process waits on
-/// the bell instead of asking the database five times a second.
+/// `PostgresOutboxStore` `herald_outbox_work` when it stores or retries messages, and this bell
+/// LISTENs on a connection of its own. The event streams (and idle workers) of this process wait
+/// on the bell instead of asking the database again and again.
 ///
 /// The bell counts rings: a waiter passes the count it last saw and returns at once if the bell
 /// rang since, so a ring between a stream's read and its wait is never missed. While the
 /// listening connection is down (a server restart), waiters fall back to their timeout and the
 /// bell reconnects with backoff.
 actor EventBell {
-    static let channel = "herald_inbox_events"
+    /// What `PostgresInboxStore` announces: events committed.
+    static let inboxEvents = "herald_inbox_events"
+    /// What `PostgresOutboxStore` announces: messages due.
+    static let outboxWork = "herald_outbox_work"
 
     private let location: PostgresLocation
+    private let channel: String
     private var rings: UInt64 = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var listening: Task<Void, Never>?
 
-    init(location: PostgresLocation) {
+    init(location: PostgresLocation, channel: String) {
         self.location = location
+        self.channel = channel
     }
 
     /// Returns once the bell has rung more than `since` times, or after `timeout`; the count of
@@ -59,6 +65,7 @@ actor EventBell {
     private func startListening() {
         guard listening == nil else { return }
         let location = self.location
+        let channel = self.channel
         listening = Task { [weak self] in
             var backoff: Duration = .milliseconds(100)
             while !Task.isCancelled {
@@ -66,7 +73,7 @@ actor EventBell {
                     let connection = try await PostgresConnection.connect(configuration: try PostgresDatabase.directConfiguration(location), id: 2,
                                                                           logger: PostgresDatabase.logger)
                     backoff = .milliseconds(100)
-                    try await connection.listen(on: Self.channel) { notifications in
+                    try await connection.listen(on: channel) { notifications in
                         // Listening now: whatever was committed while nobody listened is worth a look.
                         await self?.ring()
                         for try await _ in notifications {

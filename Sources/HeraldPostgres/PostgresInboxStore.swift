@@ -45,7 +45,7 @@ public final class PostgresInboxStore: InboxStore {
     private init(pool: PostgresDatabase, eventPoll: Duration) {
         self.pool = pool
         self.eventPoll = eventPoll
-        bell = EventBell(location: pool.location)
+        bell = EventBell(location: pool.location, channel: EventBell.inboxEvents)
     }
 
     deinit {
@@ -346,7 +346,7 @@ public final class PostgresInboxStore: InboxStore {
                 }
             }
             // Delivered to every listening server when this transaction commits (`EventBell`).
-            try await connection.query("SELECT pg_notify(\(EventBell.channel), \(String(last)))", logger: Self.logger)
+            try await connection.query("SELECT pg_notify(\(EventBell.inboxEvents), \(String(last)))", logger: Self.logger)
             return stored
         }
     }

@@ -24,6 +24,8 @@ public final class PostgresOutboxStore: OutboxStore {
 
     private let pool: PostgresDatabase
     private let group = EnqueueGroup()
+    /// Rings when any process stores or retries messages (`waitForWork`).
+    private let bell: EventBell
     private static var logger: Logger { PostgresDatabase.logger }
 
     /// Connects to `database` (once, directly: a wrong password or an unreachable server is an
@@ -55,10 +57,16 @@ public final class PostgresOutboxStore: OutboxStore {
     private init(pool: PostgresDatabase, policy: Outbox.Policy) {
         self.pool = pool
         self.policy = policy
+        bell = EventBell(location: pool.location, channel: EventBell.outboxWork)
         group.storing { [weak self] batches in
             guard let self else { return [] }
             return await self.store(batches)
         }
+    }
+
+    deinit {
+        let bell = self.bell
+        Task { await bell.stop() }
     }
 
     // MARK: Schema
@@ -143,6 +151,8 @@ public final class PostgresOutboxStore: OutboxStore {
                         results.append(.failure(error))
                     }
                 }
+                // Idle workers on every machine wake when this commits.
+                if results.contains(where: { (try? $0.get())?.inserted.isEmpty == false }) { try await Self.announceWork(connection) }
                 return results
             }
         } catch {
@@ -197,6 +207,18 @@ public final class PostgresOutboxStore: OutboxStore {
             return (id, false)
         }
         throw OutboxError(.storage, "the idempotency key \"\(key)\" conflicted, but no message holds it")
+    }
+
+    /// Tells every listening process, when the transaction commits, that messages are due.
+    private static func announceWork(_ connection: PostgresConnection) async throws {
+        try await connection.query("SELECT pg_notify(\(EventBell.outboxWork), '')", logger: logger)
+    }
+
+    /// Every process's enqueues and retries ring this process's bell (LISTEN/NOTIFY); `polling`
+    /// still bounds the wait, for messages whose retry time comes and for a notification lost
+    /// while the listening connection was down.
+    public func waitForWork(since mark: UInt64, polling: Duration) async -> UInt64 {
+        await bell.wait(since: mark, upTo: polling)
     }
 
     // MARK: Claim and record
@@ -330,6 +352,7 @@ public final class PostgresOutboxStore: OutboxStore {
                 """, logger: Self.logger)
             try await connection.query("UPDATE herald_outbox_recipient SET status = 'pending' WHERE message_id = \(id) AND status = 'deferred'",
                                        logger: Self.logger)
+            try await Self.announceWork(connection)
         }
     }
 

@@ -118,6 +118,27 @@ import Testing
         #expect(transport.restarted())
         for line in problems.all() { #expect(line.contains("postgres://herald@127.0.0.1:\(server.port)/") && line.hasSuffix(" s") && !line.contains(server.password)) }
     }
+
+    /// An idle worker whose poll interval is an hour still delivers at once what another
+    /// process enqueues: the enqueue's NOTIFY wakes it (within the test's limit, nothing else can).
+    @Test(.timeLimit(.minutes(10))) func anIdleWorkerWakesWhenAnotherProcessEnqueues() async throws {
+        let url = try PostgresServer.shared().makeDatabase()
+        let open: @Sendable () async throws -> PostgresOutboxStore = {
+            try await PostgresOutboxStore.open(try PostgresLocation(url, name: "the test database"), callTimeout: .seconds(600))
+        }
+        let workerStore = try await open()
+        let other = try await open()
+        let transport = CountingTransport()
+        let worker = OutboxWorker(store: workerStore, transports: [.email: transport])
+        let running = Task { try await worker.run(batch: 10, pollInterval: 3600) }
+        defer { worker.stop(); running.cancel() }
+        for round in 1...3 {
+            _ = try await other.enqueue(Outbound(channel: .email, sender: "me@example.com", recipients: ["r\(round)@example.com"],
+                                                 payload: .bytes(Array("message \(round)".utf8))), now: Date().timeIntervalSince1970)
+            while transport.count < round { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(try await other.entries().map(\.state) == [.sent, .sent, .sent])
+    }
 }
 
 /// Accepts every message and counts it; restarts the PostgreSQL server at the n-th delivery.
@@ -173,5 +194,19 @@ private final class Lines: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return lines
+    }
+}
+
+
+/// Accepts every recipient and counts the attempts.
+private final class CountingTransport: Transport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var attempts = 0
+    var count: Int { lock.withLock { attempts } }
+
+    func deliver(_ outbound: Outbound) async -> DeliveryReport {
+        lock.withLock { attempts += 1 }
+        return DeliveryReport(recipients: outbound.recipients.map { RecipientResult(address: $0, status: .accepted, code: 250, reply: "ok") },
+                              failure: nil, transcript: [])
     }
 }
