@@ -5,6 +5,7 @@ import FoundationNetworking
 import Herald
 import HeraldServer
 import HeraldTesting
+import HeraldTestSupport
 import Testing
 
 /// Delivery metrics in Prometheus's text format: what a worker's attempts count, the outbox's
@@ -66,12 +67,7 @@ import Testing
             kill(worker.processIdentifier, SIGKILL)
             worker.waitUntilExit()
         }
-        var said = ""
-        while !said.contains("/metrics\n") {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            said += String(decoding: chunk, as: UTF8.self)
-        }
+        let said = errors.fileHandleForReading.read(until: "/metrics\n")
         let line = try #require(said.split(separator: "\n").first { $0.contains("metrics on http://127.0.0.1:") }, "\(said)")
         let url = try #require(URL(string: String(line.split(separator: " ").last ?? "")))
         // The worker delivers the three messages (six recipients) into the Maildir; the scrape says so.

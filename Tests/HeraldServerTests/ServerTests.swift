@@ -1,4 +1,5 @@
 import Foundation
+import HeraldTestSupport
 import Testing
 
 /// `herald serve` as clients use it: a real process on loopback, real SQLite files, the Maildir.
@@ -308,19 +309,10 @@ import Testing
             kill(curl.processIdentifier, SIGKILL)
             curl.waitUntilExit()
         }
-        var received = ""
         // The stream opens with its retry line: connected.
-        while !received.contains("retry:") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            received += String(decoding: chunk, as: UTF8.self)
-        }
+        let connected = output.fileHandleForReading.read(until: "retry:")
         let id = try await server.startEmail(subject: "Live")
-        while !received.contains("event: messageSent") {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            received += String(decoding: chunk, as: UTF8.self)
-        }
+        let received = output.fileHandleForReading.read(until: "event: messageSent", after: connected)
         #expect(Self.parse(received).map(\.kind) == ["created", "messageSent"])
         #expect(Self.parse(received).allSatisfy { $0.interaction == id })
     }

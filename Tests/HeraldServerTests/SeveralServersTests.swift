@@ -79,11 +79,7 @@ final class EventStreamReader {
 
     /// Everything received so far once `text` is in it (or the stream ended).
     func read(until text: String) -> String {
-        while !received.contains(text) {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            received += String(decoding: chunk, as: UTF8.self)
-        }
+        received = output.fileHandleForReading.read(until: text, after: received)
         return received
     }
 }

@@ -14,3 +14,17 @@ extension FileHandle {
         return String(decoding: line, as: UTF8.self)
     }
 }
+
+extension FileHandle {
+    /// `received` and what comes next from the pipe, read until it holds `marker` (or the pipe
+    /// closes): a live stream's events, or a process's line that says it is ready.
+    public func read(until marker: String, after received: String = "") -> String {
+        var text = received
+        while !text.contains(marker) {
+            let chunk = availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
+}
