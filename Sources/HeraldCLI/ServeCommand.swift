@@ -15,6 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("upload-limit-mb"), help: "The largest attachment upload, in MB (413 beyond).") var uploadLimitMB: Int = 25
     @Option(name: .customLong("rate-limit"), help: "Requests a second per API token or session, in bursts of up to 5 times as many (429 beyond); 0: no limit.")
     var rateLimit: Int = 20
+    @Option(name: .customLong("sign-in-attempts"), help: "Sign-in attempts per email at once before 429.") var signInAttempts: Int = 5
+    @Option(name: .customLong("sign-in-interval"), help: "Seconds before a held-back email may try once more.") var signInInterval: Int = 12
     @Option(help: "The folder of the composer's templates: its template files for every campaign, DIR/CAMPAIGN-ID/ for one campaign's (default: the data folder's templates/ when there is one).")
     var templates: String?
     @Option(name: .customLong("public-url"), help: "The server's URL as the providers call it, e.g. https://inbox.example.com (env HERALD_PUBLIC_URL): the SMS webhook's signature covers it.")
@@ -32,6 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard bodyLimit >= 1024 else { throw ValidationError("--body-limit takes at least 1024 bytes, not \(bodyLimit)") }
         guard (1...1024).contains(uploadLimitMB) else { throw ValidationError("--upload-limit-mb takes 1 to 1024, not \(uploadLimitMB)") }
         guard rateLimit >= 0 else { throw ValidationError("--rate-limit takes 0 (no limit) or more requests a second, not \(rateLimit)") }
+        guard (1...1000).contains(signInAttempts) else { throw ValidationError("--sign-in-attempts takes 1 to 1000, not \(signInAttempts)") }
+        guard (1...86400).contains(signInInterval) else { throw ValidationError("--sign-in-interval takes 1 to 86400 seconds, not \(signInInterval)") }
         guard (1...86400).contains(imapInterval) else { throw ValidationError("--imap-interval takes 1 to 86400 seconds, not \(imapInterval)") }
         if imap == nil && imapMoveTo != nil { throw ValidationError("--imap-move-to moves IMAP messages; give --imap URL") }
     }
@@ -39,8 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try delivery.configuration(data: data.data, database: data.database)
         // The webhooks' secrets come from the environment or files only (HERALD_WHATSAPP_APP_SECRET…): never an argument.
-        let server = try InboxServer.Configuration(dataFolder: data.data, host: host, port: port, bodyLimit: bodyLimit, uploadLimit: uploadLimitMB << 20,
+        var server = try InboxServer.Configuration(dataFolder: data.data, host: host, port: port, bodyLimit: bodyLimit, uploadLimit: uploadLimitMB << 20,
                                                    requestsPerSecond: rateLimit, templates: templates, templatesName: "--templates", publicURL: publicURL)
+        server.signInLimit = RateLimiter.Rule(perSecond: 1 / Double(signInInterval), burst: Double(signInAttempts))
         let host = self.host
         // Checked before listening: a missing password stops the server, not every poll.
         let poll = try imap.map { IMAPPoll(configuration: try IMAPConfiguration.fromEnvironment(url: $0, moveTo: imapMoveTo), interval: Double(imapInterval)) }

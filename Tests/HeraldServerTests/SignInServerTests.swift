@@ -7,8 +7,8 @@ import Testing
     static let password = "ana's long password"
 
     /// The server with Ana's password set by Dani, the administrator.
-    func serverWithAnaPassword() async throws -> ServerProcess {
-        let server = try ServerProcess()
+    func serverWithAnaPassword(arguments: [String] = []) async throws -> ServerProcess {
+        let server = try ServerProcess(arguments: arguments)
         let set = try await server.request("PUT", "/api/v1/agents/ana/password", as: "dani", json: ["password": Self.password])
         try #require(set.status == 204, "\(set.text)")
         return server
@@ -105,8 +105,10 @@ import Testing
         _ = try await signIn(server, password: "a brand new password")
     }
 
+    /// One more attempt an hour after the first five: however slow each password check is on a
+    /// loaded machine (five took 30 s in CI), no attempt comes back during the test.
     @Test func sixWrongPasswordsInARowAreSlowedDown() async throws {
-        let server = try await serverWithAnaPassword()
+        let server = try await serverWithAnaPassword(arguments: ["--sign-in-interval", "3600"])
         var statuses: [Int] = []
         for _ in 0..<6 {
             statuses.append(try await server.request("POST", "/api/v1/session", as: nil, json: ["email": "ana@example.com", "password": "guess guess guess"]).status)
@@ -115,7 +117,7 @@ import Testing
         let limited = try await server.request("POST", "/api/v1/session", as: nil, json: ["email": "ANA@example.com", "password": Self.password])
         #expect(limited.status == 429 && limited.json["type"] as? String == "urn:herald:problem:rateLimited")
         let wait = try #require(limited.headers["retry-after"].flatMap(Int.init))
-        #expect((1...12).contains(wait) && limited.json["retryAfter"] as? Int == wait)
+        #expect((3000...3600).contains(wait) && limited.json["retryAfter"] as? Int == wait)
         // Another email is not held back by Ana's.
         #expect(try await server.request("POST", "/api/v1/session", as: nil, json: ["email": "bruno@example.com", "password": "x"]).status == 401)
     }
