@@ -73,13 +73,19 @@ actor EventBell {
                     let connection = try await PostgresConnection.connect(configuration: try PostgresDatabase.directConfiguration(location), id: 2,
                                                                           logger: PostgresDatabase.logger)
                     backoff = .milliseconds(100)
-                    try await connection.listen(on: channel) { notifications in
-                        // Listening now: whatever was committed while nobody listened is worth a look.
-                        await self?.ring()
-                        for try await _ in notifications {
-                            guard let self else { return }
-                            await self.ring()
+                    do {
+                        try await connection.listen(on: channel) { notifications in
+                            // Listening now: whatever was committed while nobody listened is worth a look.
+                            await self?.ring()
+                            for try await _ in notifications {
+                                guard let self else { return }
+                                await self.ring()
+                            }
                         }
+                    } catch {
+                        // Stopped (the store went away) or the connection broke: closed either way.
+                        try? await connection.close()
+                        throw error
                     }
                     try? await connection.close()
                 } catch {
